@@ -1,0 +1,69 @@
+package dev.kfptribuo.data;
+
+import java.util.List;
+import org.tribuo.Example;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+/**
+ * Turns a {@link Table} into Tribuo examples: one feature per numeric column, named by the column,
+ * holding the raw value; one feature {@code column@value} with value 1 per categorical column (the
+ * naming of Tribuo's {@code IdentityProcessor}); the label as a Tribuo {@link Label}.
+ */
+public final class TribuoDatasets {
+    private static final LabelFactory LABELS = new LabelFactory();
+
+    private TribuoDatasets() {}
+
+    /**
+     * @param column a categorical column name
+     * @param value one of its values
+     * @return the one-hot feature name, {@code column@value}
+     */
+    public static String categoricalFeature(String column, String value) {
+        return column + "@" + value;
+    }
+
+    /**
+     * Builds a Tribuo dataset from every row of the table.
+     *
+     * @param table the rows
+     * @param description what the rows are, recorded in the dataset's provenance (e.g. the URIs)
+     * @return a mutable dataset with one example per row, in table order
+     */
+    public static MutableDataset<Label> toDataset(Table table, String description) {
+        MutableDataset<Label> dataset = new MutableDataset<>(
+                new SimpleDataSourceProvenance(description, LABELS), LABELS);
+        for (int row = 0; row < table.rowCount(); row++) {
+            dataset.add(example(table, row));
+        }
+        return dataset;
+    }
+
+    /**
+     * Builds the example for one row.
+     *
+     * @param table the rows
+     * @param row 0-based row index
+     * @return the example, labelled with the row's label
+     */
+    public static Example<Label> example(Table table, int row) {
+        List<String> numeric = table.numericColumns();
+        List<String> categorical = table.categoricalColumns();
+        String[] names = new String[numeric.size() + categorical.size()];
+        double[] values = new double[names.length];
+        int f = 0;
+        for (int c = 0; c < numeric.size(); c++, f++) {
+            names[f] = numeric.get(c);
+            values[f] = table.numeric(c)[row];
+        }
+        for (int c = 0; c < categorical.size(); c++, f++) {
+            names[f] = categoricalFeature(categorical.get(c), table.categorical(c)[row]);
+            values[f] = 1.0;
+        }
+        return new ArrayExample<>(new Label(table.labels()[row]), names, values);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.kfptribuo.model;
+
+/**
+ * The binary losses of scikit-learn's {@code SGDClassifier}, applied one class against the rest.
+ *
+ * <p>{@code p} is the decision value {@code w·x + b} and {@code y} is +1 for the positive class,
+ * -1 otherwise. The formulas, including the overflow guards, are those of scikit-learn's
+ * {@code sklearn/linear_model/_sgd_fast} {@code Log} and {@code Hinge(threshold=1)}.
+ */
+public enum BinaryLoss {
+    /** Logistic loss {@code log(1 + exp(-y p))}: scikit-learn's {@code loss='log_loss'} (formerly {@code 'log'}). */
+    LOG {
+        @Override
+        public double loss(double p, double y) {
+            double z = p * y;
+            if (z > 18) {
+                return Math.exp(-z);
+            }
+            if (z < -18) {
+                return -z;
+            }
+            return Math.log1p(Math.exp(-z));
+        }
+
+        @Override
+        public double dloss(double p, double y) {
+            double z = p * y;
+            if (z > 18) {
+                return -y * Math.exp(-z);
+            }
+            if (z < -18) {
+                return -y;
+            }
+            return -y / (Math.exp(z) + 1);
+        }
+    },
+    /** Hinge loss {@code max(0, 1 - y p)}: scikit-learn's {@code loss='hinge'}, a linear SVM. */
+    HINGE {
+        @Override
+        public double loss(double p, double y) {
+            return Math.max(0, 1 - p * y);
+        }
+
+        @Override
+        public double dloss(double p, double y) {
+            return p * y <= 1 ? -y : 0;
+        }
+    };
+
+    /**
+     * @param p the decision value
+     * @param y +1 or -1
+     * @return the loss, non-negative
+     */
+    public abstract double loss(double p, double y);
+
+    /**
+     * @param p the decision value
+     * @param y +1 or -1
+     * @return the derivative of the loss with respect to {@code p}
+     */
+    public abstract double dloss(double p, double y);
+
+    /**
+     * Parses the names the lab and scikit-learn use.
+     *
+     * @param name {@code log}, {@code log_loss} or {@code hinge}, any case
+     * @return the loss
+     * @throws IllegalArgumentException for any other name
+     */
+    public static BinaryLoss parse(String name) {
+        return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "log", "log_loss" -> LOG;
+            case "hinge" -> HINGE;
+            default -> throw new IllegalArgumentException(
+                    "unknown loss '" + name + "' (expected log, log_loss or hinge)");
+        };
+    }
+}

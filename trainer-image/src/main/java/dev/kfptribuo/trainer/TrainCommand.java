@@ -1,0 +1,265 @@
+package dev.kfptribuo.trainer;
+
+import dev.kfptribuo.data.ColumnSchema;
+import dev.kfptribuo.data.CsvTableReader;
+import dev.kfptribuo.data.Table;
+import dev.kfptribuo.evaluation.Evaluations;
+import dev.kfptribuo.hypertune.HypertuneReporter;
+import dev.kfptribuo.io.InputFiles;
+import dev.kfptribuo.io.Location;
+import dev.kfptribuo.model.BinaryLoss;
+import dev.kfptribuo.model.Hyperparameters;
+import dev.kfptribuo.model.Manifest;
+import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.model.ModelTraining;
+import dev.kfptribuo.model.SgdClassifierTrainer;
+import dev.kfptribuo.model.TrainingResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code train} program: the lab's {@code train.py} on Tribuo, flag for flag.
+ *
+ * <p>Tuning mode ({@code --hptune True}) fits on the training data, scores accuracy on the
+ * validation data and reports it in the cloudml-hypertune file; final mode fits on training plus
+ * validation data and saves the model bundle to the job dir (and to {@code AIP_MODEL_DIR} on
+ * Vertex AI).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, version = "train (kfp-tribuo) 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Trains the lab's covertype classifier (standardised numeric columns, one-hot categorical "
+                    + "columns, linear SGD with an L2 penalty) on Tribuo.",
+            "Tuning mode (--hptune True) scores accuracy on the validation data and writes it to the "
+                    + "cloudml-hypertune metric file ($CLOUD_ML_HP_METRIC_FILE, default "
+                    + HypertuneReporter.DEFAULT_METRIC_FILE + "); no model is saved.",
+            "Final mode (--hptune False, the default) trains on training plus validation data and saves "
+                    + ModelBundle.MODEL_FILE + " and " + ModelBundle.MANIFEST_FILE
+                    + " to --job-dir and to $AIP_MODEL_DIR when set.",
+            "Paths are local files or gs:// URIs, may end in a wildcard such as data-*.csv, and may be gzip."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:runtime error (bad data, I/O, diverged fit)", "2:usage error"})
+final class TrainCommand implements Callable<Integer> {
+    /** Vertex AI's model output directory variable. */
+    static final String AIP_MODEL_DIR = "AIP_MODEL_DIR";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"--job-dir", "--job_dir"}, paramLabel = "DIR",
+            description = "Where final mode saves the model (local or gs://). AI Platform passes it.")
+    private String jobDir;
+
+    @Option(names = {"--training_dataset_path", "--training-dataset-path"}, required = true, paramLabel = "PATH",
+            description = "Training CSV with a header.")
+    private String trainingPath;
+
+    @Option(names = {"--validation_dataset_path", "--validation-dataset-path"}, paramLabel = "PATH",
+            description = "Validation CSV: scored in tuning mode, added to the training data in final mode.")
+    private String validationPath;
+
+    @Option(names = "--alpha", paramLabel = "FLOAT", defaultValue = "0.0001",
+            converter = NumberConverters.FiniteDouble.class,
+            description = "L2 penalty strength, > 0 (scikit-learn's alpha). Default: ${DEFAULT-VALUE}.")
+    private double alpha;
+
+    @Option(names = {"--max_iter", "--max-iter"}, paramLabel = "INT", defaultValue = "1000",
+            converter = NumberConverters.WholeNumber.class,
+            description = "Maximum number of epochs, >= 1. Default: ${DEFAULT-VALUE}.")
+    private int maxIter;
+
+    @Option(names = "--hptune", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            converter = NumberConverters.Flag.class,
+            description = "Tuning mode: True or False, or bare --hptune for True.")
+    private Boolean hptune;
+
+    @Option(names = "--nohptune", description = "Final mode, the same as --hptune False.")
+    private boolean noHptune;
+
+    @Option(names = "--tol", paramLabel = "FLOAT|none", defaultValue = "0.001",
+            converter = NumberConverters.Tolerance.class,
+            description = "Stop when the epoch loss improves by less than tol * rows for "
+                    + "--n_iter_no_change epochs; 'none' runs all --max_iter epochs. Default: ${DEFAULT-VALUE}.")
+    private Double tol;
+
+    @Option(names = {"--n_iter_no_change", "--n-iter-no-change"}, paramLabel = "INT",
+            defaultValue = "" + SgdClassifierTrainer.DEFAULT_N_ITER_NO_CHANGE,
+            converter = NumberConverters.WholeNumber.class,
+            description = "Epochs without improvement before stopping. Default: ${DEFAULT-VALUE}.")
+    private int nIterNoChange;
+
+    @Option(names = "--loss", paramLabel = "log|hinge", defaultValue = "log",
+            description = "Loss of each one-vs-rest classifier: log (logistic regression, the lab's) "
+                    + "or hinge (linear SVM). Default: ${DEFAULT-VALUE}.")
+    private String loss;
+
+    @Option(names = "--seed", paramLabel = "INT", defaultValue = "0",
+            description = "Seed of the per-epoch shuffles. Default: ${DEFAULT-VALUE}.")
+    private long seed;
+
+    @Option(names = {"--hyperparameter_metric_tag", "--hyperparameter-metric-tag"}, paramLabel = "TAG",
+            defaultValue = "accuracy",
+            description = "Metric tag reported in tuning mode (the job's hyperparameterMetricTag). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private String metricTag;
+
+    @Option(names = {"--label_column", "--label-column"}, paramLabel = "NAME", defaultValue = "Cover_Type",
+            description = "Label column. Default: ${DEFAULT-VALUE}.")
+    private String labelColumn;
+
+    @Option(names = {"--categorical_columns", "--categorical-columns"}, paramLabel = "NAMES", split = ",",
+            defaultValue = "Wilderness_Area,Soil_Type",
+            description = "Comma-separated categorical (one-hot) columns; all other columns but the label "
+                    + "are numeric. Default: ${DEFAULT-VALUE}.")
+    private List<String> categoricalColumns;
+
+    private final PrintWriter out;
+    private final Map<String, String> env;
+
+    TrainCommand(PrintWriter out, Map<String, String> env) {
+        this.out = out;
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        boolean tuning = tuningMode();
+        Hyperparameters hyperparameters = hyperparameters();
+        ColumnSchema schema = schema();
+        List<Location> modelDirs = tuning ? List.of() : modelDirs();
+        if (tuning && validationPath == null) {
+            throw usage("tuning mode (--hptune True) needs --validation_dataset_path");
+        }
+
+        CsvTableReader reader = new CsvTableReader(schema);
+        Table training = read(reader, trainingPath, "training");
+        Table validation = validationPath == null ? null : read(reader, validationPath, "validation");
+        Table fitTable = tuning || validation == null ? training : Table.concat(training, validation);
+
+        log("mode=%s loss=%s alpha=%s max_iter=%d tol=%s rows=%d", tuning ? "tuning" : "final",
+                hyperparameters.loss().name().toLowerCase(Locale.ROOT), hyperparameters.alpha(),
+                hyperparameters.maxIter(), hyperparameters.tol() == null ? "none" : hyperparameters.tol(),
+                fitTable.rowCount());
+        long start = System.nanoTime();
+        TrainingResult result = ModelTraining.train(fitTable, hyperparameters, (epoch, meanLoss, active, nanos) ->
+                log("epoch %d/%d loss=%.6f active_classes=%d elapsed=%.2fs", epoch, hyperparameters.maxIter(),
+                        meanLoss, active, nanos / 1e9));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        log("trained: epochs=%d converged=%s loss=%.6f time=%.2fs", result.epochsRun(), result.converged(),
+                result.finalLoss(), seconds);
+
+        if (tuning) {
+            double accuracy = Evaluations.evaluate(result.model(), validation).accuracy();
+            HypertuneReporter reporter = HypertuneReporter.fromEnvironment(env);
+            reporter.report(metricTag, accuracy, result.epochsRun());
+            log("validation accuracy=%.6f rows=%d; reported as '%s' in %s", accuracy, validation.rowCount(),
+                    metricTag, reporter.metricFile());
+            return 0;
+        }
+        byte[] modelBytes = ModelBundle.serialize(result.model());
+        Manifest manifest = ModelTraining.manifest(result, hyperparameters, fitTable, modelBytes, seconds, Instant.now());
+        for (Location dir : modelDirs) {
+            ModelBundle.save(dir, modelBytes, manifest);
+            log("model saved: %s and %s", dir.resolve(ModelBundle.MODEL_FILE), dir.resolve(ModelBundle.MANIFEST_FILE));
+        }
+        return 0;
+    }
+
+    private boolean tuningMode() {
+        if (noHptune && Boolean.TRUE.equals(hptune)) {
+            throw usage("--hptune True and --nohptune contradict each other");
+        }
+        return Boolean.TRUE.equals(hptune);
+    }
+
+    private Hyperparameters hyperparameters() {
+        if (!(alpha > 0)) {
+            throw usage("--alpha must be > 0, got " + alpha);
+        }
+        if (maxIter < 1) {
+            throw usage("--max_iter must be >= 1, got " + maxIter);
+        }
+        if (nIterNoChange < 1) {
+            throw usage("--n_iter_no_change must be >= 1, got " + nIterNoChange);
+        }
+        BinaryLoss binaryLoss;
+        try {
+            binaryLoss = BinaryLoss.parse(loss);
+        } catch (IllegalArgumentException e) {
+            throw usage("--loss: " + e.getMessage());
+        }
+        return new Hyperparameters(binaryLoss, alpha, maxIter, tol, nIterNoChange, seed);
+    }
+
+    private ColumnSchema schema() {
+        List<String> categorical = new ArrayList<>();
+        for (String column : categoricalColumns) {
+            if (!column.isBlank()) {
+                categorical.add(column.strip());
+            }
+        }
+        if (new LinkedHashSet<>(categorical).size() != categorical.size()) {
+            throw usage("--categorical_columns names a column twice: " + String.join(",", categorical));
+        }
+        try {
+            return new ColumnSchema(labelColumn.strip(), categorical);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private List<Location> modelDirs() {
+        List<Location> dirs = new ArrayList<>();
+        for (String dir : new String[] {jobDir, env.get(AIP_MODEL_DIR)}) {
+            if (dir != null && !dir.isBlank()) {
+                Location location;
+                try {
+                    location = Location.parse(dir);
+                } catch (IllegalArgumentException e) {
+                    throw usage("model directory: " + e.getMessage());
+                }
+                if (!dirs.contains(location)) {
+                    dirs.add(location);
+                }
+            }
+        }
+        if (dirs.isEmpty()) {
+            throw usage("final mode needs --job-dir (or " + AIP_MODEL_DIR + " on Vertex AI)");
+        }
+        return dirs;
+    }
+
+    private Table read(CsvTableReader reader, String path, String role) throws IOException {
+        long start = System.nanoTime();
+        Table table;
+        try {
+            table = reader.read(InputFiles.expand(path));
+        } catch (IllegalArgumentException e) {
+            throw usage("--" + role + "_dataset_path: " + e.getMessage());
+        }
+        log("read %s data: %d rows from %d file(s) in %.2fs", role, table.rowCount(), table.sources().size(),
+                (System.nanoTime() - start) / 1e9);
+        return table;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private void log(String format, Object... args) {
+        out.println("train: " + String.format(Locale.ROOT, format, args));
+        out.flush();
+    }
+}
