@@ -42,6 +42,7 @@ public final class HypertuneReporter {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
             .build();
 
     private final Path metricFile;
