@@ -38,7 +38,13 @@ public final class TribuoDatasets {
         MutableDataset<Label> dataset = new MutableDataset<>(
                 new SimpleDataSourceProvenance(description, LABELS), LABELS);
         for (int row = 0; row < table.rowCount(); row++) {
-            dataset.add(example(table, row));
+            try {
+                dataset.add(example(table, row));
+            } catch (IllegalArgumentException e) {
+                // Tribuo's feature statistics reject values whose running mean overflows.
+                throw new DataFormatException(description + ": data row " + (row + 1)
+                        + ": values Tribuo cannot take (" + e.getMessage() + ")");
+            }
         }
         return dataset;
     }

@@ -9,57 +9,50 @@ package dev.kfptribuo.model;
  */
 public enum BinaryLoss {
     /** Logistic loss {@code log(1 + exp(-y p))}: scikit-learn's {@code loss='log_loss'} (formerly {@code 'log'}). */
-    LOG {
-        @Override
-        public double loss(double p, double y) {
-            double z = p * y;
-            if (z > 18) {
-                return Math.exp(-z);
-            }
-            if (z < -18) {
-                return -z;
-            }
-            return Math.log1p(Math.exp(-z));
-        }
-
-        @Override
-        public double dloss(double p, double y) {
-            double z = p * y;
-            if (z > 18) {
-                return -y * Math.exp(-z);
-            }
-            if (z < -18) {
-                return -y;
-            }
-            return -y / (Math.exp(z) + 1);
-        }
-    },
+    LOG,
     /** Hinge loss {@code max(0, 1 - y p)}: scikit-learn's {@code loss='hinge'}, a linear SVM. */
-    HINGE {
-        @Override
-        public double loss(double p, double y) {
-            return Math.max(0, 1 - p * y);
-        }
+    HINGE;
 
-        @Override
-        public double dloss(double p, double y) {
-            return p * y <= 1 ? -y : 0;
-        }
-    };
+    // Plain constants without bodies: Tribuo's provenance can only restore enums whose constants
+    // are of the enum class itself.
 
     /**
      * @param p the decision value
      * @param y +1 or -1
      * @return the loss, non-negative
      */
-    public abstract double loss(double p, double y);
+    public double loss(double p, double y) {
+        double z = p * y;
+        if (this == HINGE) {
+            return Math.max(0, 1 - z);
+        }
+        if (z > 18) {
+            return Math.exp(-z);
+        }
+        if (z < -18) {
+            return -z;
+        }
+        return Math.log1p(Math.exp(-z));
+    }
 
     /**
      * @param p the decision value
      * @param y +1 or -1
      * @return the derivative of the loss with respect to {@code p}
      */
-    public abstract double dloss(double p, double y);
+    public double dloss(double p, double y) {
+        double z = p * y;
+        if (this == HINGE) {
+            return z <= 1 ? -y : 0;
+        }
+        if (z > 18) {
+            return -y * Math.exp(-z);
+        }
+        if (z < -18) {
+            return -y;
+        }
+        return -y / (Math.exp(z) + 1);
+    }
 
     /**
      * Parses the names the lab and scikit-learn use.

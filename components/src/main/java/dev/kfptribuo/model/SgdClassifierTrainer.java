@@ -75,8 +75,14 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
      */
     public SgdClassifierTrainer(BinaryLoss loss, double alpha, int maxIter, double tol, int nIterNoChange,
             long seed, Collection<String> standardizedFeatures) {
-        super(new OneVsRestObjective(loss), new OptimalL2SGD(alpha, OptimalL2SGD.initialOffset(loss, alpha)),
-                maxIter, -1, 1, seed);
+        this(loss, new OptimalL2SGD(alpha, OptimalL2SGD.initialOffset(loss, alpha)), alpha, maxIter, tol,
+                nIterNoChange, seed, standardizedFeatures);
+    }
+
+    /** With an explicit optimiser: for tests that need a schedule the public constructor never makes. */
+    SgdClassifierTrainer(BinaryLoss loss, OptimalL2SGD optimiser, double alpha, int maxIter, double tol,
+            int nIterNoChange, long seed, Collection<String> standardizedFeatures) {
+        super(new OneVsRestObjective(loss), optimiser, maxIter, -1, 1, seed);
         if (maxIter < 1) {
             throw new IllegalArgumentException("max_iter must be at least 1, got " + maxIter);
         }
@@ -181,7 +187,8 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
             meanLoss = total / n;
             if (!Double.isFinite(meanLoss)) {
                 throw new TrainingDivergedException("training diverged in epoch " + epoch
-                        + ": the loss is not finite (alpha=" + alpha + "); try a larger alpha");
+                        + ": the loss is not finite (alpha=" + alpha
+                        + "); try a larger alpha, or look for extreme values in the data");
             }
             for (int k = 0; k < numClasses; k++) {
                 if (!active[k]) {
