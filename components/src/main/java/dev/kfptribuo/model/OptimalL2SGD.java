@@ -24,9 +24,11 @@ import org.tribuo.math.la.Tensor;
  * {@link StochasticGradientOptimiser} extension point and expects {@link LinearParameters} whose
  * last column is the bias.
  *
- * <p>Rows (classes) can be frozen once their binary problem has converged: a frozen row is neither
- * shrunk nor, if the caller zeroes its gradient, updated, just as scikit-learn stops each
- * one-vs-rest classifier on its own.
+ * <p>{@link SgdClassifierTrainer} uses its schedule ({@link #learningRate}) in its own loop;
+ * {@link #step} makes the same update available to Tribuo's stock SGD trainers. Rows (classes)
+ * can be frozen once their binary problem has converged: a frozen row is neither shrunk nor, if
+ * the caller zeroes its gradient, updated, just as scikit-learn stops each one-vs-rest classifier
+ * on its own.
  */
 public final class OptimalL2SGD implements StochasticGradientOptimiser {
     @Config(mandatory = true, description = "L2 penalty strength, scikit-learn's alpha.")
@@ -70,6 +72,14 @@ public final class OptimalL2SGD implements StochasticGradientOptimiser {
         return 1.0 / (eta0 * alpha);
     }
 
+    /**
+     * @param t the 1-based step number, counted over all examples of all epochs
+     * @return the learning rate of that step, {@code 1 / (alpha * (t0 + t - 1))}
+     */
+    public double learningRate(long t) {
+        return 1.0 / (alpha * (t0 + t - 1));
+    }
+
     @Override
     public void initialise(Parameters parameters) {
         if (!(parameters instanceof LinearParameters linear)) {
@@ -105,7 +115,7 @@ public final class OptimalL2SGD implements StochasticGradientOptimiser {
     @Override
     public Tensor[] step(Tensor[] updates, double weight) {
         t++;
-        double eta = 1.0 / (alpha * (t0 + t - 1));
+        double eta = learningRate(t);
         lastRate = eta;
         double shrink = Math.max(0.0, 1.0 - eta * alpha);
         int rows = weights.getDimension1Size();

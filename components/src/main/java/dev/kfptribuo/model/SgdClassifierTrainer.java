@@ -2,7 +2,6 @@ package dev.kfptribuo.model;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import com.oracle.labs.mlrg.olcut.util.Pair;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Collection;
@@ -10,20 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tribuo.Dataset;
-import org.tribuo.Example;
-import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LinearSGDModel;
 import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
-import org.tribuo.common.sgd.AbstractSGDTrainer;
 import org.tribuo.math.LinearParameters;
 import org.tribuo.math.la.DenseMatrix;
-import org.tribuo.math.la.DenseVector;
-import org.tribuo.math.la.SGDVector;
-import org.tribuo.math.la.SparseVector;
-import org.tribuo.math.la.Tensor;
 import org.tribuo.provenance.ModelProvenance;
 import org.tribuo.provenance.TrainerProvenance;
 
@@ -41,12 +33,20 @@ import org.tribuo.provenance.TrainerProvenance;
  *
  * <p>Why this subclass: Tribuo 4.3.2's SGD trainers always run a fixed number of epochs, with no
  * convergence test (oracle/tribuo#293), and have no L2 penalty (oracle/tribuo#344). This class
- * keeps Tribuo's parameters, objective, optimiser and model types and replaces only the epoch loop
- * of {@link AbstractSGDTrainer#train}. It also standardises the listed features itself (see
- * {@link StandardScaling}) and folds the standardisation into the final weights, so the returned
- * {@link LinearSGDModel} predicts from raw feature values.
+ * keeps Tribuo's dataset, feature and output maps, objective ({@link OneVsRestObjective}),
+ * optimiser settings ({@link OptimalL2SGD}, recorded in the provenance) and model type, and
+ * replaces the epoch loop of {@code AbstractSGDTrainer.train}. The loop works on primitive arrays
+ * with scikit-learn's lazily scaled weight vectors: Tribuo's per-example tensors cost about ten
+ * times more per step, which dominated a whole training run. It standardises the listed features
+ * itself (see {@link StandardScaling}) and folds the standardisation into the final weights, so
+ * the returned {@link LinearSGDModel} predicts from raw feature values.
  */
 public final class SgdClassifierTrainer extends LinearSGDTrainer {
+    /** scikit-learn's clip of the loss derivative ({@code MAX_DLOSS} in {@code _sgd_fast}). */
+    private static final double MAX_DLOSS = 1e12;
+    /** Below this the lazy weight scale is folded into the weights ({@code WeightVector}). */
+    private static final double WSCALE_THRESHOLD = 1e-9;
+
     /** scikit-learn's default number of epochs without improvement before stopping. */
     public static final int DEFAULT_N_ITER_NO_CHANGE = 5;
 
@@ -134,21 +134,23 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
             trainerProvenance = getProvenance();
             setInvocationCount(count + 1);
         }
-        OneVsRestObjective objective = (OneVsRestObjective) getObjective();
+        BinaryLoss loss = ((OneVsRestObjective) getObjective()).loss();
         ImmutableFeatureMap featureMap = examples.getFeatureIDMap();
         ImmutableOutputInfo<Label> outputInfo = examples.getOutputIDInfo();
         int numFeatures = featureMap.size();
         int numClasses = outputInfo.size();
         int n = examples.size();
 
-        StandardScaling scaling = StandardScaling.fit(examples, standardizedFeatures);
-        SGDVector[] features = new SGDVector[n];
-        Integer[] targets = new Integer[n];
-        double[] weights = new double[n];
-        encode(examples, featureMap, outputInfo, scaling, features, targets, weights);
+        SparseRows raw = SparseRows.of(examples, featureMap, outputInfo);
+        StandardScaling scaling = StandardScaling.fit(raw, featureMap, standardizedFeatures);
+        SparseRows data = raw.standardize(scaling);
 
-        LinearParameters parameters = createParameters(numFeatures, numClasses, localRng);
-        optimiserCopy.initialise(parameters);
+        // Weights as scale * v per class, scikit-learn's WeightVector: the L2 shrink of a step is
+        // then one multiplication instead of one per weight.
+        double[][] v = new double[numClasses][numFeatures];
+        double[] wscale = new double[numClasses];
+        double[] bias = new double[numClasses];
+        Arrays.fill(wscale, 1.0);
 
         boolean earlyStopping = tol > Double.NEGATIVE_INFINITY;
         double[] bestLoss = new double[numClasses];
@@ -158,27 +160,53 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         Arrays.fill(active, true);
         int activeCount = numClasses;
         double[] epochLoss = new double[numClasses];
-        double[] losses = new double[numClasses];
-        double[] gradient = new double[numClasses];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
         double meanLoss = Double.NaN;
+        long t = 0;
         long start = System.nanoTime();
         int epoch = 0;
         while (epoch < epochs && activeCount > 0) {
             epoch++;
-            AbstractSGDTrainer.shuffleInPlace(features, targets, weights, localRng);
+            shuffle(order, localRng);
             Arrays.fill(epochLoss, 0);
-            for (int i = 0; i < n; i++) {
-                double[] prediction = parameters.predict(features[i]).toArray();
-                objective.perClass(targets[i], prediction, losses, gradient);
+            for (int i : order) {
+                int from = data.rowStart[i];
+                int to = data.rowStart[i + 1];
+                t++;
+                double eta = optimiserCopy.learningRate(t);
+                double shrink = Math.max(0.0, 1.0 - eta * alpha);
                 for (int k = 0; k < numClasses; k++) {
-                    epochLoss[k] += losses[k];
+                    double[] vk = v[k];
+                    double dot = 0;
+                    for (int j = from; j < to; j++) {
+                        dot += vk[data.indices[j]] * data.values[j];
+                    }
+                    double p = dot * wscale[k] + bias[k];
+                    double y = data.targets[i] == k ? 1.0 : -1.0;
+                    epochLoss[k] += loss.loss(p, y);
                     if (!active[k]) {
-                        gradient[k] = 0;
+                        continue;
+                    }
+                    double dloss = Math.max(-MAX_DLOSS, Math.min(MAX_DLOSS, loss.dloss(p, y)));
+                    double update = -eta * dloss * data.weights[i];
+                    wscale[k] *= shrink;
+                    if (wscale[k] < WSCALE_THRESHOLD) {
+                        for (int c = 0; c < numFeatures; c++) {
+                            vk[c] *= wscale[k];
+                        }
+                        wscale[k] = 1.0;
+                    }
+                    if (update != 0) {
+                        double step = update / wscale[k];
+                        for (int j = from; j < to; j++) {
+                            vk[data.indices[j]] += data.values[j] * step;
+                        }
+                        bias[k] += update;
                     }
                 }
-                Tensor[] gradients = parameters.gradients(
-                        new Pair<>(0.0, DenseVector.createDenseVector(gradient)), features[i]);
-                parameters.update(optimiserCopy.step(gradients, weights[i]));
             }
             double total = 0;
             for (double l : epochLoss) {
@@ -202,61 +230,32 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
                 bestLoss[k] = Math.min(bestLoss[k], epochLoss[k]);
                 if (noImprovement[k] >= nIterNoChange) {
                     active[k] = false;
-                    optimiserCopy.freeze(k);
                     activeCount--;
                 }
             }
             listener.onEpoch(epoch, meanLoss, activeCount, System.nanoTime() - start);
         }
-        fold(parameters.getWeightMatrix(), scaling, numFeatures, epoch);
+        double[][] weights = new double[numClasses][numFeatures + 1];
+        for (int k = 0; k < numClasses; k++) {
+            for (int c = 0; c < numFeatures; c++) {
+                weights[k][c] = v[k][c] * wscale[k];
+            }
+            weights[k][numFeatures] = bias[k];
+        }
+        fold(weights, scaling, numFeatures, epoch);
+        LinearParameters parameters = new LinearParameters(DenseMatrix.createDenseMatrix(weights));
         ModelProvenance provenance = new ModelProvenance(LinearSGDModel.class.getName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, runProvenance);
         LinearSGDModel model = createModel(getName(), provenance, featureMap, outputInfo, parameters);
         return new TrainingResult(model, epoch, activeCount == 0, meanLoss, scaling.scales());
     }
 
-    /** Builds each example's standardised vector, with the bias feature 1 at index numFeatures. */
-    private static void encode(Dataset<Label> examples, ImmutableFeatureMap featureMap,
-            ImmutableOutputInfo<Label> outputInfo, StandardScaling scaling,
-            SGDVector[] features, Integer[] targets, double[] weights) {
-        int numFeatures = featureMap.size();
-        double[] base = new double[numFeatures + 1];
-        double[] mean = new double[numFeatures];
-        double[] inverseScale = new double[numFeatures];
-        Arrays.fill(inverseScale, 1.0);
-        for (int i = 0; i < scaling.size(); i++) {
-            int id = scaling.featureId(i);
-            FeatureScale scale = scaling.scales().get(i);
-            mean[id] = scale.mean();
-            inverseScale[id] = 1.0 / scale.scale();
-            base[id] = -scale.mean() / scale.scale();
-        }
-        base[numFeatures] = 1.0;
-        double[] dense = new double[numFeatures + 1];
-        int[] indices = new int[numFeatures + 1];
-        double[] values = new double[numFeatures + 1];
-        int row = 0;
-        for (Example<Label> example : examples) {
-            System.arraycopy(base, 0, dense, 0, dense.length);
-            for (Feature feature : example) {
-                int id = featureMap.getID(feature.getName());
-                if (id >= 0) {
-                    dense[id] = (feature.getValue() - mean[id]) * inverseScale[id];
-                }
-            }
-            int nonZero = 0;
-            for (int id = 0; id < dense.length; id++) {
-                if (dense[id] != 0) {
-                    indices[nonZero] = id;
-                    values[nonZero] = dense[id];
-                    nonZero++;
-                }
-            }
-            features[row] = SparseVector.createSparseVector(dense.length,
-                    Arrays.copyOf(indices, nonZero), Arrays.copyOf(values, nonZero));
-            targets[row] = outputInfo.getID(example.getOutput());
-            weights[row] = example.getWeight();
-            row++;
+    private static void shuffle(int[] order, SplittableRandom rng) {
+        for (int i = order.length; i > 1; i--) {
+            int j = rng.nextInt(i);
+            int swap = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = swap;
         }
     }
 
@@ -264,23 +263,20 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
      * Rewrites weights learnt on standardised features as weights on raw features:
      * {@code w' = w / scale} and {@code b' = b - sum(w * mean / scale)}.
      */
-    private static void fold(DenseMatrix weights, StandardScaling scaling, int numFeatures, int epoch) {
+    private static void fold(double[][] weights, StandardScaling scaling, int numFeatures, int epoch) {
         int bias = numFeatures;
-        if (weights.getDimension2Size() != numFeatures + 1) {
-            throw new IllegalStateException("expected a bias column at " + bias);
-        }
         for (int i = 0; i < scaling.size(); i++) {
             int id = scaling.featureId(i);
             FeatureScale scale = scaling.scales().get(i);
-            for (int k = 0; k < weights.getDimension1Size(); k++) {
-                double w = weights.get(k, id);
-                weights.set(k, id, w / scale.scale());
-                weights.set(k, bias, weights.get(k, bias) - w * scale.mean() / scale.scale());
+            for (double[] row : weights) {
+                double w = row[id];
+                row[id] = w / scale.scale();
+                row[bias] -= w * scale.mean() / scale.scale();
             }
         }
-        for (int k = 0; k < weights.getDimension1Size(); k++) {
+        for (double[] row : weights) {
             for (int c = 0; c <= bias; c++) {
-                if (!Double.isFinite(weights.get(k, c))) {
+                if (!Double.isFinite(row[c])) {
                     throw new TrainingDivergedException("training diverged by epoch " + epoch
                             + ": a weight is not finite; try a larger alpha");
                 }

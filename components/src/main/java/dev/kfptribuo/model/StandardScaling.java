@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.tribuo.Dataset;
-import org.tribuo.Example;
-import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.classification.Label;
 
 /**
  * Per-feature standardisation with scikit-learn {@code StandardScaler} semantics: the mean and
@@ -34,8 +33,11 @@ public final class StandardScaling {
      * @param features names of the features to standardise; names unknown to the dataset are skipped
      * @return the scaling, in the order of the dataset's feature ids
      */
-    public static StandardScaling fit(Dataset<?> data, Collection<String> features) {
-        ImmutableFeatureMap map = data.getFeatureIDMap();
+    public static StandardScaling fit(Dataset<Label> data, Collection<String> features) {
+        return fit(SparseRows.of(data, data.getFeatureIDMap(), data.getOutputIDInfo()), data.getFeatureIDMap(), features);
+    }
+
+    static StandardScaling fit(SparseRows rows, ImmutableFeatureMap map, Collection<String> features) {
         int size = map.size();
         boolean[] wanted = new boolean[size];
         for (String name : features) {
@@ -44,15 +46,10 @@ public final class StandardScaling {
                 wanted[id] = true;
             }
         }
-        double n = data.size();
+        double n = rows.size();
         double[] sum = new double[size];
-        for (Example<?> example : data) {
-            for (Feature f : example) {
-                int id = map.getID(f.getName());
-                if (id >= 0 && wanted[id]) {
-                    sum[id] += f.getValue();
-                }
-            }
+        for (int j = 0; j < rows.rowStart[rows.size()]; j++) {
+            sum[rows.indices[j]] += rows.values[j];
         }
         double[] mean = new double[size];
         for (int id = 0; id < size; id++) {
@@ -60,15 +57,11 @@ public final class StandardScaling {
         }
         double[] squares = new double[size];
         long[] present = new long[size];
-        for (Example<?> example : data) {
-            for (Feature f : example) {
-                int id = map.getID(f.getName());
-                if (id >= 0 && wanted[id]) {
-                    double d = f.getValue() - mean[id];
-                    squares[id] += d * d;
-                    present[id]++;
-                }
-            }
+        for (int j = 0; j < rows.rowStart[rows.size()]; j++) {
+            int id = rows.indices[j];
+            double d = rows.values[j] - mean[id];
+            squares[id] += d * d;
+            present[id]++;
         }
         List<Integer> idList = new ArrayList<>();
         List<FeatureScale> scales = new ArrayList<>();
