@@ -5,6 +5,7 @@ import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.evaluation.Evaluations;
 import dev.kfptribuo.hypertune.HypertuneReporter;
+import dev.kfptribuo.hypertune.PythonFloats;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.BinaryLoss;
@@ -16,6 +17,8 @@ import dev.kfptribuo.model.SgdClassifierTrainer;
 import dev.kfptribuo.model.TrainingResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -149,8 +152,8 @@ final class TrainCommand implements Callable<Integer> {
         Table fitTable = tuning || validation == null ? training : Table.concat(training, validation);
 
         log("mode=%s loss=%s alpha=%s max_iter=%d tol=%s rows=%d", tuning ? "tuning" : "final",
-                hyperparameters.loss().name().toLowerCase(Locale.ROOT), hyperparameters.alpha(),
-                hyperparameters.maxIter(), hyperparameters.tol() == null ? "none" : hyperparameters.tol(),
+                hyperparameters.loss().name().toLowerCase(Locale.ROOT), PythonFloats.repr(hyperparameters.alpha()),
+                hyperparameters.maxIter(), hyperparameters.tol() == null ? "none" : PythonFloats.repr(hyperparameters.tol()),
                 fitTable.rowCount());
         long start = System.nanoTime();
         TrainingResult result = ModelTraining.train(fitTable, hyperparameters, (epoch, meanLoss, active, nanos) ->
@@ -170,6 +173,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         byte[] modelBytes = ModelBundle.serialize(result.model());
         Manifest manifest = ModelTraining.manifest(result, hyperparameters, fitTable, modelBytes, seconds, Instant.now());
+        // Make every local model directory before writing into any, so that one that cannot be made
+        // (a file in the way) fails the run before a bundle lands in another directory.
+        for (Location dir : modelDirs) {
+            if (!dir.isGcs()) {
+                try {
+                    Files.createDirectories(dir.localPath());
+                } catch (FileAlreadyExistsException e) {
+                    throw new IOException(dir + ": exists and is not a directory", e);
+                }
+            }
+        }
         for (Location dir : modelDirs) {
             ModelBundle.save(dir, modelBytes, manifest);
             log("model saved: %s and %s", dir.resolve(ModelBundle.MODEL_FILE), dir.resolve(ModelBundle.MANIFEST_FILE));
