@@ -1,0 +1,60 @@
+package dev.kfptribuo.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kfptribuo.TestData;
+import dev.kfptribuo.data.Table;
+import dev.kfptribuo.data.TribuoDatasets;
+import dev.kfptribuo.io.FakeGcsServer;
+import dev.kfptribuo.io.Location;
+import dev.kfptribuo.io.OutputFiles;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A job dir on gs://: saved through the real Cloud Storage client, loaded back, checked. */
+@ExtendWith(FakeGcsServer.class)
+class GcsModelBundleTest {
+    @Test
+    void savesToAGcsJobDirAndLoadsTheSameModel(@TempDir Path dir) throws IOException {
+        Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 3000));
+        Hyperparameters hyperparameters = new Hyperparameters(BinaryLoss.LOG, 1e-4, 5, 1e-3, 5, 3);
+        TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
+        byte[] bytes = ModelBundle.serialize(result.model());
+        Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, bytes, 0.5, Instant.EPOCH);
+        Location jobDir = Location.parse(FakeGcsServer.uri("jobs/final"));
+
+        ModelBundle.save(jobDir, bytes, manifest);
+        ModelBundle.Loaded loaded = ModelBundle.load(jobDir);
+
+        assertEquals(manifest, loaded.manifest());
+        for (int row = 0; row < 100; row++) {
+            var example = TribuoDatasets.example(train, row);
+            assertEquals(result.model().predict(example).getOutput(), loaded.model().predict(example).getOutput());
+        }
+    }
+
+    @Test
+    void aModelThatDoesNotMatchItsManifestIsRefused(@TempDir Path dir) throws IOException {
+        Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 2000));
+        Hyperparameters hyperparameters = new Hyperparameters(BinaryLoss.HINGE, 1e-3, 3, null, 5, 3);
+        TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
+        byte[] bytes = ModelBundle.serialize(result.model());
+        Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, bytes, 0.5, Instant.EPOCH);
+        Location jobDir = Location.parse(FakeGcsServer.uri("jobs/mixed"));
+        ModelBundle.save(jobDir, bytes, manifest);
+        // A second save interrupted after its model: the old manifest now names other bytes.
+        OutputFiles.write(jobDir.resolve(ModelBundle.MODEL_FILE), new byte[] {1, 2, 3});
+
+        IOException e = assertThrows(IOException.class, () -> ModelBundle.load(jobDir));
+        assertTrue(e.getMessage().contains("SHA-256 does not match"), e.getMessage());
+        assertThrows(FileNotFoundException.class,
+                () -> ModelBundle.load(Location.parse(FakeGcsServer.uri("jobs/none"))));
+    }
+}
