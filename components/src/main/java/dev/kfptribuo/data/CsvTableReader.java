@@ -72,13 +72,16 @@ public final class CsvTableReader {
                     throw new DataFormatException(name + ": the file is empty (expected a header row)");
                 }
                 List<String> header = records.next().toList();
+                // Errors name physical lines (a multi-line record's last): record numbers would not
+                // count the blank lines the format skips.
+                long headerLine = parser.getCurrentLineNumber();
                 if (builder == null) {
-                    builder = new Builder(schema, header, name);
+                    builder = new Builder(schema, header, name, headerLine);
                 } else {
-                    builder.checkSameHeader(header, name);
+                    builder.checkSameHeader(header, name, headerLine);
                 }
                 long before = builder.rows;
-                builder.readRows(records, name);
+                builder.readRows(records, parser, name);
                 raw.transferTo(OutputStream.nullOutputStream());
                 sources.add(new SourceFile(name, builder.rows - before,
                         HexFormat.of().formatHex(digest.digest())));
@@ -117,19 +120,20 @@ public final class CsvTableReader {
         private String[] labels;
         private int rows;
 
-        Builder(ColumnSchema schema, List<String> header, String file) {
+        Builder(ColumnSchema schema, List<String> header, String file, long headerLine) {
             this.schema = schema;
             this.header = List.copyOf(header);
             Set<String> seen = new HashSet<>();
             for (String column : header) {
                 if (!seen.add(column)) {
-                    throw DataFormatException.at(file, 1, column, "the header names this column twice");
+                    throw DataFormatException.at(file, headerLine, column, "the header names this column twice");
                 }
             }
-            labelIndex = requireColumn(schema.labelColumn(), "label", file);
+            labelIndex = requireColumn(schema.labelColumn(), "label", file, headerLine);
             categoricalIndex = new int[schema.categoricalColumns().size()];
             for (int c = 0; c < categoricalIndex.length; c++) {
-                categoricalIndex[c] = requireColumn(schema.categoricalColumns().get(c), "categorical", file);
+                categoricalIndex[c] = requireColumn(schema.categoricalColumns().get(c), "categorical", file,
+                        headerLine);
                 categoryPools.add(new HashMap<>());
             }
             List<Integer> numericIdx = new ArrayList<>();
@@ -147,27 +151,27 @@ public final class CsvTableReader {
             labels = new String[capacity];
         }
 
-        private int requireColumn(String column, String role, String file) {
+        private int requireColumn(String column, String role, String file, long headerLine) {
             int index = header.indexOf(column);
             if (index < 0) {
-                throw DataFormatException.at(file, 1, null, "the header has no " + role + " column "
+                throw DataFormatException.at(file, headerLine, null, "the header has no " + role + " column "
                         + column + " (header: " + String.join(",", header) + ")");
             }
             return index;
         }
 
-        void checkSameHeader(List<String> other, String file) {
+        void checkSameHeader(List<String> other, String file, long headerLine) {
             if (!header.equals(other)) {
-                throw DataFormatException.at(file, 1, null, "the header differs from the first file's ("
+                throw DataFormatException.at(file, headerLine, null, "the header differs from the first file's ("
                         + String.join(",", other) + " vs " + String.join(",", header) + ")");
             }
         }
 
-        void readRows(Iterator<CSVRecord> records, String file) {
+        void readRows(Iterator<CSVRecord> records, CSVParser parser, String file) {
             int width = header.size();
             while (records.hasNext()) {
                 CSVRecord record = records.next();
-                long line = record.getRecordNumber();
+                long line = parser.getCurrentLineNumber();
                 if (record.size() != width) {
                     throw DataFormatException.at(file, line, null,
                             "expected " + width + " fields, found " + record.size());
