@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.kfptribuo.io.Location;
+import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.io.OutputFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

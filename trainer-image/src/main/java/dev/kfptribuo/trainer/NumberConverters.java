@@ -60,7 +60,11 @@ final class NumberConverters {
         }
     }
 
-    /** A Python-style boolean as the lab passes it: {@code True}, {@code False}, any case, or 1/0. */
+    /**
+     * A Python-style boolean as the lab passes it: {@code True} or {@code False}, any case; also
+     * 1/0 and yes/no in the {@code --hptune=1} form (picocli takes a separate optional value only
+     * when it reads as true or false).
+     */
     static final class Flag implements ITypeConverter<Boolean> {
         @Override
         public Boolean convert(String value) {

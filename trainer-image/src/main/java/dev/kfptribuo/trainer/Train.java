@@ -1,14 +1,8 @@
 package dev.kfptribuo.trainer;
 
-import dev.kfptribuo.data.DataFormatException;
-import dev.kfptribuo.model.TrainingDivergedException;
-import java.io.FileNotFoundException;
-import java.io.IOException;
+import dev.kfptribuo.cli.Programs;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import picocli.CommandLine;
 
 /**
  * Entry point of the trainer image: {@code java dev.kfptribuo.trainer.Train [flags]}.
@@ -23,11 +17,7 @@ public final class Train {
      * @param args command-line flags, see {@code --help}
      */
     public static void main(String[] args) {
-        // Tribuo logs through java.util.logging at INFO; our own progress lines replace it.
-        Logger.getLogger("").setLevel(Level.WARNING);
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(run(args, out, err, System.getenv()));
+        Programs.main(new TrainCommand(new PrintWriter(System.out, true), System.getenv()), args);
     }
 
     /**
@@ -40,25 +30,6 @@ public final class Train {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine commandLine = new CommandLine(new TrainCommand(out, env))
-                .setOut(out)
-                .setErr(err)
-                .setExecutionExceptionHandler((e, cmd, parseResult) -> {
-                    cmd.getErr().println("train: error: " + describe(e));
-                    cmd.getErr().flush();
-                    return CommandLine.ExitCode.SOFTWARE;
-                });
-        return commandLine.execute(args);
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof FileNotFoundException || e instanceof DataFormatException
-                || e instanceof TrainingDivergedException || e instanceof IllegalArgumentException) {
-            return e.getMessage();
-        }
-        if (e instanceof IOException) {
-            return "I/O: " + e.getMessage();
-        }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        return Programs.run(new TrainCommand(out, env), args, out, err);
     }
 }

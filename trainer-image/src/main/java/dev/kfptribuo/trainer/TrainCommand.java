@@ -5,7 +5,7 @@ import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.evaluation.Evaluations;
 import dev.kfptribuo.hypertune.HypertuneReporter;
-import dev.kfptribuo.hypertune.PythonFloats;
+import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.BinaryLoss;

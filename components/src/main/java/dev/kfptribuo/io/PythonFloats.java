@@ -1,4 +1,4 @@
-package dev.kfptribuo.hypertune;
+package dev.kfptribuo.io;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,4 +1,4 @@
-package dev.kfptribuo.hypertune;
+package dev.kfptribuo.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
