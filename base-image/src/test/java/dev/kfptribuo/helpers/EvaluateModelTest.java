@@ -1,0 +1,293 @@
+package dev.kfptribuo.helpers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kfptribuo.trainer.Train;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.protos.core.ModelProto;
+
+/**
+ * evaluate-model on a model the trainer program trained on the bundled data, checked against an
+ * independent computation: Tribuo's own model loading and prediction, metrics counted by hand.
+ */
+class EvaluateModelTest {
+    private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
+    private static final Pattern KFP_METRIC_NAME = Pattern.compile("^[a-zA-Z]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+    private static Path jobDir;
+    private static Path test;
+
+    @BeforeAll
+    static void trainWithTheTrainer() throws IOException {
+        List<String> lines = Files.readAllLines(SAMPLE);
+        Path train = shared.resolve("train.csv");
+        Files.write(train, lines.subList(0, 7001));
+        test = shared.resolve("test.csv");
+        List<String> testLines = new ArrayList<>(lines.subList(7001, 10001));
+        testLines.add(0, lines.get(0));
+        Files.write(test, testLines);
+        jobDir = shared.resolve("job");
+        Run run = Run.train("--training_dataset_path", train.toString(), "--job-dir", jobDir.toString(),
+                "--hptune", "False", "--alpha", "0.0001", "--max_iter", "50");
+        assertEquals(0, run.code, run.err);
+    }
+
+    @Test
+    void metricsMatchAnIndependentComputation() throws IOException {
+        Path out = shared.resolve("outputs").resolve("a");
+        Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
+                "--metric-name", "accuracy",
+                "--metric-name-output", out.resolve("metric_name").toString(),
+                "--metric-value-output", out.resolve("nested/metric_value").toString(),
+                "--mlpipeline-metrics-output", out.resolve("mlpipeline_metrics").toString(),
+                "--mlpipeline-ui-metadata-output", out.resolve("mlpipeline_ui_metadata").toString());
+        assertEquals(0, run.code, run.err);
+
+        Independent expected = Independent.of(jobDir.resolve("model.tribuo"), test);
+        assertEquals("accuracy", Files.readString(out.resolve("metric_name")));
+        String valueText = Files.readString(out.resolve("nested/metric_value"));
+        assertTrue(valueText.matches("\\d+\\.\\d+"), "plain decimal: " + valueText);
+        assertEquals(expected.accuracy(), Double.parseDouble(valueText), 1e-12);
+
+        JsonNode metrics = JSON.readTree(out.resolve("mlpipeline_metrics").toFile()).get("metrics");
+        Map<String, Double> byName = new HashMap<>();
+        for (JsonNode metric : metrics) {
+            String name = metric.get("name").asText();
+            assertTrue(KFP_METRIC_NAME.matcher(name).matches(), name);
+            assertEquals("RAW", metric.get("format").asText());
+            assertTrue(Double.isFinite(metric.get("numberValue").asDouble()));
+            byName.put(name, metric.get("numberValue").asDouble());
+        }
+        assertTrue(byName.size() <= 50);
+        assertEquals(12, byName.size(), byName.keySet().toString());
+        assertEquals(expected.accuracy(), byName.get("accuracy"), 1e-12);
+        assertEquals(expected.macro(1), byName.get("recall_macro"), 1e-12);
+        assertEquals(expected.macro(1), byName.get("balanced_accuracy"), 1e-12);
+        assertEquals(expected.macro(0), byName.get("precision_macro"), 1e-12);
+        assertEquals(expected.macro(2), byName.get("f1_macro"), 1e-12);
+        assertEquals(expected.weighted(0), byName.get("precision_weighted"), 1e-12);
+        assertEquals(expected.weighted(2), byName.get("f1_weighted"), 1e-12);
+        assertEquals(expected.accuracy(), byName.get("f1_micro"), 1e-12);
+        assertEquals(expected.logLoss(), byName.get("log_loss"), 1e-9);
+
+        JsonNode ui = JSON.readTree(out.resolve("mlpipeline_ui_metadata").toFile());
+        assertEquals(1, ui.get("version").asInt());
+        JsonNode confusion = ui.get("outputs").get(0);
+        assertEquals("confusion_matrix", confusion.get("type").asText());
+        long cells = 0;
+        long total = 0;
+        for (String row : confusion.get("source").asText().split("\n")) {
+            String[] parts = row.split(",");
+            total += Long.parseLong(parts[2]);
+            cells++;
+            assertEquals(expected.pairs().getOrDefault(parts[0] + "," + parts[1], 0L), Long.parseLong(parts[2]), row);
+        }
+        assertEquals(3000, total);
+        assertEquals((long) Math.pow(confusion.get("labels").size(), 2), cells);
+        JsonNode table = ui.get("outputs").get(1);
+        assertEquals("table", table.get("type").asText());
+        assertEquals(confusion.get("labels").size(), table.get("source").asText().split("\n").length);
+    }
+
+    @Test
+    void theLabsRecallIsTheMacroAverage() throws IOException {
+        Path value = shared.resolve("recall/metric_value");
+        Run run = Run.evaluate("--dataset_path", test.toString(), "--model_path", jobDir.toString(),
+                "--metric_name", "recall", "--metric-value-output", value.toString());
+        assertEquals(0, run.code, run.err);
+        assertEquals(Independent.of(jobDir.resolve("model.tribuo"), test).macro(1),
+                Double.parseDouble(Files.readString(value)), 1e-12);
+    }
+
+    @Test
+    void unknownMetricIsAUsageErrorListingTheSupportedOnes() {
+        Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
+                "--metric-name", "auc");
+        assertEquals(2, run.code);
+        assertTrue(run.err.contains("unknown metric 'auc'") && run.err.contains("f1_weighted"), run.err);
+    }
+
+    @Test
+    void unseenCategoriesAreScoredAndCounted() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(test));
+        for (int i = 1; i <= 25; i++) {
+            lines.set(i, lines.get(i).replaceFirst(",(Rawah|Neota|Commanche|Cache),", ",Nowhere,"));
+        }
+        Path unseen = shared.resolve("unseen.csv");
+        Files.write(unseen, lines);
+        Run run = Run.evaluate("--dataset-path", unseen.toString(), "--model-path", jobDir.toString());
+        assertEquals(0, run.code, run.err);
+        assertTrue(run.out.contains("25 row(s) hold categories unseen in training")
+                && run.out.contains("Wilderness_Area=[Nowhere]"), run.out);
+        assertTrue(run.out.contains("scored 3000 rows"), run.out);
+    }
+
+    @Test
+    void dataWithOtherColumnsFailsClearly() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(test));
+        lines.replaceAll(line -> line.substring(line.indexOf(',') + 1));
+        Path noElevation = shared.resolve("no-elevation.csv");
+        Files.write(noElevation, lines);
+        Run run = Run.evaluate("--dataset-path", noElevation.toString(), "--model-path", jobDir.toString(),
+                "--metric-value-output", shared.resolve("cols/metric_value").toString());
+        assertEquals(1, run.code);
+        assertTrue(run.err.contains("missing: [Elevation]"), run.err);
+        assertEquals(1, run.err.strip().lines().count(), run.err);
+        assertFalse(Files.exists(shared.resolve("cols")));
+    }
+
+    @Test
+    void incompatibleManifestsFailClearly() throws IOException {
+        for (String[] change : new String[][] {{"format_version", "99"}, {"tribuo_version", "\"5.0.0\""}}) {
+            Path copy = shared.resolve("job-" + change[0]);
+            Files.createDirectories(copy);
+            Files.copy(jobDir.resolve("model.tribuo"), copy.resolve("model.tribuo"));
+            ObjectNode manifest = (ObjectNode) JSON.readTree(jobDir.resolve("manifest.json").toFile());
+            manifest.set(change[0], JSON.readTree(change[1]));
+            Files.writeString(copy.resolve("manifest.json"), manifest.toString());
+            Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", copy.toString());
+            assertEquals(1, run.code, change[0]);
+            assertTrue(run.err.contains("manifest.json") && run.err.lines().count() == 1, run.err);
+        }
+        Run missing = Run.evaluate("--dataset-path", test.toString(), "--model-path", shared.resolve("none").toString());
+        assertEquals(1, missing.code);
+        assertTrue(missing.err.contains("manifest.json: no such file"), missing.err);
+    }
+
+    @Test
+    void logLossOfAHingeModelFailsBecauseItHasNoProbabilities() throws IOException {
+        Path hingeDir = shared.resolve("hinge");
+        Run train = Run.train("--training_dataset_path", test.toString(), "--job-dir", hingeDir.toString(),
+                "--loss", "hinge", "--max_iter", "5");
+        assertEquals(0, train.code, train.err);
+        Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", hingeDir.toString(),
+                "--metric-name", "log_loss");
+        assertEquals(1, run.code);
+        assertTrue(run.err.contains("needs class probabilities"), run.err);
+        Run f1 = Run.evaluate("--dataset-path", test.toString(), "--model-path", hingeDir.toString(),
+                "--metric-name", "f1_weighted");
+        assertEquals(0, f1.code, f1.err);
+        assertFalse(f1.out.contains("log_loss="), f1.out);
+    }
+
+    private record Run(int code, String out, String err) {
+        static Run train(String... args) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Train.run(args, new PrintWriter(out), new PrintWriter(err), Map.of());
+            return new Run(code, out.toString(), err.toString());
+        }
+
+        static Run evaluate(String... args) {
+            String[] full = new String[args.length + 1];
+            full[0] = "evaluate-model";
+            System.arraycopy(args, 0, full, 1, args.length);
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = HelperComponents.run(full, new PrintWriter(out), new PrintWriter(err));
+            return new Run(code, out.toString(), err.toString());
+        }
+    }
+
+    /** Metrics by hand from Tribuo's own predictions on rows parsed with String.split. */
+    private record Independent(double accuracy, double[][] perClass, long[] support, double logLoss,
+            Map<String, Long> pairs) {
+        static Independent of(Path modelFile, Path csv) throws IOException {
+            @SuppressWarnings("unchecked")
+            Model<Label> model = (Model<Label>) Model.deserialize(ModelProto.parseFrom(Files.readAllBytes(modelFile)));
+            List<String> lines = Files.readAllLines(csv);
+            String[] header = lines.get(0).split(",");
+            List<String> truth = new ArrayList<>();
+            List<String> predicted = new ArrayList<>();
+            double logLoss = 0;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split(",");
+                ArrayExample<Label> example = new ArrayExample<>(new Label(cells[12]));
+                for (int c = 0; c < 12; c++) {
+                    boolean categorical = header[c].equals("Wilderness_Area") || header[c].equals("Soil_Type");
+                    example.add(categorical ? header[c] + "@" + cells[c] : header[c],
+                            categorical ? 1.0 : Double.parseDouble(cells[c]));
+                }
+                Prediction<Label> prediction = model.predict(example);
+                truth.add(cells[12]);
+                predicted.add(prediction.getOutput().getLabel());
+                double p = prediction.getOutputScores().get(cells[12]).getScore();
+                logLoss -= Math.log(Math.min(1 - Math.ulp(1.0), Math.max(Math.ulp(1.0), p)));
+            }
+            Set<String> labelSet = new TreeSet<>(truth);
+            labelSet.addAll(predicted);
+            List<String> labels = new ArrayList<>(labelSet);
+            double[][] perClass = new double[labels.size()][3];
+            long[] support = new long[labels.size()];
+            Map<String, Long> pairs = new HashMap<>();
+            long correct = 0;
+            for (int i = 0; i < truth.size(); i++) {
+                pairs.merge(truth.get(i) + "," + predicted.get(i), 1L, Long::sum);
+                correct += truth.get(i).equals(predicted.get(i)) ? 1 : 0;
+            }
+            for (int k = 0; k < labels.size(); k++) {
+                String label = labels.get(k);
+                long tp = 0;
+                long predictedK = 0;
+                for (int i = 0; i < truth.size(); i++) {
+                    boolean t = truth.get(i).equals(label);
+                    boolean p = predicted.get(i).equals(label);
+                    tp += t && p ? 1 : 0;
+                    predictedK += p ? 1 : 0;
+                    support[k] += t ? 1 : 0;
+                }
+                double precision = predictedK == 0 ? 0 : tp / (double) predictedK;
+                double recall = support[k] == 0 ? 0 : tp / (double) support[k];
+                perClass[k] = new double[] {precision, recall,
+                        precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)};
+            }
+            assertEquals(new HashSet<>(labels).size(), labels.size());
+            return new Independent(correct / (double) truth.size(), perClass, support, logLoss / truth.size(), pairs);
+        }
+
+        double macro(int m) {
+            double sum = 0;
+            for (double[] c : perClass) {
+                sum += c[m];
+            }
+            return sum / perClass.length;
+        }
+
+        double weighted(int m) {
+            double sum = 0;
+            long total = 0;
+            for (int k = 0; k < perClass.length; k++) {
+                sum += perClass[k][m] * support[k];
+                total += support[k];
+            }
+            return sum / total;
+        }
+    }
+}
