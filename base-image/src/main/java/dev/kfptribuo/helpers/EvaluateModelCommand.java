@@ -77,7 +77,7 @@ final class EvaluateModelCommand implements Callable<Integer> {
         ModelBundle.Loaded bundle = ModelBundle.load(Location.parse(modelPath));
         Table table = new CsvTableReader(ModelScoring.schema(bundle.manifest())).read(InputFiles.expand(datasetPath));
         ModelScoring.checkColumns(table, bundle.manifest());
-        ModelScoring.Scored scored = ModelScoring.score(bundle.model(), bundle.manifest(), table);
+        ModelScoring.Scored scored = ModelScoring.score(bundle.model(), table);
         log(out, "scored %d rows from %d file(s) with %s", table.rowCount(), table.sources().size(), modelPath);
         if (scored.rowsWithUnseenCategories() > 0) {
             StringBuilder values = new StringBuilder();

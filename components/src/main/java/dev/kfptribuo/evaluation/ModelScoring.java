@@ -5,13 +5,13 @@ import dev.kfptribuo.data.Table;
 import dev.kfptribuo.data.TribuoDatasets;
 import dev.kfptribuo.model.FeatureScale;
 import dev.kfptribuo.model.Manifest;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
@@ -75,19 +75,18 @@ public final class ModelScoring {
 
     /**
      * @param model the model
-     * @param manifest its manifest
      * @param table labelled rows with the model's columns (see {@link #checkColumns})
      * @return the predictions
      */
-    public static Scored score(Model<Label> model, Manifest manifest, Table table) {
+    public static Scored score(Model<Label> model, Table table) {
         int n = table.rowCount();
-        List<Set<String>> known = new ArrayList<>();
+        ImmutableFeatureMap features = model.getFeatureIDMap();
         Map<String, Set<String>> unseen = new LinkedHashMap<>();
         for (String column : table.categoricalColumns()) {
-            known.add(new HashSet<>(manifest.categoricalColumns().get(column)));
             unseen.put(column, new TreeSet<>());
         }
-        Set<String> modelLabels = new HashSet<>(manifest.labels());
+        Set<String> modelLabels = new HashSet<>();
+        model.getOutputIDInfo().getDomain().forEach(label -> modelLabels.add(label.getLabel()));
         boolean probabilistic = model.generatesProbabilities();
         String[] predicted = new String[n];
         double[] probabilities = probabilistic ? new double[n] : null;
@@ -95,10 +94,11 @@ public final class ModelScoring {
         long unknownLabels = 0;
         for (int row = 0; row < n; row++) {
             boolean rowUnseen = false;
-            for (int c = 0; c < known.size(); c++) {
+            for (int c = 0; c < table.categoricalColumns().size(); c++) {
+                String column = table.categoricalColumns().get(c);
                 String value = table.categorical(c)[row];
-                if (!known.get(c).contains(value)) {
-                    unseen.get(table.categoricalColumns().get(c)).add(value);
+                if (features.getID(TribuoDatasets.categoricalFeature(column, value)) < 0) {
+                    unseen.get(column).add(value);
                     rowUnseen = true;
                 }
             }

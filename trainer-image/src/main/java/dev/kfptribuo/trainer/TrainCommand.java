@@ -3,7 +3,10 @@ package dev.kfptribuo.trainer;
 import dev.kfptribuo.data.ColumnSchema;
 import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.Table;
-import dev.kfptribuo.evaluation.Evaluations;
+import dev.kfptribuo.evaluation.ClassificationMetrics;
+import dev.kfptribuo.evaluation.ConfusionMatrix;
+import dev.kfptribuo.evaluation.Metric;
+import dev.kfptribuo.evaluation.ModelScoring;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.io.InputFiles;
@@ -164,7 +167,9 @@ final class TrainCommand implements Callable<Integer> {
                 result.finalLoss(), seconds);
 
         if (tuning) {
-            double accuracy = Evaluations.evaluate(result.model(), validation).accuracy();
+            ModelScoring.Scored scored = ModelScoring.score(result.model(), validation);
+            double accuracy = ClassificationMetrics.compute(ConfusionMatrix.of(scored.truth(), scored.predicted()), null)
+                    .value(Metric.ACCURACY);
             HypertuneReporter reporter = HypertuneReporter.fromEnvironment(env);
             reporter.report(metricTag, accuracy, result.epochsRun());
             log("validation accuracy=%.6f rows=%d; reported as '%s' in %s", accuracy, validation.rowCount(),
