@@ -1,13 +1,267 @@
 package dev.kfptribuo.helpers;
 
+import dev.kfptribuo.io.InputFile;
+import dev.kfptribuo.io.KfpOutputs;
+import dev.kfptribuo.io.Location;
+import dev.kfptribuo.io.PythonFloats;
+import dev.kfptribuo.tuning.BestTrial;
+import dev.kfptribuo.tuning.TuningJob;
+import dev.kfptribuo.tuning.TuningJobClient;
+import dev.kfptribuo.tuning.TuningJobDocuments;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder, replaced by the retrieve_best_run component. */
-@Command(name = "retrieve-best-run", mixinStandardHelpOptions = true)
+/**
+ * The {@code retrieve_best_run} component: reads a finished hyperparameter tuning job of AI
+ * Platform Training v1 or Vertex AI (from the API or from a file), chooses its best trial by the
+ * job's own goal and metric, and writes the trial's metric value and hyperparameters to KFP output
+ * files.
+ *
+ * <p>The choice follows {@link BestTrial#choose}: a job that has not finished is refused; a job
+ * that finished without succeeding (FAILED, CANCELLED, EXPIRED) is used with a warning line, since
+ * its succeeded trials are valid; trials that did not succeed or have no finite final metric are
+ * skipped. Every value is computed before any output is written, so a run that fails writes no
+ * output. Every output is optional: a run without output flags prints the choice and writes
+ * nothing (a dry run).
+ */
+@Command(name = "retrieve-best-run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Chooses the best trial of a finished hyperparameter tuning job by the job's goal (MAXIMIZE or "
+                    + "MINIMIZE) and metric, and writes its metric value and hyperparameters to output files.",
+            "The job comes from exactly one of: --project-id with --job-id (AI Platform Training v1, "
+                    + "projects.jobs.get), --job-name (Vertex AI, projects/P/locations/L/hyperparameterTuningJobs/ID), "
+                    + "or --job-file (either API's JSON response, local or gs://).",
+            "Credentials: Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud auth "
+                    + "application-default login, or the metadata server), scope cloud-platform. None are looked up "
+                    + "or sent with --no-auth, or when --api-endpoint is plain http:// on 127.0.0.1, localhost or "
+                    + "[::1] (a local test server); plain http to any other host needs --no-auth.",
+            "HTTP 429/500/502/503/504 and network errors are retried with exponential backoff; other errors "
+                    + "fail at once. A job still running, or with no succeeded trial with a final metric, fails.",
+            "Outputs are optional (none: only print the choice); their parent directories are created. "
+                    + "Requesting --alpha-output or --max-iter-output fails if the best trial has no such "
+                    + "hyperparameter; --hyperparameters-output works for any search."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:runtime error (job not finished, no usable trial, fetch failed)",
+            "2:usage error"})
 final class RetrieveBestRunCommand implements Callable<Integer> {
+    /** The hyperparameter behind --alpha-output: the lab's L2 penalty. */
+    static final String ALPHA = "alpha";
+    /** The hyperparameter behind --max-iter-output: the lab's epoch limit. */
+    static final String MAX_ITER = "max_iter";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"--project-id", "--project_id"}, paramLabel = "PROJECT",
+            description = "AI Platform project id, with --job-id. With --job-name it must match the name's project.")
+    private String projectId;
+
+    @Option(names = {"--job-id", "--job_id"}, paramLabel = "JOB",
+            description = "AI Platform Training v1 job id of the tuning job, with --project-id.")
+    private String jobId;
+
+    @Option(names = {"--job-name", "--job_name"}, paramLabel = "NAME",
+            description = "Vertex AI hyperparameter tuning job: projects/P/locations/L/hyperparameterTuningJobs/ID.")
+    private String jobName;
+
+    @Option(names = {"--job-file", "--job_file"}, paramLabel = "PATH",
+            description = "A file (local or gs://) holding the JSON of either API's job; the kind is recognised "
+                    + "by its fields.")
+    private String jobFile;
+
+    @Option(names = {"--api-endpoint", "--api_endpoint"}, paramLabel = "URL",
+            description = "API base URL with its version, instead of https://ml.googleapis.com/v1/ (AI Platform) "
+                    + "or https://LOCATION-aiplatform.googleapis.com/v1/ (Vertex AI, from --job-name); e.g. "
+                    + "https://us-central1-ml.googleapis.com/v1/ or http://127.0.0.1:8080/v1/.")
+    private String apiEndpoint;
+
+    @Option(names = {"--no-auth", "--no_auth"},
+            description = "Send no credentials and look none up (a local or emulated API).")
+    private boolean noAuth;
+
+    @Option(names = {"--max-retries", "--max_retries"}, paramLabel = "N",
+            defaultValue = "" + TuningJobClient.DEFAULT_MAX_RETRIES,
+            description = "Retries of a transient HTTP or network error, 0-20. Default: ${DEFAULT-VALUE}.")
+    private int maxRetries;
+
+    @Option(names = {"--initial-backoff-ms", "--initial_backoff_ms"}, paramLabel = "MS", defaultValue = "1000",
+            description = "First retry delay in milliseconds (then doubling, with jitter), 1-60000. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private long initialBackoffMs;
+
+    @Option(names = "--metric-value-output", paramLabel = "PATH",
+            description = "Output metric_value (Float): the best trial's final metric value.")
+    private String metricValueOutput;
+
+    @Option(names = "--alpha-output", paramLabel = "PATH",
+            description = "Output alpha (Float): the best trial's '" + ALPHA + "' hyperparameter.")
+    private String alphaOutput;
+
+    @Option(names = "--max-iter-output", paramLabel = "PATH",
+            description = "Output max_iter (Integer): the best trial's '" + MAX_ITER
+                    + "' hyperparameter, from any numeric spelling (1000, \"1000.0\", 1e3).")
+    private String maxIterOutput;
+
+    @Option(names = "--trial-id-output", paramLabel = "PATH",
+            description = "Output trial_id (String): the best trial's id.")
+    private String trialIdOutput;
+
+    @Option(names = "--hyperparameters-output", paramLabel = "PATH",
+            description = "Output hyperparameters (JSON object): all of the best trial's hyperparameters by name, "
+                    + "numbers typed by the job's parameter spec, e.g. {\"alpha\":0.00042,\"max_iter\":1000}.")
+    private String hyperparametersOutput;
+
+    private PrintWriter out;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("not yet");
+    public Integer call() throws IOException {
+        out = spec.commandLine().getOut();
+        Source source = source();
+
+        TuningJob job = source.read();
+        log("%s: state %s, %s, %d trial(s)", job.describe(), job.state() == null ? "(none)" : job.state(),
+                job.objectives().size() == 1 ? job.objectives().get(0) : job.objectives(), job.trials().size());
+        BestTrial best = BestTrial.choose(job);
+        if (!job.succeeded()) {
+            log("warning: the job ended %s; choosing among its succeeded trials", job.state());
+        }
+        for (String skipped : best.skipped()) {
+            log("skipped %s", skipped);
+        }
+
+        // Compute every requested value before writing anything, so that a failure writes no output.
+        Double alpha = alphaOutput == null ? null : best.doubleHyperparameter(ALPHA);
+        Long maxIter = maxIterOutput == null ? null : best.wholeHyperparameter(MAX_ITER);
+        String hyperparameters = best.hyperparametersJsonText();
+        log("best trial %s: %s=%s hyperparameters=%s", best.trial().id(), best.objective().metric(),
+                PythonFloats.repr(best.metricValue()), hyperparameters);
+
+        List<String> written = new ArrayList<>();
+        if (metricValueOutput != null) {
+            KfpOutputs.writeFloat(metricValueOutput, best.metricValue());
+            written.add("metric_value -> " + metricValueOutput);
+        }
+        if (alphaOutput != null) {
+            KfpOutputs.writeFloat(alphaOutput, alpha);
+            written.add("alpha -> " + alphaOutput);
+        }
+        if (maxIterOutput != null) {
+            KfpOutputs.writeInteger(maxIterOutput, maxIter);
+            written.add("max_iter -> " + maxIterOutput);
+        }
+        if (trialIdOutput != null) {
+            KfpOutputs.writeString(trialIdOutput, best.trial().id());
+            written.add("trial_id -> " + trialIdOutput);
+        }
+        if (hyperparametersOutput != null) {
+            KfpOutputs.writeString(hyperparametersOutput, hyperparameters);
+            written.add("hyperparameters -> " + hyperparametersOutput);
+        }
+        log(written.isEmpty() ? "no output requested" : "wrote " + String.join(", ", written));
+        return 0;
+    }
+
+    /** Where the job document comes from: exactly one of the three sources. */
+    private interface Source {
+        TuningJob read() throws IOException;
+    }
+
+    private Source source() {
+        int sources = (jobId != null ? 1 : 0) + (jobName != null ? 1 : 0) + (jobFile != null ? 1 : 0);
+        if (sources != 1) {
+            throw usage((sources == 0 ? "no job given" : "more than one job given")
+                    + ": use exactly one of --project-id with --job-id (AI Platform), --job-name (Vertex AI), "
+                    + "or --job-file");
+        }
+        if (jobFile != null) {
+            if (projectId != null || apiEndpoint != null || noAuth) {
+                throw usage("--job-file reads a file: --project-id, --api-endpoint and --no-auth do not apply");
+            }
+            Location location;
+            try {
+                location = Location.parse(jobFile);
+            } catch (IllegalArgumentException e) {
+                throw usage("--job-file: " + e.getMessage());
+            }
+            return () -> {
+                log("reading %s", location);
+                byte[] bytes;
+                try (InputStream in = new InputFile(location).open()) {
+                    bytes = in.readAllBytes();
+                }
+                return TuningJobDocuments.parse(bytes, location.toString());
+            };
+        }
+        TuningJobClient client = client();
+        if (jobId != null) {
+            if (projectId == null) {
+                throw usage("--job-id needs --project-id");
+            }
+            String url;
+            try {
+                url = client.aiPlatformUrl(projectId, jobId).build();
+            } catch (IllegalArgumentException e) {
+                throw usage("--project-id/--job-id: " + e.getMessage());
+            }
+            return () -> {
+                log("fetching AI Platform Training job %s", url);
+                return client.fetchAiPlatformJob(projectId, jobId);
+            };
+        }
+        String url;
+        try {
+            Matcher name = TuningJobClient.checkVertexName(jobName);
+            if (projectId != null && !projectId.equals(name.group(1))) {
+                throw usage("--project-id " + projectId + " is not the project of --job-name " + jobName);
+            }
+            url = client.vertexUrl(jobName).build();
+        } catch (IllegalArgumentException e) {
+            throw usage("--job-name: " + e.getMessage());
+        }
+        return () -> {
+            log("fetching Vertex AI hyperparameter tuning job %s", url);
+            return client.fetchVertexJob(jobName);
+        };
+    }
+
+    private TuningJobClient client() {
+        if (maxRetries < 0 || maxRetries > 20) {
+            throw usage("--max-retries must be 0-20, got " + maxRetries);
+        }
+        if (initialBackoffMs < 1 || initialBackoffMs > 60_000) {
+            throw usage("--initial-backoff-ms must be 1-60000, got " + initialBackoffMs);
+        }
+        try {
+            return TuningJobClient.builder()
+                    .endpoint(apiEndpoint)
+                    .noAuth(noAuth)
+                    .maxRetries(maxRetries)
+                    .initialBackoff(Duration.ofMillis(initialBackoffMs))
+                    .log(line -> log("%s", line))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw usage("--api-endpoint: " + e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private void log(String format, Object... args) {
+        out.println("retrieve-best-run: " + String.format(Locale.ROOT, format, args));
+        out.flush();
     }
 }

@@ -98,7 +98,7 @@ public final class TuningJobClient {
             URI uri = URI.create(endpoint);
             if (uri.getScheme().equals("http") && !isLoopback(uri.getHost())) {
                 throw new IllegalArgumentException("refusing to send Google credentials over plain http to "
-                        + uri.getHost() + ": use an https endpoint, or no-auth for a server that needs none");
+                        + uri.getHost() + ": use an https endpoint, or send no credentials (--no-auth) to a server that needs none");
             }
         }
     }
