@@ -1,0 +1,495 @@
+package dev.kfptribuo.helpers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The {@code retrieve-best-run} program through {@link HelperComponents#run}: the real HTTP path
+ * against a local server on 127.0.0.1 serving both APIs' documents, job files, the KFP output
+ * files, and its errors (one line, exit 1) and usage errors (exit 2).
+ *
+ * <p>The documents are the components module's test resources ({@code tuning/README.md} there
+ * describes them).
+ */
+class RetrieveBestRunTest {
+    private static final Path DOCUMENTS = Path.of("..", "components", "src", "test", "resources", "tuning");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROJECT = "kfp-lab-project";
+    private static final String JOB_ID = "forestcover_tuning_20240312_101512";
+    private static final String AI_PLATFORM_PATH = "/v1/projects/" + PROJECT + "/jobs/" + JOB_ID;
+    private static final String VERTEX_NAME =
+            "projects/123456789012/locations/us-central1/hyperparameterTuningJobs/4180427633474584576";
+    private static final String PREFIX = "retrieve-best-run: ";
+
+    @TempDir
+    Path tmp;
+
+    private Server server;
+    private Path outputs;
+
+    @BeforeEach
+    void start() {
+        server = Server.start();
+        outputs = tmp.resolve("outputs");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** All five outputs, in directories that do not exist yet (KFP's outputPath). */
+    private List<String> allOutputs() {
+        return List.of(
+                "--metric-value-output", outputs.resolve("metric_value/data").toString(),
+                "--alpha-output", outputs.resolve("alpha/data").toString(),
+                "--max-iter-output", outputs.resolve("max_iter/data").toString(),
+                "--trial-id-output", outputs.resolve("trial_id/data").toString(),
+                "--hyperparameters-output", outputs.resolve("hyperparameters/data").toString());
+    }
+
+    private String output(String name) throws IOException {
+        return Files.readString(outputs.resolve(name).resolve("data"));
+    }
+
+    private boolean anyOutputWritten() throws IOException {
+        if (!Files.exists(outputs)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(outputs)) {
+            return files.anyMatch(Files::isRegularFile);
+        }
+    }
+
+    private static List<String> args(List<String> outputs, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(outputs);
+        return all;
+    }
+
+    @Test
+    void aiPlatformJobOverHttpWritesEveryOutput() throws IOException {
+        server.script(AI_PLATFORM_PATH, Reply.ok(document("ai-platform/succeeded-unordered.json")));
+
+        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
+                "--api-endpoint", server.endpoint()));
+
+        assertEquals(0, run.code, run.err);
+        assertEquals("", run.err);
+        assertEquals("0.7079", output("metric_value"));
+        assertEquals("0.00042394175571804614", output("alpha"));
+        assertEquals("1000", output("max_iter"));
+        assertEquals("4", output("trial_id"));
+        assertEquals(JSON.readTree("{\"alpha\": 0.00042394175571804614, \"max_iter\": 1000}"),
+                JSON.readTree(output("hyperparameters")));
+        assertEquals(List.of(AI_PLATFORM_PATH), server.paths());
+        assertTrue(run.outLines().stream().allMatch(line -> line.startsWith(PREFIX)), run.out);
+        assertTrue(run.out.contains(PREFIX + "skipped trial 6: state FAILED"), run.out);
+        assertTrue(run.out.contains(PREFIX + "best trial 4: accuracy=0.7079"), run.out);
+    }
+
+    @Test
+    void theLabsUnderscoreSpellings() throws IOException {
+        server.script(AI_PLATFORM_PATH, Reply.ok(document("ai-platform/succeeded-ordered.json")));
+
+        Run run = Run.of(args(allOutputs(), "--project_id", PROJECT, "--job_id", JOB_ID,
+                "--api_endpoint", server.endpoint(), "--no-auth"));
+
+        assertEquals(0, run.code, run.err);
+        assertEquals("3", output("trial_id"));
+        assertEquals("0.7118", output("metric_value"));
+        assertEquals(0.00012968706232686341, Double.parseDouble(output("alpha")), "the same double, shortest text");
+        assertEquals("1000", output("max_iter"));
+    }
+
+    @Test
+    void vertexJobOverHttp() throws IOException {
+        server.script("/v1/" + VERTEX_NAME, Reply.ok(document("vertex/succeeded.json")));
+
+        Run run = Run.of(args(allOutputs(), "--job-name", VERTEX_NAME, "--api-endpoint", server.endpoint()));
+
+        assertEquals(0, run.code, run.err);
+        assertEquals("2", output("trial_id"));
+        assertEquals("0.7092", output("metric_value"));
+        assertEquals(0.00036712598502635956, Double.parseDouble(output("alpha")));
+        assertEquals("1000", output("max_iter"));
+        assertEquals(List.of("/v1/" + VERTEX_NAME), server.paths());
+    }
+
+    @Test
+    void aProjectIdThatMatchesTheVertexNameIsAccepted() {
+        server.script("/v1/" + VERTEX_NAME, Reply.ok(document("vertex/succeeded.json")));
+        Run run = Run.of("--project-id", "123456789012", "--job-name", VERTEX_NAME, "--api-endpoint", server.endpoint());
+        assertEquals(0, run.code, run.err);
+    }
+
+    @Test
+    void serviceUnavailableThenSuccess() throws IOException {
+        server.script(AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."),
+                Reply.ok(document("ai-platform/succeeded-unordered.json")));
+
+        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
+                "--api-endpoint", server.endpoint(), "--initial-backoff-ms", "1"));
+
+        assertEquals(0, run.code, run.err);
+        assertEquals("4", output("trial_id"));
+        assertEquals(2, server.paths().size());
+        assertTrue(run.out.contains(PREFIX + "HTTP 503 Service Unavailable from GET " + server.endpoint()), run.out);
+    }
+
+    @Test
+    void notFoundIsOneErrorLine() throws IOException {
+        server.script(AI_PLATFORM_PATH, Reply.error(404, "NOT_FOUND", "Field: name Error: The specified job does not exist."));
+
+        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
+                "--api-endpoint", server.endpoint()));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + server.endpoint() + "projects/" + PROJECT
+                + "/jobs/" + JOB_ID + ": HTTP 404 Not Found: NOT_FOUND: Field: name Error: The specified job does not"
+                + " exist.");
+        assertEquals(1, server.paths().size());
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void permissionDeniedIsOneErrorLine() throws IOException {
+        server.script("/v1/" + VERTEX_NAME, Reply.error(403, "PERMISSION_DENIED",
+                "Permission 'aiplatform.hyperparameterTuningJobs.get' denied on resource"));
+
+        Run run = Run.of(args(allOutputs(), "--job-name", VERTEX_NAME, "--api-endpoint", server.endpoint()));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + server.endpoint() + VERTEX_NAME
+                + ": HTTP 403 Forbidden: PERMISSION_DENIED");
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void aStatusThatStaysTransientFailsAfterTheRetries() throws IOException {
+        server.script(AI_PLATFORM_PATH, Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."));
+
+        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
+                "--api-endpoint", server.endpoint(), "--max-retries", "2", "--initial-backoff-ms", "1"));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET ");
+        assertTrue(run.err.strip().endsWith("(after 3 attempts)"), run.err);
+        assertEquals(3, server.paths().size());
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void aRunningJobFails() throws IOException {
+        server.script(AI_PLATFORM_PATH, Reply.ok(document("ai-platform/running.json")));
+
+        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
+                "--api-endpoint", server.endpoint()));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: AI Platform Training job forestcover_tuning_20240320_090412"
+                + " is RUNNING, not finished");
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void aJobWithNoUsableTrialFails() throws IOException {
+        Run run = Run.of(args(allOutputs(), "--job-file", DOCUMENTS.resolve("ai-platform/failed-no-usable-trial.json").toString()));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: AI Platform Training job forestcover_tuning_20240321_163355"
+                + " (FAILED) has no usable trial: trial 1: state FAILED; trial 2: state FAILED; trial 3: state FAILED;"
+                + " job error: Too many failed trials");
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void aCancelledJobWithSucceededTrialsIsUsedWithAWarning() throws IOException {
+        ObjectNode doc = (ObjectNode) JSON.readTree(document("ai-platform/succeeded-unordered.json"));
+        doc.put("state", "CANCELLED");
+        Path file = tmp.resolve("cancelled.json");
+        JSON.writeValue(file.toFile(), doc);
+
+        Run run = Run.of(args(allOutputs(), "--job-file", file.toString()));
+
+        assertEquals(0, run.code, run.err);
+        assertEquals("4", output("trial_id"));
+        assertTrue(run.out.contains(PREFIX + "warning: the job ended CANCELLED; choosing among its succeeded trials"),
+                run.out);
+    }
+
+    @Test
+    void jobFilesOfBothApis() throws IOException {
+        Run run = Run.of(args(allOutputs(), "--job-file", DOCUMENTS.resolve("ai-platform/minimize.json").toString()));
+        assertEquals(0, run.code, run.err);
+        assertEquals("2", output("trial_id"));
+        assertEquals("0.6841", output("metric_value"));
+        assertEquals("1000", output("max_iter"));
+
+        run = Run.of(args(allOutputs(), "--job_file", DOCUMENTS.resolve("vertex/minimize-string-values.json").toString()));
+        assertEquals(0, run.code, run.err);
+        assertEquals("2", output("trial_id"));
+        assertEquals("0.6871", output("metric_value"));
+        assertEquals("912", output("max_iter"), "912.0 from the service");
+        assertEquals("0.00012745813834071", output("alpha"));
+        assertEquals("{\"max_iter\":912,\"alpha\":0.00012745813834071}", output("hyperparameters"));
+    }
+
+    @Test
+    void aGzipJobFile() throws IOException {
+        Path file = tmp.resolve("job.json.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(document("vertex/succeeded.json"));
+        }
+        Run run = Run.of("--job-file", file.toString(), "--trial-id-output", outputs.resolve("trial_id/data").toString());
+        assertEquals(0, run.code, run.err);
+        assertEquals("2", output("trial_id"));
+    }
+
+    @Test
+    void otherSearchesWriteTheirHyperparametersAsJson() throws IOException {
+        String file = DOCUMENTS.resolve("vertex/other-search.json").toString();
+        Run run = Run.of("--job-file", file,
+                "--metric-value-output", outputs.resolve("metric_value/data").toString(),
+                "--trial-id-output", outputs.resolve("trial_id/data").toString(),
+                "--hyperparameters-output", outputs.resolve("hyperparameters/data").toString());
+
+        assertEquals(0, run.code, run.err);
+        assertEquals("0.7124", output("metric_value"));
+        assertEquals("{\"loss\":\"hinge\",\"tol\":0.00023713737056616554,\"n_iter_no_change\":9}",
+                output("hyperparameters"));
+    }
+
+    @Test
+    void askingForAlphaOfASearchWithoutItFailsAndWritesNothing() throws IOException {
+        String file = DOCUMENTS.resolve("vertex/other-search.json").toString();
+        Run run = Run.of(args(allOutputs(), "--job-file", file));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: Vertex AI hyperparameter tuning job " + 
+                "projects/123456789012/locations/us-central1/hyperparameterTuningJobs/1571209383765721088: best trial 2"
+                + " has no hyperparameter 'alpha' (it has: loss, tol, n_iter_no_change)");
+        assertFalse(anyOutputWritten(), "no output, not even metric_value, when one requested output cannot be made");
+    }
+
+    @Test
+    void withoutOutputsItOnlyPrintsTheChoice() throws IOException {
+        Run run = Run.of("--job-file", DOCUMENTS.resolve("vertex/succeeded.json").toString());
+        assertEquals(0, run.code, run.err);
+        assertTrue(run.out.contains(PREFIX + "best trial 2: accuracy=0.7092"), run.out);
+        assertTrue(run.out.strip().endsWith(PREFIX + "no output requested"), run.out);
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void aMissingJobFile() throws IOException {
+        Run run = Run.of("--job-file", tmp.resolve("nope.json").toString());
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: " + tmp.resolve("nope.json") + ": no such file");
+    }
+
+    @Test
+    void aJobFileThatIsNotJson() throws IOException {
+        Path file = tmp.resolve("job.json");
+        Files.writeString(file, "state: SUCCEEDED\n");
+        Run run = Run.of("--job-file", file.toString());
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: " + file + ": not valid JSON");
+    }
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+                Arguments.of(List.of(), "no job given: use exactly one of"),
+                Arguments.of(List.of("--project-id", PROJECT), "no job given"),
+                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--job-file", "job.json"),
+                        "more than one job given"),
+                Arguments.of(List.of("--job-name", VERTEX_NAME, "--job-file", "job.json"), "more than one job given"),
+                Arguments.of(List.of("--job-id", JOB_ID), "--job-id needs --project-id"),
+                Arguments.of(List.of("--project-id", "a/b", "--job-id", JOB_ID), "--project-id/--job-id: 'a/b' is not a valid project id"),
+                Arguments.of(List.of("--job-name", "projects/p/jobs/j"),
+                        "--job-name: 'projects/p/jobs/j' is not a Vertex AI hyperparameter tuning job name"),
+                Arguments.of(List.of("--project-id", "other", "--job-name", VERTEX_NAME),
+                        "--project-id other is not the project of --job-name"),
+                Arguments.of(List.of("--job-file", "job.json", "--api-endpoint", "http://127.0.0.1:1/v1/"),
+                        "--job-file reads a file"),
+                Arguments.of(List.of("--job-file", "https://storage.googleapis.com/bucket/job.json"),
+                        "--job-file: unsupported URI scheme"),
+                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--api-endpoint", "http://tuning.example.com/v1/"),
+                        "--api-endpoint: refusing to send Google credentials over plain http to tuning.example.com"),
+                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--api-endpoint", "ftp://ml.googleapis.com/v1/"),
+                        "--api-endpoint: 'ftp://ml.googleapis.com/v1/' is not an http(s) endpoint"),
+                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--max-retries", "99"),
+                        "--max-retries must be 0-20"),
+                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--initial-backoff-ms", "0"),
+                        "--initial-backoff-ms must be 1-60000"),
+                Arguments.of(List.of("--job-file", "job.json", "--alpha"), "Unknown option: '--alpha'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("usageErrors")
+    void usageErrors(List<String> args, String message) {
+        Run run = Run.of(args);
+        assertEquals(2, run.code, run.err);
+        assertTrue(run.err.contains(message), run.err);
+        assertTrue(server.paths().isEmpty(), "nothing fetched");
+    }
+
+    @Test
+    void helpNamesTheSourcesOutputsAndCredentials() {
+        Run run = Run.of("--help");
+        assertEquals(0, run.code);
+        for (String flag : List.of("--project-id", "--job-id", "--job-name", "--job-file", "--api-endpoint", "--no-auth",
+                "--metric-value-output", "--alpha-output", "--max-iter-output", "--trial-id-output",
+                "--hyperparameters-output", "Application Default Credentials")) {
+            assertTrue(run.out.contains(flag), flag + " in\n" + run.out);
+        }
+    }
+
+    private static byte[] document(String file) {
+        try {
+            return Files.readAllBytes(DOCUMENTS.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One run of the program. */
+    private record Run(int code, String out, String err) {
+        static Run of(String... args) {
+            return of(Arrays.asList(args));
+        }
+
+        static Run of(List<String> args) {
+            List<String> all = new ArrayList<>();
+            all.add("retrieve-best-run");
+            all.addAll(args);
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = HelperComponents.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+            return new Run(code, out.toString(), err.toString());
+        }
+
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+
+        void assertOneErrorLine(String start) {
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.startsWith(start), "expected to start with\n" + start + "\ngot\n" + err);
+            assertFalse(err.contains("\tat "), err);
+        }
+    }
+
+    /** A scripted reply: status and JSON body. */
+    private record Reply(int status, byte[] body) {
+        static Reply ok(byte[] body) {
+            return new Reply(200, body);
+        }
+
+        /** A Google API error body {@code {"error": {"code", "message", "status"}}}. */
+        static Reply error(int code, String status, String message) {
+            ObjectNode root = JSON.createObjectNode();
+            ObjectNode error = root.putObject("error");
+            error.put("code", code);
+            error.put("message", message);
+            error.put("status", status);
+            try {
+                return new Reply(code, JSON.writeValueAsBytes(root));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The tuning APIs on 127.0.0.1: scripted replies per path (the last repeats), 404 elsewhere. */
+    private static final class Server implements AutoCloseable {
+        private final HttpServer http;
+        private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
+        private final List<String> paths = Collections.synchronizedList(new ArrayList<>());
+
+        private Server(HttpServer http) {
+            this.http = http;
+        }
+
+        static Server start() {
+            try {
+                HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                Server server = new Server(http);
+                http.createContext("/", server::handle);
+                http.start();
+                return server;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String endpoint() {
+            return "http://127.0.0.1:" + http.getAddress().getPort() + "/v1/";
+        }
+
+        void script(String path, Reply... replies) {
+            scripts.put(path, new ArrayDeque<>(List.of(replies)));
+        }
+
+        List<String> paths() {
+            return List.copyOf(paths);
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            String path = exchange.getRequestURI().getRawPath();
+            paths.add(path);
+            Deque<Reply> script = scripts.get(path);
+            Reply reply;
+            if (script == null) {
+                reply = Reply.error(404, "NOT_FOUND", "not found: " + path);
+            } else {
+                synchronized (script) {
+                    reply = script.size() > 1 ? script.poll() : script.peek();
+                }
+            }
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+            exchange.sendResponseHeaders(reply.status(), reply.body().length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(reply.body());
+            }
+        }
+
+        @Override
+        public void close() {
+            http.stop(0);
+        }
+    }
+}
