@@ -44,7 +44,8 @@ public final class Location {
             return new Location(bucket, object);
         }
         int scheme = text.indexOf("://");
-        if (scheme > 0 && text.substring(0, scheme).chars().allMatch(Character::isLetter)) {
+        // RFC 3986 scheme: a letter, then letters, digits, '+', '-' or '.' (s3://, gcs+http://).
+        if (scheme > 0 && text.substring(0, scheme).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
             throw new IllegalArgumentException(
                     "unsupported URI scheme in " + text + " (use a local path or gs://)");
         }

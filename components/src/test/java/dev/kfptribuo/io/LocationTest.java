@@ -1,0 +1,36 @@
+package dev.kfptribuo.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class LocationTest {
+    @Test
+    void parsesGcsUris() {
+        Location location = Location.parse("gs://bucket/dir/file.csv");
+        assertTrue(location.isGcs());
+        assertEquals("bucket", location.bucket());
+        assertEquals("dir/file.csv", location.path());
+        assertEquals("gs://bucket/dir/model.tribuo", Location.parse("gs://bucket/dir").resolve("model.tribuo").toString());
+        assertEquals("gs://bucket/dir/model.tribuo", Location.parse("gs://bucket/dir/").resolve("model.tribuo").toString());
+        assertEquals("gs://bucket/model.tribuo", Location.parse("gs://bucket").resolve("model.tribuo").toString());
+    }
+
+    @Test
+    void everythingElseWithoutASchemeIsLocal() {
+        assertFalse(Location.parse("data/covertype.csv").isGcs());
+        assertFalse(Location.parse("/tmp/a:b/c.csv").isGcs());
+        assertEquals("job/model.tribuo", Location.parse("job").resolve("model.tribuo").toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s3://bucket/key", "https://example.com/x.csv", "gcs+http://h/x", "hdfs://n/x", "", "  ", "gs:///x"})
+    void otherSchemesAndEmptyPathsAreRefused(String text) {
+        assertThrows(IllegalArgumentException.class, () -> Location.parse(text));
+    }
+}
