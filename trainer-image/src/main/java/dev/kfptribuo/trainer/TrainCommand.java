@@ -10,6 +10,7 @@ import dev.kfptribuo.evaluation.ModelScoring;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.io.InputFiles;
+import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.BinaryLoss;
 import dev.kfptribuo.model.Hyperparameters;
@@ -131,6 +132,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "are numeric. Default: ${DEFAULT-VALUE}.")
     private List<String> categoricalColumns;
 
+    @Option(names = {"--job-dir-output", "--job_dir_output"}, paramLabel = "PATH",
+            description = "Output job_dir (String): final mode writes the model directory (--job-dir, else "
+                    + "$AIP_MODEL_DIR) to this file once the model is saved there; for KFP's {outputPath}. "
+                    + "Parent directories are created.")
+    private String jobDirOutput;
+
     private final PrintWriter out;
     private final Map<String, String> env;
 
@@ -147,6 +154,9 @@ final class TrainCommand implements Callable<Integer> {
         List<Location> modelDirs = tuning ? List.of() : modelDirs();
         if (tuning && validationPath == null) {
             throw usage("tuning mode (--hptune True) needs --validation_dataset_path");
+        }
+        if (tuning && jobDirOutput != null) {
+            throw usage("--job-dir-output: tuning mode (--hptune True) saves no model");
         }
 
         CsvTableReader reader = new CsvTableReader(schema);
@@ -192,6 +202,10 @@ final class TrainCommand implements Callable<Integer> {
         for (Location dir : modelDirs) {
             ModelBundle.save(dir, modelBytes, manifest);
             log("model saved: %s and %s", dir.resolve(ModelBundle.MODEL_FILE), dir.resolve(ModelBundle.MANIFEST_FILE));
+        }
+        if (jobDirOutput != null) {
+            KfpOutputs.writeString(jobDirOutput, modelDirs.get(0).toString());
+            log("job_dir -> %s", jobDirOutput);
         }
         return 0;
     }

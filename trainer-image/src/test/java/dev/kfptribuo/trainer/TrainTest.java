@@ -445,6 +445,39 @@ class TrainTest {
     }
 
     @Test
+    void jobDirOutputNamesTheSavedModelDirForKfp() throws IOException {
+        Path output = tmp.resolve("outputs").resolve("job_dir").resolve("data");
+        Run run = train(withJobDir(base(), "--job-dir-output", output.toString()));
+
+        run.assertSuccess();
+        assertModelSaved(jobDir);
+        assertEquals(jobDir.toString(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jobDirOutputFallsBackToAipModelDir() throws IOException {
+        Path aipDir = tmp.resolve("aip");
+        Path output = tmp.resolve("job_dir.txt");
+        List<String> args = new ArrayList<>(base());
+        args.addAll(List.of("--job_dir_output", output.toString()));
+        Run run = train(Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()), args);
+
+        run.assertSuccess();
+        assertModelSaved(aipDir);
+        assertEquals(aipDir.toString(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jobDirOutputInTuningModeIsAUsageError() throws IOException {
+        Path output = tmp.resolve("job_dir.txt");
+        Run run = train(withJobDir(base(), "--hptune", "True", "--job-dir-output", output.toString()));
+
+        run.assertUsageError("--job-dir-output");
+        assertFalse(Files.exists(output));
+        assertNothingWritten();
+    }
+
+    @Test
     void finalModeWithoutAnyModelDirIsAUsageError() throws IOException {
         Run run = train(base());
 
