@@ -1,5 +1,8 @@
 package dev.kfptribuo.helpers;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
@@ -42,6 +45,7 @@ import picocli.CommandLine.Spec;
                     + "MINIMIZE) and metric, and writes its metric value and hyperparameters to output files.",
             "The job comes from exactly one of: --project-id with --job-id (AI Platform Training v1, "
                     + "projects.jobs.get), --job-name (Vertex AI, projects/P/locations/L/hyperparameterTuningJobs/ID), "
+                    + "--gcp-resources (Vertex AI, named by a pipeline's gcp_resources JSON), "
                     + "or --job-file (either API's JSON response, local or gs://).",
             "Credentials: Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud auth "
                     + "application-default login, or the metadata server), scope cloud-platform. None are looked up "
@@ -60,6 +64,9 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     static final String ALPHA = "alpha";
     /** The hyperparameter behind --max-iter-output: the lab's epoch limit. */
     static final String MAX_ITER = "max_iter";
+    /** The gcp_resources resourceType of a Vertex AI tuning job. */
+    static final String HYPERPARAMETER_TUNING_JOB = "HyperparameterTuningJob";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     private CommandSpec spec;
@@ -75,6 +82,13 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     @Option(names = {"--job-name", "--job_name"}, paramLabel = "NAME",
             description = "Vertex AI hyperparameter tuning job: projects/P/locations/L/hyperparameterTuningJobs/ID.")
     private String jobName;
+
+    @Option(names = {"--gcp-resources", "--gcp_resources"}, paramLabel = "JSON",
+            description = "Vertex AI hyperparameter tuning job named by a gcp_resources JSON, the output of Google "
+                    + "Cloud Pipeline Components' HyperparameterTuningJobRunOp: {\"resources\": [{\"resourceType\": "
+                    + "\"HyperparameterTuningJob\", \"resourceUri\": \"https://.../v1/projects/P/locations/L/"
+                    + "hyperparameterTuningJobs/ID\"}]}. Read as --job-name.")
+    private String gcpResources;
 
     @Option(names = {"--job-file", "--job_file"}, paramLabel = "PATH",
             description = "A file (local or gs://) holding the JSON of either API's job; the kind is recognised "
@@ -179,11 +193,16 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     }
 
     private Source source() {
-        int sources = (jobId != null ? 1 : 0) + (jobName != null ? 1 : 0) + (jobFile != null ? 1 : 0);
+        int sources = (jobId != null ? 1 : 0) + (jobName != null ? 1 : 0) + (gcpResources != null ? 1 : 0)
+                + (jobFile != null ? 1 : 0);
         if (sources != 1) {
             throw usage((sources == 0 ? "no job given" : "more than one job given")
-                    + ": use exactly one of --project-id with --job-id (AI Platform), --job-name (Vertex AI), "
-                    + "or --job-file");
+                    + ": use exactly one of --project-id with --job-id (AI Platform), --job-name or --gcp-resources "
+                    + "(Vertex AI), or --job-file");
+        }
+        if (gcpResources != null) {
+            jobName = tuningJobName(gcpResources);
+            log("gcp_resources names %s", jobName);
         }
         if (jobFile != null) {
             if (projectId != null || apiEndpoint != null || noAuth) {
@@ -234,6 +253,38 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
             log("fetching Vertex AI hyperparameter tuning job %s", url);
             return client.fetchVertexJob(jobName);
         };
+    }
+
+    /**
+     * The resource name in a gcp_resources document: the {@code resourceUri} of its one
+     * {@code HyperparameterTuningJob} resource, from {@code projects/} on.
+     */
+    private String tuningJobName(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw usage("--gcp-resources is not JSON: " + e.getOriginalMessage());
+        }
+        List<String> uris = new ArrayList<>();
+        for (JsonNode resource : root == null ? JSON.createArrayNode() : root.path("resources")) {
+            if (HYPERPARAMETER_TUNING_JOB.equals(resource.path("resourceType").asText())) {
+                uris.add(resource.path("resourceUri").asText());
+            }
+        }
+        if (uris.size() != 1) {
+            throw usage("--gcp-resources must name exactly one " + HYPERPARAMETER_TUNING_JOB + " resource, found "
+                    + uris.size() + ": " + json.strip());
+        }
+        String uri = uris.get(0);
+        int start = uri.indexOf("projects/");
+        String name = start < 0 ? uri : uri.substring(start);
+        try {
+            TuningJobClient.checkVertexName(name);
+        } catch (IllegalArgumentException e) {
+            throw usage("--gcp-resources: resourceUri " + e.getMessage());
+        }
+        return name;
     }
 
     private TuningJobClient client() {

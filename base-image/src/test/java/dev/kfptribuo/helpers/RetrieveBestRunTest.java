@@ -148,6 +148,26 @@ class RetrieveBestRunTest {
         assertEquals(List.of("/v1/" + VERTEX_NAME), server.paths());
     }
 
+    /** A gcp_resources document as HyperparameterTuningJobRunOp writes it. */
+    private static String gcpResources(String resourceUri) {
+        return "{\"resources\": [{\"resourceType\": \"HyperparameterTuningJob\", \"resourceUri\": \""
+                + resourceUri + "\"}]}";
+    }
+
+    @Test
+    void vertexJobNamedByGcpResources() throws IOException {
+        server.script("/v1/" + VERTEX_NAME, Reply.ok(document("vertex/succeeded.json")));
+        String resources = gcpResources("https://us-central1-aiplatform.googleapis.com/v1/" + VERTEX_NAME);
+
+        Run run = Run.of(args(allOutputs(), "--gcp-resources", resources, "--api-endpoint", server.endpoint()));
+
+        assertEquals(0, run.code, run.err);
+        assertTrue(run.out.contains("gcp_resources names " + VERTEX_NAME), run.out);
+        assertEquals("2", output("trial_id"));
+        assertEquals("0.7092", output("metric_value"));
+        assertEquals(List.of("/v1/" + VERTEX_NAME), server.paths());
+    }
+
     @Test
     void aProjectIdThatMatchesTheVertexNameIsAccepted() {
         server.script("/v1/" + VERTEX_NAME, Reply.ok(document("vertex/succeeded.json")));
@@ -337,6 +357,14 @@ class RetrieveBestRunTest {
                 Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--job-file", "job.json"),
                         "more than one job given"),
                 Arguments.of(List.of("--job-name", VERTEX_NAME, "--job-file", "job.json"), "more than one job given"),
+                Arguments.of(List.of("--gcp-resources", gcpResources("https://x/v1/" + VERTEX_NAME), "--job-name", VERTEX_NAME),
+                        "more than one job given"),
+                Arguments.of(List.of("--gcp-resources", "{not json"), "--gcp-resources is not JSON"),
+                Arguments.of(List.of("--gcp-resources", "{\"resources\": [{\"resourceType\": \"CustomJob\", "
+                        + "\"resourceUri\": \"https://x/v1/projects/p/locations/l/customJobs/1\"}]}"),
+                        "--gcp-resources must name exactly one HyperparameterTuningJob resource, found 0"),
+                Arguments.of(List.of("--gcp-resources", gcpResources("https://x/v1/projects/p/jobs/j")),
+                        "--gcp-resources: resourceUri 'projects/p/jobs/j' is not a Vertex AI hyperparameter tuning job name"),
                 Arguments.of(List.of("--job-id", JOB_ID), "--job-id needs --project-id"),
                 Arguments.of(List.of("--project-id", "a/b", "--job-id", JOB_ID), "--project-id/--job-id: 'a/b' is not a valid project id"),
                 Arguments.of(List.of("--job-name", "projects/p/jobs/j"),
