@@ -1,0 +1,77 @@
+package dev.kfptribuo.localrun;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to start one of the images' programs on this machine: the image's entrypoint
+ * ({@code java -cp <classpath> <main class>}) with the JVM options the image sets, as a process.
+ *
+ * @param name what the program is called in messages ({@code train}, {@code helpers})
+ * @param java the {@code java} executable
+ * @param jvmOptions JVM options, before the classpath
+ * @param classpath the program's classpath: its module's jar and its {@code target/lib/*}
+ * @param mainClass the entrypoint class
+ */
+public record ProgramLauncher(String name, String java, List<String> jvmOptions, String classpath, String mainClass) {
+    /** Copies the list. */
+    public ProgramLauncher {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(java, "java");
+        jvmOptions = List.copyOf(jvmOptions);
+        Objects.requireNonNull(classpath, "classpath");
+        Objects.requireNonNull(mainClass, "mainClass");
+    }
+
+    /**
+     * @param args the program's arguments
+     * @return the whole command line
+     */
+    public List<String> command(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    /** @return the {@code java} executable of this JVM, so the programs run on the same Java */
+    public static String currentJava() {
+        return ProcessHandle.current().info().command().orElseGet(() ->
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /**
+     * The classpath of an image module built by Maven: {@code <module>/target/<module>-<version>.jar}
+     * and {@code <module>/target/lib/*}.
+     *
+     * @param home the repository's root
+     * @param module the module directory, e.g. {@code trainer-image}
+     * @return the classpath
+     * @throws IOException naming the build command if the module is not built
+     */
+    public static String moduleClasspath(Path home, String module) throws IOException {
+        Path target = home.resolve(module).resolve("target");
+        Path lib = target.resolve("lib");
+        List<Path> jars = new ArrayList<>();
+        if (Files.isDirectory(target)) {
+            try (var entries = Files.list(target)) {
+                entries.filter(p -> p.getFileName().toString().startsWith(module + "-")
+                        && p.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
+            }
+        }
+        if (jars.isEmpty() || !Files.isDirectory(lib)) {
+            throw new IOException(module + " is not built (no " + target.resolve(module + "-*.jar") + " and "
+                    + lib + "): run ./mvnw -q -B install -DskipTests");
+        }
+        return jars.get(jars.size() - 1) + File.pathSeparator + lib + File.separator + "*";
+    }
+}

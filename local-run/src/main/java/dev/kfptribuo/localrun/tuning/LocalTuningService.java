@@ -1,0 +1,317 @@
+package dev.kfptribuo.localrun.tuning;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kfptribuo.hypertune.HypertuneReporter;
+import dev.kfptribuo.localrun.AtomicFiles;
+import dev.kfptribuo.localrun.ChildProcesses;
+import dev.kfptribuo.localrun.ProgramLauncher;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A local stand-in for AI Platform Training's hyperparameter tuning service.
+ *
+ * <p>Each trial runs the trainer as its own process, the way the service runs the trainer
+ * container: the job's arguments, then {@code --job-dir} (the trial's own directory), then each
+ * tuned value as {@code --name=value}; the environment carries {@code CLOUD_ML_TRIAL_ID} and
+ * {@code CLOUD_ML_HP_METRIC_FILE} (a file in the trial's directory). When the process ends the
+ * service reads the metric back from that file, as cloudml-hypertune writes it: the last report
+ * holding the spec's metric tag gives {@code finalMetric.objectiveValue}, its {@code global_step}
+ * the {@code trainingStep}. A trial whose process fails, or that reports no metric, is FAILED and
+ * the study goes on; with {@code maxFailedTrials} set, that many failures end the study early.
+ * At most {@code maxParallelTrials} trials run at once, started in trial order.
+ *
+ * <p>The study is written, after every trial, to {@code job.json} in the shape of AI Platform
+ * Training v1's {@code projects.jobs.get} response ({@code jobId}, {@code state},
+ * {@code trainingInput.hyperparameters}, {@code trainingOutput.trials[{trialId, hyperparameters,
+ * finalMetric {trainingStep, objectiveValue}, startTime, endTime, state}]}...), so that
+ * {@code retrieve-best-run --job-file} reads it as it reads the cloud's. The job ends SUCCEEDED
+ * when at least one trial succeeded, FAILED otherwise.
+ */
+public final class LocalTuningService {
+    /** Called as trials start and end, from the trials' threads. */
+    public interface Listener {
+        /** @param trial a trial that has just started */
+        void started(LocalTrial trial);
+
+        /** @param trial a trial that has just ended */
+        void ended(LocalTrial trial);
+    }
+
+    private static final ObjectMapper JSON = AtomicFiles.JSON;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+    private final TuningSpec spec;
+    private final ProgramLauncher trainer;
+    private final List<String> args;
+    private final Path studyDir;
+    private final String jobId;
+    private final Listener listener;
+    private final List<LocalTrial> trials = new ArrayList<>();
+    private Instant createTime;
+    private String state = "QUEUED";
+    private String errorMessage;
+    private int failed;
+
+    /**
+     * @param spec the tuning spec
+     * @param trainer the trainer program
+     * @param args the job's arguments to every trial ({@code --training_dataset_path ... --hptune True})
+     * @param studyDir where {@code job.json} and {@code trials/<id>/} go
+     * @param jobId the job's id
+     * @param listener progress
+     */
+    public LocalTuningService(TuningSpec spec, ProgramLauncher trainer, List<String> args, Path studyDir, String jobId,
+            Listener listener) {
+        this.spec = spec;
+        this.trainer = trainer;
+        this.args = List.copyOf(args);
+        this.studyDir = studyDir.toAbsolutePath();
+        this.jobId = jobId;
+        this.listener = listener;
+    }
+
+    /** @return the job document's path */
+    public Path jobFile() {
+        return studyDir.resolve("job.json");
+    }
+
+    /**
+     * Runs the study.
+     *
+     * @param suggestions each trial's values, in trial order
+     * @return the trials as they ended
+     * @throws IOException if the job document cannot be written
+     * @throws InterruptedException if interrupted (running trials are stopped)
+     */
+    public List<LocalTrial> run(List<Map<String, SearchStrategy.Value>> suggestions) throws IOException, InterruptedException {
+        createTime = Instant.now();
+        synchronized (this) {
+            for (int i = 0; i < suggestions.size(); i++) {
+                String id = Integer.toString(i + 1);
+                trials.add(new LocalTrial(id, suggestions.get(i), studyDir.resolve("trials").resolve(id), "QUEUED",
+                        null, null, null, null, null));
+            }
+            state = "RUNNING";
+            writeJob();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(spec.parallelism(), suggestions.size())));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < suggestions.size(); i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    runTrial(index);
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    if (cause instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    throw new IllegalStateException("trial failed unexpectedly: " + cause, cause);
+                }
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            throw e;
+        } finally {
+            pool.shutdown();
+        }
+        synchronized (this) {
+            long succeeded = trials.stream().filter(LocalTrial::succeeded).count();
+            if (succeeded == 0) {
+                state = "FAILED";
+                errorMessage = errorMessage != null ? errorMessage : "no trial succeeded (" + failed + " failed)";
+            } else if (errorMessage == null) {
+                state = "SUCCEEDED";
+            } else {
+                state = "FAILED";
+            }
+            writeJob();
+            return List.copyOf(trials);
+        }
+    }
+
+    private void runTrial(int index) throws IOException, InterruptedException {
+        LocalTrial trial;
+        synchronized (this) {
+            trial = trials.get(index);
+            if (errorMessage != null) {
+                // maxFailedTrials reached: trials not started are left out of the job, as the service stops scheduling.
+                trials.set(index, new LocalTrial(trial.id(), trial.values(), trial.dir(), "CANCELLED", null, null,
+                        null, null, "not started: the study ended"));
+                return;
+            }
+        }
+        Path dir = trial.dir();
+        Files.createDirectories(dir);
+        Path metricFile = dir.resolve("hypertune").resolve("output.metrics");
+        Files.deleteIfExists(metricFile);
+        List<String> trialArgs = new ArrayList<>(args);
+        trialArgs.add("--job-dir");
+        trialArgs.add(dir.resolve("job-dir").toString());
+        trial.values().forEach((name, value) -> trialArgs.add("--" + name + "=" + value.text()));
+        List<String> command = trainer.command(trialArgs);
+        Files.write(dir.resolve("command.txt"), (String.join("\n", command) + "\n").getBytes(StandardCharsets.UTF_8));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .redirectError(dir.resolve("stderr.log").toFile());
+        builder.environment().put(HypertuneReporter.TRIAL_ID_ENV, trial.id());
+        builder.environment().put(HypertuneReporter.METRIC_FILE_ENV, metricFile.toString());
+        Instant start = Instant.now();
+        LocalTrial running = new LocalTrial(trial.id(), trial.values(), dir, "RUNNING", null, null, start, null, null);
+        update(index, running);
+        listener.started(running);
+
+        int exit;
+        try {
+            exit = ChildProcesses.waitFor(ChildProcesses.start(builder));
+        } catch (IOException e) {
+            exit = -1;
+            Files.writeString(dir.resolve("stderr.log"), "cannot start " + command.get(0) + ": " + e.getMessage() + "\n");
+        }
+        Instant end = Instant.now();
+        LocalTrial done;
+        if (exit != 0) {
+            done = failedTrial(running, end, "exit code " + exit + ": " + lastLine(dir.resolve("stderr.log")));
+        } else {
+            done = readMetric(running, metricFile, end);
+        }
+        update(index, done);
+        listener.ended(done);
+    }
+
+    private LocalTrial readMetric(LocalTrial running, Path metricFile, Instant end) {
+        if (!Files.isRegularFile(metricFile)) {
+            return failedTrial(running, end, "no metric reported (" + metricFile + " was not written)");
+        }
+        JsonNode last = null;
+        try {
+            for (String line : Files.readAllLines(metricFile, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    JsonNode report = JSON.readTree(line);
+                    if (report.has(spec.metricTag())) {
+                        last = report;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return failedTrial(running, end, "unreadable metric file " + metricFile + ": " + e.getMessage());
+        }
+        if (last == null) {
+            return failedTrial(running, end, "no report of metric '" + spec.metricTag() + "' in " + metricFile);
+        }
+        double value;
+        try {
+            value = new BigDecimal(last.get(spec.metricTag()).asText().strip()).doubleValue();
+        } catch (NumberFormatException e) {
+            return failedTrial(running, end, "metric '" + spec.metricTag() + "' is not a number: " + last.get(spec.metricTag()));
+        }
+        String step = last.path("global_step").asText("0");
+        return new LocalTrial(running.id(), running.values(), running.dir(), "SUCCEEDED", value, step,
+                running.startTime(), end, null);
+    }
+
+    private synchronized LocalTrial failedTrial(LocalTrial running, Instant end, String error) {
+        failed++;
+        if (spec.maxFailedTrials() > 0 && failed >= spec.maxFailedTrials() && errorMessage == null) {
+            errorMessage = failed + " trial(s) failed, reaching maxFailedTrials " + spec.maxFailedTrials();
+        }
+        return new LocalTrial(running.id(), running.values(), running.dir(), "FAILED", null, null,
+                running.startTime(), end, error);
+    }
+
+    private synchronized void update(int index, LocalTrial trial) throws IOException {
+        trials.set(index, trial);
+        writeJob();
+    }
+
+    private static String lastLine(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).strip();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "(no error output)";
+    }
+
+    /** Writes the job document: AI Platform Training v1's {@code Job}. */
+    private void writeJob() throws IOException {
+        ObjectNode job = NODES.objectNode();
+        job.put("jobId", jobId);
+        ObjectNode input = job.putObject("trainingInput");
+        ArrayNode argsNode = input.putArray("args");
+        args.forEach(argsNode::add);
+        input.set("hyperparameters", spec.document());
+        input.put("region", "local");
+        input.put("jobDir", studyDir.resolve("trials").toString());
+        input.putObject("masterConfig").put("imageUri", "local:" + trainer.name());
+        job.put("createTime", createTime.toString());
+        Instant firstStart = trials.stream().map(LocalTrial::startTime).filter(t -> t != null).min(Instant::compareTo).orElse(null);
+        if (firstStart != null) {
+            job.put("startTime", firstStart.toString());
+        }
+        boolean over = state.equals("SUCCEEDED") || state.equals("FAILED");
+        if (over) {
+            job.put("endTime", Instant.now().toString());
+        }
+        job.put("state", state);
+        if (over && state.equals("FAILED")) {
+            job.put("errorMessage", errorMessage);
+        }
+        ObjectNode output = job.putObject("trainingOutput");
+        long completed = trials.stream().filter(t -> t.succeeded() || "FAILED".equals(t.state())).count();
+        output.put("completedTrialCount", Long.toString(completed));
+        ArrayNode trialsNode = output.putArray("trials");
+        for (LocalTrial t : trials) {
+            if (t.startTime() == null) {
+                continue; // not started: the API lists trials once they exist
+            }
+            ObjectNode node = trialsNode.addObject();
+            node.put("trialId", t.id());
+            ObjectNode values = node.putObject("hyperparameters");
+            t.values().forEach((name, value) -> values.put(name, value.text()));
+            if (t.metric() != null) {
+                ObjectNode metric = node.putObject("finalMetric");
+                metric.put("trainingStep", t.trainingStep());
+                metric.put("objectiveValue", t.metric());
+            }
+            node.put("startTime", t.startTime().toString());
+            if (t.endTime() != null) {
+                node.put("endTime", t.endTime().toString());
+            }
+            node.put("state", t.state());
+        }
+        output.put("isHyperparameterTuningJob", true);
+        output.put("hyperparameterMetricTag", spec.metricTag());
+        AtomicFiles.writeJson(jobFile(), job);
+    }
+}
