@@ -1,0 +1,494 @@
+package dev.kfptribuo.componentyaml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.helpers.HelperComponents;
+import dev.kfptribuo.trainer.Train;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.lang.reflect.Constructor;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The contract between each {@code component.yaml} template and the program its command runs:
+ * every flag the spec passes is an option of the program's picocli command, every required option
+ * is passed whatever the optional inputs, each default is the program's own, the command is the
+ * image's Jib entrypoint and the image placeholder names that image; and, running the spec's
+ * command line (resolved as KFP resolves it) through the programs' {@code run} seams on real
+ * covertype rows, every output path is written.
+ *
+ * <p>The images by digest are checked after a Jib build, on the generated copies
+ * ({@code .ci/kfp-tests}, {@code pipeline/tests}).
+ */
+class ComponentSpecContractTest {
+    /** The module directory surefire runs in is component-yaml/; the project root is its parent. */
+    private static final Path SPECS = Path.of("").toAbsolutePath();
+    private static final Path ROOT = SPECS.getParent();
+    private static final Path DATA = ROOT.resolve("data/covertype");
+    private static final Path TUNING_JOBS = ROOT.resolve("components/src/test/resources/tuning");
+    private static final Set<String> COMPONENTS = Set.of("train", "retrieve_best_run", "evaluate_model");
+    /** The types KFP SDK 2.x keeps as parameters (any other type becomes an artifact). */
+    private static final Set<String> PARAMETER_TYPES =
+            Set.of("String", "Integer", "Float", "Bool", "JsonObject", "JsonArray", "Dict", "List");
+    /** Outputs that are files for KFP's UI, not values: the KFP v1 metrics and UI metadata. */
+    private static final Map<String, String> FILE_OUTPUTS =
+            Map.of("mlpipeline_metrics", "Metrics", "mlpipeline_ui_metadata", "UI_metadata");
+    private static final List<String> JIB_CLASSPATH = List.of("java", "-cp", "@/app/jib-classpath-file");
+    private static final Pattern IMAGE_PLACEHOLDER = Pattern.compile("\\{\\{image:([a-z_]+)}}");
+    /** The lab's output names, which its pipeline code reads. */
+    private static final Map<String, List<String>> LAB_OUTPUTS = Map.of(
+            "retrieve_best_run", List.of("metric_value", "alpha", "max_iter"),
+            "evaluate_model", List.of("metric_name", "metric_value", "mlpipeline_metrics"),
+            "train", List.of("job_dir"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+
+    private static Path smallTrain;
+    private static Path smallValid;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void data() throws IOException {
+        Logger.getLogger("").setLevel(Level.WARNING);
+        List<String> lines = Files.readAllLines(DATA.resolve("covertype_small.csv"), StandardCharsets.UTF_8);
+        smallTrain = shared.resolve("train.csv");
+        smallValid = shared.resolve("valid.csv");
+        Files.write(smallTrain, lines.subList(0, 3001), StandardCharsets.UTF_8);
+        List<String> valid = new ArrayList<>(List.of(lines.get(0)));
+        valid.addAll(lines.subList(3001, 4001));
+        Files.write(smallValid, valid, StandardCharsets.UTF_8);
+    }
+
+    static Stream<ComponentSpec> specs() throws IOException {
+        List<ComponentSpec> specs = new ArrayList<>();
+        for (String component : new TreeSet<>(COMPONENTS)) {
+            specs.add(new ComponentSpec(component, SPECS.resolve(component).resolve("component.yaml")));
+        }
+        return specs.stream();
+    }
+
+    // ---------------------------------------------------------------- layout and shape
+
+    @Test
+    void oneFolderPerComponentWithSpecAndReadme() throws IOException {
+        Set<String> found = new TreeSet<>();
+        try (Stream<Path> dirs = Files.list(SPECS)) {
+            dirs.filter(d -> Files.isRegularFile(d.resolve("component.yaml")))
+                    .forEach(d -> found.add(d.getFileName().toString()));
+        }
+        assertEquals(new TreeSet<>(COMPONENTS), found);
+        for (String component : COMPONENTS) {
+            assertTrue(Files.isRegularFile(SPECS.resolve(component).resolve("README.md")), component + "/README.md");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("specs")
+    void nameDescriptionAndTypedDescribedPorts(ComponentSpec spec) {
+        assertFalse(isBlank(spec.name()), "name");
+        assertFalse(isBlank(spec.description()), "description");
+        assertFalse(spec.inputs.isEmpty(), "inputs");
+        assertFalse(spec.outputs.isEmpty(), "outputs");
+        for (ComponentSpec.Port input : spec.inputs.values()) {
+            assertFalse(isBlank(input.description()), "description of input " + input.name());
+            assertTrue(PARAMETER_TYPES.contains(input.type()),
+                    "input " + input.name() + " has type " + input.type() + ", not one KFP 2.x keeps as a parameter");
+            Object rawDefault = input.raw().get("default");
+            if (rawDefault != null) {
+                assertTrue(rawDefault instanceof String, "default of " + input.name() + " is a string in the YAML");
+                assertParses(input.type(), input.defaultValue(), "default of " + input.name());
+            }
+        }
+        for (ComponentSpec.Port output : spec.outputs.values()) {
+            assertFalse(isBlank(output.description()), "description of output " + output.name());
+            String fileType = FILE_OUTPUTS.get(output.name());
+            if (fileType != null) {
+                assertEquals(fileType, output.type(), "type of " + output.name());
+            } else {
+                assertTrue(PARAMETER_TYPES.contains(output.type()),
+                        "output " + output.name() + " is a value: its type " + output.type() + " must be a parameter type");
+            }
+        }
+        assertTrue(spec.outputs.keySet().containsAll(LAB_OUTPUTS.get(spec.component)),
+                "the lab's output names " + LAB_OUTPUTS.get(spec.component) + " in " + spec.outputs.keySet());
+    }
+
+    @ParameterizedTest
+    @MethodSource("specs")
+    void everyOutputIsWrittenThroughOneOutputPathAndEveryInputIsPassed(ComponentSpec spec) {
+        Map<String, Integer> outputPaths = new HashMap<>();
+        Map<String, Integer> inputValues = new HashMap<>();
+        spec.visit((part, guard) -> {
+            if (part instanceof Map<?, ?> map) {
+                assertFalse(map.containsKey("inputPath"), "values are passed by inputValue: " + map);
+                if (map.get("outputPath") instanceof String name) {
+                    outputPaths.merge(name, 1, Integer::sum);
+                }
+                if (map.get("inputValue") instanceof String name) {
+                    inputValues.merge(name, 1, Integer::sum);
+                    ComponentSpec.Port input = spec.inputs.get(name);
+                    assertNotNull(input, "inputValue of an undeclared input " + name);
+                    if (input.optional() && input.defaultValue() == null) {
+                        assertEquals(name, guard, "optional input " + name + " is passed only when present");
+                    }
+                }
+            }
+        });
+        for (String output : spec.outputs.keySet()) {
+            assertEquals(1, outputPaths.getOrDefault(output, 0), "outputPath of " + output);
+        }
+        assertEquals(spec.outputs.keySet(), outputPaths.keySet(), "outputPath of undeclared outputs");
+        assertEquals(spec.inputs.keySet(), inputValues.keySet(), "every input is passed");
+    }
+
+    // ---------------------------------------------------------------- command and image
+
+    @ParameterizedTest
+    @MethodSource("specs")
+    void commandIsTheImagesJibEntrypointAndTheImageIsThatModules(ComponentSpec spec) throws Exception {
+        List<String> command = spec.command;
+        assertEquals(JIB_CLASSPATH, command.subList(0, 3), "command " + command);
+        String mainClass = command.get(3);
+        Program program = Program.of(mainClass);
+        assertEquals(program.subcommand == null ? 4 : 5, command.size(), "command " + command);
+        if (program.subcommand != null) {
+            assertNotNull(program.spec(command.get(4)), "subcommand " + command.get(4));
+        }
+        assertEquals(mainClass, jibMainClass(program.module), "<mainClass> of " + program.module + "/pom.xml");
+        Matcher image = IMAGE_PLACEHOLDER.matcher(spec.image());
+        assertTrue(image.matches(), "the template's image is a placeholder the build fills in: " + spec.image());
+        assertEquals(program.image, image.group(1), "the image built from " + program.module);
+        assertEquals(program.image, jibImageName(program.module), "Jib <to><image> of " + program.module);
+    }
+
+    // ---------------------------------------------------------------- flags
+
+    @ParameterizedTest
+    @MethodSource("specs")
+    void everyFlagIsAnOptionOfTheProgramWithAValueWhereItTakesOne(ComponentSpec spec) throws Exception {
+        CommandSpec command = commandSpec(spec);
+        for (Map.Entry<String, String> flag : spec.flags()) {
+            assertNotNull(command.findOption(flag.getKey()),
+                    flag.getKey() + " is not an option of " + command.qualifiedName() + " " + options(command));
+        }
+        checkValues(spec.args, command, spec);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void checkValues(List<?> parts, CommandSpec command, ComponentSpec spec) {
+        for (int i = 0; i < parts.size(); i++) {
+            Object part = parts.get(i);
+            if (part instanceof String text && text.startsWith("--")) {
+                OptionSpec option = command.findOption(text);
+                if (option.arity().min() > 0 || text.equals("--hptune")) {
+                    assertTrue(i + 1 < parts.size(), spec + ": " + text + " takes a value");
+                    Object next = parts.get(i + 1);
+                    assertFalse(next instanceof String s && s.startsWith("--"), spec + ": " + text + " takes a value");
+                }
+            } else if (part instanceof Map<?, ?> map && map.get("if") instanceof Map<?, ?> branch) {
+                checkValues(ComponentSpec.list(branch.get("then")), command, spec);
+                checkValues(ComponentSpec.list(branch.get("else")), command, spec);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("specs")
+    void everyRequiredOptionIsPassedWhateverTheOptionalInputs(ComponentSpec spec) throws Exception {
+        CommandSpec command = commandSpec(spec);
+        Set<OptionSpec> always = new java.util.HashSet<>();
+        for (Map.Entry<String, String> flag : spec.flags()) {
+            if (flag.getValue() == null) {
+                always.add(command.findOption(flag.getKey()));
+            }
+        }
+        for (OptionSpec option : command.options()) {
+            if (option.required()) {
+                assertTrue(always.contains(option), option.longestName() + " is required by "
+                        + command.qualifiedName() + " and must be passed unconditionally");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("specs")
+    void defaultsAreTheProgramsDefaults(ComponentSpec spec) throws Exception {
+        CommandSpec command = commandSpec(spec);
+        int checked = 0;
+        List<?> args = spec.args;
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i) instanceof String flag && flag.startsWith("--")
+                    && args.get(i + 1) instanceof Map<?, ?> value && value.get("inputValue") instanceof String input) {
+                ComponentSpec.Port port = spec.inputs.get(input);
+                OptionSpec option = command.findOption(flag);
+                if (port.defaultValue() == null || option == null) {
+                    continue; // no default to compare, or an unknown flag (reported by the flag test)
+                }
+                assertNotNull(option.defaultValue(), flag + " has no program default, so input " + input
+                        + " should have none either");
+                assertTrue(sameValue(port.type(), port.defaultValue(), option.defaultValue()),
+                        "input " + input + " defaults to '" + port.defaultValue() + "', " + flag + " to '"
+                                + option.defaultValue() + "'");
+                checked++;
+            }
+        }
+        long withDefaults = spec.inputs.values().stream().filter(p -> p.defaultValue() != null).count();
+        assertEquals(withDefaults, checked, "every default checked against its flag's");
+    }
+
+    // ---------------------------------------------------------------- running the command lines
+
+    @Test
+    void trainThenEvaluateModelWriteEveryOutput() throws Exception {
+        ComponentSpec train = new ComponentSpec("train", SPECS.resolve("train/component.yaml"));
+        Path jobDir = tmp.resolve("gcs/jobdir/run-1");
+        Map<String, String> trainOutputs = outputPaths(train, tmp.resolve("train-outputs"));
+        Map<String, String> arguments = new LinkedHashMap<>();
+        arguments.put("training_dataset_path", smallTrain.toString());
+        arguments.put("validation_dataset_path", smallValid.toString());
+        arguments.put("job_dir", jobDir.toString());
+        arguments.put("alpha", "0.00042");
+        arguments.put("max_iter", "20");
+
+        run(train, arguments, trainOutputs);
+
+        assertEquals(jobDir.toString(), read(trainOutputs.get("job_dir")));
+        assertTrue(Files.size(jobDir.resolve("model.tribuo")) > 0, "model.tribuo");
+        JsonNode manifest = JSON.readTree(jobDir.resolve("manifest.json").toFile());
+        assertEquals(4000, manifest.get("training").get("rows").asLong(), "training plus validation rows");
+
+        ComponentSpec evaluate = new ComponentSpec("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
+        Map<String, String> evalOutputs = outputPaths(evaluate, tmp.resolve("evaluate-outputs"));
+        // The job_dir output feeds model_path, as in the lab's pipeline.
+        run(evaluate, Map.of("dataset_path", DATA.resolve("covertype_validation.csv").toString(),
+                "model_path", read(trainOutputs.get("job_dir"))), evalOutputs);
+
+        assertEquals("accuracy", read(evalOutputs.get("metric_name")));
+        double accuracy = Double.parseDouble(read(evalOutputs.get("metric_value")));
+        assertTrue(accuracy > 0.5 && accuracy <= 1, "accuracy " + accuracy);
+        assertTrue(read(evalOutputs.get("metric_value")).matches("0\\.[0-9]+"), "a plain decimal");
+        JsonNode metrics = JSON.readTree(read(evalOutputs.get("mlpipeline_metrics")));
+        assertTrue(metrics.get("metrics").size() > 1, metrics.toString());
+        JsonNode ui = JSON.readTree(read(evalOutputs.get("mlpipeline_ui_metadata")));
+        assertEquals(1, ui.get("version").asInt());
+    }
+
+    @Test
+    void trainWithoutTheOptionalValidationPath() throws Exception {
+        ComponentSpec train = new ComponentSpec("train", SPECS.resolve("train/component.yaml"));
+        Path jobDir = tmp.resolve("model");
+        Map<String, String> outputs = outputPaths(train, tmp.resolve("outputs"));
+
+        run(train, Map.of("training_dataset_path", smallTrain.toString(), "job_dir", jobDir.toString(),
+                "max_iter", "5", "tol", "none", "loss", "hinge", "seed", "7"), outputs);
+
+        assertEquals(jobDir.toString(), read(outputs.get("job_dir")));
+        JsonNode manifest = JSON.readTree(jobDir.resolve("manifest.json").toFile());
+        assertEquals(3000, manifest.get("training").get("rows").asLong());
+    }
+
+    @Test
+    void retrieveBestRunWritesEveryOutputForBothApis() throws Exception {
+        ComponentSpec retrieve = new ComponentSpec("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
+        for (String job : List.of("vertex/succeeded.json", "ai-platform/succeeded-unordered.json")) {
+            Map<String, String> outputs = outputPaths(retrieve, tmp.resolve(job.replace('/', '-')));
+
+            run(retrieve, Map.of("job_file", TUNING_JOBS.resolve(job).toString()), outputs);
+
+            double metric = Double.parseDouble(read(outputs.get("metric_value")));
+            assertTrue(metric > 0 && metric < 1, job + ": metric_value " + metric);
+            double alpha = Double.parseDouble(read(outputs.get("alpha")));
+            assertTrue(alpha >= 1e-4 && alpha <= 1e-3, job + ": alpha " + alpha);
+            assertTrue(Set.of("500", "1000").contains(read(outputs.get("max_iter"))), job + ": max_iter");
+            assertFalse(read(outputs.get("trial_id")).isBlank(), job + ": trial_id");
+            JsonNode hyperparameters = JSON.readTree(read(outputs.get("hyperparameters")));
+            assertEquals(alpha, hyperparameters.get("alpha").asDouble(), job);
+            assertEquals(read(outputs.get("max_iter")), hyperparameters.get("max_iter").asText(), job);
+        }
+    }
+
+    // ---------------------------------------------------------------- the README of each component
+
+    @ParameterizedTest
+    @MethodSource("specs")
+    void readmeTablesEveryInputAndOutputAndNamesTheImage(ComponentSpec spec) throws Exception {
+        String readme = Files.readString(SPECS.resolve(spec.component).resolve("README.md"), StandardCharsets.UTF_8);
+        for (String port : spec.inputs.keySet()) {
+            assertTrue(readme.contains("| `" + port + "` |"), "README table row of input " + port);
+        }
+        for (String port : spec.outputs.keySet()) {
+            assertTrue(readme.contains("| `" + port + "` |"), "README table row of output " + port);
+        }
+        assertTrue(readme.contains(Program.of(spec.command.get(3)).image), "README names the image");
+        assertTrue(readme.contains("load_component"), "README shows how to load the component");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The program a command runs: its main class, Maven module, image and subcommand spec. */
+    private record Program(String mainClass, String module, String image, String subcommand) {
+        static Program of(String mainClass) {
+            return switch (mainClass) {
+                case "dev.kfptribuo.trainer.Train" -> new Program(mainClass, "trainer-image", "trainer_image", null);
+                case "dev.kfptribuo.helpers.HelperComponents" ->
+                        new Program(mainClass, "base-image", "base_image", "subcommand");
+                default -> throw new AssertionError("no image runs main class " + mainClass);
+            };
+        }
+
+        CommandSpec spec(String name) throws Exception {
+            if (subcommand == null) {
+                // TrainCommand is package-private: the program's own command object, made as Train makes it.
+                Class<?> type = Class.forName("dev.kfptribuo.trainer.TrainCommand");
+                Constructor<?> constructor = type.getDeclaredConstructor(PrintWriter.class, Map.class);
+                constructor.setAccessible(true);
+                Object command = constructor.newInstance(new PrintWriter(Writer.nullWriter()), Map.of());
+                return new CommandLine(command).getCommandSpec();
+            }
+            CommandLine sub = new CommandLine(new HelperComponents()).getSubcommands().get(name);
+            return sub == null ? null : sub.getCommandSpec();
+        }
+    }
+
+    private static CommandSpec commandSpec(ComponentSpec spec) throws Exception {
+        Program program = Program.of(spec.command.get(3));
+        return program.spec(program.subcommand == null ? null : spec.command.get(4));
+    }
+
+    private static Map<String, String> outputPaths(ComponentSpec spec, Path dir) {
+        // As KFP v1 lays them out: /tmp/outputs/<name>/data, parent directories not made.
+        Map<String, String> paths = new LinkedHashMap<>();
+        for (String output : spec.outputs.keySet()) {
+            paths.put(output, dir.resolve(output).resolve("data").toString());
+        }
+        return paths;
+    }
+
+    /** Runs the spec's command line through the program's seam and checks it wrote every output. */
+    private static void run(ComponentSpec spec, Map<String, String> arguments, Map<String, String> outputs)
+            throws Exception {
+        List<String> args = new ArrayList<>(spec.command.subList(4, spec.command.size()));
+        args.addAll(spec.resolve(arguments, outputs));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code;
+        if (spec.command.get(3).equals("dev.kfptribuo.trainer.Train")) {
+            code = Train.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err), Map.of());
+        } else {
+            code = HelperComponents.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        }
+        if (code != 0) {
+            fail(spec + " exited " + code + " on " + args + "\nerr:\n" + err + "\nout:\n" + out);
+        }
+        for (Map.Entry<String, String> output : outputs.entrySet()) {
+            Path path = Path.of(output.getValue());
+            assertTrue(Files.isRegularFile(path) && Files.size(path) > 0,
+                    spec + " wrote output " + output.getKey() + " to " + path + "\nout:\n" + out);
+        }
+    }
+
+    private static String read(String path) throws IOException {
+        return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private static void assertParses(String type, String value, String what) {
+        try {
+            switch (type) {
+                case "Integer" -> Long.parseLong(value);
+                case "Float" -> Double.parseDouble(value);
+                case "Bool" -> assertTrue(Set.of("True", "False", "true", "false").contains(value), what);
+                case "JsonObject", "Dict" -> assertTrue(JSON.readTree(value).isObject(), what);
+                case "JsonArray", "List" -> assertTrue(JSON.readTree(value).isArray(), what);
+                default -> { }
+            }
+        } catch (NumberFormatException | IOException e) {
+            fail(what + ": '" + value + "' is not a " + type);
+        }
+    }
+
+    private static boolean sameValue(String type, String specValue, String programValue) {
+        if (type.equals("Integer") || type.equals("Float")) {
+            return new BigDecimal(specValue).compareTo(new BigDecimal(programValue)) == 0;
+        }
+        return specValue.equals(programValue);
+    }
+
+    private static List<String> options(CommandSpec command) {
+        List<String> names = new ArrayList<>();
+        for (OptionSpec option : command.options()) {
+            names.add(option.longestName());
+        }
+        return names;
+    }
+
+    private static org.w3c.dom.Document pom(String module) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve(module).resolve("pom.xml").toFile());
+    }
+
+    /** The {@code <mainClass>} of the module's jib-maven-plugin configuration. */
+    private static String jibMainClass(String module) throws Exception {
+        org.w3c.dom.NodeList nodes = pom(module).getElementsByTagName("mainClass");
+        assertEquals(1, nodes.getLength(), module + "/pom.xml has one <mainClass>");
+        return nodes.item(0).getTextContent().strip();
+    }
+
+    /** The image name of the module's Jib {@code <to><image>}, without registry and tag. */
+    private static String jibImageName(String module) throws Exception {
+        org.w3c.dom.NodeList nodes = pom(module).getElementsByTagName("to");
+        assertEquals(1, nodes.getLength(), module + "/pom.xml has one Jib <to>");
+        String image = ((org.w3c.dom.Element) nodes.item(0)).getElementsByTagName("image").item(0).getTextContent().strip();
+        Matcher m = Pattern.compile("\\$\\{images\\.registry}/([a-z_]+):\\$\\{images\\.tag}").matcher(image);
+        assertTrue(m.matches(), "Jib <to><image> of " + module + ": " + image);
+        return m.group(1);
+    }
+
+    @Test
+    void theResolverExpandsPlaceholdersAsKfpDoes() throws Exception {
+        ComponentSpec retrieve = new ComponentSpec("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
+        List<String> args = retrieve.resolve(Map.of("project_id", "p", "job_id", "j"), outputPaths(retrieve, Path.of("/o")));
+        assertEquals(List.of("--project-id", "p", "--job-id", "j", "--max-retries", "5"), args.subList(0, 6));
+        assertFalse(args.contains("--job-name"), "absent optional inputs pass nothing");
+        assertNull(retrieve.inputs.get("job_id").defaultValue());
+    }
+}
