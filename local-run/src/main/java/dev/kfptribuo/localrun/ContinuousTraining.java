@@ -372,7 +372,7 @@ public final class ContinuousTraining implements Callable<Integer> {
             entry.put("trial_id", t.id());
             entry.put("state", t.state());
             Map<String, Object> values = new LinkedHashMap<>();
-            t.values().forEach((k, v) -> values.put(k, v.number() != null ? v.number() : v.text()));
+            t.values().forEach((k, v) -> values.put(k, v.text()));
             entry.put("hyperparameters", values);
             entry.put("metric", t.metric());
             entry.put("training_step", t.trainingStep());

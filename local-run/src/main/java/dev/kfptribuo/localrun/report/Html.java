@@ -52,6 +52,26 @@ final class Html {
         return this;
     }
 
+    /**
+     * Writes a void element ({@code <meta/>}), which HTML allows self-closed.
+     *
+     * @param tag the element name
+     * @param attributes name, value pairs
+     */
+    Html empty(String tag, Object... attributes) {
+        try {
+            xml.writeEmptyElement(tag);
+            for (int i = 0; i + 1 < attributes.length; i += 2) {
+                if (attributes[i + 1] != null) {
+                    xml.writeAttribute(attributes[i].toString(), attributes[i + 1].toString());
+                }
+            }
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
     /** Closes the innermost open element. */
     Html close() {
         try {

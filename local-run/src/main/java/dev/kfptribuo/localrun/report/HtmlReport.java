@@ -51,7 +51,7 @@ public final class HtmlReport {
             "svg .point circle{fill:#4e79a7;fill-opacity:.85;stroke:#fff}svg .best circle{fill:#e15759}",
             "svg .best .label{fill:#e15759;font-weight:600}svg .bar{fill:#6c8ebf}",
             "td.cm{text-align:right;min-width:44px;font-variant-numeric:tabular-nums}",
-            "code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#fff;border:1px solid #dde1e7;padding:8px;overflow:auto}",
+            "code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}pre{background:#fff;border:1px solid #dde1e7;padding:8px;overflow:auto}",
             ".muted{color:#6b7280}a{color:#2957a4}");
 
     private final Path runDir;
@@ -82,14 +82,14 @@ public final class HtmlReport {
         h.doctype();
         h.open("html", "lang", "en");
         h.open("head");
-        h.open("meta", "charset", "utf-8").close();
-        h.open("meta", "name", "viewport", "content", "width=device-width, initial-scale=1").close();
+        h.empty("meta", "charset", "utf-8");
+        h.empty("meta", "name", "viewport", "content", "width=device-width, initial-scale=1");
         h.element("title", "Continuous training run " + log.runId);
         h.element("style", STYLE);
         h.close();
         h.open("body").open("main");
         h.element("h1", "Continuous training run " + log.runId);
-        h.element("p", "Source " + log.settings.get("source") + " · started " + log.startedAt + " · "
+        h.element("p", "Source " + log.settings.get("source") + " · started " + shortTime(log.startedAt) + " · "
                 + (log.finishedAt == null ? "not finished" : String.format(Locale.ROOT, "%.1f s in all", log.seconds))
                 + " · status " + log.status, "class", "sub");
         decision(log);
@@ -237,8 +237,10 @@ public final class HtmlReport {
             String state = t.path("state").asText();
             h.open("tr", "class", id.equals(bestId) ? "best" : "FAILED".equals(state) ? "failed" : null);
             h.open("td").element("a", id, "href", t.path("dir").asText() + "/").close();
-            study.path("params").forEach(p -> h.element("td", t.path("hyperparameters").path(p.path("name").asText()).asText(),
-                    "class", "num"));
+            study.path("params").forEach(p -> {
+                String value = t.path("hyperparameters").path(p.path("name").asText()).asText();
+                h.element("td", shortNumber(p, value), "class", "num", "title", value);
+            });
             h.element("td", t.path("metric").isNumber() ? String.format(Locale.ROOT, "%.4f", t.path("metric").asDouble()) : "",
                     "class", "num");
             h.element("td", t.path("training_step").asText(""), "class", "num");
@@ -367,6 +369,23 @@ public final class HtmlReport {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** A DOUBLE value with 4 significant digits (the full value is in the cell's tooltip); others as they are. */
+    private static String shortNumber(JsonNode param, String value) {
+        if (!param.path("type").asText().equals("DOUBLE")) {
+            return value;
+        }
+        try {
+            return dev.kfptribuo.io.PythonFloats.repr(new java.math.BigDecimal(value)
+                    .round(new java.math.MathContext(4)).doubleValue());
+        } catch (NumberFormatException e) {
+            return value;
+        }
+    }
+
+    private static String shortTime(String instant) {
+        return instant == null ? "" : instant.replaceFirst("\\.\\d+Z$", "Z").replace('T', ' ');
+    }
 
     private static SvgChart.Axis axis(JsonNode param) {
         String type = param.path("type").asText();

@@ -131,8 +131,9 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
             throw new IllegalArgumentException(where + ".resumePreviousJobId: resuming a previous study is not supported locally");
         }
         Goal goal;
+        String goalText = text(spec, "goal", where, null);
         try {
-            goal = Goal.parse(text(spec, "goal", where, null));
+            goal = Goal.parse(goalText);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + "." + e.getMessage(), e);
         }
