@@ -132,7 +132,15 @@ class ComponentSpecContractTest {
                     "input " + input.name() + " has type " + input.type() + ", not one KFP 2.x keeps as a parameter");
             Object rawDefault = input.raw().get("default");
             if (rawDefault != null) {
-                assertTrue(rawDefault instanceof String, "default of " + input.name() + " is a string in the YAML");
+                // Typed YAML scalars: KFP SDK 1.8's v2 compiler emits a default's constant with the YAML
+                // value's type (a quoted '5' becomes a stringValue of an INT parameter).
+                Class<?> yamlType = switch (input.type()) {
+                    case "Integer" -> Integer.class;
+                    case "Float" -> Double.class;
+                    case "Bool" -> Boolean.class;
+                    default -> String.class;
+                };
+                assertEquals(yamlType, rawDefault.getClass(), "YAML type of the default of " + input.name());
                 assertParses(input.type(), input.defaultValue(), "default of " + input.name());
             }
         }
