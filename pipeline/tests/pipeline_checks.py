@@ -1,0 +1,100 @@
+"""What the compiled lab pipeline must hold, whichever KFP SDK compiled it (1.8's kfp.v2.compiler
+or 2.x's compiler): our images by digest, the arguments wired from outputs to inputs, and the
+deploy condition on metric_value."""
+import json
+
+from conftest import IMAGE_OF
+
+
+def gcs_root(channel):
+    """The runtime placeholder of the gcs_root parameter inside a string."""
+    return "{{$.inputs.parameters['%sgcs_root']}}" % channel
+
+
+def check_lab_pipeline(compiled, images, specs, channel):
+    """channel: the SDK's prefix of pipeline parameters inside strings ('pipelineparam--' in 1.8,
+    'pipelinechannel--' in 2.x). specs: our loaded component specs by name (command, image)."""
+    root = gcs_root(channel)
+
+    # Our three steps run the images by digest, with the specs' commands.
+    for task, component in (('train', 'train'), ('retrieve-best-run', 'retrieve_best_run'),
+                            ('evaluate-model', 'evaluate_model')):
+        container = compiled.container(task)
+        assert container['image'] == images[IMAGE_OF[component]], (task, container['image'])
+        assert '@sha256:' in container['image']
+        assert container['command'] == specs[component]['command'], (task, container['command'])
+
+    # Three BigQuery splits, each exporting its lots to its CSV shards.
+    queries = {}
+    split_tasks = {}
+    for name in compiled.tasks:
+        if name.startswith('bigquery-query-job'):
+            query = compiled.constant(name, 'query')
+            split = next(s for s in ('training', 'validation', 'testing') if f'/datasets/{s}/' in query)
+            queries[split] = query
+            split_tasks[split] = name
+    assert sorted(queries) == ['testing', 'training', 'validation'], sorted(queries)
+    lots = {'training': 'IN (1, 2, 3, 4)', 'validation': 'IN (8)', 'testing': 'IN (9)'}
+    for split, query in queries.items():
+        assert query.startswith('EXPORT DATA OPTIONS'), query
+        assert f"uri = '{root}/datasets/{split}/data-*.csv'" in query, query
+        assert 'MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(cover))), 10) ' + lots[split] in query, query
+        assert "{{$.inputs.parameters['%ssource_table_name']}}" % channel in query, query
+
+    # The tuning job's trials run the trainer image by digest in tuning mode on the splits.
+    tuning = compiled.find('hyperparameter-tuning-job')
+    pools = compiled.constant(tuning, 'worker_pool_specs')
+    pools = json.loads(pools) if isinstance(pools, str) else pools
+    assert len(pools) == 1, pools
+    container_spec = pools[0]['container_spec']
+    assert container_spec['image_uri'] == images['trainer_image'], container_spec
+    assert container_spec['args'] == [
+        '--training_dataset_path', f'{root}/datasets/training/data-*.csv',
+        '--validation_dataset_path', f'{root}/datasets/validation/data-*.csv',
+        '--hptune', 'True', '--hyperparameter_metric_tag', 'accuracy'], container_spec['args']
+    metrics = compiled.constant(tuning, 'study_spec_metrics')
+    metrics = json.loads(metrics) if isinstance(metrics, str) else metrics
+    # StudySpec.MetricSpec.GoalType: MAXIMIZE = 1
+    assert metrics == [{'metric_id': 'accuracy', 'goal': 1}] or metrics == [
+        {'metric_id': 'accuracy', 'goal': 'MAXIMIZE'}], metrics
+    parameters = compiled.constant(tuning, 'study_spec_parameters')
+    parameters = json.loads(parameters) if isinstance(parameters, str) else parameters
+    assert sorted(p['parameter_id'] for p in parameters) == ['alpha', 'max_iter'], parameters
+    assert compiled.source(tuning, 'max_trial_count') == ('pipeline', 'max_trial_count')
+    assert set(compiled.task(tuning).get('dependentTasks', [])) == {split_tasks['training'], split_tasks['validation']}
+
+    # retrieve_best_run reads the tuning job named by its gcp_resources.
+    assert compiled.source('retrieve-best-run', 'gcp_resources') == ('task', tuning, 'gcp_resources')
+
+    # The final training takes the best alpha and max_iter and both splits, saving under gcs_root.
+    assert compiled.source('train', 'alpha') == ('task', 'retrieve-best-run', 'alpha')
+    assert compiled.source('train', 'max_iter') == ('task', 'retrieve-best-run', 'max_iter')
+    assert compiled.constant('train', 'training_dataset_path') == f'{root}/datasets/training/data-*.csv'
+    assert compiled.constant('train', 'validation_dataset_path') == f'{root}/datasets/validation/data-*.csv'
+    assert compiled.constant('train', 'job_dir') == root + '/jobdir/{{$.pipeline_job_uuid}}'
+    assert compiled.container('train')['resources'], 'the final training asks for CPU and memory'
+
+    # evaluate_model scores the trained model (the job_dir output) on the testing split.
+    assert compiled.source('evaluate-model', 'model_path') == ('task', 'train', 'job_dir')
+    assert compiled.constant('evaluate-model', 'dataset_path') == f'{root}/datasets/testing/data-*.csv'
+    assert split_tasks['testing'] in compiled.task('evaluate-model')['dependentTasks']
+    assert compiled.source('evaluate-model', 'metric_name') == ('pipeline', 'evaluation_metric_name')
+
+    # Deploy only if metric_value > the threshold: the deploy steps sit in the condition's DAG.
+    condition = compiled.find('condition-')
+    assert compiled.task(condition)['taskInfo']['name'] in ('deploy-if-better', condition)
+    expression = compiled.task(condition)['triggerPolicy']['condition']
+    assert expression.replace('.double_value', '').replace('parameter_values', 'parameters') == (
+        "inputs.parameters['{0}evaluate-model-metric_value'] > inputs.parameters['{0}evaluation_metric_threshold']"
+        .format(channel)), expression
+    assert compiled.source(condition, f'{channel}evaluate-model-metric_value') == (
+        'task', 'evaluate-model', 'metric_value')
+    assert compiled.source(condition, f'{channel}evaluation_metric_threshold') == (
+        'pipeline', 'evaluation_metric_threshold')
+    importer = compiled.find('importer')
+    for step in (importer, 'model-upload', 'endpoint-create', 'model-deploy'):
+        assert compiled.parent(step) == condition, (step, compiled.parent(step))
+    assert compiled.source(importer, 'uri') == ('task', 'train', 'job_dir')
+    assert compiled.source('model-upload', 'unmanaged_container_model') == ('task', importer, 'artifact')
+    assert compiled.source('model-deploy', 'model') == ('task', 'model-upload', 'model')
+    assert compiled.source('model-deploy', 'endpoint') == ('task', 'endpoint-create', 'endpoint')
