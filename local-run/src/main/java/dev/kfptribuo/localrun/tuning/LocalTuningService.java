@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * A local stand-in for AI Platform Training's hyperparameter tuning service.
@@ -110,13 +111,31 @@ public final class LocalTuningService {
             state = "RUNNING";
             writeJob();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(spec.parallelism(), suggestions.size())));
+        // Trials start in order, each as soon as one of the maxParallelTrials slots is free; a thread per
+        // running trial waits for its process and reads its metric.
+        Semaphore slots = new Semaphore(Math.max(1, spec.parallelism()));
+        ExecutorService waiters = Executors.newCachedThreadPool();
+        List<Future<?>> futures = new ArrayList<>();
         try {
-            List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < suggestions.size(); i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    runTrial(index);
+                slots.acquire();
+                Started started;
+                try {
+                    started = start(i);
+                } catch (IOException | RuntimeException e) {
+                    slots.release();
+                    throw e;
+                }
+                if (started == null) {
+                    slots.release();
+                    continue;
+                }
+                futures.add(waiters.submit(() -> {
+                    try {
+                        finish(started);
+                    } finally {
+                        slots.release();
+                    }
                     return null;
                 }));
             }
@@ -135,10 +154,10 @@ public final class LocalTuningService {
                 }
             }
         } catch (InterruptedException e) {
-            pool.shutdownNow();
+            waiters.shutdownNow();
             throw e;
         } finally {
-            pool.shutdown();
+            waiters.shutdown();
         }
         synchronized (this) {
             long succeeded = trials.stream().filter(LocalTrial::succeeded).count();
@@ -155,15 +174,19 @@ public final class LocalTuningService {
         }
     }
 
-    private void runTrial(int index) throws IOException, InterruptedException {
+    /** A trial whose process is running. */
+    private record Started(int index, LocalTrial trial, Process process, List<String> command, Path metricFile) {}
+
+    /** Starts a trial's process; null if the study has ended (maxFailedTrials) and the trial is cancelled. */
+    private Started start(int index) throws IOException {
         LocalTrial trial;
         synchronized (this) {
             trial = trials.get(index);
             if (errorMessage != null) {
-                // maxFailedTrials reached: trials not started are left out of the job, as the service stops scheduling.
+                // maxFailedTrials reached: the service schedules no more trials.
                 trials.set(index, new LocalTrial(trial.id(), trial.values(), trial.dir(), "CANCELLED", null, null,
                         null, null, "not started: the study ended"));
-                return;
+                return null;
             }
         }
         Path dir = trial.dir();
@@ -181,26 +204,28 @@ public final class LocalTuningService {
                 .redirectError(dir.resolve("stderr.log").toFile());
         builder.environment().put(HypertuneReporter.TRIAL_ID_ENV, trial.id());
         builder.environment().put(HypertuneReporter.METRIC_FILE_ENV, metricFile.toString());
-        Instant start = Instant.now();
-        LocalTrial running = new LocalTrial(trial.id(), trial.values(), dir, "RUNNING", null, null, start, null, null);
-        update(index, running);
-        listener.started(running);
-
-        int exit;
+        Process process;
         try {
-            exit = ChildProcesses.waitFor(ChildProcesses.start(builder));
+            process = ChildProcesses.start(builder);
         } catch (IOException e) {
-            exit = -1;
+            process = null;
             Files.writeString(dir.resolve("stderr.log"), "cannot start " + command.get(0) + ": " + e.getMessage() + "\n");
         }
+        LocalTrial running = new LocalTrial(trial.id(), trial.values(), dir, "RUNNING", null, null, Instant.now(), null, null);
+        update(index, running);
+        listener.started(running);
+        return new Started(index, running, process, command, metricFile);
+    }
+
+    /** Waits for a trial's process and records how it ended. */
+    private void finish(Started started) throws IOException, InterruptedException {
+        int exit = started.process() == null ? -1 : ChildProcesses.waitFor(started.process());
         Instant end = Instant.now();
-        LocalTrial done;
-        if (exit != 0) {
-            done = failedTrial(running, end, "exit code " + exit + ": " + lastLine(dir.resolve("stderr.log")));
-        } else {
-            done = readMetric(running, metricFile, end);
-        }
-        update(index, done);
+        LocalTrial running = started.trial();
+        LocalTrial done = exit != 0
+                ? failedTrial(running, end, "exit code " + exit + ": " + lastLine(running.dir().resolve("stderr.log")))
+                : readMetric(running, started.metricFile(), end);
+        update(started.index(), done);
         listener.ended(done);
     }
 
