@@ -7,7 +7,7 @@
 #   CT_REGISTRY   host:port of the registry once ct_start_registry has run
 #   CT_BASE_IMAGE the base image reference, pinned by digest, once ct_make_base_image has run
 
-CT_APT_PACKAGES=(docker-registry podman runc umoci skopeo)
+CT_APT_PACKAGES=(docker-registry podman runc umoci skopeo curl jq)
 
 ct_log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -158,4 +158,18 @@ ct_podman_reset() {
     ct_podman rm -a -f >/dev/null 2>&1 || true
     ct_podman rmi -a -f >/dev/null 2>&1 || true
     ct_podman system reset -f >/dev/null 2>&1 || true
+}
+
+# Writes the project's sources as a tar to $1: the files git tracks or would track (.gitignore'd
+# build outputs, virtualenvs and runs left out), as they are in the working tree now.
+ct_snapshot_sources() {
+    local dest=$1
+    if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git ls-files -z --cached --others --exclude-standard \
+            | while IFS= read -r -d '' f; do [[ -e "$f" ]] && printf '%s\0' "$f"; done \
+            | tar --null -T - -cf "$dest"
+    else
+        tar --exclude='./.git' --exclude='./bench/out' --exclude='./bench/.venv*' --exclude='./runs' \
+            --exclude='./*/target' --exclude='./target' -cf "$dest" .
+    fi
 }
