@@ -137,7 +137,8 @@ ct_make_base_image() {
     ct_log "base image $CT_BASE_IMAGE ($(du -m "$dir/layer.tar" | cut -f1) MB uncompressed)"
 }
 
-# podman with its own storage under $CT_WORK (nothing left behind), the runc runtime (crun refuses
+# podman with its own storage and network configuration under $CT_WORK (nothing left behind, nothing
+# shared with other podman users of the machine), the runc runtime (crun refuses
 # this VM's hybrid cgroups), cgroupfs (no systemd), file events (no journald), and the ulimits a
 # JVM wants.
 ct_podman() {
@@ -149,10 +150,12 @@ ct_podman() {
     fi
     podman --root "$CT_WORK/podman/root" --runroot "$CT_WORK/podman/runroot" --runtime runc \
         --cgroup-manager cgroupfs --events-backend file --tmpdir "$CT_WORK/podman/tmp" \
+        --network-config-dir "$CT_WORK/podman/networks" \
         "$sub" "${flags[@]}" "$@"
 }
 
-# Removes every container and image of ct_podman's storage (its folder goes with $CT_WORK).
+# Removes every container and image of ct_podman's storage and unmounts it (its folder goes with
+# $CT_WORK); touches no other podman storage or network.
 ct_podman_reset() {
     [[ -d "$CT_WORK/podman/root" ]] || return 0
     ct_podman rm -a -f >/dev/null 2>&1 || true
