@@ -146,7 +146,8 @@ ct_podman() {
     shift
     local flags=()
     if [[ $sub == run ]]; then
-        flags=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768)
+        # A bounded run: the container is killed after CT_RUN_TIMEOUT seconds (default 600).
+        flags=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768 --timeout "${CT_RUN_TIMEOUT:-600}")
     fi
     podman --root "$CT_WORK/podman/root" --runroot "$CT_WORK/podman/runroot" --runtime runc \
         --cgroup-manager cgroupfs --events-backend file --tmpdir "$CT_WORK/podman/tmp" \
