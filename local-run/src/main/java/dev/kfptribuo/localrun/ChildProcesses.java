@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProcesses {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static volatile boolean stopping;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::stopAll, "stop-child-processes"));
@@ -27,6 +28,9 @@ public final class ChildProcesses {
      * @throws IOException if it cannot be started
      */
     public static Process start(ProcessBuilder builder) throws IOException {
+        if (stopping) {
+            throw new IOException("the run is stopping: no new process");
+        }
         Process process = builder.start();
         RUNNING.add(process);
         process.onExit().thenRun(() -> RUNNING.remove(process));
@@ -49,8 +53,9 @@ public final class ChildProcesses {
         }
     }
 
-    /** Stops every registered process that is still running. */
+    /** Stops every registered process that is still running, and refuses new ones. */
     public static void stopAll() {
+        stopping = true;
         for (Process process : RUNNING) {
             stop(process);
         }

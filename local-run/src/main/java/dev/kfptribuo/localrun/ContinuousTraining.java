@@ -151,8 +151,15 @@ public final class ContinuousTraining implements Callable<Integer> {
             description = "Classpath of the helpers program. Default: base-image/target's jar and lib/*.")
     private String helpersClasspath;
 
-    @Option(names = "--trainer-jvm-options", paramLabel = "OPTS", defaultValue = "-XX:+UseSerialGC -Xshare:auto",
-            description = "JVM options of every train process. Default: ${DEFAULT-VALUE}.")
+    /**
+     * C1 only: the lab's trials are short (10-20 epochs of 40,000 rows) and three JVMs share two cores,
+     * where C2's compiler threads cost more than they win: the tuning step takes half the time
+     * (bench/local-run). Long fits (the full 387,000 rows, --tol none) are faster without it.
+     */
+    @Option(names = "--trainer-jvm-options", paramLabel = "OPTS",
+            defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto",
+            description = "JVM options of every train process. Default: ${DEFAULT-VALUE} (C1 only: faster for the lab's "
+                    + "short trials, slower for long fits; see bench/local-run).")
     private String trainerJvmOptions;
 
     @Option(names = "--helpers-jvm-options", paramLabel = "OPTS", defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto",
@@ -236,6 +243,9 @@ public final class ContinuousTraining implements Callable<Integer> {
         log.settings.put("helpers_command", helpers.command(List.of()));
         log.write(runDir.resolve("run.json"));
         say("run %s in %s", log.runId, runDir);
+        // Ctrl-C: the trials and programs are stopped (ChildProcesses); the run says it was interrupted.
+        Thread onInterrupt = new Thread(this::interrupted, "mark-run-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
 
         try {
             Path splitDir = runDir.resolve("1-split");
@@ -269,6 +279,11 @@ public final class ContinuousTraining implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 1;
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook writes the run's state
+            }
             log.finishedAt = Instant.now().toString();
             log.seconds = seconds(runStart);
             log.write(runDir.resolve("run.json"));
@@ -279,6 +294,28 @@ public final class ContinuousTraining implements Callable<Integer> {
             } catch (IOException | RuntimeException e) {
                 say("report: could not be written: %s", Programs.describe(e));
             }
+        }
+    }
+
+    /** Shutdown hook: a run still going when the JVM stops (Ctrl-C, kill) is marked interrupted. */
+    private synchronized void interrupted() {
+        if (!"running".equals(log.status)) {
+            return;
+        }
+        log.status = "interrupted";
+        log.finishedAt = Instant.now().toString();
+        log.seconds = seconds(runStart);
+        for (RunLog.Step step : log.steps) {
+            if ("running".equals(step.status)) {
+                step.status = "failed";
+                step.error = "interrupted";
+            }
+        }
+        try {
+            log.write(runDir.resolve("run.json"));
+            HtmlReport.write(runDir, runDir.resolve("report.html"));
+        } catch (IOException | RuntimeException e) {
+            // the JVM is going down; run.json says as much as it could
         }
     }
 
@@ -550,7 +587,7 @@ public final class ContinuousTraining implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(step, start, "interrupted");
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
             fail(step, start, Programs.describe(e));
         } finally {
             log.write(runDir.resolve("run.json"));
