@@ -242,7 +242,7 @@ public final class ContinuousTraining implements Callable<Integer> {
         log.settings.put("trainer_command", trainer.command(List.of()));
         log.settings.put("helpers_command", helpers.command(List.of()));
         log.write(runDir.resolve("run.json"));
-        say("run %s in %s", log.runId, runDir);
+        say("run %s in %s", log.runId, shown(runDir));
         // Ctrl-C: the trials and programs are stopped (ChildProcesses); the run says it was interrupted.
         Thread onInterrupt = new Thread(this::interrupted, "mark-run-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -290,7 +290,7 @@ public final class ContinuousTraining implements Callable<Integer> {
             Path report = runDir.resolve("report.html");
             try {
                 HtmlReport.write(runDir, report);
-                say("report: %s (%s, %.1fs)", report, log.status, log.seconds);
+                say("report: %s (%s, %.1fs)", shown(report), log.status, log.seconds);
             } catch (IOException | RuntimeException e) {
                 say("report: could not be written: %s", Programs.describe(e));
             }
@@ -360,7 +360,12 @@ public final class ContinuousTraining implements Callable<Integer> {
         }
         AtomicFiles.writeJson(dir.resolve("split.json"), record);
         if (result.schemaInferred()) {
-            say("      column types inferred: %s", result.schema());
+            Map<String, List<String>> byType = new LinkedHashMap<>();
+            result.schema().columns().forEach(c -> byType.computeIfAbsent(c.type().name(), t -> new ArrayList<>()).add(c.name()));
+            say("      column types inferred: %s", byType.entrySet().stream()
+                    .map(e -> e.getKey() + " " + (e.getValue().size() <= 3 ? String.join(", ", e.getValue())
+                            : "(" + e.getValue().size() + " columns)"))
+                    .collect(Collectors.joining("; ")));
         }
         List<String> parts = new ArrayList<>();
         for (int s = 0; s < splitter.splits().size(); s++) {
@@ -394,8 +399,8 @@ public final class ContinuousTraining implements Callable<Integer> {
                     @Override
                     public void ended(LocalTrial trial) {
                         if (trial.succeeded()) {
-                            say("      trial %s SUCCEEDED: %s=%s (step %s, %.1fs)", trial.id(), tuning.metricTag(),
-                                    dev.kfptribuo.io.PythonFloats.repr(trial.metric()), trial.trainingStep(), trial.seconds());
+                            say("      trial %s SUCCEEDED: %s=%.4f (step %s, %.1fs)", trial.id(), tuning.metricTag(),
+                                    trial.metric(), trial.trainingStep(), trial.seconds());
                         } else {
                             say("      trial %s %s: %s (%.1fs; log %s)", trial.id(), trial.state(), trial.error(),
                                     trial.seconds(), runDir.relativize(trial.dir().resolve("stderr.log")));
@@ -539,7 +544,7 @@ public final class ContinuousTraining implements Callable<Integer> {
                 case UNCHANGED -> "already published (the version holds this very model)";
             };
             line = String.format(Locale.ROOT, "%s=%s > %s: %s as %s/%s in %s", name, text, threshold.toPlainString(),
-                    action, outcome.modelId(), outcome.versionId(), outcome.versionDir());
+                    action, outcome.modelId(), outcome.versionId(), shown(outcome.versionDir()));
             decision.put("reason", line);
         } else {
             line = String.format(Locale.ROOT, "not deployed: %s=%s is not above the threshold %s", name, text,
@@ -699,6 +704,13 @@ public final class ContinuousTraining implements Callable<Integer> {
 
     private static String read(Path file) throws IOException {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+
+    /** A path as the user would type it: relative to the working directory when inside it. */
+    private static String shown(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();
     }
 
     private static double seconds(long start) {
