@@ -277,7 +277,7 @@ public final class HtmlReport {
                         + "%.1f s of fitting. loss=%s alpha=%s max_iter=%d tol=%s. Tribuo %s, %d features, model SHA-256 %s.",
                 fit.path("rows").asLong(), fit.path("epochs_run").asInt(),
                 fit.path("converged").asBoolean() ? "converged" : "max_iter reached", fit.path("final_loss").asDouble(),
-                fit.path("seconds").asDouble(), hp.path("loss").asText(), hp.path("alpha").asText(),
+                fit.path("seconds").asDouble(), hp.path("loss").asText(), dev.kfptribuo.io.PythonFloats.repr(hp.path("alpha").asDouble()),
                 hp.path("max_iter").asInt(), hp.path("tol").asText(), manifest.path("tribuo_version").asText(),
                 manifest.path("features").size(), manifest.path("model_sha256").asText().substring(0, 12) + "…"));
     }
