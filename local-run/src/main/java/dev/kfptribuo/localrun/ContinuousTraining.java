@@ -212,11 +212,9 @@ public final class ContinuousTraining implements Callable<Integer> {
             throw usage("--source: " + e.getMessage());
         }
         Path home = home();
-        ProgramLauncher trainer = new ProgramLauncher("train", ProgramLauncher.currentJava(), words(trainerJvmOptions),
-                trainerClasspath != null ? trainerClasspath : ProgramLauncher.moduleClasspath(home, "trainer-image"),
+        ProgramLauncher trainer = launcher("train", trainerJvmOptions, trainerClasspath, home, "trainer-image",
                 "dev.kfptribuo.trainer.Train");
-        ProgramLauncher helpers = new ProgramLauncher("helpers", ProgramLauncher.currentJava(), words(helpersJvmOptions),
-                helpersClasspath != null ? helpersClasspath : ProgramLauncher.moduleClasspath(home, "base-image"),
+        ProgramLauncher helpers = launcher("helpers", helpersJvmOptions, helpersClasspath, home, "base-image",
                 "dev.kfptribuo.helpers.HelperComponents");
 
         runStart = System.nanoTime();
@@ -622,6 +620,17 @@ public final class ContinuousTraining implements Callable<Integer> {
             throw new StepFailed(program.name() + " exited with code " + exit + ": " + last.strip() + " (log: "
                     + runDir.relativize(stderr) + ")");
         }
+    }
+
+    /** A program of an image module: its build's classpath (and class-data archive), or the given classpath. */
+    private static ProgramLauncher launcher(String name, String jvmOptions, String classpath, Path home, String module,
+            String mainClass) throws IOException {
+        List<String> options = new ArrayList<>(words(jvmOptions));
+        if (classpath == null) {
+            classpath = ProgramLauncher.moduleClasspath(home, module);
+            options.addAll(ProgramLauncher.appCdsOptions(home, module));
+        }
+        return new ProgramLauncher(name, ProgramLauncher.currentJava(), options, classpath, mainClass);
     }
 
     private Path newRunDir() throws IOException {

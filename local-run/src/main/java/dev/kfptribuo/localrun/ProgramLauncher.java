@@ -50,6 +50,42 @@ public record ProgramLauncher(String name, String java, List<String> jvmOptions,
     }
 
     /**
+     * The JVM options that map a module's application class-data sharing archive, when
+     * {@code bin/lib/launch} has recorded one ({@code <module>/target/app-cds.jsa}) and no jar of
+     * the module is newer: a helpers process then starts in about 0.43 s instead of 0.66 s
+     * (bench/local-run). An archive that does not fit is ignored by the JVM.
+     *
+     * @param home the repository's root
+     * @param module the module directory
+     * @return the options, or an empty list without a fresh archive
+     */
+    public static List<String> appCdsOptions(Path home, String module) {
+        Path target = home.resolve(module).resolve("target");
+        Path archive = target.resolve("app-cds.jsa");
+        try {
+            if (!Files.isRegularFile(archive)) {
+                return List.of();
+            }
+            long archived = Files.getLastModifiedTime(archive).toMillis();
+            List<Path> jars = new ArrayList<>();
+            try (var entries = Files.list(target)) {
+                entries.filter(p -> p.toString().endsWith(".jar")).forEach(jars::add);
+            }
+            try (var entries = Files.list(target.resolve("lib"))) {
+                entries.filter(p -> p.toString().endsWith(".jar")).forEach(jars::add);
+            }
+            for (Path jar : jars) {
+                if (Files.getLastModifiedTime(jar).toMillis() > archived) {
+                    return List.of();
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    }
+
+    /**
      * The classpath of an image module built by Maven: {@code <module>/target/<module>-<version>.jar}
      * and {@code <module>/target/lib/*}.
      *
