@@ -117,7 +117,7 @@ public final class HtmlReport {
         } else if (decision != null && failed == null) {
             h.open("div", "class", "decision kept");
             h.element("b", "Not deployed. ");
-            h.text(decision.path("reason").asText());
+            h.text(decision.path("reason").asText().replaceFirst("^not deployed: ", ""));
             h.close();
         } else if (failed != null) {
             h.open("div", "class", "decision failed");
