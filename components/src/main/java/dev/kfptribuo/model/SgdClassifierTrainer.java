@@ -44,6 +44,12 @@ import org.tribuo.provenance.TrainerProvenance;
 public final class SgdClassifierTrainer extends LinearSGDTrainer {
     /** scikit-learn's clip of the loss derivative ({@code MAX_DLOSS} in {@code _sgd_fast}). */
     private static final double MAX_DLOSS = 1e12;
+    /**
+     * scikit-learn's {@code SPARSE_INTERCEPT_DECAY}: the lab's {@code ColumnTransformer} yields a
+     * sparse matrix (the one-hot columns leave it about 23% dense, under its {@code sparse_threshold}
+     * of 0.3), and for sparse input {@code SGDClassifier} scales each intercept step by 0.01.
+     */
+    private static final double INTERCEPT_DECAY = 0.01;
     /** Below this the lazy weight scale is folded into the weights ({@code WeightVector}). */
     private static final double WSCALE_THRESHOLD = 1e-9;
 
@@ -204,7 +210,7 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
                         for (int j = from; j < to; j++) {
                             vk[data.indices[j]] += data.values[j] * step;
                         }
-                        bias[k] += update;
+                        bias[k] += update * INTERCEPT_DECAY;
                     }
                 }
             }
