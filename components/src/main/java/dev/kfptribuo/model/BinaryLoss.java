@@ -55,6 +55,36 @@ public enum BinaryLoss {
     }
 
     /**
+     * The loss and its derivative at once, sharing the one {@code exp} they need: the SGD loop
+     * needs both for every example and class.
+     *
+     * @param p the decision value
+     * @param y +1 or -1
+     * @param losses receives the loss, added to {@code losses[index]}
+     * @param index where to add it
+     * @return the derivative of the loss with respect to {@code p}
+     */
+    public double addLossAndDerivative(double p, double y, double[] losses, int index) {
+        double z = p * y;
+        if (this == HINGE) {
+            losses[index] += Math.max(0, 1 - z);
+            return z <= 1 ? -y : 0;
+        }
+        if (z > 18) {
+            double e = Math.exp(-z);
+            losses[index] += e;
+            return -y * e;
+        }
+        if (z < -18) {
+            losses[index] += -z;
+            return -y;
+        }
+        double e = Math.exp(-z);
+        losses[index] += Math.log1p(e);
+        return -y * e / (1 + e);
+    }
+
+    /**
      * Parses the names the lab and scikit-learn use.
      *
      * @param name {@code log}, {@code log_loss} or {@code hinge}, any case

@@ -177,7 +177,12 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         while (epoch < epochs && activeCount > 0) {
             epoch++;
             shuffle(order, localRng);
-            Arrays.fill(epochLoss, 0);
+            // A stopped class's weights no longer change, so its epoch loss stays as last measured.
+            for (int k = 0; k < numClasses; k++) {
+                if (active[k]) {
+                    epochLoss[k] = 0;
+                }
+            }
             for (int i : order) {
                 int from = data.rowStart[i];
                 int to = data.rowStart[i + 1];
@@ -185,6 +190,9 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
                 double eta = optimiserCopy.learningRate(t);
                 double shrink = Math.max(0.0, 1.0 - eta * alpha);
                 for (int k = 0; k < numClasses; k++) {
+                    if (!active[k]) {
+                        continue;
+                    }
                     double[] vk = v[k];
                     double dot = 0;
                     for (int j = from; j < to; j++) {
@@ -192,11 +200,8 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
                     }
                     double p = dot * wscale[k] + bias[k];
                     double y = data.targets[i] == k ? 1.0 : -1.0;
-                    epochLoss[k] += loss.loss(p, y);
-                    if (!active[k]) {
-                        continue;
-                    }
-                    double dloss = Math.max(-MAX_DLOSS, Math.min(MAX_DLOSS, loss.dloss(p, y)));
+                    double dloss = loss.addLossAndDerivative(p, y, epochLoss, k);
+                    dloss = Math.max(-MAX_DLOSS, Math.min(MAX_DLOSS, dloss));
                     double update = -eta * dloss * data.weights[i];
                     wscale[k] *= shrink;
                     if (wscale[k] < WSCALE_THRESHOLD) {
