@@ -60,6 +60,9 @@ class OptimalL2SGDTest {
                     double h = 1e-6;
                     double numeric = (loss.loss(p + h, y) - loss.loss(p - h, y)) / (2 * h);
                     assertEquals(numeric, loss.dloss(p, y), 1e-5, loss + " p=" + p + " y=" + y);
+                    double[] sum = {1.0};
+                    assertEquals(loss.dloss(p, y), loss.addLossAndDerivative(p, y, sum, 0), 1e-15);
+                    assertEquals(1.0 + loss.loss(p, y), sum[0], 1e-12);
                 }
             }
         }
