@@ -1,8 +1,6 @@
 package dev.kfptribuo.model;
 
-import dev.kfptribuo.data.SourceFile;
 import dev.kfptribuo.data.Table;
-import dev.kfptribuo.data.TribuoDatasets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
-import org.tribuo.MutableDataset;
 import org.tribuo.Tribuo;
 import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
@@ -33,12 +29,10 @@ public final class ModelTraining {
      * @throws TrainingDivergedException if the fit diverges
      */
     public static TrainingResult train(Table table, Hyperparameters hyperparameters, EpochListener listener) {
-        String description = table.sources().stream().map(SourceFile::uri).collect(Collectors.joining(","));
-        MutableDataset<Label> dataset = TribuoDatasets.toDataset(table, description);
         SgdClassifierTrainer trainer = new SgdClassifierTrainer(hyperparameters.loss(), hyperparameters.alpha(),
                 hyperparameters.maxIter(), hyperparameters.effectiveTol(), hyperparameters.nIterNoChange(),
                 hyperparameters.seed(), table.numericColumns());
-        return trainer.fit(dataset, Map.of(), listener);
+        return trainer.fit(TrainingRows.of(table), Map.of(), listener);
     }
 
     /**

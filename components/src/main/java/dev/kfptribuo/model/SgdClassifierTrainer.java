@@ -124,11 +124,26 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
      */
     public TrainingResult fit(Dataset<Label> examples, Map<String, Provenance> runProvenance,
             EpochListener listener) {
-        if (examples.size() == 0) {
-            throw new IllegalArgumentException("no training examples");
-        }
         if (examples.getOutputInfo().getUnknownCount() > 0) {
             throw new IllegalArgumentException("the training data has unknown labels");
+        }
+        return fit(TrainingRows.of(examples), runProvenance, listener);
+    }
+
+    /**
+     * Trains on rows encoded without Tribuo examples (see {@link TrainingRows#of(dev.kfptribuo.data.Table)}),
+     * reporting each epoch.
+     *
+     * @param training the training rows, with raw feature values
+     * @param runProvenance extra provenance recorded with the model
+     * @param listener receives one call per epoch
+     * @return the model and the training summary
+     * @throws IllegalArgumentException if there are no rows
+     * @throws TrainingDivergedException if the loss or the weights stop being finite
+     */
+    public TrainingResult fit(TrainingRows training, Map<String, Provenance> runProvenance, EpochListener listener) {
+        if (training.size() == 0) {
+            throw new IllegalArgumentException("no training examples");
         }
         SplittableRandom localRng;
         OptimalL2SGD optimiserCopy;
@@ -141,13 +156,13 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
             setInvocationCount(count + 1);
         }
         BinaryLoss loss = ((OneVsRestObjective) getObjective()).loss();
-        ImmutableFeatureMap featureMap = examples.getFeatureIDMap();
-        ImmutableOutputInfo<Label> outputInfo = examples.getOutputIDInfo();
+        ImmutableFeatureMap featureMap = training.featureMap;
+        ImmutableOutputInfo<Label> outputInfo = training.outputInfo;
         int numFeatures = featureMap.size();
         int numClasses = outputInfo.size();
-        int n = examples.size();
+        int n = training.size();
 
-        SparseRows raw = SparseRows.of(examples, featureMap, outputInfo);
+        SparseRows raw = training.rows;
         StandardScaling scaling = StandardScaling.fit(raw, featureMap, standardizedFeatures);
         SparseRows data = raw.standardize(scaling);
 
@@ -256,7 +271,7 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         fold(weights, scaling, numFeatures, epoch);
         LinearParameters parameters = new LinearParameters(DenseMatrix.createDenseMatrix(weights));
         ModelProvenance provenance = new ModelProvenance(LinearSGDModel.class.getName(), OffsetDateTime.now(),
-                examples.getProvenance(), trainerProvenance, runProvenance);
+                training.provenance, trainerProvenance, runProvenance);
         LinearSGDModel model = createModel(getName(), provenance, featureMap, outputInfo, parameters);
         return new TrainingResult(model, epoch, activeCount == 0, meanLoss, scaling.scales());
     }

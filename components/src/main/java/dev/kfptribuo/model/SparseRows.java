@@ -21,7 +21,7 @@ final class SparseRows {
     final int[] targets;
     final double[] weights;
 
-    private SparseRows(int numFeatures, int[] rowStart, int[] indices, double[] values, int[] targets,
+    SparseRows(int numFeatures, int[] rowStart, int[] indices, double[] values, int[] targets,
             double[] weights) {
         this.numFeatures = numFeatures;
         this.rowStart = rowStart;
@@ -126,7 +126,7 @@ final class SparseRows {
         return new SparseRows(numFeatures, newStart, newIndices, newValues, targets, weights);
     }
 
-    private static void sortRow(int[] indices, double[] values, int from, int to) {
+    static void sortRow(int[] indices, double[] values, int from, int to) {
         for (int i = from + 1; i < to; i++) {
             int id = indices[i];
             double value = values[i];

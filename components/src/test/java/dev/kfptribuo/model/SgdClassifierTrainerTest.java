@@ -104,6 +104,28 @@ class SgdClassifierTrainerTest {
     }
 
     @Test
+    void tableRowsTrainTheSameModelAsATribuoDataset() {
+        SgdClassifierTrainer fromDataset = new SgdClassifierTrainer(BinaryLoss.LOG, 1e-4, 30, 1e-3, 5, 7,
+                train.numericColumns());
+        SgdClassifierTrainer fromTable = new SgdClassifierTrainer(BinaryLoss.LOG, 1e-4, 30, 1e-3, 5, 7,
+                train.numericColumns());
+        TrainingResult viaDataset = fromDataset.fit(TribuoDatasets.toDataset(train, "train"), java.util.Map.of(),
+                (e, l, a, t) -> { });
+        TrainingResult viaTable = fromTable.fit(TrainingRows.of(train), java.util.Map.of(), (e, l, a, t) -> { });
+        assertEquals(viaDataset.epochsRun(), viaTable.epochsRun());
+        assertEquals(viaDataset.finalLoss(), viaTable.finalLoss(), 1e-9);
+        java.util.Set<String> datasetFeatures = new java.util.TreeSet<>();
+        viaDataset.model().getFeatureIDMap().forEach(info -> datasetFeatures.add(info.getName()));
+        java.util.Set<String> tableFeatures = new java.util.TreeSet<>();
+        viaTable.model().getFeatureIDMap().forEach(info -> tableFeatures.add(info.getName()));
+        assertEquals(datasetFeatures, tableFeatures);
+        for (int row = 0; row < test.rowCount(); row++) {
+            Example<Label> example = TribuoDatasets.example(test, row);
+            assertEquals(viaDataset.model().predict(example).getOutput(), viaTable.model().predict(example).getOutput());
+        }
+    }
+
+    @Test
     void aDivergingFitFailsWithAClearErrorAndNoModel() {
         // A schedule offset of 1e-300 makes the first step's learning rate 1e304: the weights and
         // then the loss overflow, the way a fit on unscaled data blows up.
