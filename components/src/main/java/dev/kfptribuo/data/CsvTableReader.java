@@ -71,7 +71,11 @@ public final class CsvTableReader {
                 if (!records.hasNext()) {
                     throw new DataFormatException(name + ": the file is empty (expected a header row)");
                 }
-                List<String> header = records.next().toList();
+                List<String> header = new ArrayList<>(records.next().toList());
+                // Files saved by spreadsheet tools may start with a UTF-8 byte-order mark.
+                if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+                    header.set(0, header.get(0).substring(1));
+                }
                 // Errors name physical lines (a multi-line record's last): record numbers would not
                 // count the blank lines the format skips.
                 long headerLine = parser.getCurrentLineNumber();
