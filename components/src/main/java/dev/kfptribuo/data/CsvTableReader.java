@@ -29,7 +29,7 @@ import org.apache.commons.csv.CSVRecord;
  *
  * <p>Several files (the shards of a BigQuery export) are read in order; each repeats the header,
  * and every header must be the same. Numeric cells must be finite numbers; the label must not be
- * blank. Any problem stops the read with a {@link DataFormatException} naming the file, line and
+ * blank, and numeric labels are read in a canonical form ({@link #canonicalLabel}). Any problem stops the read with a {@link DataFormatException} naming the file, line and
  * column. Parsing is done by Apache Commons CSV (RFC 4180, quoted fields allowed).
  */
 public final class CsvTableReader {
@@ -71,11 +71,7 @@ public final class CsvTableReader {
                 if (!records.hasNext()) {
                     throw new DataFormatException(name + ": the file is empty (expected a header row)");
                 }
-                List<String> header = new ArrayList<>(records.next().toList());
-                // Files saved by spreadsheet tools may start with a UTF-8 byte-order mark.
-                if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-                    header.set(0, header.get(0).substring(1));
-                }
+                List<String> header = header(records.next());
                 // Errors name physical lines (a multi-line record's last): record numbers would not
                 // count the blank lines the format skips.
                 long headerLine = parser.getCurrentLineNumber();
@@ -99,6 +95,41 @@ public final class CsvTableReader {
                     + ": no data rows (only a header)");
         }
         return builder.build(sources);
+    }
+
+    /**
+     * @param record the first record of a CSV file
+     * @return its fields as column names, without the UTF-8 byte-order mark that files saved by
+     *     spreadsheet tools start with
+     */
+    public static List<String> header(CSVRecord record) {
+        List<String> header = new ArrayList<>(record.toList());
+        if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+            header.set(0, header.get(0).substring(1));
+        }
+        return header;
+    }
+
+    /**
+     * The label as a class name: a number is written in one canonical form ({@code 1.0}, {@code 01}
+     * and {@code 1} are the class {@code 1}; {@code 2.50} is {@code 2.5}), since a label column
+     * exported as FLOAT64 in one split and INT64 in another must still name the same classes.
+     * Any other text is kept as it is.
+     *
+     * @param label a non-blank label cell, stripped
+     * @return its class name
+     */
+    public static String canonicalLabel(String label) {
+        char first = label.charAt(0);
+        if (!(Character.isDigit(first) || first == '-' || first == '+' || first == '.')) {
+            return label;
+        }
+        try {
+            java.math.BigDecimal number = new java.math.BigDecimal(label);
+            return number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            return label;
+        }
     }
 
     private static MessageDigest sha256() {
@@ -194,7 +225,7 @@ public final class CsvTableReader {
                 if (label.isEmpty()) {
                     throw DataFormatException.at(file, line, schema.labelColumn(), "the label is blank");
                 }
-                labels[rows] = labelPool.computeIfAbsent(label, v -> v);
+                labels[rows] = labelPool.computeIfAbsent(label, CsvTableReader::canonicalLabel);
                 rows++;
             }
         }

@@ -72,9 +72,11 @@ public final class TuningJobDocuments {
         boolean vertex = root.has("studySpec") || root.has("trialJobSpec")
                 || root.path("name").asText("").contains("/hyperparameterTuningJobs/");
         if (aiPlatform == vertex) {
-            throw new IllegalArgumentException(origin + ": " + (aiPlatform ? "has fields of both" : "is neither")
-                    + " an AI Platform Training job (jobId, trainingInput, trainingOutput) and a Vertex AI"
-                    + " HyperparameterTuningJob (name, studySpec, trials)");
+            String kinds = " an AI Platform Training job (jobId, trainingInput, trainingOutput) %s a Vertex AI"
+                    + " HyperparameterTuningJob (name, studySpec, trials)";
+            throw new IllegalArgumentException(origin + ": " + (aiPlatform
+                    ? "has fields of both" + String.format(kinds, "and")
+                    : "is neither" + String.format(kinds, "nor")));
         }
         return aiPlatform ? aiPlatform(root, origin) : vertex(root, origin);
     }

@@ -31,4 +31,22 @@ class CsvTableReaderTest {
         }
         assertEquals(List.of(expected.labels()), List.of(actual.labels()));
     }
+
+    @Test
+    void numericLabelsNameTheSameClassWhateverTheirSpelling(@TempDir Path dir) throws IOException {
+        Path plain = TestData.slice(dir, "plain.csv", 0, 100);
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(plain));
+        for (int i = 1; i < lines.size(); i += 2) {
+            lines.set(i, lines.get(i) + ".0");
+        }
+        Path mixed = dir.resolve("mixed.csv");
+        Files.write(mixed, lines);
+        Table table = TestData.read(mixed);
+        assertEquals(List.of(TestData.read(plain).labels()), List.of(table.labels()));
+        assertEquals("1", CsvTableReader.canonicalLabel("01"));
+        assertEquals("2.5", CsvTableReader.canonicalLabel("2.50"));
+        assertEquals("0", CsvTableReader.canonicalLabel("-0.0"));
+        assertEquals("Spruce/Fir", CsvTableReader.canonicalLabel("Spruce/Fir"));
+        assertEquals("1e", CsvTableReader.canonicalLabel("1e"));
+    }
 }

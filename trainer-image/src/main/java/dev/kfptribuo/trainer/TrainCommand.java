@@ -22,6 +22,7 @@ import dev.kfptribuo.model.TrainingResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -159,6 +160,23 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("--job-dir-output: tuning mode (--hptune True) saves no model");
         }
 
+        // Make every local model directory before reading or training: a directory that cannot be
+        // made fails the run at once, and before a bundle lands in another one.
+        for (Location dir : modelDirs) {
+            if (!dir.isGcs()) {
+                try {
+                    Files.createDirectories(dir.localPath());
+                } catch (FileAlreadyExistsException e) {
+                    throw new IOException(dir + ": exists and is not a directory", e);
+                } catch (FileSystemException e) {
+                    throw new IOException(dir + ": cannot create the model directory ("
+                            + e.getClass().getSimpleName().replace("Exception", "")
+                                    .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT)
+                            + (e.getReason() == null ? "" : ": " + e.getReason()) + ")", e);
+                }
+            }
+        }
+
         CsvTableReader reader = new CsvTableReader(schema);
         Table training = read(reader, trainingPath, "training");
         Table validation = validationPath == null ? null : read(reader, validationPath, "validation");
@@ -188,17 +206,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         byte[] modelBytes = ModelBundle.serialize(result.model());
         Manifest manifest = ModelTraining.manifest(result, hyperparameters, fitTable, modelBytes, seconds, Instant.now());
-        // Make every local model directory before writing into any, so that one that cannot be made
-        // (a file in the way) fails the run before a bundle lands in another directory.
-        for (Location dir : modelDirs) {
-            if (!dir.isGcs()) {
-                try {
-                    Files.createDirectories(dir.localPath());
-                } catch (FileAlreadyExistsException e) {
-                    throw new IOException(dir + ": exists and is not a directory", e);
-                }
-            }
-        }
         for (Location dir : modelDirs) {
             ModelBundle.save(dir, modelBytes, manifest);
             log("model saved: %s and %s", dir.resolve(ModelBundle.MODEL_FILE), dir.resolve(ModelBundle.MANIFEST_FILE));

@@ -1,5 +1,6 @@
 package dev.kfptribuo.localrun.split;
 
+import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.localrun.AtomicFiles;
 import java.io.IOException;
@@ -224,7 +225,7 @@ public final class LotSplitter {
                 parser.close();
                 throw new IllegalArgumentException(file + ": the file is empty (expected a header row)");
             }
-            this.header = records.next().toList();
+            this.header = CsvTableReader.header(records.next());
             if (expectedHeader != null && !header.equals(expectedHeader)) {
                 parser.close();
                 throw new IllegalArgumentException(file + ": the header (" + String.join(",", header)
