@@ -6,27 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import dev.kfptribuo.tuning.LocalTuningServer;
+import dev.kfptribuo.tuning.LocalTuningServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,12 +48,12 @@ class RetrieveBestRunTest {
     @TempDir
     Path tmp;
 
-    private Server server;
+    private LocalTuningServer server;
     private Path outputs;
 
     @BeforeEach
     void start() {
-        server = Server.start();
+        server = LocalTuningServer.start();
         outputs = tmp.resolve("outputs");
     }
 
@@ -101,7 +93,7 @@ class RetrieveBestRunTest {
 
     @Test
     void aiPlatformJobOverHttpWritesEveryOutput() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(document("ai-platform/succeeded-unordered.json")));
+        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
         Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
                 "--api-endpoint", server.endpoint()));
@@ -122,7 +114,7 @@ class RetrieveBestRunTest {
 
     @Test
     void theLabsUnderscoreSpellings() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(document("ai-platform/succeeded-ordered.json")));
+        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/succeeded-ordered.json")));
 
         Run run = Run.of(args(allOutputs(), "--project_id", PROJECT, "--job_id", JOB_ID,
                 "--api_endpoint", server.endpoint(), "--no-auth"));
@@ -136,7 +128,7 @@ class RetrieveBestRunTest {
 
     @Test
     void vertexJobOverHttp() throws IOException {
-        server.script("/v1/" + VERTEX_NAME, Reply.ok(document("vertex/succeeded.json")));
+        server.script("/v1/" + VERTEX_NAME, Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
 
         Run run = Run.of(args(allOutputs(), "--job-name", VERTEX_NAME, "--api-endpoint", server.endpoint()));
 
@@ -156,7 +148,7 @@ class RetrieveBestRunTest {
 
     @Test
     void vertexJobNamedByGcpResources() throws IOException {
-        server.script("/v1/" + VERTEX_NAME, Reply.ok(document("vertex/succeeded.json")));
+        server.script("/v1/" + VERTEX_NAME, Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
         String resources = gcpResources("https://us-central1-aiplatform.googleapis.com/v1/" + VERTEX_NAME);
 
         Run run = Run.of(args(allOutputs(), "--gcp-resources", resources, "--api-endpoint", server.endpoint()));
@@ -170,7 +162,7 @@ class RetrieveBestRunTest {
 
     @Test
     void aProjectIdThatMatchesTheVertexNameIsAccepted() {
-        server.script("/v1/" + VERTEX_NAME, Reply.ok(document("vertex/succeeded.json")));
+        server.script("/v1/" + VERTEX_NAME, Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
         Run run = Run.of("--project-id", "123456789012", "--job-name", VERTEX_NAME, "--api-endpoint", server.endpoint());
         assertEquals(0, run.code, run.err);
     }
@@ -179,7 +171,7 @@ class RetrieveBestRunTest {
     void serviceUnavailableThenSuccess() throws IOException {
         server.script(AI_PLATFORM_PATH,
                 Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."),
-                Reply.ok(document("ai-platform/succeeded-unordered.json")));
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
         Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
                 "--api-endpoint", server.endpoint(), "--initial-backoff-ms", "1"));
@@ -234,7 +226,7 @@ class RetrieveBestRunTest {
 
     @Test
     void aRunningJobFails() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(document("ai-platform/running.json")));
+        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/running.json")));
 
         Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
                 "--api-endpoint", server.endpoint()));
@@ -258,7 +250,7 @@ class RetrieveBestRunTest {
 
     @Test
     void aCancelledJobWithSucceededTrialsIsUsedWithAWarning() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(document("ai-platform/succeeded-unordered.json"));
+        ObjectNode doc = (ObjectNode) JSON.readTree(LocalTuningServer.document("ai-platform/succeeded-unordered.json"));
         doc.put("state", "CANCELLED");
         Path file = tmp.resolve("cancelled.json");
         JSON.writeValue(file.toFile(), doc);
@@ -292,7 +284,7 @@ class RetrieveBestRunTest {
     void aGzipJobFile() throws IOException {
         Path file = tmp.resolve("job.json.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(document("vertex/succeeded.json"));
+            out.write(LocalTuningServer.document("vertex/succeeded.json"));
         }
         Run run = Run.of("--job-file", file.toString(), "--trial-id-output", outputs.resolve("trial_id/data").toString());
         assertEquals(0, run.code, run.err);
@@ -406,14 +398,6 @@ class RetrieveBestRunTest {
         }
     }
 
-    private static byte[] document(String file) {
-        try {
-            return Files.readAllBytes(DOCUMENTS.resolve(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** One run of the program. */
     private record Run(int code, String out, String err) {
         static Run of(String... args) {
@@ -438,86 +422,6 @@ class RetrieveBestRunTest {
             assertEquals(1, err.lines().count(), err);
             assertTrue(err.startsWith(start), "expected to start with\n" + start + "\ngot\n" + err);
             assertFalse(err.contains("\tat "), err);
-        }
-    }
-
-    /** A scripted reply: status and JSON body. */
-    private record Reply(int status, byte[] body) {
-        static Reply ok(byte[] body) {
-            return new Reply(200, body);
-        }
-
-        /** A Google API error body {@code {"error": {"code", "message", "status"}}}. */
-        static Reply error(int code, String status, String message) {
-            ObjectNode root = JSON.createObjectNode();
-            ObjectNode error = root.putObject("error");
-            error.put("code", code);
-            error.put("message", message);
-            error.put("status", status);
-            try {
-                return new Reply(code, JSON.writeValueAsBytes(root));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** The tuning APIs on 127.0.0.1: scripted replies per path (the last repeats), 404 elsewhere. */
-    private static final class Server implements AutoCloseable {
-        private final HttpServer http;
-        private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
-        private final List<String> paths = Collections.synchronizedList(new ArrayList<>());
-
-        private Server(HttpServer http) {
-            this.http = http;
-        }
-
-        static Server start() {
-            try {
-                HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-                Server server = new Server(http);
-                http.createContext("/", server::handle);
-                http.start();
-                return server;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        String endpoint() {
-            return "http://127.0.0.1:" + http.getAddress().getPort() + "/v1/";
-        }
-
-        void script(String path, Reply... replies) {
-            scripts.put(path, new ArrayDeque<>(List.of(replies)));
-        }
-
-        List<String> paths() {
-            return List.copyOf(paths);
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            String path = exchange.getRequestURI().getRawPath();
-            paths.add(path);
-            Deque<Reply> script = scripts.get(path);
-            Reply reply;
-            if (script == null) {
-                reply = Reply.error(404, "NOT_FOUND", "not found: " + path);
-            } else {
-                synchronized (script) {
-                    reply = script.size() > 1 ? script.poll() : script.peek();
-                }
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-            exchange.sendResponseHeaders(reply.status(), reply.body().length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(reply.body());
-            }
-        }
-
-        @Override
-        public void close() {
-            http.stop(0);
         }
     }
 }

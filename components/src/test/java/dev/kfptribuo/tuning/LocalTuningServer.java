@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * path without a script answers 404 with a Google API error body, as both APIs do for an unknown
  * job.
  */
-final class LocalTuningServer implements AutoCloseable {
-    /** The resource directory of the test documents, relative to the components module. */
-    static final Path DOCUMENTS = Path.of("src/test/resources/tuning");
+public final class LocalTuningServer implements AutoCloseable {
+    /** The test documents' directory, relative to the components module (for tests that need a file). */
+    public static final Path DOCUMENTS = Path.of("src/test/resources/tuning");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,16 +40,27 @@ final class LocalTuningServer implements AutoCloseable {
      * @param body the JSON body
      * @param drop true to close the connection without any response (a network error)
      */
-    record Reply(int status, byte[] body, boolean drop) {
-        static Reply ok(byte[] body) {
+    public record Reply(int status, byte[] body, boolean drop) {
+        /**
+         * @param body the JSON body
+         * @return a 200 reply
+         */
+        public static Reply ok(byte[] body) {
             return new Reply(200, body, false);
         }
 
-        static Reply error(int status, String googleStatus, String message) {
+        /**
+         * @param status the HTTP status
+         * @param googleStatus the Google API status, e.g. {@code NOT_FOUND}
+         * @param message the error message
+         * @return a reply with a Google API error body
+         */
+        public static Reply error(int status, String googleStatus, String message) {
             return new Reply(status, errorBody(status, googleStatus, message), false);
         }
 
-        static Reply dropConnection() {
+        /** @return a reply that closes the connection without a response */
+        public static Reply dropConnection() {
             return new Reply(0, new byte[0], true);
         }
     }
@@ -62,7 +73,7 @@ final class LocalTuningServer implements AutoCloseable {
      * @param authorization the Authorization header, or null
      * @param accept the Accept header, or null
      */
-    record Request(String method, String path, String authorization, String accept) {}
+    public record Request(String method, String path, String authorization, String accept) {}
 
     private final HttpServer server;
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
@@ -73,7 +84,7 @@ final class LocalTuningServer implements AutoCloseable {
     }
 
     /** @return a running server on a free 127.0.0.1 port */
-    static LocalTuningServer start() {
+    public static LocalTuningServer start() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             LocalTuningServer local = new LocalTuningServer(server);
@@ -86,7 +97,7 @@ final class LocalTuningServer implements AutoCloseable {
     }
 
     /** @return the API base URL, {@code http://127.0.0.1:PORT/v1/} */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/";
     }
 
@@ -96,29 +107,37 @@ final class LocalTuningServer implements AutoCloseable {
      * @param path the request path, e.g. {@code /v1/projects/p/jobs/j}
      * @param replies the replies in order; the last repeats
      */
-    void script(String path, Reply... replies) {
+    public void script(String path, Reply... replies) {
         scripts.put(path, new ArrayDeque<>(List.of(replies)));
     }
 
     /** @return the requests so far */
-    synchronized List<Request> requests() {
+    public synchronized List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /** @return the paths requested so far, in order */
+    public synchronized List<String> paths() {
+        return requests.stream().map(Request::path).toList();
     }
 
     /**
      * @param file a document under {@link #DOCUMENTS}, e.g. {@code ai-platform/running.json}
-     * @return its bytes
+     * @return its bytes, read from the classpath so that other modules' tests can use it too
      */
-    static byte[] document(String file) {
-        try {
-            return Files.readAllBytes(DOCUMENTS.resolve(file));
+    public static byte[] document(String file) {
+        try (InputStream in = LocalTuningServer.class.getResourceAsStream("/tuning/" + file)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test document tuning/" + file);
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** A Google API error body: {@code {"error": {"code", "message", "status"}}}. */
-    static byte[] errorBody(int code, String status, String message) {
+    public static byte[] errorBody(int code, String status, String message) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode error = root.putObject("error");
         error.put("code", code);
@@ -160,7 +179,7 @@ final class LocalTuningServer implements AutoCloseable {
     }
 
     /** @param text a body as text, for the few tests that need a non-JSON body */
-    static byte[] text(String text) {
+    public static byte[] text(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
