@@ -25,10 +25,7 @@ import org.tribuo.math.la.Tensor;
  * last column is the bias.
  *
  * <p>{@link SgdClassifierTrainer} uses its schedule ({@link #learningRate}) in its own loop;
- * {@link #step} makes the same update available to Tribuo's stock SGD trainers. Rows (classes)
- * can be frozen once their binary problem has converged: a frozen row is neither shrunk nor, if
- * the caller zeroes its gradient, updated, just as scikit-learn stops each one-vs-rest classifier
- * on its own.
+ * {@link #step} makes the same update available to Tribuo's stock SGD trainers.
  */
 public final class OptimalL2SGD implements StochasticGradientOptimiser {
     @Config(mandatory = true, description = "L2 penalty strength, scikit-learn's alpha.")
@@ -38,7 +35,6 @@ public final class OptimalL2SGD implements StochasticGradientOptimiser {
     private double t0;
 
     private DenseMatrix weights;
-    private boolean[] frozen;
     private long t;
     private double lastRate;
 
@@ -87,17 +83,7 @@ public final class OptimalL2SGD implements StochasticGradientOptimiser {
                     + parameters.getClass().getName());
         }
         weights = linear.getWeightMatrix();
-        frozen = new boolean[weights.getDimension1Size()];
         t = 0;
-    }
-
-    /**
-     * Stops shrinking a row: its class's binary problem has converged.
-     *
-     * @param row the class index
-     */
-    public void freeze(int row) {
-        frozen[row] = true;
     }
 
     /** @return the learning rate of the last step, 0 before the first */
@@ -121,10 +107,8 @@ public final class OptimalL2SGD implements StochasticGradientOptimiser {
         int rows = weights.getDimension1Size();
         int bias = weights.getDimension2Size() - 1;
         for (int r = 0; r < rows; r++) {
-            if (!frozen[r]) {
-                for (int c = 0; c < bias; c++) {
-                    weights.set(r, c, weights.get(r, c) * shrink);
-                }
+            for (int c = 0; c < bias; c++) {
+                weights.set(r, c, weights.get(r, c) * shrink);
             }
         }
         for (Tensor update : updates) {
@@ -136,7 +120,6 @@ public final class OptimalL2SGD implements StochasticGradientOptimiser {
     @Override
     public void reset() {
         weights = null;
-        frozen = null;
         t = 0;
         lastRate = 0;
     }
