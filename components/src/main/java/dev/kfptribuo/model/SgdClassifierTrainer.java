@@ -42,17 +42,6 @@ import org.tribuo.provenance.TrainerProvenance;
  * the returned {@link LinearSGDModel} predicts from raw feature values.
  */
 public final class SgdClassifierTrainer extends LinearSGDTrainer {
-    /** scikit-learn's clip of the loss derivative ({@code MAX_DLOSS} in {@code _sgd_fast}). */
-    private static final double MAX_DLOSS = 1e12;
-    /**
-     * scikit-learn's {@code SPARSE_INTERCEPT_DECAY}: the lab's {@code ColumnTransformer} yields a
-     * sparse matrix (the one-hot columns leave it about 23% dense, under its {@code sparse_threshold}
-     * of 0.3), and for sparse input {@code SGDClassifier} scales each intercept step by 0.01.
-     */
-    private static final double INTERCEPT_DECAY = 0.01;
-    /** Below this the lazy weight scale is folded into the weights ({@code WeightVector}). */
-    private static final double WSCALE_THRESHOLD = 1e-9;
-
     /** scikit-learn's default number of epochs without improvement before stopping. */
     public static final int DEFAULT_N_ITER_NO_CHANGE = 5;
 
@@ -67,6 +56,9 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
 
     @Config(description = "Features standardised to zero mean and unit variance.")
     private List<String> standardizedFeatures;
+
+    // Not part of the provenance: the model is the same for any number of threads.
+    private volatile int threads = Runtime.getRuntime().availableProcessors();
 
     /**
      * @param loss the binary loss of each one-vs-rest problem
@@ -102,6 +94,24 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         this.tol = tol;
         this.nIterNoChange = nIterNoChange;
         this.standardizedFeatures = List.copyOf(standardizedFeatures);
+    }
+
+    /**
+     * Sets how many threads a fit uses; by default, as many as the JVM sees processors (a
+     * container's CPU limit, or {@code -XX:ActiveProcessorCount}). The classes' binary problems
+     * are shared out between them, so more threads than classes do not help, and the model is the
+     * same, bit for bit, for any count.
+     *
+     * @param threads at least 1
+     * @return this trainer
+     * @throws IllegalArgumentException if threads is below 1
+     */
+    public SgdClassifierTrainer setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+        return this;
     }
 
     @Override
@@ -166,13 +176,6 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         StandardScaling scaling = StandardScaling.fit(raw, featureMap, standardizedFeatures);
         SparseRows data = raw.standardize(scaling);
 
-        // Weights as scale * v per class, scikit-learn's WeightVector: the L2 shrink of a step is
-        // then one multiplication instead of one per weight.
-        double[][] v = new double[numClasses][numFeatures];
-        double[] wscale = new double[numClasses];
-        double[] bias = new double[numClasses];
-        Arrays.fill(wscale, 1.0);
-
         boolean earlyStopping = tol > Double.NEGATIVE_INFINITY;
         double[] bestLoss = new double[numClasses];
         Arrays.fill(bestLoss, Double.POSITIVE_INFINITY);
@@ -180,93 +183,49 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         boolean[] active = new boolean[numClasses];
         Arrays.fill(active, true);
         int activeCount = numClasses;
+        // A stopped class's weights no longer change, so its epoch loss stays as last measured.
         double[] epochLoss = new double[numClasses];
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         double meanLoss = Double.NaN;
-        long t = 0;
         long start = System.nanoTime();
         int epoch = 0;
-        while (epoch < epochs && activeCount > 0) {
-            epoch++;
-            shuffle(order, localRng);
-            // A stopped class's weights no longer change, so its epoch loss stays as last measured.
-            for (int k = 0; k < numClasses; k++) {
-                if (active[k]) {
-                    epochLoss[k] = 0;
+        double[][] weights;
+        try (OneVsRestSgd problems = new OneVsRestSgd(numClasses, numFeatures, loss, optimiserCopy, alpha, threads)) {
+            while (epoch < epochs && activeCount > 0) {
+                shuffle(order, localRng);
+                problems.epoch(data, order, (long) epoch * n, activeClasses(active, activeCount), epochLoss);
+                epoch++;
+                double total = 0;
+                for (double l : epochLoss) {
+                    total += l;
                 }
-            }
-            for (int i : order) {
-                int from = data.rowStart[i];
-                int to = data.rowStart[i + 1];
-                t++;
-                double eta = optimiserCopy.learningRate(t);
-                double shrink = Math.max(0.0, 1.0 - eta * alpha);
+                meanLoss = total / n;
+                if (!Double.isFinite(meanLoss)) {
+                    throw new TrainingDivergedException("training diverged in epoch " + epoch
+                            + ": the loss is not finite (alpha=" + alpha
+                            + "); try a larger alpha, or look for extreme values in the data");
+                }
                 for (int k = 0; k < numClasses; k++) {
                     if (!active[k]) {
                         continue;
                     }
-                    double[] vk = v[k];
-                    double dot = 0;
-                    for (int j = from; j < to; j++) {
-                        dot += vk[data.indices[j]] * data.values[j];
+                    if (earlyStopping && epochLoss[k] > bestLoss[k] - tol * n) {
+                        noImprovement[k]++;
+                    } else {
+                        noImprovement[k] = 0;
                     }
-                    double p = dot * wscale[k] + bias[k];
-                    double y = data.targets[i] == k ? 1.0 : -1.0;
-                    double dloss = loss.addLossAndDerivative(p, y, epochLoss, k);
-                    dloss = Math.max(-MAX_DLOSS, Math.min(MAX_DLOSS, dloss));
-                    double update = -eta * dloss * data.weights[i];
-                    wscale[k] *= shrink;
-                    if (wscale[k] < WSCALE_THRESHOLD) {
-                        for (int c = 0; c < numFeatures; c++) {
-                            vk[c] *= wscale[k];
-                        }
-                        wscale[k] = 1.0;
-                    }
-                    if (update != 0) {
-                        double step = update / wscale[k];
-                        for (int j = from; j < to; j++) {
-                            vk[data.indices[j]] += data.values[j] * step;
-                        }
-                        bias[k] += update * INTERCEPT_DECAY;
+                    bestLoss[k] = Math.min(bestLoss[k], epochLoss[k]);
+                    if (noImprovement[k] >= nIterNoChange) {
+                        active[k] = false;
+                        activeCount--;
                     }
                 }
+                listener.onEpoch(epoch, meanLoss, activeCount, System.nanoTime() - start);
             }
-            double total = 0;
-            for (double l : epochLoss) {
-                total += l;
-            }
-            meanLoss = total / n;
-            if (!Double.isFinite(meanLoss)) {
-                throw new TrainingDivergedException("training diverged in epoch " + epoch
-                        + ": the loss is not finite (alpha=" + alpha
-                        + "); try a larger alpha, or look for extreme values in the data");
-            }
-            for (int k = 0; k < numClasses; k++) {
-                if (!active[k]) {
-                    continue;
-                }
-                if (earlyStopping && epochLoss[k] > bestLoss[k] - tol * n) {
-                    noImprovement[k]++;
-                } else {
-                    noImprovement[k] = 0;
-                }
-                bestLoss[k] = Math.min(bestLoss[k], epochLoss[k]);
-                if (noImprovement[k] >= nIterNoChange) {
-                    active[k] = false;
-                    activeCount--;
-                }
-            }
-            listener.onEpoch(epoch, meanLoss, activeCount, System.nanoTime() - start);
-        }
-        double[][] weights = new double[numClasses][numFeatures + 1];
-        for (int k = 0; k < numClasses; k++) {
-            for (int c = 0; c < numFeatures; c++) {
-                weights[k][c] = v[k][c] * wscale[k];
-            }
-            weights[k][numFeatures] = bias[k];
+            weights = problems.weights();
         }
         fold(weights, scaling, numFeatures, epoch);
         LinearParameters parameters = new LinearParameters(DenseMatrix.createDenseMatrix(weights));
@@ -274,6 +233,17 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
                 training.provenance, trainerProvenance, runProvenance);
         LinearSGDModel model = createModel(getName(), provenance, featureMap, outputInfo, parameters);
         return new TrainingResult(model, epoch, activeCount == 0, meanLoss, scaling.scales());
+    }
+
+    private static int[] activeClasses(boolean[] active, int count) {
+        int[] classes = new int[count];
+        int next = 0;
+        for (int k = 0; k < active.length; k++) {
+            if (active[k]) {
+                classes[next++] = k;
+            }
+        }
+        return classes;
     }
 
     private static void shuffle(int[] order, SplittableRandom rng) {

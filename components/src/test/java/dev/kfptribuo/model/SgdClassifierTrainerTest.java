@@ -126,6 +126,41 @@ class SgdClassifierTrainerTest {
     }
 
     @Test
+    void anyNumberOfThreadsGivesTheSameModelBitForBit() {
+        List<TrainingResult> results = new ArrayList<>();
+        List<List<Double>> losses = new ArrayList<>();
+        java.util.Set<Integer> activeCounts = new java.util.TreeSet<>();
+        // 1 thread; 2 and 3 share the 7 classes unevenly; 8 is more threads than classes.
+        for (int threads : new int[] {1, 2, 3, 8}) {
+            List<Double> perEpoch = new ArrayList<>();
+            SgdClassifierTrainer trainer = new SgdClassifierTrainer(BinaryLoss.LOG, 1e-4, 1000, 1e-3, 5, 7,
+                    train.numericColumns()).setThreads(threads);
+            results.add(trainer.fit(TrainingRows.of(train), java.util.Map.of(), (e, l, a, t) -> {
+                perEpoch.add(l);
+                activeCounts.add(a);
+            }));
+            losses.add(perEpoch);
+        }
+        DenseMatrix first = results.get(0).model().getWeightsCopy();
+        assertTrue(activeCounts.size() > 3, "classes stop at different epochs, so the shares change: " + activeCounts);
+        for (int i = 1; i < results.size(); i++) {
+            assertEquals(results.get(0).epochsRun(), results.get(i).epochsRun());
+            assertEquals(losses.get(0), losses.get(i));
+            DenseMatrix other = results.get(i).model().getWeightsCopy();
+            for (int k = 0; k < first.getDimension1Size(); k++) {
+                assertArrayEquals(first.getRow(k).toArray(), other.getRow(k).toArray(), 0.0);
+            }
+        }
+    }
+
+    @Test
+    void threadsBelowOneAreRefused() {
+        SgdClassifierTrainer trainer = new SgdClassifierTrainer(BinaryLoss.LOG, 1e-4, 5, 1e-3, 5, 7,
+                train.numericColumns());
+        assertThrows(IllegalArgumentException.class, () -> trainer.setThreads(0));
+    }
+
+    @Test
     void aDivergingFitFailsWithAClearErrorAndNoModel() {
         // A schedule offset of 1e-300 makes the first step's learning rate 1e304: the weights and
         // then the loss overflow, the way a fit on unscaled data blows up.
