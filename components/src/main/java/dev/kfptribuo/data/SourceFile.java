@@ -6,6 +6,7 @@ package dev.kfptribuo.data;
  *
  * @param uri the local path or gs:// URI
  * @param rows data rows read (the header is not counted)
- * @param sha256 lower-case hex SHA-256 of the file's bytes
+ * @param sha256 lower-case hex SHA-256 of the file's bytes, or null when the reader computed none
+ *     ({@link CsvTableReader#withoutDigests()})
  */
 public record SourceFile(String uri, long rows, String sha256) {}
