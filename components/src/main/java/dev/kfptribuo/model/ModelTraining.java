@@ -45,6 +45,7 @@ public final class ModelTraining {
      * @param seconds wall time of the fit
      * @param createdAt when the model is saved
      * @return the manifest
+     * @throws IllegalArgumentException if the table was read without digests
      */
     public static Manifest manifest(TrainingResult result, Hyperparameters hyperparameters, Table table,
             byte[] modelBytes, double seconds, Instant createdAt) {
@@ -60,9 +61,13 @@ public final class ModelTraining {
             categorical.put(table.categoricalColumns().get(c),
                     List.copyOf(new TreeSet<>(Arrays.asList(table.categorical(c)))));
         }
-        List<Manifest.Input> inputs = table.sources().stream()
-                .map(s -> new Manifest.Input(s.uri(), s.rows(), s.sha256()))
-                .toList();
+        List<Manifest.Input> inputs = new ArrayList<>();
+        for (var source : table.sources()) {
+            if (source.sha256() == null) {
+                throw new IllegalArgumentException(source.uri() + " was read without its digest, which a manifest records");
+            }
+            inputs.add(new Manifest.Input(source.uri(), source.rows(), source.sha256()));
+        }
         Manifest.HyperparameterValues values = new Manifest.HyperparameterValues(
                 hyperparameters.loss().name().toLowerCase(Locale.ROOT), hyperparameters.alpha(),
                 hyperparameters.maxIter(), hyperparameters.tol(), hyperparameters.nIterNoChange(),

@@ -172,9 +172,9 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         int numClasses = outputInfo.size();
         int n = training.size();
 
-        SparseRows raw = training.rows;
-        StandardScaling scaling = StandardScaling.fit(raw, featureMap, standardizedFeatures);
-        SparseRows data = raw.standardize(scaling);
+        TrainingRows.Standardized standardized = training.standardized(standardizedFeatures);
+        StandardScaling scaling = standardized.scaling();
+        SparseRows data = standardized.rows();
 
         boolean earlyStopping = tol > Double.NEGATIVE_INFINITY;
         double[] bestLoss = new double[numClasses];

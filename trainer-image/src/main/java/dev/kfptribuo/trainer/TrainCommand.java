@@ -6,7 +6,7 @@ import dev.kfptribuo.data.Table;
 import dev.kfptribuo.evaluation.ClassificationMetrics;
 import dev.kfptribuo.evaluation.ConfusionMatrix;
 import dev.kfptribuo.evaluation.Metric;
-import dev.kfptribuo.evaluation.ModelScoring;
+import dev.kfptribuo.evaluation.LinearScorer;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.io.InputFiles;
@@ -177,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
 
-        CsvTableReader reader = new CsvTableReader(schema);
+        // A trial keeps no model, so no manifest needs the inputs' digests.
+        CsvTableReader reader = tuning ? new CsvTableReader(schema).withoutDigests() : new CsvTableReader(schema);
         Table training = read(reader, trainingPath, "training");
         Table validation = validationPath == null ? null : read(reader, validationPath, "validation");
         Table fitTable = tuning || validation == null ? training : Table.concat(training, validation);
@@ -195,8 +196,8 @@ final class TrainCommand implements Callable<Integer> {
                 result.finalLoss(), seconds);
 
         if (tuning) {
-            ModelScoring.Scored scored = ModelScoring.score(result.model(), validation);
-            double accuracy = ClassificationMetrics.compute(ConfusionMatrix.of(scored.truth(), scored.predicted()), null)
+            String[] predicted = new LinearScorer(result.model(), result.normalizer()).predict(validation);
+            double accuracy = ClassificationMetrics.compute(ConfusionMatrix.of(validation.labels(), predicted), null)
                     .value(Metric.ACCURACY);
             HypertuneReporter reporter = HypertuneReporter.fromEnvironment(env);
             reporter.report(metricTag, accuracy, result.epochsRun());
