@@ -232,7 +232,8 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         ModelProvenance provenance = new ModelProvenance(LinearSGDModel.class.getName(), OffsetDateTime.now(),
                 training.provenance, trainerProvenance, runProvenance);
         LinearSGDModel model = createModel(getName(), provenance, featureMap, outputInfo, parameters);
-        return new TrainingResult(model, epoch, activeCount == 0, meanLoss, scaling.scales());
+        return new TrainingResult(model, epoch, activeCount == 0, meanLoss, scaling.scales(),
+                ((OneVsRestObjective) getObjective()).getNormalizer());
     }
 
     private static int[] activeClasses(boolean[] active, int count) {

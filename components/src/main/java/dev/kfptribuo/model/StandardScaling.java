@@ -77,6 +77,26 @@ public final class StandardScaling {
         return new StandardScaling(idList.stream().mapToInt(Integer::intValue).toArray(), scales);
     }
 
+    /**
+     * @param ids feature ids
+     * @param scales the scale of the feature with the id at the same index
+     * @return the scaling, in feature-id order
+     */
+    static StandardScaling of(int[] ids, FeatureScale[] scales) {
+        Integer[] order = new Integer[ids.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> ids[i]));
+        int[] sortedIds = new int[ids.length];
+        List<FeatureScale> sortedScales = new ArrayList<>();
+        for (int i = 0; i < order.length; i++) {
+            sortedIds[i] = ids[order[i]];
+            sortedScales.add(scales[order[i]]);
+        }
+        return new StandardScaling(sortedIds, sortedScales);
+    }
+
     /** @return the scale of each standardised feature, in feature-id order */
     public List<FeatureScale> scales() {
         return scales;

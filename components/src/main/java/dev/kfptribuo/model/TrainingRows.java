@@ -4,6 +4,7 @@ import dev.kfptribuo.data.SourceFile;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.data.TribuoDatasets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +33,24 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 public final class TrainingRows {
     private static final LabelFactory LABELS = new LabelFactory();
 
-    final SparseRows rows;
+    /** Rows with the listed features standardised, and the standardisation. */
+    record Standardized(StandardScaling scaling, SparseRows rows) {}
+
+    /** Encodes the rows with some features standardised. */
+    private interface Encoder {
+        Standardized encode(Collection<String> standardizedFeatures);
+    }
+
+    private final int size;
+    private final Encoder encoder;
     final ImmutableFeatureMap featureMap;
     final ImmutableOutputInfo<Label> outputInfo;
     final DatasetProvenance provenance;
 
-    private TrainingRows(SparseRows rows, ImmutableFeatureMap featureMap, ImmutableOutputInfo<Label> outputInfo,
-            DatasetProvenance provenance) {
-        this.rows = rows;
+    private TrainingRows(int size, Encoder encoder, ImmutableFeatureMap featureMap,
+            ImmutableOutputInfo<Label> outputInfo, DatasetProvenance provenance) {
+        this.size = size;
+        this.encoder = encoder;
         this.featureMap = featureMap;
         this.outputInfo = outputInfo;
         this.provenance = provenance;
@@ -47,7 +58,20 @@ public final class TrainingRows {
 
     /** @return the number of rows */
     public int size() {
-        return rows.size();
+        return size;
+    }
+
+    /**
+     * @param features names of the features to standardise ({@link StandardScaling} semantics)
+     * @return the rows as the SGD loop reads them, ids ascending and exact zeros left out
+     */
+    Standardized standardized(Collection<String> features) {
+        return encoder.encode(features);
+    }
+
+    private static Standardized standardize(SparseRows raw, ImmutableFeatureMap map, Collection<String> features) {
+        StandardScaling scaling = StandardScaling.fit(raw, map, features);
+        return new Standardized(scaling, raw.standardize(scaling));
     }
 
     /**
@@ -55,7 +79,8 @@ public final class TrainingRows {
      * @return its rows, feature map, label map and provenance
      */
     public static TrainingRows of(Dataset<Label> examples) {
-        return new TrainingRows(SparseRows.of(examples, examples.getFeatureIDMap(), examples.getOutputIDInfo()),
+        SparseRows raw = SparseRows.of(examples, examples.getFeatureIDMap(), examples.getOutputIDInfo());
+        return new TrainingRows(raw.size(), features -> standardize(raw, examples.getFeatureIDMap(), features),
                 examples.getFeatureIDMap(), examples.getOutputIDInfo(), examples.getProvenance());
     }
 
@@ -67,8 +92,11 @@ public final class TrainingRows {
     public static TrainingRows of(Table table) {
         int n = table.rowCount();
         List<VariableInfo> infos = new ArrayList<>();
-        for (int c = 0; c < table.numericColumns().size(); c++) {
-            infos.add(numericInfo(table.numericColumns().get(c), table.numeric(c)));
+        FeatureScale[] scales = new FeatureScale[table.numericColumns().size()];
+        for (int c = 0; c < scales.length; c++) {
+            ColumnStatistics stats = ColumnStatistics.of(table.numericColumns().get(c), table.numeric(c));
+            infos.add(new RealInfo(stats.name, stats.count, stats.max, stats.min, stats.mean, stats.squares));
+            scales[c] = stats.scale();
         }
         List<Map<String, String>> names = new ArrayList<>();
         for (int c = 0; c < table.categoricalColumns().size(); c++) {
@@ -104,53 +132,122 @@ public final class TrainingRows {
             featureNames.forEach((value, feature) -> ids.put(value, featureMap.getID(feature)));
             categoricalIds.add(ids);
         }
-        int width = numericIds.length + categoricalIds.size();
-        int[] rowStart = new int[n + 1];
-        int[] indices = new int[n * width];
-        double[] values = new double[n * width];
         int[] targets = new int[n];
-        double[] weights = new double[n];
-        int nnz = 0;
         for (int row = 0; row < n; row++) {
-            int first = nnz;
-            for (int c = 0; c < numericIds.length; c++) {
-                indices[nnz] = numericIds[c];
-                values[nnz++] = table.numeric(c)[row];
-            }
-            for (int c = 0; c < categoricalIds.size(); c++) {
-                indices[nnz] = categoricalIds.get(c).get(table.categorical(c)[row]);
-                values[nnz++] = 1.0;
-            }
-            SparseRows.sortRow(indices, values, first, nnz);
             targets[row] = outputInfo.getID(labelObjects.get(table.labels()[row]));
-            weights[row] = 1.0;
-            rowStart[row + 1] = nnz;
         }
         String description = table.sources().stream().map(SourceFile::uri).collect(Collectors.joining(","));
-        return new TrainingRows(new SparseRows(featureMap.size(), rowStart, indices, values, targets, weights),
-                featureMap, outputInfo, new TableDatasetProvenance(new SimpleDataSourceProvenance(description, LABELS),
-                        n, featureMap.size(), outputInfo.size()));
+        TableEncoder encoder = new TableEncoder(table, featureMap, scales, numericIds, categoricalIds, targets);
+        return new TrainingRows(n, encoder, featureMap, outputInfo,
+                new TableDatasetProvenance(new SimpleDataSourceProvenance(description, LABELS), n,
+                        featureMap.size(), outputInfo.size()));
     }
 
-    /** Tribuo's statistics of one numeric column: count, max, min, mean and the sum of squared deviations. */
-    private static RealInfo numericInfo(String name, double[] column) {
-        double sum = 0;
-        double max = Double.NEGATIVE_INFINITY;
-        double min = Double.POSITIVE_INFINITY;
-        for (double v : column) {
-            sum += v;
-            max = Math.max(max, v);
-            min = Math.min(min, v);
+    /**
+     * Encodes a table's rows. When exactly its numeric columns are standardised, as the lab's
+     * model does, the scaling comes from the column statistics already computed for the feature
+     * map, and each row is written standardised at once, in one pass and one copy: the same
+     * values, summed in the same order, as standardising raw rows ({@link SparseRows#standardize}).
+     */
+    private record TableEncoder(Table table, ImmutableFeatureMap featureMap, FeatureScale[] scales,
+            int[] numericIds, List<Map<String, Integer>> categoricalIds, int[] targets) implements Encoder {
+        @Override
+        public Standardized encode(Collection<String> features) {
+            if (!new java.util.HashSet<>(features).equals(new java.util.HashSet<>(table.numericColumns()))) {
+                return standardize(raw(), featureMap, features);
+            }
+            StandardScaling scaling = StandardScaling.of(numericIds, scales);
+            int n = table.rowCount();
+            int width = numericIds.length + categoricalIds.size();
+            double[] mean = new double[numericIds.length];
+            double[] inverseScale = new double[numericIds.length];
+            for (int c = 0; c < numericIds.length; c++) {
+                mean[c] = scales[c].mean();
+                inverseScale[c] = 1.0 / scales[c].scale();
+            }
+            int[] rowStart = new int[n + 1];
+            int[] indices = new int[n * width];
+            double[] values = new double[n * width];
+            double[] weights = new double[n];
+            java.util.Arrays.fill(weights, 1.0);
+            int nnz = 0;
+            for (int row = 0; row < n; row++) {
+                int first = nnz;
+                for (int c = 0; c < numericIds.length; c++) {
+                    double value = (table.numeric(c)[row] - mean[c]) * inverseScale[c];
+                    if (value != 0) {
+                        indices[nnz] = numericIds[c];
+                        values[nnz++] = value;
+                    }
+                }
+                for (int c = 0; c < categoricalIds.size(); c++) {
+                    indices[nnz] = categoricalIds.get(c).get(table.categorical(c)[row]);
+                    values[nnz++] = 1.0;
+                }
+                SparseRows.sortRow(indices, values, first, nnz);
+                rowStart[row + 1] = nnz;
+            }
+            return new Standardized(scaling,
+                    new SparseRows(featureMap.size(), rowStart, indices, values, targets, weights));
         }
-        double mean = sum / column.length;
-        double squares = 0;
-        for (double v : column) {
-            squares += (v - mean) * (v - mean);
+
+        /** The raw rows, for a standardisation of other features than the numeric columns. */
+        private SparseRows raw() {
+            int n = table.rowCount();
+            int width = numericIds.length + categoricalIds.size();
+            int[] rowStart = new int[n + 1];
+            int[] indices = new int[n * width];
+            double[] values = new double[n * width];
+            double[] weights = new double[n];
+            java.util.Arrays.fill(weights, 1.0);
+            int nnz = 0;
+            for (int row = 0; row < n; row++) {
+                int first = nnz;
+                for (int c = 0; c < numericIds.length; c++) {
+                    indices[nnz] = numericIds[c];
+                    values[nnz++] = table.numeric(c)[row];
+                }
+                for (int c = 0; c < categoricalIds.size(); c++) {
+                    indices[nnz] = categoricalIds.get(c).get(table.categorical(c)[row]);
+                    values[nnz++] = 1.0;
+                }
+                SparseRows.sortRow(indices, values, first, nnz);
+                rowStart[row + 1] = nnz;
+            }
+            return new SparseRows(featureMap.size(), rowStart, indices, values, targets, weights);
         }
-        if (!Double.isFinite(mean) || !Double.isFinite(squares)) {
-            throw new TrainingDivergedException("training diverged before the first epoch: the values of column "
-                    + name + " overflow (their sum or variance is not finite)");
+    }
+
+    /** A numeric column's count, extremes, mean and sum of squared deviations (two passes). */
+    private record ColumnStatistics(String name, int count, double max, double min, double mean, double squares) {
+        static ColumnStatistics of(String name, double[] column) {
+            double sum = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            double min = Double.POSITIVE_INFINITY;
+            for (double v : column) {
+                sum += v;
+                max = Math.max(max, v);
+                min = Math.min(min, v);
+            }
+            double mean = sum / column.length;
+            double squares = 0;
+            for (double v : column) {
+                squares += (v - mean) * (v - mean);
+            }
+            if (!Double.isFinite(mean) || !Double.isFinite(squares)) {
+                throw new TrainingDivergedException("training diverged before the first epoch: the values of column "
+                        + name + " overflow (their sum or variance is not finite)");
+            }
+            return new ColumnStatistics(name, column.length, max, min, mean, squares);
         }
-        return new RealInfo(name, column.length, max, min, mean, squares);
+
+        /**
+         * The standardisation: {@link StandardScaling}'s arithmetic over rows where the column is
+         * never absent, so the same doubles.
+         */
+        FeatureScale scale() {
+            double std = Math.sqrt(squares / count);
+            return new FeatureScale(name, mean, std > 0 ? std : 1.0);
+        }
     }
 }
