@@ -157,14 +157,31 @@ public final class TrainingRows {
                 return standardize(raw(), featureMap, features);
             }
             StandardScaling scaling = StandardScaling.of(numericIds, scales);
-            int n = table.rowCount();
-            int width = numericIds.length + categoricalIds.size();
             double[] mean = new double[numericIds.length];
             double[] inverseScale = new double[numericIds.length];
             for (int c = 0; c < numericIds.length; c++) {
                 mean[c] = scales[c].mean();
                 inverseScale[c] = 1.0 / scales[c].scale();
             }
+            return new Standardized(scaling, rows(mean, inverseScale, true));
+        }
+
+        /** The raw rows, for a standardisation of other features than the numeric columns. */
+        private SparseRows raw() {
+            double[] ones = new double[numericIds.length];
+            java.util.Arrays.fill(ones, 1.0);
+            return rows(new double[numericIds.length], ones, false);
+        }
+
+        /**
+         * @param mean subtracted from each numeric column's values
+         * @param inverseScale what they are then multiplied by
+         * @param dropZeros whether numeric entries that come out exactly zero are left out
+         * @return the rows, ids ascending
+         */
+        private SparseRows rows(double[] mean, double[] inverseScale, boolean dropZeros) {
+            int n = table.rowCount();
+            int width = numericIds.length + categoricalIds.size();
             int[] rowStart = new int[n + 1];
             int[] indices = new int[n * width];
             double[] values = new double[n * width];
@@ -175,37 +192,10 @@ public final class TrainingRows {
                 int first = nnz;
                 for (int c = 0; c < numericIds.length; c++) {
                     double value = (table.numeric(c)[row] - mean[c]) * inverseScale[c];
-                    if (value != 0) {
+                    if (value != 0 || !dropZeros) {
                         indices[nnz] = numericIds[c];
                         values[nnz++] = value;
                     }
-                }
-                for (int c = 0; c < categoricalIds.size(); c++) {
-                    indices[nnz] = categoricalIds.get(c).get(table.categorical(c)[row]);
-                    values[nnz++] = 1.0;
-                }
-                SparseRows.sortRow(indices, values, first, nnz);
-                rowStart[row + 1] = nnz;
-            }
-            return new Standardized(scaling,
-                    new SparseRows(featureMap.size(), rowStart, indices, values, targets, weights));
-        }
-
-        /** The raw rows, for a standardisation of other features than the numeric columns. */
-        private SparseRows raw() {
-            int n = table.rowCount();
-            int width = numericIds.length + categoricalIds.size();
-            int[] rowStart = new int[n + 1];
-            int[] indices = new int[n * width];
-            double[] values = new double[n * width];
-            double[] weights = new double[n];
-            java.util.Arrays.fill(weights, 1.0);
-            int nnz = 0;
-            for (int row = 0; row < n; row++) {
-                int first = nnz;
-                for (int c = 0; c < numericIds.length; c++) {
-                    indices[nnz] = numericIds[c];
-                    values[nnz++] = table.numeric(c)[row];
                 }
                 for (int c = 0; c < categoricalIds.size(); c++) {
                     indices[nnz] = categoricalIds.get(c).get(table.categorical(c)[row]);
