@@ -35,9 +35,12 @@ import org.tribuo.provenance.TrainerProvenance;
  * convergence test (oracle/tribuo#293), and have no L2 penalty (oracle/tribuo#344). This class
  * keeps Tribuo's dataset, feature and output maps, objective ({@link OneVsRestObjective}),
  * optimiser settings ({@link OptimalL2SGD}, recorded in the provenance) and model type, and
- * replaces the epoch loop of {@code AbstractSGDTrainer.train}. The loop works on primitive arrays
- * with scikit-learn's lazily scaled weight vectors: Tribuo's per-example tensors cost about ten
- * times more per step, which dominated a whole training run. It standardises the listed features
+ * replaces the epoch loop of {@code AbstractSGDTrainer.train}. The loop ({@link OneVsRestSgd})
+ * works on primitive arrays with scikit-learn's lazily scaled weight vectors, the classes shared
+ * out between threads ({@link #setThreads}): Tribuo's per-example tensors cost about ten times more
+ * per step, which dominated a whole training run. Each epoch visits the rows in one shuffled order
+ * for all classes (scikit-learn shuffles each class's problem with its own seed). It standardises
+ * the listed features
  * itself (see {@link StandardScaling}) and folds the standardisation into the final weights, so
  * the returned {@link LinearSGDModel} predicts from raw feature values.
  */
