@@ -20,7 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -150,6 +152,11 @@ public final class CsvTableReader {
 
         void read(RecordChunker chunker) throws IOException {
             byte[] first = chunker.peekFirstLine();
+            if (chunker.failed()) {
+                // The stream broke within the first line: one parser meets the failure where it is.
+                readWhole(chunker.rest());
+                return;
+            }
             List<String> header = null;
             long headerLine = 0;
             try (CSVParser parser = parse(new ByteArrayInputStream(first))) {
@@ -175,36 +182,41 @@ public final class CsvTableReader {
 
             long lineOffset = headerLine;
             List<Future<RowBlock>> parsing = new ArrayList<>();
-            RecordChunker.Chunk chunk;
-            while ((chunk = chunker.next()) != null) {
-                byte[] bytes = chunk.bytes();
-                long offset = lineOffset;
-                if (workers == null) {
-                    blocks.add(readBlock(new ByteArrayInputStream(bytes), offset));
-                } else {
-                    parsing.add(workers.submit(() -> readBlock(new ByteArrayInputStream(bytes), offset)));
-                    // Bounded read-ahead: wait for the oldest chunk before reading far ahead of the parsers.
-                    if (parsing.size() - blocks.size() > 2 * threads) {
-                        blocks.add(await(parsing.get(blocks.size())));
-                    }
-                }
-                lineOffset += chunk.lineBreaks();
-            }
-            RuntimeException restError = null;
+            Exception failure = null;
             RowBlock rest = null;
-            if (chunker.hasRest()) {
-                try {
-                    rest = readBlock(chunker.rest(), lineOffset);
-                } catch (RuntimeException e) {
-                    restError = e;
+            try {
+                RecordChunker.Chunk chunk;
+                while ((chunk = chunker.next()) != null) {
+                    byte[] bytes = chunk.bytes();
+                    long offset = lineOffset;
+                    if (workers == null) {
+                        blocks.add(readBlock(new ByteArrayInputStream(bytes), offset));
+                    } else {
+                        parsing.add(workers.submit(() -> readBlock(new ByteArrayInputStream(bytes), offset)));
+                        // Bounded read-ahead: wait for the oldest chunk before reading far ahead of the parsers.
+                        if (parsing.size() - blocks.size() > 2 * threads) {
+                            blocks.add(await(parsing.get(blocks.size())));
+                        }
+                    }
+                    lineOffset += chunk.lineBreaks();
                 }
+                if (chunker.hasRest()) {
+                    rest = readBlock(chunker.rest(), lineOffset);
+                }
+            } catch (IOException | RuntimeException e) {
+                // A failure further on (a bad row in the rest, a truncated stream) counts after
+                // the rows before it, as in a read from start to end.
+                failure = e;
             }
-            // In file order, so the first bad row of the file is the one reported.
             for (int i = blocks.size(); i < parsing.size(); i++) {
                 blocks.add(await(parsing.get(i)));
             }
-            if (restError != null) {
-                throw restError;
+            if (failure instanceof IOException io) {
+                boolean named = String.valueOf(io.getMessage()).startsWith(name);
+                throw named ? io : new IOException(name + ": " + io.getMessage(), io);
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
             }
             if (rest != null) {
                 blocks.add(rest);
@@ -220,8 +232,8 @@ public final class CsvTableReader {
         }
 
         private void readWhole(InputStream in) throws IOException {
+            CSVParser parser = parse(in);
             try {
-                CSVParser parser = parse(in);
                 Iterator<CSVRecord> records = parser.iterator();
                 if (!records.hasNext()) {
                     throw new DataFormatException(name + ": the file is empty (expected a header row)");
@@ -232,33 +244,57 @@ public final class CsvTableReader {
                 block.read(records, parser, name, 0);
                 blocks.add(block);
             } catch (UncheckedIOException e) {
-                throw malformed(e, 0);
+                throw readFailure(e, parser, 0);
             }
         }
 
         private RowBlock readBlock(InputStream in, long lineOffset) throws IOException {
+            CSVParser parser = parse(in);
             try {
-                CSVParser parser = parse(in);
                 RowBlock block = new RowBlock(layout);
                 block.read(parser.iterator(), parser, name, lineOffset);
                 return block;
             } catch (UncheckedIOException e) {
-                throw malformed(e, lineOffset);
+                throw readFailure(e, parser, lineOffset);
             }
         }
 
-        /** Commons CSV's error for malformed input (an unterminated quote), its line made the file's. */
-        private DataFormatException malformed(UncheckedIOException e, long lineOffset) {
-            String message = String.valueOf(e.getCause().getMessage());
-            if (lineOffset > 0) {
-                message = LINE_IN_MESSAGE.matcher(message).replaceAll(
-                        m -> "(" + m.group(1) + " " + (Long.parseLong(m.group(2)) + lineOffset) + ")");
+        /**
+         * What a parser's failure means for the user: malformed CSV (Commons CSV's
+         * {@link CSVException}: an unterminated quote, a character after a closing quote) is a data
+         * error at the file's line; anything else an I/O error naming the file.
+         */
+        private IOException readFailure(UncheckedIOException e, CSVParser parser, long lineOffset) {
+            if (!(e.getCause() instanceof CSVException malformed)) {
+                return new IOException(name + ": " + e.getCause().getMessage(), e.getCause());
             }
-            return new DataFormatException(name + ": " + message);
+            String message = String.valueOf(malformed.getMessage());
+            // Commons CSV counts lines from where this parser started and formats them with the
+            // locale's grouping ("(startline 7,000)", "at line: 7,000, position: ..."); the start
+            // of an unterminated quoted field is more use than the end of the file it ran to.
+            long line = lineOffset + parser.getCurrentLineNumber();
+            Matcher where = LINE_IN_MESSAGE.matcher(message);
+            if (where.find()) {
+                line = lineOffset + digits(where.group(1));
+                message = (message.substring(0, where.start()) + " " + message.substring(where.end())).strip();
+            }
+            throw DataFormatException.at(name, line, null, message);
         }
     }
 
-    private static final Pattern LINE_IN_MESSAGE = Pattern.compile("\\((line|startline) (\\d+)\\)");
+    /** Where a Commons CSV message puts its line number, and the rest of the location, to drop. */
+    private static final Pattern LINE_IN_MESSAGE = Pattern.compile(
+            "(?: at)? ?\\(?(?:startline|line:?) (\\p{Nd}(?:[\\p{Nd},.'\\u00a0\\u202f]*\\p{Nd})?)\\)?(?:, position: \\S+)?");
+
+    private static long digits(String grouped) {
+        long value = 0;
+        for (int i = 0; i < grouped.length(); i++) {
+            if (Character.isDigit(grouped.charAt(i))) {
+                value = value * 10 + Character.digit(grouped.charAt(i), 10);
+            }
+        }
+        return value;
+    }
 
     /**
      * A parser over the stream, left open: the file's stream is closed by whoever opened it, after

@@ -34,6 +34,8 @@ final class RecordChunker {
     private int end;
     private boolean eof;
     private boolean quoted;
+    private boolean bomChecked;
+    private IOException failure;
 
     /**
      * @param in the file's decoded bytes
@@ -54,6 +56,7 @@ final class RecordChunker {
      * @throws IOException on read errors
      */
     byte[] peekFirstLine() throws IOException {
+        skipByteOrderMark();
         boolean inQuotes = false;
         for (int i = start; ; i++) {
             if (i == end && !read()) {
@@ -65,6 +68,24 @@ final class RecordChunker {
             } else if (b == '\n' && !inQuotes) {
                 return Arrays.copyOfRange(buffer, start, i + 1);
             }
+        }
+    }
+
+    /**
+     * Drops a UTF-8 byte-order mark at the start of the stream: spreadsheet tools write one before
+     * the header, and before a quoted first column name it would keep the quotes in the name.
+     */
+    private void skipByteOrderMark() throws IOException {
+        if (bomChecked) {
+            return;
+        }
+        bomChecked = true;
+        while (end - start < 3 && read()) {
+            // Until three bytes are buffered, or the stream ends.
+        }
+        if (end - start >= 3 && buffer[start] == (byte) 0xEF && buffer[start + 1] == (byte) 0xBB
+                && buffer[start + 2] == (byte) 0xBF) {
+            start += 3;
         }
     }
 
@@ -96,6 +117,13 @@ final class RecordChunker {
                     return take(lastCut, breaksAtCut);
                 }
                 if (!read()) {
+                    if (failure != null) {
+                        // Only the whole records before a read failure; then the failure.
+                        if (lastCut >= 0) {
+                            return take(lastCut, breaksAtCut);
+                        }
+                        throw failure;
+                    }
                     return end > start ? take(end, breaks) : null;
                 }
             }
@@ -128,6 +156,11 @@ final class RecordChunker {
         return chunk;
     }
 
+    /** @return whether reading the stream failed ({@link #next()} then threw the failure) */
+    boolean failed() {
+        return failure != null;
+    }
+
     /** @return whether {@link #next()} stopped at a quote character, leaving a {@link #rest()} */
     boolean hasRest() {
         return quoted;
@@ -147,6 +180,16 @@ final class RecordChunker {
             public void close() {
             }
         };
+        if (failure != null) {
+            // The buffered bytes, then the failure, where a reader of the whole stream would meet it.
+            IOException failed = failure;
+            return new SequenceInputStream(pending, new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    throw failed;
+                }
+            });
+        }
         return eof ? pending : new SequenceInputStream(pending, unclosed);
     }
 
@@ -163,17 +206,27 @@ final class RecordChunker {
      * Appends more of the stream to the buffer, growing it when full; buffered bytes keep their
      * indices.
      *
-     * @return false at the end of the stream
+     * @return false at the end of the stream, or when reading failed ({@link #failed()})
      */
-    private boolean read() throws IOException {
+    private boolean read() {
         if (eof) {
             return false;
         }
         if (end == buffer.length) {
             buffer = Arrays.copyOf(buffer, buffer.length * 2);
         }
-        int count = in.readNBytes(buffer, end, buffer.length - end);
-        if (count == 0) {
+        int count;
+        try {
+            // 8 KiB at a time, as a Reader decodes: a buffered stream that fails partway through a
+            // read loses what that read had, so a large read would lose whole records.
+            count = in.read(buffer, end, Math.min(buffer.length - end, 8192));
+        } catch (IOException e) {
+            // Kept until the whole records read before it are handed out.
+            failure = e;
+            eof = true;
+            return false;
+        }
+        if (count < 0) {
             eof = true;
             return false;
         }

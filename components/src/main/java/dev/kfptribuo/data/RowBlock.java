@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
@@ -79,6 +80,8 @@ final class RowBlock {
         }
     }
 
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
+
     static double parseNumber(String cell, String file, long line, String column) {
         String text = cell.strip();
         if (text.isEmpty()) {
@@ -95,6 +98,10 @@ final class RowBlock {
         }
         if (!Double.isFinite(value)) {
             throw DataFormatException.at(file, line, column, "\"" + cell + "\" is not a finite number");
+        }
+        // Java also reads "2694d", "1f" and "0x1p3"; a CSV number is decimal, as pandas reads it.
+        if (!DECIMAL.matcher(text).matches()) {
+            throw DataFormatException.at(file, line, column, "\"" + cell + "\" is not a decimal number");
         }
         return value;
     }

@@ -83,10 +83,7 @@ public final class Table {
      * @throws IllegalArgumentException if the columns differ
      */
     public static Table concat(Table first, Table second) {
-        if (!first.schema.equals(second.schema) || !first.numericColumns.equals(second.numericColumns)) {
-            throw new IllegalArgumentException("cannot combine " + describe(first) + " with "
-                    + describe(second) + ": their columns differ");
-        }
+        requireSameColumns(first, second);
         int n1 = first.rowCount();
         int n2 = second.rowCount();
         double[][] numeric = new double[first.numeric.length][];
@@ -101,6 +98,21 @@ public final class Table {
         sources.addAll(second.sources);
         return new Table(first.schema, first.numericColumns, numeric, categorical,
                 concat(first.labels, second.labels, n1, n2), sources);
+    }
+
+    /**
+     * @param first a table, such as the training rows
+     * @param second another, such as the validation rows
+     * @throws IllegalArgumentException naming both tables' columns if their schemas or numeric
+     *     columns differ: rows of one cannot be read as rows of the other
+     */
+    public static void requireSameColumns(Table first, Table second) {
+        if (!first.schema.equals(second.schema) || !first.numericColumns.equals(second.numericColumns)) {
+            throw new IllegalArgumentException(describe(second) + ": its columns differ from those of "
+                    + describe(first) + " (numeric columns " + second.numericColumns + " vs "
+                    + first.numericColumns + (first.schema.equals(second.schema) ? ""
+                            : "; label and categorical " + second.schema + " vs " + first.schema) + ")");
+        }
     }
 
     private static String describe(Table t) {

@@ -160,9 +160,98 @@ class ChunkedCsvReadTest {
     }
 
     @Test
-    void anUnterminatedQuoteNamesTheFilesLine() throws IOException {
+    void malformedQuotingIsReportedAtTheFilesLineWhereverTheReadCutsTheFile() throws IOException {
         String message = assertSameFirstError("quote.csv", lines -> set(lines, 1500,
                 line -> line.replaceFirst(",C", ",\"C")));
-        assertTrue(message.contains("1500"), message);
+        assertTrue(message.endsWith("quote.csv: line 1500: EOF reached before encapsulated token finished"), message);
+        // A valid quoted field first: the rest of the file is then read in one piece, from a later line.
+        message = assertSameFirstError("quote-after-quote.csv", lines -> {
+            set(lines, 100, line -> line.replaceFirst(",C(\\d+),", ",\"C$1\","));
+            return set(lines, 1900, line -> line.replaceFirst(",C", ",\"C"));
+        });
+        assertTrue(message.endsWith("line 1900: EOF reached before encapsulated token finished"), message);
+        message = assertSameFirstError("after-closing-quote.csv", lines -> {
+            set(lines, 100, line -> line.replaceFirst(",C(\\d+),", ",\"C$1\","));
+            return set(lines, 1700, line -> line.replaceFirst(",C(\\d+),", ",\"C$1\"x,"));
+        });
+        assertTrue(message.endsWith("line 1700: Invalid character between encapsulated token and delimiter"),
+                message);
+    }
+
+    @Test
+    void aStreamThatBreaksOffReportsTheBadRowsBeforeTheBreakFirst() throws IOException {
+        List<String> lines = new ArrayList<>(List.of(sample(2000).split("\n")));
+        set(lines, 301, line -> "abc" + line.substring(line.indexOf(',')));
+        java.io.ByteArrayOutputStream gzip = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gzip)) {
+            out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = gzip.toByteArray();
+        Path truncated = dir.resolve("truncated.csv.gz");
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+        for (int chunkBytes : CHUNK_BYTES) {
+            for (int threads : new int[] {1, 2}) {
+                CsvTableReader reader = new CsvTableReader(ColumnSchema.COVERTYPE, true, threads, chunkBytes);
+                DataFormatException e = assertThrows(DataFormatException.class, () -> reader.read(inputs(truncated)));
+                assertTrue(e.getMessage().endsWith("line 301, column Elevation: \"abc\" is not a number"),
+                        e.getMessage());
+            }
+        }
+        // Without the bad row, the break itself, naming the file, whatever the chunking.
+        lines.set(300, lines.get(301));
+        gzip.reset();
+        try (var out = new java.util.zip.GZIPOutputStream(gzip)) {
+            out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Files.write(truncated, java.util.Arrays.copyOf(gzip.toByteArray(), gzip.size() * 2 / 3));
+        for (int chunkBytes : CHUNK_BYTES) {
+            CsvTableReader reader = new CsvTableReader(ColumnSchema.COVERTYPE, true, 2, chunkBytes);
+            IOException e = assertThrows(IOException.class, () -> reader.read(inputs(truncated)));
+            assertEquals(truncated + ": Unexpected end of ZLIB input stream", e.getMessage());
+        }
+    }
+
+    @Test
+    void aByteOrderMarkBeforeAQuotedHeaderIsNotPartOfTheFirstName() throws IOException {
+        String text = sample(300);
+        int header = text.indexOf('\n');
+        String quotedHeader = "\"" + text.substring(0, header).replace(",", "\",\"") + "\"";
+        Path file = write("bom-quoted.csv", "\uFEFF" + quotedHeader + text.substring(header));
+        assertSameTable(sequential().read(inputs(write("plain.csv", text))), withoutSources(file));
+    }
+
+    private Table withoutSources(Path file) throws IOException {
+        Table table = sequential().read(inputs(file));
+        return new Table(table.schema(), table.numericColumns(), columns(table), categories(table), table.labels(),
+                sequential().read(inputs(dir.resolve("plain.csv"))).sources());
+    }
+
+    private static double[][] columns(Table table) {
+        double[][] out = new double[table.numericColumns().size()][];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = table.numeric(c);
+        }
+        return out;
+    }
+
+    private static String[][] categories(Table table) {
+        String[][] out = new String[table.categoricalColumns().size()][];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = table.categorical(c);
+        }
+        return out;
+    }
+
+    @Test
+    void javaOnlyNumberSpellingsAreNotNumbers() throws IOException {
+        for (String spelling : new String[] {"2694d", "2694F", "0x1p3"}) {
+            String message = assertSameFirstError("spelling.csv", lines -> set(lines, 42,
+                    line -> spelling + line.substring(line.indexOf(','))));
+            assertTrue(message.endsWith("line 42, column Elevation: \"" + spelling + "\" is not a decimal number"),
+                    message);
+        }
+        String text = sample(5);
+        Path decimals = write("decimals.csv", text.replaceFirst("\n(\\d+),", "\n+2.6e3,"));
+        assertEquals(2600.0, sequential().read(inputs(decimals)).numeric(0)[0]);
     }
 }

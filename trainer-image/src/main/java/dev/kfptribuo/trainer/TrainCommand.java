@@ -181,6 +181,10 @@ final class TrainCommand implements Callable<Integer> {
         CsvTableReader reader = tuning ? new CsvTableReader(schema).withoutDigests() : new CsvTableReader(schema);
         Table training = read(reader, trainingPath, "training");
         Table validation = validationPath == null ? null : read(reader, validationPath, "validation");
+        if (validation != null) {
+            // Scoring rows whose columns differ from the model's would count missing ones as zeros.
+            Table.requireSameColumns(training, validation);
+        }
         Table fitTable = tuning || validation == null ? training : Table.concat(training, validation);
 
         log("mode=%s loss=%s alpha=%s max_iter=%d tol=%s rows=%d", tuning ? "tuning" : "final",

@@ -520,6 +520,16 @@ class TrainTest {
                 return new Inputs(file.toString(), valid.toString(), file.toString(), "line 3:", "Cover_Type");
             }
         },
+        VALIDATION_COLUMNS_DIFFER(1) {
+            @Override
+            Inputs prepare(Path dir) throws IOException {
+                // Elevation renamed: scoring would count it as a missing feature, a silent wrong metric.
+                Path file = writeCsv(dir.resolve("renamed.csv"), header.replace("Elevation", "Elev"),
+                        dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
+                return new Inputs(train.toString(), file.toString(), file.toString(),
+                        "its columns differ from those of " + train, "Elev", "Elevation");
+            }
+        },
         NON_NUMERIC_CELL(1) {
             @Override
             Inputs prepare(Path dir) throws IOException {
