@@ -87,7 +87,8 @@ public record ProgramLauncher(String name, String java, List<String> jvmOptions,
 
     /**
      * The classpath of an image module built by Maven: {@code <module>/target/<module>-<version>.jar}
-     * and {@code <module>/target/lib/*}.
+     * and the jars of {@code <module>/target/lib}, in the order {@code target/classpath.txt} gives
+     * (or the directory's, without it).
      *
      * @param home the repository's root
      * @param module the module directory, e.g. {@code trainer-image}
@@ -107,6 +108,16 @@ public record ProgramLauncher(String name, String java, List<String> jvmOptions,
         if (jars.isEmpty() || !Files.isDirectory(lib)) {
             throw new IOException(module + " is not built (no " + target.resolve(module + "-*.jar") + " and "
                     + lib + "): run ./mvnw -q -B install -DskipTests");
+        }
+        // Maven's order when the build wrote it, as the images' jib-classpath-file: the JVM opens
+        // jars in classpath order while it looks for a class.
+        Path ordered = target.resolve("classpath.txt");
+        if (Files.isRegularFile(ordered)) {
+            String entries = Files.readString(ordered).strip();
+            String first = entries.split(File.pathSeparator, 2)[0];
+            if (!entries.isEmpty() && Files.isRegularFile(Path.of(first))) {
+                return jars.get(jars.size() - 1) + File.pathSeparator + entries;
+            }
         }
         return jars.get(jars.size() - 1) + File.pathSeparator + lib + File.separator + "*";
     }
