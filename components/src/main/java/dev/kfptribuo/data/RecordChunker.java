@@ -50,12 +50,12 @@ final class RecordChunker {
     /**
      * The bytes of the first line, up to and including the first line feed with an even number of
      * quote characters before it (or all bytes, if there is none), without consuming them: the
-     * header's bytes if the header is one record, for a parser to confirm.
+     * header's bytes if the header is one record, for a parser to confirm. If reading fails first
+     * ({@link #failed()}), the bytes read until then.
      *
      * @return the candidate header bytes
-     * @throws IOException on read errors
      */
-    byte[] peekFirstLine() throws IOException {
+    byte[] peekFirstLine() {
         skipByteOrderMark();
         boolean inQuotes = false;
         for (int i = start; ; i++) {
@@ -75,7 +75,7 @@ final class RecordChunker {
      * Drops a UTF-8 byte-order mark at the start of the stream: spreadsheet tools write one before
      * the header, and before a quoted first column name it would keep the quotes in the name.
      */
-    private void skipByteOrderMark() throws IOException {
+    private void skipByteOrderMark() {
         if (bomChecked) {
             return;
         }
@@ -101,7 +101,8 @@ final class RecordChunker {
     /**
      * @return the next chunk, or null when the stream is done or the rest must be read whole
      *     ({@link #rest()})
-     * @throws IOException on read errors
+     * @throws IOException if reading the stream failed, once the whole records before the failure
+     *     have been handed out
      */
     Chunk next() throws IOException {
         if (quoted) {
@@ -174,12 +175,6 @@ final class RecordChunker {
     InputStream rest() {
         InputStream pending = new ByteArrayInputStream(Arrays.copyOfRange(buffer, start, end));
         start = end;
-        // SequenceInputStream closes each stream it finishes; the file's stream is its opener's to close.
-        InputStream unclosed = new FilterInputStream(in) {
-            @Override
-            public void close() {
-            }
-        };
         if (failure != null) {
             // The buffered bytes, then the failure, where a reader of the whole stream would meet it.
             IOException failed = failure;
@@ -190,7 +185,15 @@ final class RecordChunker {
                 }
             });
         }
-        return eof ? pending : new SequenceInputStream(pending, unclosed);
+        if (eof) {
+            return pending;
+        }
+        // SequenceInputStream closes each stream it finishes; the file's stream is its opener's to close.
+        return new SequenceInputStream(pending, new FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        });
     }
 
     /** Moves the unconsumed bytes to the buffer's start; only between scans, which hold indices. */
