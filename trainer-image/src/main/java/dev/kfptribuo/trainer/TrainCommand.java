@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -96,6 +97,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--nohptune", description = "Final mode, the same as --hptune False.")
     private boolean noHptune;
 
+    // The program takes no positional arguments. A word after a bare --hptune that is not a boolean
+    // (--hptune maybe) lands here, so the error can say what --hptune takes.
+    @Parameters(hidden = true, paramLabel = "ARG")
+    private List<String> strayArguments = new ArrayList<>();
+
     @Option(names = "--tol", paramLabel = "FLOAT|none", defaultValue = "0.001",
             converter = NumberConverters.Tolerance.class,
             description = "Stop when the epoch loss improves by less than tol * rows for "
@@ -149,6 +155,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        rejectStrayArguments();
         boolean tuning = tuningMode();
         Hyperparameters hyperparameters = hyperparameters();
         ColumnSchema schema = schema();
@@ -220,6 +227,19 @@ final class TrainCommand implements Callable<Integer> {
             log("job_dir -> %s", jobDirOutput);
         }
         return 0;
+    }
+
+    private void rejectStrayArguments() {
+        if (strayArguments.isEmpty()) {
+            return;
+        }
+        String stray = strayArguments.get(0);
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        int at = args.indexOf(stray);
+        if (at > 0 && args.get(at - 1).equals("--hptune")) {
+            throw usage("--hptune: expected True or False (or no value), got '" + stray + "'");
+        }
+        throw usage("unexpected argument '" + stray + "': every value follows its flag (see --help)");
     }
 
     private boolean tuningMode() {

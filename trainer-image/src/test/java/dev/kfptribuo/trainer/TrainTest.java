@@ -305,11 +305,13 @@ class TrainTest {
     @Test
     void hptuneWithAValueThatIsNotABooleanIsAUsageError() throws IOException {
         Run equals = train(withJobDir(base(), "--hptune=maybe"));
-        // With a separate value picocli leaves a non-boolean for positional parameters (there are none).
+        // With a separate value picocli leaves a non-boolean for positional parameters.
         Run space = train(withJobDir(base(), "--hptune", "maybe"));
+        Run stray = train(withJobDir(base(), "extra"));
 
         equals.assertUsageError("--hptune", "maybe");
-        space.assertUsageError("maybe");
+        space.assertUsageError("--hptune: expected True or False", "'maybe'");
+        stray.assertUsageError("unexpected argument 'extra'");
         assertNothingWritten();
     }
 
