@@ -26,6 +26,7 @@ import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.io.input.BOMInputStream;
 
 /**
  * Reads CSV files with a header row into a {@link Table}, checking every cell.
@@ -111,7 +112,7 @@ public final class CsvTableReader {
                 try (InputStream raw = digests ? new DigestInputStream(file.openRaw(), digest) : file.openRaw();
                      InputStream decoded = InputFile.decode(raw)) {
                     FileRows rows = new FileRows(name, layout, workers);
-                    rows.read(new RecordChunker(decoded, chunkBytes));
+                    rows.read(new RecordChunker(withoutByteOrderMark(decoded), chunkBytes));
                     layout = rows.layout;
                     blocks.addAll(rows.blocks);
                     if (digests) {
@@ -162,7 +163,7 @@ public final class CsvTableReader {
             try (CSVParser parser = parse(new ByteArrayInputStream(first))) {
                 Iterator<CSVRecord> records = parser.iterator();
                 if (records.hasNext()) {
-                    header = header(records.next());
+                    header = List.copyOf(records.next().toList());
                     headerLine = parser.getCurrentLineNumber();
                     if (records.hasNext()) {
                         header = null;
@@ -238,7 +239,7 @@ public final class CsvTableReader {
                 if (!records.hasNext()) {
                     throw new DataFormatException(name + ": the file is empty (expected a header row)");
                 }
-                List<String> header = header(records.next());
+                List<String> header = List.copyOf(records.next().toList());
                 acceptHeader(header, parser.getCurrentLineNumber());
                 RowBlock block = new RowBlock(layout);
                 block.read(records, parser, name, 0);
@@ -322,16 +323,17 @@ public final class CsvTableReader {
     }
 
     /**
-     * @param record the first record of a CSV file
-     * @return its fields as column names, without the UTF-8 byte-order mark that files saved by
-     *     spreadsheet tools start with
+     * A CSV file's bytes without the UTF-8 byte-order mark that spreadsheet tools write before the
+     * header: left in, it would start the first column's name, and before a quoted name it would
+     * make Commons CSV keep the quotes (Commons IO's {@link BOMInputStream}).
+     *
+     * @param decoded the file's decoded bytes, as {@link InputFile#open()} gives them
+     * @return the same bytes after a leading UTF-8 byte-order mark, if any; closing it closes
+     *     {@code decoded}
+     * @throws IOException if the stream cannot be wrapped
      */
-    public static List<String> header(CSVRecord record) {
-        List<String> header = new ArrayList<>(record.toList());
-        if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-            header.set(0, header.get(0).substring(1));
-        }
-        return header;
+    public static InputStream withoutByteOrderMark(InputStream decoded) throws IOException {
+        return BOMInputStream.builder().setInputStream(decoded).get();
     }
 
     /**

@@ -34,7 +34,6 @@ final class RecordChunker {
     private int end;
     private boolean eof;
     private boolean quoted;
-    private boolean bomChecked;
     private IOException failure;
 
     /**
@@ -56,7 +55,6 @@ final class RecordChunker {
      * @return the candidate header bytes
      */
     byte[] peekFirstLine() {
-        skipByteOrderMark();
         boolean inQuotes = false;
         for (int i = start; ; i++) {
             if (i == end && !read()) {
@@ -68,24 +66,6 @@ final class RecordChunker {
             } else if (b == '\n' && !inQuotes) {
                 return Arrays.copyOfRange(buffer, start, i + 1);
             }
-        }
-    }
-
-    /**
-     * Drops a UTF-8 byte-order mark at the start of the stream: spreadsheet tools write one before
-     * the header, and before a quoted first column name it would keep the quotes in the name.
-     */
-    private void skipByteOrderMark() {
-        if (bomChecked) {
-            return;
-        }
-        bomChecked = true;
-        while (end - start < 3 && read()) {
-            // Until three bytes are buffered, or the stream ends.
-        }
-        if (end - start >= 3 && buffer[start] == (byte) 0xEF && buffer[start + 1] == (byte) 0xBB
-                && buffer[start + 2] == (byte) 0xBF) {
-            start += 3;
         }
     }
 

@@ -218,14 +218,15 @@ public final class LotSplitter {
 
         Rows(InputFile file, List<String> expectedHeader) throws IOException {
             this.file = file;
-            Reader reader = new InputStreamReader(file.open(), StandardCharsets.UTF_8);
+            Reader reader = new InputStreamReader(CsvTableReader.withoutByteOrderMark(file.open()),
+                    StandardCharsets.UTF_8);
             this.parser = CSVParser.parse(reader, READ);
             this.records = parser.iterator();
             if (!hasNextRecord()) {
                 parser.close();
                 throw new IllegalArgumentException(file + ": the file is empty (expected a header row)");
             }
-            this.header = CsvTableReader.header(records.next());
+            this.header = List.copyOf(records.next().toList());
             if (expectedHeader != null && !header.equals(expectedHeader)) {
                 parser.close();
                 throw new IllegalArgumentException(file + ": the header (" + String.join(",", header)
