@@ -5,8 +5,11 @@ import dev.kfptribuo.data.TribuoDatasets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.sgd.linear.LinearSGDModel;
 import org.tribuo.math.la.DenseMatrix;
@@ -42,12 +45,13 @@ public final class LinearScorer {
     /**
      * @param table rows with the model's columns
      * @return the predicted label of each row
-     * @throws IllegalArgumentException if a row's scores are all NaN, which extreme values can
-     *     cause by overflowing the dot product
+     * @throws IllegalArgumentException if the table's numeric columns are not the model's, or a
+     *     row's scores are all NaN, which extreme values can cause by overflowing the dot product
      */
     public String[] predict(Table table) {
         List<String> numericColumns = table.numericColumns();
         List<String> categoricalColumns = table.categoricalColumns();
+        requireModelsNumericColumns(table);
         int[] numericIds = new int[numericColumns.size()];
         for (int c = 0; c < numericIds.length; c++) {
             numericIds[c] = features.getID(numericColumns.get(c));
@@ -110,6 +114,27 @@ public final class LinearScorer {
             predicted[row] = labels[best];
         }
         return predicted;
+    }
+
+    /**
+     * A numeric column the model lacks, or one of its numeric features the table lacks, would be
+     * scored as zero without a word.
+     */
+    private void requireModelsNumericColumns(Table table) {
+        Set<String> modelNumeric = new TreeSet<>();
+        for (VariableInfo info : features) {
+            String name = info.getName();
+            boolean oneHot = table.categoricalColumns().stream()
+                    .anyMatch(column -> name.startsWith(TribuoDatasets.categoricalFeature(column, "")));
+            if (!oneHot) {
+                modelNumeric.add(name);
+            }
+        }
+        Set<String> tableNumeric = new TreeSet<>(table.numericColumns());
+        if (!modelNumeric.equals(tableNumeric)) {
+            throw new IllegalArgumentException(table.sources().get(0).uri() + ": the numeric columns "
+                    + tableNumeric + " are not the model's " + modelNumeric);
+        }
     }
 
     /** Inserts (id, value) into the first size entries, kept sorted by id; returns the new size. */

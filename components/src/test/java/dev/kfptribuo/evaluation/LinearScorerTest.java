@@ -46,4 +46,18 @@ class LinearScorerTest {
         }
         assertTrue(agree > test.rowCount() / 2, "a model that learnt something: " + agree);
     }
+
+    @org.junit.jupiter.api.Test
+    void refusesRowsWhoseNumericColumnsAreNotTheModels(@TempDir Path dir) throws IOException {
+        Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 1000));
+        Path renamed = TestData.slice(dir, "renamed.csv", 1000, 1100);
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(renamed));
+        lines.set(0, lines.get(0).replace("Elevation", "Elev"));
+        Files.write(renamed, lines);
+        TrainingResult result = ModelTraining.train(train,
+                new Hyperparameters(BinaryLoss.LOG, 1e-4, 3, null, 5, 2), (e, l, a, t) -> { });
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new LinearScorer(result.model(), result.normalizer()).predict(TestData.read(renamed)));
+        assertTrue(e.getMessage().contains("renamed.csv: the numeric columns [Aspect, Elev,"), e.getMessage());
+    }
 }
