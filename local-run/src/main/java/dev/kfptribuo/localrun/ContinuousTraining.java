@@ -144,11 +144,11 @@ public final class ContinuousTraining implements Callable<Integer> {
     private String replaceExisting;
 
     @Option(names = "--trainer-classpath", paramLabel = "CP",
-            description = "Classpath of the train program. Default: trainer-image/target's jar and lib/*.")
+            description = "Classpath of the train program. Default: trainer-image/target's jar and lib's jars in target/classpath.txt's order.")
     private String trainerClasspath;
 
     @Option(names = "--helpers-classpath", paramLabel = "CP",
-            description = "Classpath of the helpers program. Default: base-image/target's jar and lib/*.")
+            description = "Classpath of the helpers program. Default: base-image/target's jar and lib's jars in target/classpath.txt's order.")
     private String helpersClasspath;
 
     /**

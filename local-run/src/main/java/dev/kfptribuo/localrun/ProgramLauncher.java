@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param name what the program is called in messages ({@code train}, {@code helpers})
  * @param java the {@code java} executable
  * @param jvmOptions JVM options, before the classpath
- * @param classpath the program's classpath: its module's jar and its {@code target/lib/*}
+ * @param classpath the program's classpath: its module's jar and its dependencies ({@link #moduleClasspath})
  * @param mainClass the entrypoint class
  */
 public record ProgramLauncher(String name, String java, List<String> jvmOptions, String classpath, String mainClass) {
