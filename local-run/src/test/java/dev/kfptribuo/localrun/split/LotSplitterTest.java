@@ -81,6 +81,26 @@ class LotSplitterTest {
     }
 
     @Test
+    void aByteOrderMarkBeforeAQuotedHeaderSplitsLikeThePlainFile() throws IOException {
+        List<String> rows = Files.readAllLines(Path.of("../data/covertype/covertype_small.csv"), StandardCharsets.UTF_8);
+        Path plain = dir.resolve("plain.csv");
+        Files.write(plain, rows.subList(0, 101), StandardCharsets.UTF_8);
+        List<String> marked = new ArrayList<>(rows.subList(0, 101));
+        marked.set(0, "\uFEFF\"" + rows.get(0).replace(",", "\",\"") + "\"");
+        Path spreadsheet = dir.resolve("spreadsheet.csv");
+        Files.write(spreadsheet, marked, StandardCharsets.UTF_8);
+        List<List<String>> outputs = new ArrayList<>();
+        for (Path source : List.of(plain, spreadsheet)) {
+            Path out = Files.createTempDirectory(dir, "out");
+            LotSplitter.Result result = new LotSplitter(10, List.of(new LotSplitter.Split("training",
+                    List.of(1, 2, 3, 4), out.resolve("training.csv")))).split(files(source), null);
+            assertEquals(BigQueryJsonTest.LAB_SCHEMA, result.schema(), "column names without the mark or quotes");
+            outputs.add(Files.readAllLines(out.resolve("training.csv")));
+        }
+        assertEquals(outputs.get(0), outputs.get(1));
+    }
+
+    @Test
     void badInputFailsNamingFileAndLineAndWritesNothing() throws IOException {
         Path source = dir.resolve("bad.csv");
         Files.writeString(source, "a,b\n1,x\n2\n");
