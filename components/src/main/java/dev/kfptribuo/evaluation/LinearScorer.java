@@ -44,7 +44,7 @@ public final class LinearScorer {
 
     /**
      * @param table rows with the model's columns
-     * @return the predicted label of each row
+     * @return the predicted label of each row, in row order ({@code table.rowCount()} labels)
      * @throws IllegalArgumentException if the table's numeric columns are not the model's, or a
      *     row's scores are all NaN, which extreme values can cause by overflowing the dot product
      */
