@@ -11,6 +11,7 @@ import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.prediction.Predictor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "evaluate-model", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Evaluates a model saved by train (model.tribuo + manifest.json in its job dir) on labelled CSV rows.",
+            "Evaluates a model saved by train (model.tribuo + manifest.json in its job dir) on labelled CSV rows; "
+                    + "columns the model does not use (an id, free text) are not read.",
             "Metrics: accuracy, balanced_accuracy, precision_/recall_/f1_ + macro|micro|weighted, log_loss; "
                     + "the lab's accuracy and recall work too. 0/0 counts as 0."})
 final class EvaluateModelCommand implements Callable<Integer> {
@@ -74,10 +76,12 @@ final class EvaluateModelCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--metric-name: " + e.getMessage());
         }
         long start = System.nanoTime();
-        ModelBundle.Loaded bundle = ModelBundle.load(Location.parse(modelPath));
-        Table table = new CsvTableReader(ModelScoring.schema(bundle.manifest())).read(InputFiles.expand(datasetPath));
-        ModelScoring.checkColumns(table, bundle.manifest());
-        ModelScoring.Scored scored = ModelScoring.score(bundle.model(), table);
+        Predictor predictor = Predictor.of(ModelBundle.load(Location.parse(modelPath)));
+        Table table = new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(datasetPath));
+        if (!table.unusedColumns().isEmpty()) {
+            log(out, "columns the model does not use, not read: %s", String.join(", ", table.unusedColumns()));
+        }
+        ModelScoring.Scored scored = ModelScoring.score(predictor, table);
         log(out, "scored %d rows from %d file(s) with %s", table.rowCount(), table.sources().size(), modelPath);
         if (scored.rowsWithUnseenCategories() > 0) {
             StringBuilder values = new StringBuilder();

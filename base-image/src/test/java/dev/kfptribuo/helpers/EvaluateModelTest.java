@@ -158,9 +158,30 @@ class EvaluateModelTest {
         Run run = Run.evaluate("--dataset-path", noElevation.toString(), "--model-path", jobDir.toString(),
                 "--metric-value-output", shared.resolve("cols/metric_value").toString());
         assertEquals(1, run.code);
-        assertTrue(run.err.contains("missing: [Elevation]"), run.err);
+        assertTrue(run.err.contains("no-elevation.csv: line 1: the header has no numeric column Elevation"), run.err);
         assertEquals(1, run.err.strip().lines().count(), run.err);
         assertFalse(Files.exists(shared.resolve("cols")));
+    }
+
+    @Test
+    void anIdAndAFreeTextColumnAreNotReadAndNamedOnceInTheLog() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(test));
+        lines.set(0, "id," + lines.get(0) + ",comment");
+        for (int i = 1; i < lines.size(); i++) {
+            lines.set(i, "id-" + i + "," + lines.get(i) + ",\"looked at, twice\"");
+        }
+        Path extra = shared.resolve("with-id.csv");
+        Files.write(extra, lines);
+        Path plainValue = shared.resolve("plain/metric_value");
+        Path extraValue = shared.resolve("with-id/metric_value");
+        assertEquals(0, Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
+                "--metric-name", "f1_macro", "--metric-value-output", plainValue.toString()).code);
+        Run run = Run.evaluate("--dataset-path", extra.toString(), "--model-path", jobDir.toString(),
+                "--metric-name", "f1_macro", "--metric-value-output", extraValue.toString());
+        assertEquals(0, run.code, run.err);
+        assertEquals(Files.readString(plainValue), Files.readString(extraValue));
+        assertEquals(1, run.out.lines().filter(line -> line.contains("id, comment")).count(), run.out);
+        assertTrue(run.out.contains("columns the model does not use, not read: id, comment"), run.out);
     }
 
     @Test
@@ -238,7 +259,12 @@ class EvaluateModelTest {
                 Prediction<Label> prediction = model.predict(example);
                 truth.add(cells[12]);
                 predicted.add(prediction.getOutput().getLabel());
-                double p = prediction.getOutputScores().get(cells[12]).getScore();
+                // The model's scores are decision values; scikit-learn's probability is sigmoid/sum.
+                double sum = 0;
+                for (Label score : prediction.getOutputScores().values()) {
+                    sum += 1 / (1 + Math.exp(-score.getScore()));
+                }
+                double p = 1 / (1 + Math.exp(-prediction.getOutputScores().get(cells[12]).getScore())) / sum;
                 logLoss -= Math.log(Math.min(1 - Math.ulp(1.0), Math.max(Math.ulp(1.0), p)));
             }
             Set<String> labelSet = new TreeSet<>(truth);

@@ -1,31 +1,18 @@
 package dev.kfptribuo.data;
 
 import dev.kfptribuo.io.InputFile;
-import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVException;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import java.util.Map;
 import org.apache.commons.io.input.BOMInputStream;
 
 /**
@@ -36,25 +23,23 @@ import org.apache.commons.io.input.BOMInputStream;
  * blank, and numeric labels are read in a canonical form ({@link #canonicalLabel}). Any problem
  * stops the read with a {@link DataFormatException} naming the file, line and column.
  *
- * <p>Parsing is done by Apache Commons CSV (RFC 4180, quoted fields allowed). A file is cut into
- * chunks of whole records ({@link RecordChunker}) that parsers on several threads read at once,
- * one per processor the JVM sees; the table, and the first error reported, are those of one
- * parser reading the file from start to end.
+ * <p>The files are parsed on parallel threads, one per processor the JVM sees
+ * ({@link ParallelCsvReader}); the table, and the first error reported, are those of one parser
+ * reading the files from start to end.
  */
 public final class CsvTableReader {
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
-            .setIgnoreEmptyLines(true)
-            .get();
-
     /** Bytes per chunk: enough chunks for even shares between threads, few enough to cost nothing. */
-    static final int CHUNK_BYTES = 256 << 10;
+    static final int CHUNK_BYTES = ParallelCsvReader.CHUNK_BYTES;
 
     private final ColumnSchema schema;
     private final boolean digests;
     private final int threads;
     private final int chunkBytes;
 
-    /** @param schema which columns are the label and categorical */
+    /**
+     * @param schema which columns to read, and as what; it must name a label column
+     * @throws IllegalArgumentException if the schema has no label column
+     */
     public CsvTableReader(ColumnSchema schema) {
         this(schema, true, Runtime.getRuntime().availableProcessors(), CHUNK_BYTES);
     }
@@ -63,6 +48,9 @@ public final class CsvTableReader {
     CsvTableReader(ColumnSchema schema, boolean digests, int threads, int chunkBytes) {
         if (threads < 1 || chunkBytes < 1) {
             throw new IllegalArgumentException("threads and chunkBytes must be positive");
+        }
+        if (schema.labelColumn() == null) {
+            throw new IllegalArgumentException("a table's rows are labelled: the schema needs a label column");
         }
         this.schema = schema;
         this.digests = digests;
@@ -86,10 +74,10 @@ public final class CsvTableReader {
      *
      * @param files the files, in order; at least one
      * @return the table, with one {@link SourceFile} per file
-     * @throws DataFormatException if a file is empty, a header lacks a required column or differs
-     *     between files, a row has the wrong number of fields, a numeric cell is blank or not a
-     *     finite number, a label is blank, or no file holds any data row; the first such problem
-     *     in file order is reported
+     * @throws DataFormatException if a file is empty (a wildcard's shard may be: it is skipped), a
+     *     header lacks a required column or differs between files, a row has the wrong number of
+     *     fields, a numeric cell is blank or not a finite number, a label is blank, or no file holds
+     *     any data row; the first such problem in file order is reported
      * @throws FileNotFoundException if a file does not exist
      * @throws IOException on read errors
      */
@@ -97,229 +85,33 @@ public final class CsvTableReader {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no input files");
         }
-        ExecutorService workers = threads > 1 ? Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "csv-parser");
-            thread.setDaemon(true);
-            return thread;
-        }) : null;
-        try {
-            ColumnLayout layout = null;
-            List<RowBlock> blocks = new ArrayList<>();
-            List<SourceFile> sources = new ArrayList<>();
-            for (InputFile file : files) {
-                String name = file.toString();
-                MessageDigest digest = digests ? sha256() : null;
-                try (InputStream raw = digests ? new DigestInputStream(file.openRaw(), digest) : file.openRaw();
-                     InputStream decoded = InputFile.decode(raw)) {
-                    FileRows rows = new FileRows(name, layout, workers);
-                    rows.read(new RecordChunker(withoutByteOrderMark(decoded), chunkBytes));
-                    layout = rows.layout;
-                    blocks.addAll(rows.blocks);
-                    if (digests) {
-                        raw.transferTo(OutputStream.nullOutputStream());
-                    }
-                    sources.add(new SourceFile(name, rows.count(),
-                            digests ? HexFormat.of().formatHex(digest.digest()) : null));
-                }
+        List<RowBlock> blocks = new ArrayList<>();
+        List<SourceFile> sources = new ArrayList<>();
+        Map<InputFile, MessageDigest> fileDigests = new IdentityHashMap<>();
+        ParallelCsvReader<RowBlock> reader = new ParallelCsvReader<>(schema, (layout, records, parser, file, offset) -> {
+            RowBlock block = new RowBlock(layout);
+            block.read(records, parser, file, offset);
+            return block;
+        }, threads, chunkBytes);
+        ColumnLayout layout = reader.read(files, file -> {
+            if (!digests) {
+                return file.openRaw();
             }
-            if (sources.stream().mapToLong(SourceFile::rows).sum() == 0) {
-                throw new DataFormatException(String.join(", ", sources.stream().map(SourceFile::uri).toList())
-                        + ": no data rows (only a header)");
+            MessageDigest digest = sha256();
+            fileDigests.put(file, digest);
+            return new DigestInputStream(file.openRaw(), digest);
+        }, blocks::add, (file, raw, rows) -> {
+            MessageDigest digest = fileDigests.get(file);
+            if (digest != null) {
+                raw.transferTo(OutputStream.nullOutputStream());
             }
-            return RowBlock.concat(layout, blocks, sources);
-        } finally {
-            if (workers != null) {
-                workers.shutdownNow();
-            }
+            sources.add(new SourceFile(file.toString(), rows, digest == null ? null : HexFormat.of().formatHex(digest.digest())));
+        });
+        if (sources.stream().mapToLong(SourceFile::rows).sum() == 0) {
+            throw new DataFormatException(String.join(", ", sources.stream().map(SourceFile::uri).toList())
+                    + ": no data rows (" + (layout == null ? "every file is empty" : "only a header") + ")");
         }
-    }
-
-    /** One file's header and rows, its chunks parsed on the workers. */
-    private final class FileRows {
-        private final String name;
-        private final ExecutorService workers;
-        private ColumnLayout layout;
-        private final List<RowBlock> blocks = new ArrayList<>();
-
-        FileRows(String name, ColumnLayout layout, ExecutorService workers) {
-            this.name = name;
-            this.layout = layout;
-            this.workers = workers;
-        }
-
-        long count() {
-            return blocks.stream().mapToLong(RowBlock::rows).sum();
-        }
-
-        void read(RecordChunker chunker) throws IOException {
-            byte[] first = chunker.peekFirstLine();
-            if (chunker.failed()) {
-                // The stream broke within the first line: one parser meets the failure where it is.
-                readWhole(chunker.rest());
-                return;
-            }
-            List<String> header = null;
-            long headerLine = 0;
-            try (CSVParser parser = parse(new ByteArrayInputStream(first))) {
-                Iterator<CSVRecord> records = parser.iterator();
-                if (records.hasNext()) {
-                    header = List.copyOf(records.next().toList());
-                    headerLine = parser.getCurrentLineNumber();
-                    if (records.hasNext()) {
-                        header = null;
-                    }
-                }
-            } catch (UncheckedIOException e) {
-                header = null;
-            }
-            if (header == null) {
-                // Not one plain record (a blank first line, an unterminated quote, an empty file):
-                // the whole file in one piece, so the errors are Commons CSV's own.
-                readWhole(chunker.rest());
-                return;
-            }
-            acceptHeader(header, headerLine);
-            chunker.skip(first.length);
-
-            long lineOffset = headerLine;
-            List<Future<RowBlock>> parsing = new ArrayList<>();
-            Exception failure = null;
-            RowBlock rest = null;
-            try {
-                RecordChunker.Chunk chunk;
-                while ((chunk = chunker.next()) != null) {
-                    byte[] bytes = chunk.bytes();
-                    long offset = lineOffset;
-                    if (workers == null) {
-                        blocks.add(readBlock(new ByteArrayInputStream(bytes), offset));
-                    } else {
-                        parsing.add(workers.submit(() -> readBlock(new ByteArrayInputStream(bytes), offset)));
-                        // Bounded read-ahead: wait for the oldest chunk before reading far ahead of the parsers.
-                        if (parsing.size() - blocks.size() > 2 * threads) {
-                            blocks.add(await(parsing.get(blocks.size())));
-                        }
-                    }
-                    lineOffset += chunk.lineBreaks();
-                }
-                if (chunker.hasRest()) {
-                    rest = readBlock(chunker.rest(), lineOffset);
-                }
-            } catch (IOException | RuntimeException e) {
-                // A failure further on (a bad row in the rest, a truncated stream) counts after
-                // the rows before it, as in a read from start to end.
-                failure = e;
-            }
-            for (int i = blocks.size(); i < parsing.size(); i++) {
-                blocks.add(await(parsing.get(i)));
-            }
-            if (failure instanceof IOException io) {
-                boolean named = String.valueOf(io.getMessage()).startsWith(name);
-                throw named ? io : new IOException(name + ": " + io.getMessage(), io);
-            }
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (rest != null) {
-                blocks.add(rest);
-            }
-        }
-
-        private void acceptHeader(List<String> header, long headerLine) {
-            if (layout == null) {
-                layout = new ColumnLayout(schema, header, name, headerLine);
-            } else {
-                layout.checkSameHeader(header, name, headerLine);
-            }
-        }
-
-        private void readWhole(InputStream in) throws IOException {
-            CSVParser parser = parse(in);
-            try {
-                Iterator<CSVRecord> records = parser.iterator();
-                if (!records.hasNext()) {
-                    throw new DataFormatException(name + ": the file is empty (expected a header row)");
-                }
-                List<String> header = List.copyOf(records.next().toList());
-                acceptHeader(header, parser.getCurrentLineNumber());
-                RowBlock block = new RowBlock(layout);
-                block.read(records, parser, name, 0);
-                blocks.add(block);
-            } catch (UncheckedIOException e) {
-                throw readFailure(e, parser, 0);
-            }
-        }
-
-        private RowBlock readBlock(InputStream in, long lineOffset) throws IOException {
-            CSVParser parser = parse(in);
-            try {
-                RowBlock block = new RowBlock(layout);
-                block.read(parser.iterator(), parser, name, lineOffset);
-                return block;
-            } catch (UncheckedIOException e) {
-                throw readFailure(e, parser, lineOffset);
-            }
-        }
-
-        /**
-         * What a parser's failure means for the user: malformed CSV (Commons CSV's
-         * {@link CSVException}: an unterminated quote, a character after a closing quote) is a data
-         * error at the file's line; anything else an I/O error naming the file.
-         */
-        private IOException readFailure(UncheckedIOException e, CSVParser parser, long lineOffset) {
-            if (!(e.getCause() instanceof CSVException malformed)) {
-                return new IOException(name + ": " + e.getCause().getMessage(), e.getCause());
-            }
-            String message = String.valueOf(malformed.getMessage());
-            // Commons CSV counts lines from where this parser started and formats them with the
-            // locale's grouping ("(startline 7,000)", "at line: 7,000, position: ..."); the start
-            // of an unterminated quoted field is more use than the end of the file it ran to.
-            long line = lineOffset + parser.getCurrentLineNumber();
-            Matcher where = LINE_IN_MESSAGE.matcher(message);
-            if (where.find()) {
-                line = lineOffset + digits(where.group(1));
-                message = (message.substring(0, where.start()) + " " + message.substring(where.end())).strip();
-            }
-            throw DataFormatException.at(name, line, null, message);
-        }
-    }
-
-    /** Where a Commons CSV message puts its line number, and the rest of the location, to drop. */
-    private static final Pattern LINE_IN_MESSAGE = Pattern.compile(
-            "(?: at)? ?\\(?(?:startline|line:?) (\\p{Nd}(?:[\\p{Nd},.'\\u00a0\\u202f]*\\p{Nd})?)\\)?(?:, position: \\S+)?");
-
-    private static long digits(String grouped) {
-        long value = 0;
-        for (int i = 0; i < grouped.length(); i++) {
-            if (Character.isDigit(grouped.charAt(i))) {
-                value = value * 10 + Character.digit(grouped.charAt(i), 10);
-            }
-        }
-        return value;
-    }
-
-    /**
-     * A parser over the stream, left open: the file's stream is closed by whoever opened it, after
-     * the digest has seen every byte; chunks are in memory.
-     */
-    private static CSVParser parse(InputStream in) throws IOException {
-        return CSVParser.parse(new InputStreamReader(in, StandardCharsets.UTF_8), FORMAT);
-    }
-
-    private static RowBlock await(Future<RowBlock> block) throws IOException {
-        try {
-            return block.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading", e);
-        }
+        return RowBlock.concat(layout, blocks, sources);
     }
 
     /**

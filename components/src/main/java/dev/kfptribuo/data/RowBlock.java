@@ -94,14 +94,14 @@ final class RowBlock {
         try {
             value = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw DataFormatException.at(file, line, column, "\"" + cell + "\" is not a number");
+            throw new NonNumericValueException(file, line, column, "\"" + cell + "\" is not a number");
         }
         if (!Double.isFinite(value)) {
             throw DataFormatException.at(file, line, column, "\"" + cell + "\" is not a finite number");
         }
         // Java also reads "2694d", "1f" and "0x1p3"; a CSV number is decimal, as pandas reads it.
         if (!DECIMAL.matcher(text).matches()) {
-            throw DataFormatException.at(file, line, column, "\"" + cell + "\" is not a decimal number");
+            throw new NonNumericValueException(file, line, column, "\"" + cell + "\" is not a decimal number");
         }
         return value;
     }
@@ -170,6 +170,7 @@ final class RowBlock {
             System.arraycopy(block.labels, 0, labels, at, block.rows);
             at += block.rows;
         }
-        return new Table(layout.schema, layout.numericNames, numeric, categorical, labels, sources);
+        return new Table(layout.schema, layout.numericNames, layout.featureColumns, layout.unusedColumns, numeric,
+                categorical, labels, sources);
     }
 }

@@ -12,15 +12,19 @@ import java.util.List;
 public final class Table {
     private final ColumnSchema schema;
     private final List<String> numericColumns;
+    private final List<String> featureColumns;
+    private final List<String> unusedColumns;
     private final double[][] numeric;
     private final String[][] categorical;
     private final String[] labels;
     private final List<SourceFile> sources;
 
-    Table(ColumnSchema schema, List<String> numericColumns, double[][] numeric,
-            String[][] categorical, String[] labels, List<SourceFile> sources) {
+    Table(ColumnSchema schema, List<String> numericColumns, List<String> featureColumns, List<String> unusedColumns,
+            double[][] numeric, String[][] categorical, String[] labels, List<SourceFile> sources) {
         this.schema = schema;
         this.numericColumns = List.copyOf(numericColumns);
+        this.featureColumns = List.copyOf(featureColumns);
+        this.unusedColumns = List.copyOf(unusedColumns);
         this.numeric = numeric;
         this.categorical = categorical;
         this.labels = labels;
@@ -40,6 +44,19 @@ public final class Table {
     /** @return names of the numeric columns, in file order */
     public List<String> numericColumns() {
         return numericColumns;
+    }
+
+    /** @return the numeric and categorical columns, in the files' column order */
+    public List<String> featureColumns() {
+        return featureColumns;
+    }
+
+    /**
+     * @return the columns of the files that a model input schema does not read (an {@code id}, a
+     *     free-text column), in the files' column order; empty for a training schema
+     */
+    public List<String> unusedColumns() {
+        return unusedColumns;
     }
 
     /** @return names of the categorical columns, in schema order */
@@ -96,8 +113,8 @@ public final class Table {
         }
         List<SourceFile> sources = new ArrayList<>(first.sources);
         sources.addAll(second.sources);
-        return new Table(first.schema, first.numericColumns, numeric, categorical,
-                concat(first.labels, second.labels, n1, n2), sources);
+        return new Table(first.schema, first.numericColumns, first.featureColumns, first.unusedColumns, numeric,
+                categorical, concat(first.labels, second.labels, n1, n2), sources);
     }
 
     /**

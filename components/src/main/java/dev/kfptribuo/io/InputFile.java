@@ -22,15 +22,31 @@ public final class InputFile {
     private static final int BUFFER = 1 << 16;
 
     private final Location location;
+    private final boolean shard;
 
-    /** @param location the file to read */
+    /** @param location the file to read, named by the user: it must hold data */
     public InputFile(Location location) {
+        this(location, false);
+    }
+
+    /**
+     * @param location the file to read
+     * @param shard true for one of the files a wildcard matched, which may be empty: a BigQuery
+     *     export writes zero-byte or header-only shards when a worker had no rows
+     */
+    public InputFile(Location location, boolean shard) {
         this.location = location;
+        this.shard = shard;
     }
 
     /** @return where the file is */
     public Location location() {
         return location;
+    }
+
+    /** @return true if a wildcard matched this file, so that it may be empty */
+    public boolean shard() {
+        return shard;
     }
 
     /**

@@ -21,7 +21,9 @@ import java.util.List;
  * them: {@code gs://bucket/dir/data-*.csv} or {@code dir/data-*.csv}.
  *
  * <p>The wildcard characters {@code *} and {@code ?} are allowed in the last path segment only and
- * never match {@code /}. Matches come back sorted by name, so shard order is stable.
+ * never match {@code /}. Matches come back sorted by name, so shard order is stable, and marked as
+ * shards ({@link InputFile#shard()}): readers skip a shard with no bytes, as BigQuery exports write
+ * them, where a file named on its own must hold data.
  */
 public final class InputFiles {
     private InputFiles() {}
@@ -72,7 +74,7 @@ public final class InputFiles {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 if (Files.isRegularFile(entry) && matcher.matches(entry.getFileName())) {
-                    files.add(new InputFile(Location.parse(entry.toString())));
+                    files.add(new InputFile(Location.parse(entry.toString()), true));
                 }
             }
         } catch (NoSuchFileException e) {
@@ -90,7 +92,7 @@ public final class InputFiles {
             for (Blob blob : page.iterateAll()) {
                 String name = blob.getName().substring(dir.length());
                 if (!name.isEmpty() && !name.endsWith("/") && matcher.matches(Path.of(name))) {
-                    files.add(new InputFile(Location.parse("gs://" + bucket + "/" + blob.getName())));
+                    files.add(new InputFile(Location.parse("gs://" + bucket + "/" + blob.getName()), true));
                 }
             }
         } catch (StorageException e) {

@@ -5,21 +5,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a job dir's {@code manifest.json} says about the model beside it: enough to check that the
- * model matches data and code before using it, and to know how it was made.
+ * What a job dir's {@code manifest.json} says about the model files beside it: which files they
+ * are and their digests, how a caller encodes a row for them, what their outputs mean, and how the
+ * model was made.
  *
- * <p>Written as JSON with snake_case keys, e.g. {@code "tribuo_version": "4.3.2"}.
+ * <p>Written as JSON with snake_case keys, e.g. {@code "tribuo_version": "4.3.2"}. A caller of the
+ * plain model files (stock Tribuo, ONNX Runtime) needs {@code features}, {@code labels} and
+ * {@code feature_encoding}: the feature vector has one entry per name of {@code features}, in that
+ * order (the model's feature IDs and the ONNX input's columns); a numeric column's entry is the
+ * column's raw value (the standardisation is folded into the weights); a categorical column sets
+ * {@code column@value} to 1; every other entry is 0, so a category unseen in training sets nothing.
  *
  * @param formatVersion version of this manifest layout, {@value ModelBundle#FORMAT_VERSION}
- * @param modelFile the model's file name in the same directory
- * @param modelSha256 lower-case hex SHA-256 of the model file
  * @param createdAt ISO-8601 instant the model was saved
  * @param tribuoVersion Tribuo version that wrote the model
+ * @param model the Tribuo model file
+ * @param onnx the ONNX model file
+ * @param probabilities how scikit-learn's {@code predict_proba} follows from the model's scores,
+ *     for a Tribuo user; null when the model has none (hinge loss)
  * @param labelColumn the CSV column of the label
- * @param labels the class labels, in the model's output order
- * @param numericColumns numeric CSV columns with their standardisation
- * @param categoricalColumns categorical CSV columns with the values seen in training, sorted
- * @param features every model feature name (numeric column or {@code column@value}), sorted
+ * @param labels the class labels, in the model's output order (Tribuo's output IDs, the ONNX
+ *     outputs' columns, the order of {@code classes} in predictions)
+ * @param inputColumns the columns the model reads, in the training data's column order: the order
+ *     of the values of an instance given as an array
+ * @param featureEncoding how a row becomes the feature vector, in words
+ * @param features every model feature name (numeric column or {@code column@value}), in the
+ *     model's feature-ID order, which is Java's {@code String} order
+ * @param numericColumns numeric columns with the standardisation that training applied (and
+ *     folded into the weights)
+ * @param categoricalColumns categorical columns with the values seen in training, sorted
+ * @param ignoredColumns columns of the training data left out on request
  * @param hyperparameters the settings used
  * @param training what the fit did
  * @param inputs the files trained on, with their row counts and SHA-256
@@ -27,18 +42,45 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Manifest(
         int formatVersion,
-        String modelFile,
-        String modelSha256,
         String createdAt,
         String tribuoVersion,
+        ModelFile model,
+        OnnxFile onnx,
+        String probabilities,
         String labelColumn,
         List<String> labels,
+        List<String> inputColumns,
+        String featureEncoding,
+        List<String> features,
         List<FeatureScale> numericColumns,
         Map<String, List<String>> categoricalColumns,
-        List<String> features,
+        List<String> ignoredColumns,
         HyperparameterValues hyperparameters,
         Training training,
         List<Input> inputs) {
+
+    /**
+     * The Tribuo model file.
+     *
+     * @param file its name in the job dir
+     * @param sha256 lower-case hex SHA-256 of its bytes; null until the bundle is saved
+     * @param modelClass the Tribuo model class
+     * @param scores what the model's prediction scores are
+     */
+    public record ModelFile(String file, String sha256, String modelClass, String scores) {}
+
+    /**
+     * The ONNX model file (see {@link OnnxExport}).
+     *
+     * @param file its name in the job dir
+     * @param sha256 lower-case hex SHA-256 of its bytes; null until the bundle is saved
+     * @param opset the ONNX opset
+     * @param input the input's name
+     * @param inputShape the input's shape, -1 for the batch dimension
+     * @param outputs each output's name and meaning
+     */
+    public record OnnxFile(String file, String sha256, int opset, String input, List<Integer> inputShape,
+            Map<String, String> outputs) {}
 
     /**
      * The hyperparameters, as the trainer's flags name them.
@@ -64,7 +106,26 @@ public record Manifest(
     /**
      * @param uri local path or gs:// URI
      * @param rows data rows in the file
-     * @param sha256 lower-case hex SHA-256 of the stored bytes
+     * @param sha256 lower-case hex SHA-256 of the stored bytes, or null when not computed (a
+     *     tuning trial's in-memory bundle, never saved)
      */
     public record Input(String uri, long rows, String sha256) {}
+
+    /** @return true if the model was trained with the log loss, so its predictions have probabilities */
+    public boolean hasProbabilities() {
+        return "log".equals(hyperparameters.loss());
+    }
+
+    /**
+     * @param modelSha256 the model file's digest
+     * @param onnxSha256 the ONNX file's digest
+     * @return this manifest with the files' digests set
+     */
+    public Manifest withDigests(String modelSha256, String onnxSha256) {
+        return new Manifest(formatVersion, createdAt, tribuoVersion,
+                new ModelFile(model.file(), modelSha256, model.modelClass(), model.scores()),
+                new OnnxFile(onnx.file(), onnxSha256, onnx.opset(), onnx.input(), onnx.inputShape(), onnx.outputs()),
+                probabilities, labelColumn, labels, inputColumns, featureEncoding, features, numericColumns,
+                categoricalColumns, ignoredColumns, hyperparameters, training, inputs);
+    }
 }

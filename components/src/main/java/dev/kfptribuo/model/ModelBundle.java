@@ -12,51 +12,106 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.tribuo.Model;
 import org.tribuo.Tribuo;
 import org.tribuo.classification.Label;
+import org.tribuo.classification.sgd.linear.LinearSGDModel;
 import org.tribuo.protos.core.ModelProto;
 
 /**
- * The model a final training leaves in its job dir: {@value #MODEL_FILE}, the Tribuo model in
- * Tribuo's protobuf format, and {@value #MANIFEST_FILE}, its {@link Manifest}.
+ * A trained model as one unit: the Tribuo model and its {@link Manifest}, and the files a final
+ * training leaves in its job dir.
  *
- * <p>The model is written first and the manifest, which holds the model's SHA-256, last; each file
- * is written atomically. A reader trusts a model only when the manifest's checksum matches, so an
- * interrupted save is detected rather than half-used.
+ * <ul>
+ *   <li>{@value #MODEL_FILE}: the model in Tribuo's protobuf format, naming only classes of
+ *       Tribuo and its dependencies, so stock Tribuo 4.3 loads it
+ *       ({@code Model.deserializeFromFile});</li>
+ *   <li>{@value #ONNX_FILE}: the same model as ONNX ({@link OnnxExport});</li>
+ *   <li>{@value #MANIFEST_FILE}: the manifest, with both files' SHA-256.</li>
+ * </ul>
+ *
+ * <p>The two model files are written first and the manifest last, each file atomically. A reader
+ * trusts the model only when the manifest's digest matches, so an interrupted save is detected
+ * rather than half-used.
  */
 public final class ModelBundle {
-    /** The model file name. */
+    /** The Tribuo model file name. */
     public static final String MODEL_FILE = "model.tribuo";
+    /** The ONNX model file name. */
+    public static final String ONNX_FILE = "model.onnx";
     /** The manifest file name. */
     public static final String MANIFEST_FILE = "manifest.json";
     /** The manifest layout this code writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private ModelBundle() {}
+    private final LinearSGDModel model;
+    private final Manifest manifest;
 
     /**
-     * A loaded model and its manifest.
-     *
-     * @param model the Tribuo model
-     * @param manifest its manifest
-     */
-    public record Loaded(Model<Label> model, Manifest manifest) {}
-
-    /**
-     * Serialises a model to Tribuo's protobuf bytes.
-     *
      * @param model the model
-     * @return the bytes {@link #save} writes
+     * @param manifest its manifest (see {@link ModelTraining#manifest})
+     * @throws IllegalArgumentException if the manifest's features or labels are not the model's,
+     *     in the model's order
      */
-    public static byte[] serialize(Model<Label> model) {
-        return model.serialize().toByteArray();
+    public ModelBundle(LinearSGDModel model, Manifest manifest) {
+        this.model = model;
+        this.manifest = manifest;
+        String mismatch = mismatch(model, manifest);
+        if (mismatch != null) {
+            throw new IllegalArgumentException("the manifest does not describe the model: " + mismatch);
+        }
+    }
+
+    /** @return the Tribuo model, which takes raw feature values and scores decision values */
+    public LinearSGDModel model() {
+        return model;
+    }
+
+    /** @return the manifest */
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /**
+     * @param model a model
+     * @return its labels in output-ID order
+     */
+    public static List<String> labels(Model<Label> model) {
+        List<String> labels = new ArrayList<>();
+        for (int id = 0; id < model.getOutputIDInfo().size(); id++) {
+            labels.add(model.getOutputIDInfo().getOutput(id).getLabel());
+        }
+        return labels;
+    }
+
+    /**
+     * @param model a model
+     * @return its feature names in feature-ID order
+     */
+    public static List<String> features(Model<Label> model) {
+        List<String> features = new ArrayList<>();
+        for (int id = 0; id < model.getFeatureIDMap().size(); id++) {
+            features.add(model.getFeatureIDMap().get(id).getName());
+        }
+        return features;
+    }
+
+    private static String mismatch(Model<Label> model, Manifest manifest) {
+        if (!features(model).equals(manifest.features())) {
+            return "features differ";
+        }
+        if (!labels(model).equals(manifest.labels())) {
+            return "labels " + manifest.labels() + " are not the model's " + labels(model);
+        }
+        return null;
     }
 
     /**
@@ -72,55 +127,45 @@ public final class ModelBundle {
     }
 
     /**
-     * Writes the model and then the manifest into a directory.
+     * Writes the model, its ONNX form and then the manifest into each directory.
      *
-     * @param dir the job dir, local or gs://
-     * @param modelBytes the output of {@link #serialize}
-     * @param manifest the manifest; its {@code modelSha256} must match the bytes
-     * @throws IllegalArgumentException if the manifest's checksum does not match the bytes
-     * @throws IOException if a write fails; the manifest is then not written
+     * @param dirs job dirs, local or gs://; the files are encoded once
+     * @return the manifest as written, with the files' digests
+     * @throws IOException if a write fails; the manifest of that directory is then not written
      */
-    public static void save(Location dir, byte[] modelBytes, Manifest manifest) throws IOException {
-        if (!sha256(modelBytes).equals(manifest.modelSha256())) {
-            throw new IllegalArgumentException("the manifest's model_sha256 does not match the model bytes");
+    public Manifest save(List<Location> dirs) throws IOException {
+        byte[] modelBytes = model.serialize().toByteArray();
+        byte[] onnxBytes = OnnxExport.export(model, manifest.hasProbabilities());
+        Manifest saved = manifest.withDigests(sha256(modelBytes), sha256(onnxBytes));
+        byte[] manifestBytes = JSON.writeValueAsBytes(saved);
+        for (Location dir : dirs) {
+            OutputFiles.write(dir.resolve(saved.model().file()), modelBytes);
+            OutputFiles.write(dir.resolve(saved.onnx().file()), onnxBytes);
+            OutputFiles.write(dir.resolve(MANIFEST_FILE), manifestBytes);
         }
-        OutputFiles.write(dir.resolve(MODEL_FILE), modelBytes);
-        OutputFiles.write(dir.resolve(MANIFEST_FILE), JSON.writeValueAsBytes(manifest));
+        return saved;
     }
 
     /**
-     * Reads and checks a saved model.
+     * Reads and checks a saved bundle.
      *
      * @param dir the job dir
      * @return the model and manifest
-     * @throws FileNotFoundException if either file is missing
+     * @throws FileNotFoundException if the manifest or the model file is missing
      * @throws IOException if the files cannot be read, the manifest is not valid JSON, its format
-     *     version or Tribuo major version differs from this code's, the checksum does not match, or
-     *     the model cannot be decoded
+     *     version or Tribuo major version differs from this code's, the digest does not match, the
+     *     model cannot be decoded or is not a linear SGD classifier, or the manifest does not
+     *     describe it
      */
-    public static Loaded load(Location dir) throws IOException {
+    public static ModelBundle load(Location dir) throws IOException {
         Location manifestLocation = dir.resolve(MANIFEST_FILE);
-        Manifest manifest;
-        try (InputStream in = new InputFile(manifestLocation).open()) {
-            manifest = JSON.readValue(in, Manifest.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(manifestLocation + ": not a valid manifest: " + e.getOriginalMessage(), e);
-        }
-        if (manifest.formatVersion() != FORMAT_VERSION) {
-            throw new IOException(manifestLocation + ": manifest format " + manifest.formatVersion()
-                    + " is not supported (this build reads format " + FORMAT_VERSION + ")");
-        }
-        String major = Tribuo.VERSION.split("\\.")[0];
-        if (manifest.tribuoVersion() == null || !manifest.tribuoVersion().split("\\.")[0].equals(major)) {
-            throw new IOException(manifestLocation + ": model written by Tribuo " + manifest.tribuoVersion()
-                    + ", which this build (Tribuo " + Tribuo.VERSION + ") cannot read");
-        }
-        Location modelLocation = dir.resolve(manifest.modelFile() == null ? MODEL_FILE : manifest.modelFile());
+        Manifest manifest = readManifest(dir);
+        Location modelLocation = dir.resolve(manifest.model().file());
         byte[] bytes;
         try (InputStream in = new InputFile(modelLocation).openRaw()) {
             bytes = in.readAllBytes();
         }
-        if (!sha256(bytes).equals(manifest.modelSha256())) {
+        if (!sha256(bytes).equals(manifest.model().sha256())) {
             throw new IOException(modelLocation + ": SHA-256 does not match " + MANIFEST_FILE
                     + " (an interrupted or mixed save?)");
         }
@@ -130,12 +175,48 @@ public final class ModelBundle {
         } catch (RuntimeException e) {
             throw new IOException(modelLocation + ": not a Tribuo model: " + e.getMessage(), e);
         }
-        if (!model.validate(Label.class)) {
-            throw new IOException(modelLocation + ": not a classification model");
+        if (!(model instanceof LinearSGDModel linear)) {
+            throw new IOException(modelLocation + ": not a linear SGD classifier (" + model.getClass().getName() + ")");
         }
-        @SuppressWarnings("unchecked")
-        Model<Label> labelModel = (Model<Label>) model;
-        return new Loaded(labelModel, manifest);
+        String mismatch = mismatch(linear, manifest);
+        if (mismatch != null) {
+            throw new IOException(manifestLocation + ": does not describe " + modelLocation + ": " + mismatch);
+        }
+        return new ModelBundle(linear, manifest);
+    }
+
+    /**
+     * Reads and checks a job dir's manifest, without the model files.
+     *
+     * @param dir the job dir
+     * @return the manifest
+     * @throws FileNotFoundException if there is none
+     * @throws IOException if it cannot be read, is not valid JSON, lacks the files' fields, or its
+     *     format version or Tribuo major version differs from this code's
+     */
+    public static Manifest readManifest(Location dir) throws IOException {
+        Location manifestLocation = dir.resolve(MANIFEST_FILE);
+        Manifest manifest;
+        try (InputStream in = new InputFile(manifestLocation).open()) {
+            manifest = JSON.readValue(in, Manifest.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(manifestLocation + ": not a valid manifest: " + e.getOriginalMessage(), e);
+        }
+        if (manifest.formatVersion() != FORMAT_VERSION) {
+            throw new IOException(manifestLocation + ": manifest format " + manifest.formatVersion()
+                    + " is not supported (this build reads format " + FORMAT_VERSION
+                    + "; train the model again with this build)");
+        }
+        String major = Tribuo.VERSION.split("\\.")[0];
+        if (manifest.tribuoVersion() == null || !manifest.tribuoVersion().split("\\.")[0].equals(major)) {
+            throw new IOException(manifestLocation + ": model written by Tribuo " + manifest.tribuoVersion()
+                    + ", which this build (Tribuo " + Tribuo.VERSION + ") cannot read");
+        }
+        if (manifest.model() == null || manifest.model().file() == null || manifest.model().sha256() == null
+                || manifest.onnx() == null || manifest.onnx().file() == null || manifest.onnx().sha256() == null) {
+            throw new IOException(manifestLocation + ": not a valid manifest: the model files or their digests are missing");
+        }
+        return manifest;
     }
 
     /**

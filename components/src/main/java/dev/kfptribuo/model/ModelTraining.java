@@ -4,14 +4,13 @@ import dev.kfptribuo.data.Table;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.tribuo.Tribuo;
-import org.tribuo.VariableInfo;
-import org.tribuo.classification.Label;
 
 /**
  * Trains the lab's classifier on a {@link Table}: numeric columns standardised, categorical columns
@@ -35,27 +34,33 @@ public final class ModelTraining {
         return trainer.fit(TrainingRows.of(table), Map.of(), listener);
     }
 
+    /** The manifest's {@code feature_encoding}. */
+    static final String FEATURE_ENCODING = "one value per name of 'features', in that order (the model's feature IDs;"
+            + " the ONNX input's columns): a numeric column's raw value (the standardisation in 'numeric_columns' is"
+            + " folded into the weights), 1 for 'column@value' where a categorical column holds value, 0 for every"
+            + " other feature (a category unseen in training sets none)";
+    /** The manifest's {@code model.scores}. */
+    static final String MODEL_SCORES = "the decision values w.x + b of the one-vs-rest classifiers, one per label"
+            + " (Tribuo's NoopNormalizer; scikit-learn's decision_function); the predicted label is the first largest";
+    /** The manifest's {@code probabilities}, for the log loss. */
+    static final String PROBABILITIES = "scikit-learn's predict_proba from the model's scores s (one per label):"
+            + " p_k = sigmoid(s_k) / sum_j sigmoid(s_j), with sigmoid(s) = 1 / (1 + exp(-s));"
+            + " uniform if every sigmoid is 0";
+
     /**
-     * Describes a trained model for its job dir.
+     * Describes a trained model: what {@link ModelBundle} writes beside it, before the files'
+     * digests are known.
      *
      * @param result the fit
      * @param hyperparameters the settings it used
      * @param table the rows it was trained on
-     * @param modelBytes the serialised model, see {@link ModelBundle#serialize}
      * @param seconds wall time of the fit
      * @param createdAt when the model is saved
-     * @return the manifest
-     * @throws IllegalArgumentException if the table was read without digests
+     * @return the manifest, without the files' digests
      */
     public static Manifest manifest(TrainingResult result, Hyperparameters hyperparameters, Table table,
-            byte[] modelBytes, double seconds, Instant createdAt) {
-        List<String> labels = new ArrayList<>();
-        result.model().getOutputIDInfo().getDomain().forEach(label -> labels.add(label.getLabel()));
-        List<String> features = new ArrayList<>();
-        for (VariableInfo info : result.model().getFeatureIDMap()) {
-            features.add(info.getName());
-        }
-        features.sort(null);
+            double seconds, Instant createdAt) {
+        List<String> features = ModelBundle.features(result.model());
         Map<String, List<String>> categorical = new TreeMap<>();
         for (int c = 0; c < table.categoricalColumns().size(); c++) {
             categorical.put(table.categoricalColumns().get(c),
@@ -63,19 +68,26 @@ public final class ModelTraining {
         }
         List<Manifest.Input> inputs = new ArrayList<>();
         for (var source : table.sources()) {
-            if (source.sha256() == null) {
-                throw new IllegalArgumentException(source.uri() + " was read without its digest, which a manifest records");
-            }
             inputs.add(new Manifest.Input(source.uri(), source.rows(), source.sha256()));
         }
-        Manifest.HyperparameterValues values = new Manifest.HyperparameterValues(
-                hyperparameters.loss().name().toLowerCase(Locale.ROOT), hyperparameters.alpha(),
+        String loss = hyperparameters.loss().name().toLowerCase(Locale.ROOT);
+        Manifest.HyperparameterValues values = new Manifest.HyperparameterValues(loss, hyperparameters.alpha(),
                 hyperparameters.maxIter(), hyperparameters.tol(), hyperparameters.nIterNoChange(),
                 hyperparameters.seed());
         Manifest.Training training = new Manifest.Training(table.rowCount(), result.epochsRun(),
                 result.converged(), result.finalLoss(), seconds);
-        return new Manifest(ModelBundle.FORMAT_VERSION, ModelBundle.MODEL_FILE, ModelBundle.sha256(modelBytes),
-                createdAt.toString(), Tribuo.VERSION, table.schema().labelColumn(), labels,
-                result.scaling(), categorical, features, values, training, inputs);
+        boolean probabilities = hyperparameters.loss() == BinaryLoss.LOG;
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put(OnnxExport.SCORES, "float32[batch, labels]: " + MODEL_SCORES);
+        if (probabilities) {
+            outputs.put(OnnxExport.PROBABILITIES, "float32[batch, labels]: " + PROBABILITIES);
+        }
+        return new Manifest(ModelBundle.FORMAT_VERSION, createdAt.toString(), Tribuo.VERSION,
+                new Manifest.ModelFile(ModelBundle.MODEL_FILE, null, result.model().getClass().getName(), MODEL_SCORES),
+                new Manifest.OnnxFile(ModelBundle.ONNX_FILE, null, OnnxExport.OPSET, OnnxExport.INPUT,
+                        List.of(-1, features.size()), outputs),
+                probabilities ? PROBABILITIES : null, table.schema().labelColumn(),
+                ModelBundle.labels(result.model()), table.featureColumns(), FEATURE_ENCODING, features,
+                result.scaling(), categorical, table.schema().ignoredColumns(), values, training, inputs);
     }
 }

@@ -65,16 +65,27 @@ public final class OneVsRestObjective implements LabelObjective {
         return new Pair<>(sum, DenseVector.createDenseVector(gradient));
     }
 
-    /** @return sigmoids normalised to sum to one for the log loss, identity for hinge */
+    /**
+     * The normalizer the trained model applies to its decision values: Tribuo's
+     * {@link NoopNormalizer} for either loss, so the model's scores are the one-vs-rest decision
+     * values (scikit-learn's {@code decision_function}) and its label their first largest, as
+     * scikit-learn's {@code predict}. Tribuo has no stock normalizer for scikit-learn's one-vs-rest
+     * probabilities (each sigmoid divided by their sum; its {@code SigmoidNormalizer} stops after
+     * the sigmoid and can tie labels where the sigmoid rounds to 1), so the probabilities are
+     * computed from the scores by the caller: {@code dev.kfptribuo.prediction}, or any Tribuo user
+     * as the manifest describes.
+     *
+     * @return a {@link NoopNormalizer}
+     */
     @Override
     public VectorNormalizer getNormalizer() {
-        return loss == BinaryLoss.LOG ? new OneVsRestSigmoidNormalizer() : new NoopNormalizer();
+        return new NoopNormalizer();
     }
 
-    /** @return true for the log loss, whose normalised scores are probabilities */
+    /** @return false: the model's scores are decision values, not probabilities */
     @Override
     public boolean isProbabilistic() {
-        return loss == BinaryLoss.LOG;
+        return false;
     }
 
     @Override

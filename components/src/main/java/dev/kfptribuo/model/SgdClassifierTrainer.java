@@ -2,7 +2,11 @@ package dev.kfptribuo.model;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import java.time.OffsetDateTime;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.LongProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -17,7 +21,6 @@ import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.math.LinearParameters;
 import org.tribuo.math.la.DenseMatrix;
 import org.tribuo.provenance.ModelProvenance;
-import org.tribuo.provenance.TrainerProvenance;
 
 /**
  * A Tribuo trainer for the model of scikit-learn's {@code SGDClassifier} in the lab's pipeline:
@@ -45,6 +48,11 @@ import org.tribuo.provenance.TrainerProvenance;
  * the returned {@link LinearSGDModel} predicts from raw feature values.
  */
 public final class SgdClassifierTrainer extends LinearSGDTrainer {
+    /** What a saved model's provenance names as its trainer, in the instance value {@code trained-by}. */
+    static final String TRAINED_BY = "kfp-tribuo: scikit-learn SGDClassifier semantics (one-vs-rest binary loss,"
+            + " learning_rate='optimal', L2 penalty alpha sparing the intercept, numeric features standardised"
+            + " and the scaling folded into the weights)";
+
     /** scikit-learn's default number of epochs without improvement before stopping. */
     public static final int DEFAULT_N_ITER_NO_CHANGE = 5;
 
@@ -160,12 +168,10 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         }
         SplittableRandom localRng;
         OptimalL2SGD optimiserCopy;
-        TrainerProvenance trainerProvenance;
         synchronized (this) {
             int count = getInvocationCount();
             localRng = rng.split();
             optimiserCopy = (OptimalL2SGD) optimiser.copy();
-            trainerProvenance = getProvenance();
             setInvocationCount(count + 1);
         }
         BinaryLoss loss = ((OneVsRestObjective) getObjective()).loss();
@@ -232,11 +238,36 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         }
         fold(weights, scaling, numFeatures, epoch);
         LinearParameters parameters = new LinearParameters(DenseMatrix.createDenseMatrix(weights));
-        ModelProvenance provenance = new ModelProvenance(LinearSGDModel.class.getName(), OffsetDateTime.now(),
-                training.provenance, trainerProvenance, runProvenance);
+        boolean converged = activeCount == 0;
+        ModelProvenance provenance = StockProvenance.model(training.provenance,
+                instanceValues(loss, epoch, converged, meanLoss, runProvenance));
+        // createModel gives the model the objective's normalizer: Tribuo's NoopNormalizer, so its
+        // scores are the decision values and its label their first largest, as scikit-learn's predict.
         LinearSGDModel model = createModel(getName(), provenance, featureMap, outputInfo, parameters);
-        return new TrainingResult(model, epoch, activeCount == 0, meanLoss, scaling.scales(),
-                ((OneVsRestObjective) getObjective()).getNormalizer());
+        return new TrainingResult(model, epoch, converged, meanLoss, scaling.scales());
+    }
+
+    /**
+     * What this fit was, as primitive provenances a stock Tribuo reads: the settings under
+     * scikit-learn's names, and what the loop did.
+     */
+    private Map<String, Provenance> instanceValues(BinaryLoss loss, int epochsRun, boolean converged,
+            double finalLoss, Map<String, Provenance> runProvenance) {
+        Map<String, Provenance> values = new java.util.LinkedHashMap<>(runProvenance);
+        values.put("trained-by", new StringProvenance("trained-by", TRAINED_BY));
+        values.put("loss", new StringProvenance("loss", loss.name().toLowerCase(java.util.Locale.ROOT)));
+        values.put("alpha", new DoubleProvenance("alpha", alpha));
+        values.put("max_iter", new IntProvenance("max_iter", epochs));
+        values.put("tol", tol > Double.NEGATIVE_INFINITY ? new DoubleProvenance("tol", tol)
+                : new StringProvenance("tol", "none"));
+        values.put("n_iter_no_change", new IntProvenance("n_iter_no_change", nIterNoChange));
+        values.put("seed", new LongProvenance("seed", seed));
+        values.put("standardized_features", new StringProvenance("standardized_features",
+                String.join(",", standardizedFeatures)));
+        values.put("epochs_run", new IntProvenance("epochs_run", epochsRun));
+        values.put("converged", new BooleanProvenance("converged", converged));
+        values.put("final_loss", new DoubleProvenance("final_loss", finalLoss));
+        return values;
     }
 
     private static int[] activeClasses(boolean[] active, int count) {

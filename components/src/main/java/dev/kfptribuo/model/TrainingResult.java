@@ -2,7 +2,6 @@ package dev.kfptribuo.model;
 
 import java.util.List;
 import org.tribuo.classification.sgd.linear.LinearSGDModel;
-import org.tribuo.math.util.VectorNormalizer;
 
 /**
  * A trained model and what happened while training it.
@@ -14,8 +13,6 @@ import org.tribuo.math.util.VectorNormalizer;
  * @param converged true if every problem met the tolerance before {@code max_iter}
  * @param finalLoss the mean training loss of the last epoch
  * @param scaling the standardisation applied to the numeric features
- * @param normalizer what the model applies to its decision values before it picks a label (the
- *     model does not expose it)
  */
 public record TrainingResult(LinearSGDModel model, int epochsRun, boolean converged,
-        double finalLoss, List<FeatureScale> scaling, VectorNormalizer normalizer) {}
+        double finalLoss, List<FeatureScale> scaling) {}

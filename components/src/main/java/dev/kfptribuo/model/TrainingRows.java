@@ -1,6 +1,5 @@
 package dev.kfptribuo.model;
 
-import dev.kfptribuo.data.SourceFile;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.data.TribuoDatasets;
 import java.util.ArrayList;
@@ -136,11 +135,17 @@ public final class TrainingRows {
         for (int row = 0; row < n; row++) {
             targets[row] = outputInfo.getID(labelObjects.get(table.labels()[row]));
         }
-        String description = table.sources().stream().map(SourceFile::uri).collect(Collectors.joining(","));
         TableEncoder encoder = new TableEncoder(table, featureMap, scales, numericIds, categoricalIds, targets);
         return new TrainingRows(n, encoder, featureMap, outputInfo,
-                new TableDatasetProvenance(new SimpleDataSourceProvenance(description, LABELS), n,
+                StockProvenance.dataset(new SimpleDataSourceProvenance(describe(table), LABELS), n,
                         featureMap.size(), outputInfo.size()));
+    }
+
+    /** @return the table's files with their rows and digests: "CSV a.csv (100 rows, sha256 ab12...); ..." */
+    private static String describe(Table table) {
+        return "CSV " + table.sources().stream()
+                .map(s -> s.uri() + " (" + s.rows() + " rows" + (s.sha256() == null ? "" : ", sha256 " + s.sha256()) + ")")
+                .collect(Collectors.joining("; "));
     }
 
     /**

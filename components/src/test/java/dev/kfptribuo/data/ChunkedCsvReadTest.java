@@ -222,7 +222,8 @@ class ChunkedCsvReadTest {
 
     private Table withoutSources(Path file) throws IOException {
         Table table = sequential().read(inputs(file));
-        return new Table(table.schema(), table.numericColumns(), columns(table), categories(table), table.labels(),
+        return new Table(table.schema(), table.numericColumns(), table.featureColumns(), table.unusedColumns(),
+                columns(table), categories(table), table.labels(),
                 sequential().read(inputs(dir.resolve("plain.csv"))).sources());
     }
 

@@ -14,6 +14,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +27,13 @@ class GcsModelBundleTest {
         Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 3000));
         Hyperparameters hyperparameters = new Hyperparameters(BinaryLoss.LOG, 1e-4, 5, 1e-3, 5, 3);
         TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
-        byte[] bytes = ModelBundle.serialize(result.model());
-        Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, bytes, 0.5, Instant.EPOCH);
+        Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, 0.5, Instant.EPOCH);
         Location jobDir = Location.parse(FakeGcsServer.uri("jobs/final"));
 
-        ModelBundle.save(jobDir, bytes, manifest);
-        ModelBundle.Loaded loaded = ModelBundle.load(jobDir);
+        Manifest saved = new ModelBundle(result.model(), manifest).save(List.of(jobDir));
+        ModelBundle loaded = ModelBundle.load(jobDir);
 
-        assertEquals(manifest, loaded.manifest());
+        assertEquals(saved, loaded.manifest());
         for (int row = 0; row < 100; row++) {
             var example = TribuoDatasets.example(train, row);
             assertEquals(result.model().predict(example).getOutput(), loaded.model().predict(example).getOutput());
@@ -45,10 +45,9 @@ class GcsModelBundleTest {
         Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 2000));
         Hyperparameters hyperparameters = new Hyperparameters(BinaryLoss.HINGE, 1e-3, 3, null, 5, 3);
         TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
-        byte[] bytes = ModelBundle.serialize(result.model());
-        Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, bytes, 0.5, Instant.EPOCH);
+        Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, 0.5, Instant.EPOCH);
         Location jobDir = Location.parse(FakeGcsServer.uri("jobs/mixed"));
-        ModelBundle.save(jobDir, bytes, manifest);
+        new ModelBundle(result.model(), manifest).save(List.of(jobDir));
         // A second save interrupted after its model: the old manifest now names other bytes.
         OutputFiles.write(jobDir.resolve(ModelBundle.MODEL_FILE), new byte[] {1, 2, 3});
 

@@ -99,8 +99,12 @@ class SgdClassifierTrainerTest {
             }
         }
         assertEquals(best, prediction.getOutput().getLabel());
-        double sum = prediction.getOutputScores().values().stream().mapToDouble(Label::getScore).sum();
-        assertEquals(1.0, sum, 1e-9, "log-loss scores are probabilities");
+        // Tribuo's scores are the decision values themselves (NoopNormalizer), not probabilities.
+        assertFalse(prediction.hasProbabilities());
+        for (int k = 0; k < byHand.length; k++) {
+            String label = result.model().getOutputIDInfo().getOutput(k).getLabel();
+            assertEquals(byHand[k], prediction.getOutputScores().get(label).getScore(), 1e-9 * (1 + Math.abs(byHand[k])));
+        }
     }
 
     @Test
@@ -185,12 +189,13 @@ class SgdClassifierTrainerTest {
     void savedBundleReloadsAndPredictsTheSame(@TempDir Path dir) throws IOException {
         Hyperparameters hyperparameters = hp(1e-4, 8, 1e-3);
         TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
-        byte[] bytes = ModelBundle.serialize(result.model());
-        Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, bytes, 1.5, Instant.EPOCH);
-        ModelBundle.save(Location.parse(dir.toString()), bytes, manifest);
+        Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, 1.5, Instant.EPOCH);
+        Manifest saved = new ModelBundle(result.model(), manifest).save(List.of(Location.parse(dir.toString())));
 
-        ModelBundle.Loaded loaded = ModelBundle.load(Location.parse(dir.toString()));
-        assertEquals(manifest, loaded.manifest());
+        ModelBundle loaded = ModelBundle.load(Location.parse(dir.toString()));
+        assertEquals(saved, loaded.manifest());
+        assertEquals(ModelBundle.sha256(java.nio.file.Files.readAllBytes(dir.resolve(ModelBundle.ONNX_FILE))),
+                saved.onnx().sha256());
         for (int row = 0; row < 200; row++) {
             Example<Label> example = TribuoDatasets.example(test, row);
             assertEquals(result.model().predict(example).getOutput().getLabel(),
@@ -200,8 +205,15 @@ class SgdClassifierTrainerTest {
         assertEquals(train.rowCount(), manifest.training().rows());
         assertEquals(10, manifest.numericColumns().size());
         assertTrue(manifest.features().contains("Soil_Type@C7745"));
+        assertEquals(manifest.features().stream().sorted().toList(), manifest.features(), "feature IDs are String order");
+        assertEquals(List.of("Elevation", "Aspect", "Slope", "Horizontal_Distance_To_Hydrology",
+                "Vertical_Distance_To_Hydrology", "Horizontal_Distance_To_Roadways", "Hillshade_9am", "Hillshade_Noon",
+                "Hillshade_3pm", "Horizontal_Distance_To_Fire_Points", "Wilderness_Area", "Soil_Type"),
+                manifest.inputColumns(), "the training file's column order");
         assertArrayEquals(new String[] {"Soil_Type", "Wilderness_Area"},
                 manifest.categoricalColumns().keySet().toArray(new String[0]));
+        assertTrue(manifest.hasProbabilities());
+        assertEquals(List.of(-1, manifest.features().size()), manifest.onnx().inputShape());
     }
 
     private static double weightNorm(TrainingResult result) {

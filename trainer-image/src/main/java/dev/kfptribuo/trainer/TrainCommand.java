@@ -2,10 +2,11 @@ package dev.kfptribuo.trainer;
 
 import dev.kfptribuo.data.ColumnSchema;
 import dev.kfptribuo.data.CsvTableReader;
+import dev.kfptribuo.data.DataFormatException;
+import dev.kfptribuo.data.NonNumericValueException;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.evaluation.ClassificationMetrics;
 import dev.kfptribuo.evaluation.ConfusionMatrix;
-import dev.kfptribuo.evaluation.LinearScorer;
 import dev.kfptribuo.evaluation.Metric;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.io.PythonFloats;
@@ -19,6 +20,8 @@ import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.model.ModelTraining;
 import dev.kfptribuo.model.SgdClassifierTrainer;
 import dev.kfptribuo.model.TrainingResult;
+import dev.kfptribuo.prediction.Predictor;
+import dev.kfptribuo.prediction.TablePredictions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -55,8 +58,8 @@ import picocli.CommandLine.Spec;
                     + "cloudml-hypertune metric file ($CLOUD_ML_HP_METRIC_FILE, default "
                     + HypertuneReporter.DEFAULT_METRIC_FILE + "); no model is saved.",
             "Final mode (--hptune False, the default) trains on training plus validation data and saves "
-                    + ModelBundle.MODEL_FILE + " and " + ModelBundle.MANIFEST_FILE
-                    + " to --job-dir and to $AIP_MODEL_DIR when set.",
+                    + ModelBundle.MODEL_FILE + " (plain Tribuo), " + ModelBundle.ONNX_FILE + " and "
+                    + ModelBundle.MANIFEST_FILE + " to --job-dir and to $AIP_MODEL_DIR when set.",
             "Paths are local files or gs:// URIs, may end in a wildcard such as data-*.csv, and may be gzip."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime error (bad data, I/O, diverged fit)", "2:usage error"})
@@ -139,6 +142,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "are numeric. Default: ${DEFAULT-VALUE}.")
     private List<String> categoricalColumns;
 
+    @Option(names = {"--ignore_columns", "--ignore-columns"}, paramLabel = "NAMES", split = ",",
+            description = "Comma-separated columns to leave out of the model (an id, free text); each must be in "
+                    + "the data. Default: none.")
+    private List<String> ignoreColumns = new ArrayList<>();
+
     @Option(names = {"--job-dir-output", "--job_dir_output"}, paramLabel = "PATH",
             description = "Output job_dir (String): final mode writes the model directory (--job-dir, else "
                     + "$AIP_MODEL_DIR) to this file once the model is saved there; for KFP's {outputPath}. "
@@ -206,8 +214,11 @@ final class TrainCommand implements Callable<Integer> {
         log("trained: epochs=%d converged=%s loss=%.6f time=%.2fs", result.epochsRun(), result.converged(),
                 result.finalLoss(), seconds);
 
+        Manifest manifest = ModelTraining.manifest(result, hyperparameters, fitTable, seconds, Instant.now());
+        ModelBundle bundle = new ModelBundle(result.model(), manifest);
         if (tuning) {
-            String[] predicted = new LinearScorer(result.model(), result.normalizer()).predict(validation);
+            Predictor predictor = Predictor.of(bundle);
+            String[] predicted = TablePredictions.of(predictor, validation, false).labels(predictor);
             double accuracy = ClassificationMetrics.compute(ConfusionMatrix.of(validation.labels(), predicted), null)
                     .value(Metric.ACCURACY);
             HypertuneReporter reporter = HypertuneReporter.fromEnvironment(env);
@@ -216,11 +227,10 @@ final class TrainCommand implements Callable<Integer> {
                     metricTag, reporter.metricFile());
             return 0;
         }
-        byte[] modelBytes = ModelBundle.serialize(result.model());
-        Manifest manifest = ModelTraining.manifest(result, hyperparameters, fitTable, modelBytes, seconds, Instant.now());
+        bundle.save(modelDirs);
         for (Location dir : modelDirs) {
-            ModelBundle.save(dir, modelBytes, manifest);
-            log("model saved: %s and %s", dir.resolve(ModelBundle.MODEL_FILE), dir.resolve(ModelBundle.MANIFEST_FILE));
+            log("model saved: %s, %s and %s", dir.resolve(ModelBundle.MODEL_FILE), dir.resolve(ModelBundle.ONNX_FILE),
+                    dir.resolve(ModelBundle.MANIFEST_FILE));
         }
         if (jobDirOutput != null) {
             KfpOutputs.writeString(jobDirOutput, modelDirs.get(0).toString());
@@ -269,20 +279,34 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private ColumnSchema schema() {
-        List<String> categorical = new ArrayList<>();
-        for (String column : categoricalColumns) {
-            if (!column.isBlank()) {
-                categorical.add(column.strip());
+        List<String> categorical = columnList(categoricalColumns, "--categorical_columns");
+        List<String> ignored = columnList(ignoreColumns, "--ignore_columns");
+        for (String column : ignored) {
+            if (categorical.contains(column)) {
+                throw usage("column " + column + " is in both --categorical_columns and --ignore_columns");
+            }
+            if (column.equals(labelColumn.strip())) {
+                throw usage("--ignore_columns names the label column " + column);
             }
         }
-        if (new LinkedHashSet<>(categorical).size() != categorical.size()) {
-            throw usage("--categorical_columns names a column twice: " + String.join(",", categorical));
-        }
         try {
-            return new ColumnSchema(labelColumn.strip(), categorical);
+            return new ColumnSchema(labelColumn.strip(), categorical).ignoring(ignored);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    private List<String> columnList(List<String> names, String flag) {
+        List<String> columns = new ArrayList<>();
+        for (String column : names) {
+            if (!column.isBlank()) {
+                columns.add(column.strip());
+            }
+        }
+        if (new LinkedHashSet<>(columns).size() != columns.size()) {
+            throw usage(flag + " names a column twice: " + String.join(",", columns));
+        }
+        return columns;
     }
 
     private List<Location> modelDirs() {
@@ -313,6 +337,10 @@ final class TrainCommand implements Callable<Integer> {
             table = reader.read(InputFiles.expand(path));
         } catch (IllegalArgumentException e) {
             throw usage("--" + role + "_dataset_path: " + e.getMessage());
+        } catch (NonNumericValueException e) {
+            // Every column not declared otherwise is numeric: say how to declare a text column.
+            throw new DataFormatException(e.getMessage() + " (a text column: declare it with --categorical_columns "
+                    + e.column() + " to one-hot encode it, or leave it out with --ignore_columns " + e.column() + ")");
         }
         log("read %s data: %d rows from %d file(s) in %.2fs", role, table.rowCount(), table.sources().size(),
                 (System.nanoTime() - start) / 1e9);

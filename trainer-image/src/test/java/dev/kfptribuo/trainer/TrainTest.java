@@ -348,7 +348,7 @@ class TrainTest {
         assertTrue(run.out.contains("loss=hinge"), run.out);
         JsonNode manifest = assertModelSaved(jobDir);
         assertEquals("hinge", manifest.get("hyperparameters").get("loss").asText());
-        ModelBundle.Loaded loaded = ModelBundle.load(Location.parse(jobDir.toString()));
+        ModelBundle loaded = ModelBundle.load(Location.parse(jobDir.toString()));
         assertEquals("hinge", loaded.manifest().hyperparameters().loss());
     }
 
@@ -432,7 +432,7 @@ class TrainTest {
         assertEquals(7, manifest.get("labels").size(), manifest.get("labels").toString());
         assertInputs(manifest, List.of(train, valid), List.of((long) TRAIN_ROWS, (long) VALID_ROWS));
         assertFalse(Files.exists(metricFile));
-        ModelBundle.Loaded loaded = ModelBundle.load(Location.parse(aipDir.toString()));
+        ModelBundle loaded = ModelBundle.load(Location.parse(aipDir.toString()));
         assertEquals(TRAIN_ROWS + VALID_ROWS, loaded.manifest().training().rows());
     }
 
@@ -913,10 +913,12 @@ class TrainTest {
      * @return the parsed manifest
      */
     private static JsonNode assertModelSaved(Path dir) throws IOException {
-        assertEquals(List.of(ModelBundle.MANIFEST_FILE, ModelBundle.MODEL_FILE), list(dir));
+        assertEquals(List.of(ModelBundle.MANIFEST_FILE, ModelBundle.ONNX_FILE, ModelBundle.MODEL_FILE), list(dir));
         JsonNode manifest = JSON.readTree(dir.resolve(ModelBundle.MANIFEST_FILE).toFile());
-        assertEquals(ModelBundle.MODEL_FILE, manifest.get("model_file").asText());
-        assertEquals(sha256(dir.resolve(ModelBundle.MODEL_FILE)), manifest.get("model_sha256").asText());
+        assertEquals(ModelBundle.MODEL_FILE, manifest.at("/model/file").asText());
+        assertEquals(sha256(dir.resolve(ModelBundle.MODEL_FILE)), manifest.at("/model/sha256").asText());
+        assertEquals(ModelBundle.ONNX_FILE, manifest.at("/onnx/file").asText());
+        assertEquals(sha256(dir.resolve(ModelBundle.ONNX_FILE)), manifest.at("/onnx/sha256").asText());
         return manifest;
     }
 

@@ -2,7 +2,9 @@ package dev.kfptribuo.localrun.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kfptribuo.io.Location;
 import dev.kfptribuo.localrun.AtomicFiles;
+import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -14,13 +16,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
  * A local model registry: a directory holding {@code <model_id>/<version_id>/}, each version the
- * model files of a final training's job dir ({@code model.tribuo}, {@code manifest.json}) plus
+ * model files of a final training's job dir ({@code model.tribuo}, {@code model.onnx}, {@code manifest.json}) plus
  * {@code version.json} (where it came from, when, its checksum and evaluation).
  *
  * <p>{@link #deploy} follows AI Platform's deploy component (KFP {@code ml_engine/deploy},
@@ -111,16 +115,12 @@ public final class ModelRegistry {
         Files.createDirectories(modelDir);
         repair(modelDir);
 
-        Path sourceModel = jobDir.resolve(ModelBundle.MODEL_FILE);
-        Path sourceManifest = jobDir.resolve(ModelBundle.MANIFEST_FILE);
-        if (!Files.isRegularFile(sourceModel) || !Files.isRegularFile(sourceManifest)) {
-            throw new IOException(jobDir + ": no " + ModelBundle.MODEL_FILE + " and " + ModelBundle.MANIFEST_FILE);
-        }
-        String sha = ModelBundle.sha256(Files.readAllBytes(sourceModel));
-        JsonNode manifest = AtomicFiles.JSON.readTree(sourceManifest.toFile());
-        if (!sha.equals(manifest.path("model_sha256").asText())) {
-            throw new IOException(sourceModel + ": SHA-256 does not match " + sourceManifest);
-        }
+        // The model files are copied as they are and checked against the manifest's digests below.
+        Manifest manifest = ModelBundle.readManifest(Location.parse(jobDir.toString()));
+        String sha = manifest.model().sha256();
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(manifest.model().file(), sha);
+        files.put(manifest.onnx().file(), manifest.onnx().sha256());
 
         Path versionDir = modelDir.resolve(version);
         boolean exists = Files.isDirectory(versionDir);
@@ -139,11 +139,15 @@ public final class ModelRegistry {
         Path incoming = modelDir.resolve(INCOMING + version + "-" + UUID.randomUUID());
         try {
             Files.createDirectories(incoming);
-            Files.copy(sourceModel, incoming.resolve(ModelBundle.MODEL_FILE));
-            Files.copy(sourceManifest, incoming.resolve(ModelBundle.MANIFEST_FILE));
-            if (!sha.equals(ModelBundle.sha256(Files.readAllBytes(incoming.resolve(ModelBundle.MODEL_FILE))))) {
-                throw new IOException(incoming + ": the copied model does not match its source");
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Path copy = incoming.resolve(file.getKey());
+                Files.copy(jobDir.resolve(file.getKey()), copy);
+                if (!file.getValue().equals(ModelBundle.sha256(Files.readAllBytes(copy)))) {
+                    throw new IOException(jobDir.resolve(file.getKey()) + ": SHA-256 does not match "
+                            + ModelBundle.MANIFEST_FILE);
+                }
             }
+            Files.copy(jobDir.resolve(ModelBundle.MANIFEST_FILE), incoming.resolve(ModelBundle.MANIFEST_FILE));
             ObjectNode info = AtomicFiles.JSON.createObjectNode();
             info.put("name", "models/" + model + "/versions/" + version);
             info.put("deploymentUri", jobDir.toAbsolutePath().toString());

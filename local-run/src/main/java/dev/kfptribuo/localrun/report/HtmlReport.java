@@ -279,7 +279,7 @@ public final class HtmlReport {
                 fit.path("converged").asBoolean() ? "converged" : "max_iter reached", fit.path("final_loss").asDouble(),
                 fit.path("seconds").asDouble(), hp.path("loss").asText(), dev.kfptribuo.io.PythonFloats.repr(hp.path("alpha").asDouble()),
                 hp.path("max_iter").asInt(), hp.path("tol").asText(), manifest.path("tribuo_version").asText(),
-                manifest.path("features").size(), manifest.path("model_sha256").asText().substring(0, 12) + "…"));
+                manifest.path("features").size(), manifest.at("/model/sha256").asText().substring(0, 12) + "…"));
     }
 
     private void evaluation() throws IOException {

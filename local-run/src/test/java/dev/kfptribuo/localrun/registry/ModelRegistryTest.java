@@ -25,13 +25,18 @@ class ModelRegistryTest {
 
     private final List<String> notes = new ArrayList<>();
 
-    /** A job dir with a model file and a manifest naming its checksum. */
+    /** A job dir with model files and a manifest naming their checksums. */
     private Path jobDir(String name, String modelText) throws IOException {
         Path jobDir = dir.resolve(name);
         Files.createDirectories(jobDir);
         byte[] model = modelText.getBytes(StandardCharsets.UTF_8);
+        byte[] onnx = ("onnx of " + modelText).getBytes(StandardCharsets.UTF_8);
         Files.write(jobDir.resolve(ModelBundle.MODEL_FILE), model);
-        ObjectNode manifest = JSON.createObjectNode().put("format_version", 1).put("model_sha256", ModelBundle.sha256(model));
+        Files.write(jobDir.resolve(ModelBundle.ONNX_FILE), onnx);
+        ObjectNode manifest = JSON.createObjectNode().put("format_version", ModelBundle.FORMAT_VERSION)
+                .put("tribuo_version", org.tribuo.Tribuo.VERSION);
+        manifest.putObject("model").put("file", ModelBundle.MODEL_FILE).put("sha256", ModelBundle.sha256(model));
+        manifest.putObject("onnx").put("file", ModelBundle.ONNX_FILE).put("sha256", ModelBundle.sha256(onnx));
         Files.writeString(jobDir.resolve(ModelBundle.MANIFEST_FILE), manifest.toString());
         return jobDir;
     }
@@ -86,6 +91,11 @@ class ModelRegistryTest {
         Path jobDir = jobDir("a", "model A");
         Files.writeString(jobDir.resolve(ModelBundle.MODEL_FILE), "tampered");
         assertThrows(IOException.class, () -> registry().deploy(jobDir, "m", "v1", true, details()));
+        assertFalse(Files.exists(dir.resolve("registry/m/v1")));
+        Path onnx = jobDir("b", "model B");
+        Files.writeString(onnx.resolve(ModelBundle.ONNX_FILE), "tampered");
+        IOException e = assertThrows(IOException.class, () -> registry().deploy(onnx, "m", "v1", true, details()));
+        assertTrue(e.getMessage().contains("model.onnx: SHA-256 does not match"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("registry/m/v1")));
     }
 
