@@ -9,13 +9,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of the base image: one program, a subcommand per helper component of the lab's
- * pipeline ({@code retrieve-best-run}, {@code evaluate-model}).
+ * pipeline ({@code retrieve-best-run}, {@code evaluate-model}) and batch prediction ({@code batch-predict}).
  *
  * <p>Exit codes: 0 success, 1 runtime error (one line on standard error), 2 usage error.
  */
 @Command(name = "helpers", mixinStandardHelpOptions = true, version = "helpers (kfp-tribuo) 0.1.0",
         description = "The helper components of the lab's continuous-training pipeline.",
-        subcommands = {RetrieveBestRunCommand.class, EvaluateModelCommand.class},
+        subcommands = {RetrieveBestRunCommand.class, EvaluateModelCommand.class, BatchPredictCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime error", "2:usage error"})
 public final class HelperComponents implements Runnable {
@@ -43,6 +43,7 @@ public final class HelperComponents implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: retrieve-best-run or evaluate-model");
+        throw new ParameterException(spec.commandLine(),
+                "missing subcommand: retrieve-best-run, evaluate-model or batch-predict");
     }
 }

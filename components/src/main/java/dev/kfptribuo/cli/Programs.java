@@ -1,6 +1,7 @@
 package dev.kfptribuo.cli;
 
 import com.google.cloud.storage.StorageException;
+import dev.kfptribuo.batch.BatchPrediction;
 import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.model.TrainingDivergedException;
 import java.io.FileNotFoundException;
@@ -60,7 +61,7 @@ public final class Programs {
     public static String describe(Exception e) {
         if (e instanceof FileNotFoundException || e instanceof DataFormatException
                 || e instanceof TrainingDivergedException || e instanceof IllegalArgumentException
-                || e instanceof IllegalStateException) {
+                || e instanceof IllegalStateException || e instanceof BatchPrediction.TooManyBadRowsException) {
             return oneLine(e.getMessage());
         }
         if (e instanceof IOException || e instanceof StorageException) {

@@ -7,7 +7,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -248,8 +249,8 @@ final class ParallelCsvReader<T> {
             chunker.skip(first.length);
 
             long lineOffset = headerLine;
-            List<Future<Piece<T>>> parsing = new ArrayList<>();
-            int sunk = 0;
+            // Pieces in flight, oldest first; a piece is let go once handed on, so memory stays bounded.
+            Deque<Future<Piece<T>>> parsing = new ArrayDeque<>();
             Exception failure = null;
             boolean rest = false;
             try {
@@ -260,11 +261,11 @@ final class ParallelCsvReader<T> {
                     if (workers == null) {
                         take(parseChunk(bytes, offset));
                     } else {
-                        parsing.add(workers.submit(() -> parseChunk(bytes, offset)));
+                        parsing.addLast(workers.submit(() -> parseChunk(bytes, offset)));
                         // Bounded read-ahead: hand on the oldest piece before reading far ahead of the parsers.
-                        if (parsing.size() - sunk > 2 * threads) {
-                            Piece<T> oldest = await(parsing.get(sunk));
-                            sunk++;
+                        if (parsing.size() > 2 * threads) {
+                            Piece<T> oldest = await(parsing.getFirst());
+                            parsing.removeFirst();
                             take(oldest);
                         }
                     }
@@ -272,19 +273,19 @@ final class ParallelCsvReader<T> {
                 }
                 rest = chunker.hasRest();
             } catch (SinkFailure e) {
-                cancel(parsing, sunk);
+                cancel(parsing);
                 throw e;
             } catch (IOException | RuntimeException e) {
                 // A failure further on (a bad row, a truncated stream) counts after the pieces
                 // before it, as in a read from start to end.
                 failure = e;
             }
-            for (; sunk < parsing.size(); sunk++) {
+            while (!parsing.isEmpty()) {
                 Piece<T> piece;
                 try {
-                    piece = await(parsing.get(sunk));
+                    piece = await(parsing.removeFirst());
                 } catch (IOException | RuntimeException e) {
-                    cancel(parsing, sunk + 1);
+                    cancel(parsing);
                     throw e;
                 }
                 take(piece);
@@ -310,9 +311,9 @@ final class ParallelCsvReader<T> {
             }
         }
 
-        private void cancel(List<Future<Piece<T>>> parsing, int from) {
-            for (int i = from; i < parsing.size(); i++) {
-                parsing.get(i).cancel(true);
+        private void cancel(Deque<Future<Piece<T>>> parsing) {
+            for (Future<Piece<T>> piece : parsing) {
+                piece.cancel(true);
             }
         }
 

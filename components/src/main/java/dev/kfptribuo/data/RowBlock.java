@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
@@ -80,56 +79,13 @@ final class RowBlock {
         }
     }
 
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
-
     static double parseNumber(String cell, String file, long line, String column) {
-        String text = cell.strip();
-        if (text.isEmpty()) {
-            throw DataFormatException.at(file, line, column, "blank value in a numeric column");
-        }
-        double value = parseInteger(text);
-        if (!Double.isNaN(value)) {
-            return value;
-        }
         try {
-            value = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new NonNumericValueException(file, line, column, "\"" + cell + "\" is not a number");
+            return NumericCells.parse(cell);
+        } catch (NumericCells.InvalidNumberException e) {
+            throw e.isText() ? new NonNumericValueException(file, line, column, e.getMessage())
+                    : DataFormatException.at(file, line, column, e.getMessage());
         }
-        if (!Double.isFinite(value)) {
-            throw DataFormatException.at(file, line, column, "\"" + cell + "\" is not a finite number");
-        }
-        // Java also reads "2694d", "1f" and "0x1p3"; a CSV number is decimal, as pandas reads it.
-        if (!DECIMAL.matcher(text).matches()) {
-            throw new NonNumericValueException(file, line, column, "\"" + cell + "\" is not a decimal number");
-        }
-        return value;
-    }
-
-    /**
-     * The value of a plain decimal integer of at most 15 digits with an optional minus sign, or NaN
-     * for any other text. Such integers are exact doubles, so this equals {@link Double#parseDouble}
-     * on them at a fraction of its cost; covertype's numeric columns are all integers.
-     *
-     * @param text a non-empty, stripped cell
-     * @return its value, or NaN
-     */
-    static double parseInteger(String text) {
-        int length = text.length();
-        int start = text.charAt(0) == '-' ? 1 : 0;
-        if (length == start || length - start > 15) {
-            return Double.NaN;
-        }
-        long value = 0;
-        for (int i = start; i < length; i++) {
-            int digit = text.charAt(i) - '0';
-            if (digit < 0 || digit > 9) {
-                return Double.NaN;
-            }
-            value = value * 10 + digit;
-        }
-        // "-0" is the double -0.0, as parseDouble reads it.
-        return start == 1 ? -(double) value : value;
     }
 
     private void grow() {

@@ -55,4 +55,38 @@ public final class OutputFiles {
             Files.deleteIfExists(temp);
         }
     }
+
+    /**
+     * Uploads a local file to Cloud Storage, streaming it: the object appears when the upload
+     * completes, whole.
+     *
+     * @param location the object, a gs:// location
+     * @param file the local file
+     * @throws IllegalArgumentException if the location is not on Cloud Storage
+     * @throws IOException if the upload fails
+     */
+    public static void upload(Location location, Path file) throws IOException {
+        if (!location.isGcs()) {
+            throw new IllegalArgumentException(location + " is not a gs:// location");
+        }
+        try {
+            GcsClient.get().createFrom(BlobInfo.newBuilder(BlobId.of(location.bucket(), location.path())).build(), file);
+        } catch (StorageException e) {
+            throw new IOException(location + ": upload failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes a Cloud Storage object, if it exists.
+     *
+     * @param location the object, a gs:// location
+     * @throws IOException if the request fails
+     */
+    public static void delete(Location location) throws IOException {
+        try {
+            GcsClient.get().delete(BlobId.of(location.bucket(), location.path()));
+        } catch (StorageException e) {
+            throw new IOException(location + ": delete failed: " + e.getMessage(), e);
+        }
+    }
 }

@@ -33,8 +33,9 @@ import org.tribuo.math.la.DenseMatrix;
  * only to its arguments.
  */
 public final class Predictor {
-    private final double[][] weights;
-    private final int bias;
+    /** The weights by feature, then class: {@code byFeature[id * classes + k]}. */
+    private final double[] byFeature;
+    private final double[] bias;
     private final List<String> classes;
     private final boolean probabilities;
     private final String labelColumn;
@@ -48,11 +49,16 @@ public final class Predictor {
         LinearSGDModel model = bundle.model();
         Manifest manifest = bundle.manifest();
         DenseMatrix matrix = model.getWeightsCopy();
-        weights = new double[matrix.getDimension1Size()][];
-        for (int k = 0; k < weights.length; k++) {
-            weights[k] = matrix.getRow(k).toArray();
+        int classCount = matrix.getDimension1Size();
+        int featureCount = matrix.getDimension2Size() - 1;
+        byFeature = new double[featureCount * classCount];
+        bias = new double[classCount];
+        for (int k = 0; k < classCount; k++) {
+            for (int id = 0; id < featureCount; id++) {
+                byFeature[id * classCount + k] = matrix.get(k, id);
+            }
+            bias[k] = matrix.get(k, featureCount);
         }
-        bias = matrix.getDimension2Size() - 1;
         classes = List.copyOf(manifest.labels());
         probabilities = manifest.hasProbabilities();
         labelColumn = manifest.labelColumn();
@@ -171,15 +177,21 @@ public final class Predictor {
                 size = insert(ids, values, size, id, 1.0);
             }
         }
+        // Feature by feature, every class at once: each class's sum still adds its terms in
+        // ascending feature order from 0, then the bias, as Tribuo's sparse dot product does.
+        int classCount = bias.length;
+        java.util.Arrays.fill(scores, 0, classCount, 0.0);
+        for (int j = 0; j < size; j++) {
+            double value = values[j];
+            int base = ids[j] * classCount;
+            for (int k = 0; k < classCount; k++) {
+                scores[k] += value * byFeature[base + k];
+            }
+        }
         int best = -1;
         double bestScore = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < weights.length; k++) {
-            double[] wk = weights[k];
-            double dot = 0;
-            for (int j = 0; j < size; j++) {
-                dot += values[j] * wk[ids[j]];
-            }
-            double score = dot + wk[bias];
+        for (int k = 0; k < classCount; k++) {
+            double score = scores[k] + bias[k];
             scores[k] = score;
             if (score > bestScore) {
                 bestScore = score;

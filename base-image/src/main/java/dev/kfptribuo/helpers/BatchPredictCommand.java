@@ -1,0 +1,102 @@
+package dev.kfptribuo.helpers;
+
+import dev.kfptribuo.batch.BatchPrediction;
+import dev.kfptribuo.batch.InstancesFormat;
+import dev.kfptribuo.batch.PredictionsFormat;
+import dev.kfptribuo.io.KfpOutputs;
+import dev.kfptribuo.io.Location;
+import dev.kfptribuo.model.ModelBundle;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code batch_predict} component: a saved model's predictions for every instance of a dataset,
+ * in Vertex AI batch prediction's output shape ({@link BatchPrediction}).
+ */
+@Command(name = "batch-predict", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Predicts every instance of a dataset with a model saved by train (its job dir) and writes the "
+                    + "predictions as Vertex AI batch prediction does: JSON Lines of {\"instance\": ..., "
+                    + "\"prediction\": {\"label\", \"classes\", \"scores\"}} in files "
+                    + "prediction.results-NNNNN-of-NNNNN, or CSV.",
+            "scores are scikit-learn's predict_proba for log-loss models, decision values for hinge.",
+            "Instances: CSV with a header as the trainer reads it (the label column may be there or not; "
+                    + "columns the model does not use are kept in the output, never read), or JSON Lines of "
+                    + "objects (column: value) or arrays in the model's column order.",
+            "A bad row goes to " + BatchPrediction.ERRORS_FILE + " with its file, line and reason; more than "
+                    + "--max-bad-rows of them fail the command, which then writes nothing."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:runtime error (bad data, too many bad rows, I/O)", "2:usage error"})
+final class BatchPredictCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"--dataset-path", "--dataset_path"}, required = true, paramLabel = "PATH",
+            description = "The instances: local or gs://, a wildcard of shards, gzip detected.")
+    private String datasetPath;
+
+    @Option(names = {"--model-path", "--model_path"}, required = true, paramLabel = "DIR",
+            description = "The final training's job dir, holding " + ModelBundle.MODEL_FILE + " and "
+                    + ModelBundle.MANIFEST_FILE + ".")
+    private String modelPath;
+
+    @Option(names = {"--predictions-dir", "--predictions_dir"}, required = true, paramLabel = "DIR",
+            description = "Output predictions: the directory the files go to (local or gs://; KFP's "
+                    + "{outputPath}). It appears whole or not at all; one from an earlier run is replaced.")
+    private String predictionsDir;
+
+    @Option(names = {"--instances-format", "--instances_format"}, paramLabel = "auto|csv|jsonl", defaultValue = "auto",
+            description = "How the instances are stored; auto: jsonl for names ending in .jsonl or .json "
+                    + "(before .gz), else csv. Default: ${DEFAULT-VALUE}.")
+    private String instancesFormat;
+
+    @Option(names = {"--predictions-format", "--predictions_format"}, paramLabel = "jsonl|csv", defaultValue = "jsonl",
+            description = "How the predictions are written; csv: the instance's columns, predicted_label and a "
+                    + "probability_<class> (score_<class>) column per class. Default: ${DEFAULT-VALUE}.")
+    private String predictionsFormat;
+
+    @Option(names = {"--max-bad-rows", "--max_bad_rows"}, paramLabel = "N", defaultValue = "0",
+            description = "Bad rows allowed before the command fails. Default: ${DEFAULT-VALUE}.")
+    private long maxBadRows;
+
+    @Option(names = {"--rows-per-shard", "--rows_per_shard"}, paramLabel = "N",
+            defaultValue = "" + BatchPrediction.DEFAULT_ROWS_PER_SHARD,
+            description = "Rows per predictions file. Default: ${DEFAULT-VALUE}.")
+    private long rowsPerShard;
+
+    @Option(names = "--predicted-rows-output", paramLabel = "PATH", description = "Output predicted_rows (Integer).")
+    private String predictedRowsOutput;
+
+    @Option(names = "--bad-rows-output", paramLabel = "PATH", description = "Output bad_rows (Integer).")
+    private String badRowsOutput;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        BatchPrediction.Config config;
+        try {
+            config = new BatchPrediction.Config(datasetPath, InstancesFormat.parse(instancesFormat, datasetPath),
+                    Location.parse(modelPath), Location.parse(predictionsDir), PredictionsFormat.parse(predictionsFormat),
+                    maxBadRows, rowsPerShard, Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        BatchPrediction.Result result = BatchPrediction.run(config, line -> {
+            out.println("batch-predict: " + line);
+            out.flush();
+        });
+        if (predictedRowsOutput != null) {
+            KfpOutputs.writeInteger(predictedRowsOutput, result.predictedRows());
+        }
+        if (badRowsOutput != null) {
+            KfpOutputs.writeInteger(badRowsOutput, result.badRows());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.kfptribuo.batch;
+
+import dev.kfptribuo.data.CsvRowStream;
+import dev.kfptribuo.data.DataFormatException;
+import dev.kfptribuo.io.InputFile;
+import dev.kfptribuo.io.InputFiles;
+import dev.kfptribuo.io.Location;
+import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.prediction.Predictor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Batch prediction: a model's predictions for every instance of a dataset, written as files in the
+ * shape of Vertex AI batch prediction's outputs.
+ *
+ * <p>Streamed: the instances are read, predicted and written piece by piece on parallel threads
+ * ({@link CsvRowStream}, {@link JsonLinesStream}), so memory stays constant in the number of rows.
+ * A row that cannot be predicted (a missing or non-numeric value, malformed JSON, the wrong number
+ * of fields) goes to {@value #ERRORS_FILE} with its file, line and reason; when more than
+ * {@link Config#maxBadRows()} rows are bad, the job fails and writes nothing. Outputs appear whole
+ * or not at all ({@link StagedDirectory}).
+ */
+public final class BatchPrediction {
+    /** The errors file, as Vertex AI names it; written only when some rows were bad. */
+    public static final String ERRORS_FILE = "prediction.errors_stats-00000-of-00001";
+    /** Rows per predictions file by default. */
+    public static final long DEFAULT_ROWS_PER_SHARD = 100_000;
+
+    /**
+     * What to predict and where to write it.
+     *
+     * @param datasetPath the instances: a local path or gs:// URI, a wildcard of shards, gzip or not
+     * @param instancesFormat how the instances are stored
+     * @param modelDir the model's job dir
+     * @param predictionsDir the directory the predictions files go to (KFP {@code outputPath})
+     * @param predictionsFormat how the predictions are written
+     * @param maxBadRows how many bad rows are allowed before the job fails, at least 0
+     * @param rowsPerShard rows per predictions file, at least 1
+     * @param threads worker threads, at least 1
+     */
+    public record Config(String datasetPath, InstancesFormat instancesFormat, Location modelDir, Location predictionsDir,
+            PredictionsFormat predictionsFormat, long maxBadRows, long rowsPerShard, int threads) {
+        /** @throws IllegalArgumentException naming the setting that is out of range */
+        public Config {
+            if (maxBadRows < 0) {
+                throw new IllegalArgumentException("max bad rows must be at least 0, got " + maxBadRows);
+            }
+            if (rowsPerShard < 1) {
+                throw new IllegalArgumentException("rows per shard must be at least 1, got " + rowsPerShard);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+        }
+    }
+
+    /**
+     * What a job did.
+     *
+     * @param predictedRows rows predicted
+     * @param badRows rows that could not be predicted
+     * @param files the files written, in the predictions directory
+     */
+    public record Result(long predictedRows, long badRows, List<Location> files) {}
+
+    /** More bad rows than allowed: the job stops and writes nothing. */
+    public static final class TooManyBadRowsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyBadRowsException(String message) {
+            super(message);
+        }
+    }
+
+    private BatchPrediction() {}
+
+    /**
+     * Runs a batch prediction.
+     *
+     * @param config what to predict and where
+     * @param log receives progress lines and the first bad rows' reasons
+     * @return what was done
+     * @throws TooManyBadRowsException if more than {@code maxBadRows} rows are bad
+     * @throws dev.kfptribuo.data.DataFormatException if the instances cannot be read at all (no
+     *     file, a header without a model column, malformed CSV)
+     * @throws IOException if the model, the instances or the outputs cannot be read or written
+     */
+    public static Result run(Config config, Consumer<String> log) throws IOException {
+        Predictor predictor = Predictor.of(ModelBundle.load(config.modelDir()));
+        List<InputFile> files = InputFiles.expand(config.datasetPath());
+        try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir())) {
+            PredictionsFormat format = config.predictionsFormat();
+            Output output = new Output(staged.path(), config, log);
+            long start = System.nanoTime();
+            long read;
+            if (config.instancesFormat() == InstancesFormat.CSV) {
+                CsvRowStream stream = new CsvRowStream(predictor.inputSchema(false), config.threads(),
+                        CsvRowStream.DEFAULT_CHUNK_BYTES);
+                CsvRowStream.Summary summary = stream.read(files, new CsvInstances(predictor, format),
+                        piece -> output.accept(piece, predictor));
+                if (!summary.unusedColumns().isEmpty()) {
+                    log.accept("columns the model does not use, not read: " + String.join(", ", summary.unusedColumns()));
+                }
+                read = summary.rows();
+            } else {
+                read = new JsonLinesStream(config.threads(), JsonLinesStream.PIECE_BYTES)
+                        .read(files, new JsonLinesInstances(predictor, format), piece -> output.accept(piece, predictor));
+            }
+            Output.Counts counts = output.finish();
+            if (counts.predicted() + counts.bad() == 0) {
+                throw new DataFormatException(config.datasetPath() + ": no instances (only blank lines)");
+            }
+            if (counts.bad() > 0) {
+                log.accept(String.format(Locale.ROOT, "%d bad row(s), at most %d allowed (--max-bad-rows): written to %s",
+                        counts.bad(), config.maxBadRows(), ERRORS_FILE));
+            }
+            List<Location> published = staged.publish();
+            log.accept(String.format(Locale.ROOT, "%d row(s) predicted from %d file(s) (%d %s) in %.2fs; %d file(s) in %s",
+                    counts.predicted(), files.size(), read, config.instancesFormat() == InstancesFormat.CSV ? "data rows" : "lines",
+                    (System.nanoTime() - start) / 1e9, published.size(), config.predictionsDir()));
+            return new Result(counts.predicted(), counts.bad(), published);
+        }
+    }
+
+    /** Where the pieces' lines go, on the calling thread; counts the bad rows as they come. */
+    private static final class Output {
+        record Counts(long predicted, long bad) {}
+
+        private final Path dir;
+        private final Config config;
+        private final Consumer<String> log;
+        private ShardedWriter predictions;
+        private ShardedWriter errors;
+        private long logged;
+        private String firstError;
+
+        Output(Path dir, Config config, Consumer<String> log) {
+            this.dir = dir;
+            this.config = config;
+            this.log = log;
+        }
+
+        void accept(PieceEncoder.Encoded piece, Predictor predictor) throws IOException {
+            PredictionsFormat format = config.predictionsFormat();
+            if (predictions == null) {
+                byte[] header = null;
+                if (format == PredictionsFormat.CSV) {
+                    header = PieceEncoder.csvLine(PieceEncoder.csvHeader(piece.instanceColumns(), predictor.classes(),
+                            predictor.hasProbabilities()));
+                }
+                predictions = new ShardedWriter(dir, format.fileName(), format.suffix(), config.rowsPerShard(), header);
+                errors = new ShardedWriter(dir, "prediction.errors_stats", "", Long.MAX_VALUE, null);
+            }
+            for (String message : piece.errorMessages()) {
+                firstError = firstError == null ? message : firstError;
+                if (logged++ < PieceEncoder.LOGGED_ERRORS) {
+                    log.accept("bad row: " + message);
+                }
+            }
+            errors.write(piece.errors().bytes(), piece.errors().ends(), piece.errors().count());
+            if (errors.rows() > config.maxBadRows()) {
+                throw new TooManyBadRowsException(String.format(Locale.ROOT,
+                        "more than %d bad row(s) (--max-bad-rows %d); the first: %s", config.maxBadRows(),
+                        config.maxBadRows(), firstError));
+            }
+            predictions.write(piece.predictions().bytes(), piece.predictions().ends(), piece.predictions().count());
+        }
+
+        Counts finish() throws IOException {
+            if (predictions == null) {
+                return new Counts(0, 0);
+            }
+            predictions.finish();
+            errors.finish();
+            return new Counts(predictions.rows(), errors.rows());
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.kfptribuo.batch;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.prediction.Instances;
+import dev.kfptribuo.prediction.PredictionException;
+import dev.kfptribuo.prediction.Predictor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Predicts a piece of JSON Lines instances ({@link JsonLinesStream}), in Vertex AI batch
+ * prediction's input format: one instance per line, an object of column values or an array in the
+ * model's column order ({@link Instances}). Blank lines are skipped. In JSON Lines output the
+ * instance is written back as it was given; in CSV, as the values of the model's input columns.
+ */
+final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceEncoder.Encoded> {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Instances instances;
+    private final PredictionsFormat format;
+
+    /**
+     * @param predictor the model
+     * @param format the predictions' format
+     */
+    JsonLinesInstances(Predictor predictor, PredictionsFormat format) {
+        this.instances = new Instances(predictor);
+        this.format = format;
+    }
+
+    @Override
+    public PieceEncoder.Encoded apply(JsonLinesStream.Piece piece) {
+        Predictor predictor = instances.predictor();
+        PieceEncoder encoder = new PieceEncoder(predictor.classes(), predictor.inputColumns(), format);
+        double[] numeric = new double[predictor.numericColumns().size()];
+        String[] categorical = new String[predictor.categoricalColumns().size()];
+        double[] scores = new double[predictor.classes().size()];
+        piece.forEachLine((bytes, start, end, line) -> {
+            if (blank(bytes, start, end)) {
+                return;
+            }
+            try {
+                JsonNode instance;
+                try {
+                    instance = JSON.readTree(bytes, start, end - start);
+                } catch (JacksonException e) {
+                    String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+                    encoder.error(piece.file(), line, json -> json.writeString(text),
+                            "not valid JSON: " + e.getOriginalMessage());
+                    return;
+                }
+                String problem = instances.read(instance, numeric, categorical);
+                int label = -1;
+                if (problem == null) {
+                    try {
+                        label = predictor.predict(numeric, categorical, scores);
+                    } catch (PredictionException e) {
+                        problem = e.getMessage();
+                    }
+                }
+                if (problem != null) {
+                    encoder.error(piece.file(), line, json -> json.writeTree(instance), problem);
+                } else if (format == PredictionsFormat.JSONL) {
+                    encoder.json(json -> json.writeTree(instance), label, scores);
+                } else {
+                    encoder.csv(values(instance, predictor.inputColumns()), label, scores);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return encoder.finish();
+    }
+
+    /** The instance's values of the input columns, as text. */
+    private static List<String> values(JsonNode instance, List<String> columns) {
+        List<String> values = new ArrayList<>(columns.size());
+        for (int c = 0; c < columns.size(); c++) {
+            JsonNode value = instance.isArray() ? instance.get(c) : instance.get(columns.get(c));
+            values.add(value.asText());
+        }
+        return values;
+    }
+
+    private static boolean blank(byte[] bytes, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (bytes[i] != ' ' && bytes[i] != '\t' && bytes[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

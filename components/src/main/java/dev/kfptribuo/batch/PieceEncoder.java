@@ -1,0 +1,267 @@
+package dev.kfptribuo.batch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Encodes one piece of instances, on the worker that predicted them: each prediction as a line of
+ * the output format, each bad row as a line of the errors file. Not thread-safe; one per piece.
+ *
+ * <p>A JSON Lines prediction is Vertex AI batch prediction's output line,
+ * {@code {"instance": ..., "prediction": {"label": "1", "classes": ["0", ...], "scores": [...]}}};
+ * an error line is {@code {"instance": ..., "error": {"code": 3, "message": "..."}, "file": "...",
+ * "line": 12}} (code 3 is {@code google.rpc.Code.INVALID_ARGUMENT}, as in Vertex AI's
+ * {@code prediction.errors_stats} files).
+ */
+final class PieceEncoder {
+    /** How a piece writes an instance into a JSON line. */
+    interface JsonInstance {
+        /**
+         * @param json the generator, positioned for a value
+         * @throws IOException if writing fails
+         */
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /**
+     * A piece's encoded lines.
+     *
+     * @param instanceColumns the columns of a CSV prediction's instance values
+     * @param predictions the predictions' lines
+     * @param errors the bad rows' lines
+     * @param errorMessages the first bad rows' reasons, for the log
+     */
+    record Encoded(List<String> instanceColumns, Lines predictions, Lines errors, List<String> errorMessages) {}
+
+    /** Lines as bytes, with each line's end offset. */
+    record Lines(byte[] bytes, int[] ends, int count) {}
+
+    static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .build();
+    static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    /** How many error messages a piece keeps for the log. */
+    static final int LOGGED_ERRORS = 10;
+
+    private static final SerializableString INSTANCE = new SerializedString("instance");
+    private static final SerializableString PREDICTION = new SerializedString("prediction");
+    private static final SerializableString LABEL = new SerializedString("label");
+    private static final SerializableString CLASSES = new SerializedString("classes");
+    private static final SerializableString SCORES = new SerializedString("scores");
+
+    private final String[] classes;
+    /** Each class's label as a JSON string value, and the classes as a JSON array, encoded once. */
+    private final SerializableString[] labels;
+    private final SerializableString classesArray;
+    private final List<String> instanceColumns;
+    private final PredictionsFormat format;
+    private final LineBuffer predictions = new LineBuffer(1 << 18);
+    private final LineBuffer errors = new LineBuffer(256);
+    private final JsonGenerator json;
+    private final JsonGenerator errorJson;
+    private final List<String> errorMessages = new ArrayList<>();
+    private final StringWriter csvText = new StringWriter();
+    private final CSVPrinter csv;
+
+    /**
+     * @param classes the model's classes, the order of every scores array
+     * @param instanceColumns the columns of a CSV prediction's instance values
+     * @param format the predictions' format
+     */
+    PieceEncoder(List<String> classes, List<String> instanceColumns, PredictionsFormat format) {
+        this.classes = classes.toArray(new String[0]);
+        this.labels = new SerializableString[this.classes.length];
+        try {
+            for (int k = 0; k < labels.length; k++) {
+                String text = this.classes[k];
+                labels[k] = new SerializedString(jsonText(g -> g.writeString(text)));
+            }
+            classesArray = new SerializedString(jsonText(g -> g.writeArray(this.classes, 0, this.classes.length)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.instanceColumns = List.copyOf(instanceColumns);
+        this.format = format;
+        try {
+            json = JSON.createGenerator(predictions.out);
+            json.setRootValueSeparator(null);
+            errorJson = JSON.createGenerator(errors.out);
+            errorJson.setRootValueSeparator(null);
+            csv = new CSVPrinter(csvText, CSV);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Adds a prediction in JSON Lines.
+     *
+     * @param instance writes the instance
+     * @param label the predicted class's index
+     * @param scores the scores, one per class
+     * @throws IOException never in practice (memory only)
+     */
+    void json(JsonInstance instance, int label, double[] scores) throws IOException {
+        json.writeStartObject();
+        json.writeFieldName(INSTANCE);
+        instance.write(json);
+        json.writeFieldName(PREDICTION);
+        json.writeStartObject();
+        json.writeFieldName(LABEL);
+        json.writeRawValue(labels[label]);
+        json.writeFieldName(CLASSES);
+        json.writeRawValue(classesArray);
+        json.writeFieldName(SCORES);
+        json.writeArray(scores, 0, scores.length);
+        json.writeEndObject();
+        json.writeEndObject();
+        json.flush();
+        predictions.endLine();
+    }
+
+    /**
+     * Adds a prediction as a CSV record.
+     *
+     * @param instance the instance's values, in the output header's order
+     * @param label the predicted class's index
+     * @param scores the scores, one per class
+     * @throws IOException never in practice (memory only)
+     */
+    void csv(List<String> instance, int label, double[] scores) throws IOException {
+        for (String value : instance) {
+            csv.print(value);
+        }
+        csv.print(classes[label]);
+        for (double score : scores) {
+            csv.print(Double.toString(score));
+        }
+        csv.println();
+        csvText.flush();
+        StringBuffer text = csvText.getBuffer();
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        text.setLength(0);
+        predictions.out.write(bytes, 0, bytes.length);
+        predictions.ends(predictions.out.size());
+    }
+
+    /** @return the predictions' format */
+    PredictionsFormat format() {
+        return format;
+    }
+
+    /**
+     * Adds a row that could not be predicted.
+     *
+     * @param file the file it is in
+     * @param line its line in the file
+     * @param instance writes the row as it was read
+     * @param message what is wrong with it
+     * @throws IOException never in practice (memory only)
+     */
+    void error(String file, long line, JsonInstance instance, String message) throws IOException {
+        errorJson.writeStartObject();
+        errorJson.writeFieldName("instance");
+        instance.write(errorJson);
+        errorJson.writeObjectFieldStart("error");
+        errorJson.writeNumberField("code", 3);
+        errorJson.writeStringField("message", message);
+        errorJson.writeEndObject();
+        errorJson.writeStringField("file", file);
+        errorJson.writeNumberField("line", line);
+        errorJson.writeEndObject();
+        errorJson.flush();
+        errors.endLine();
+        if (errorMessages.size() < LOGGED_ERRORS) {
+            errorMessages.add(file + ": line " + line + ": " + message);
+        }
+    }
+
+    /** @return the piece's lines */
+    Encoded finish() {
+        return new Encoded(instanceColumns, predictions.lines(), errors.lines(), List.copyOf(errorMessages));
+    }
+
+    /** The JSON text Jackson writes for one value: for the parts every line repeats. */
+    private static String jsonText(JsonInstance value) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator generator = JSON.createGenerator(text)) {
+            value.write(generator);
+        }
+        return text.toString();
+    }
+
+    /** CSV header of the predictions: the instance's columns, the label, a column per class. */
+    static List<String> csvHeader(List<String> instanceColumns, List<String> classes, boolean probabilities) {
+        List<String> header = new ArrayList<>(instanceColumns);
+        header.add("predicted_label");
+        for (String label : classes) {
+            header.add((probabilities ? "probability_" : "score_") + label);
+        }
+        return header;
+    }
+
+    /**
+     * @param header a CSV header's names
+     * @return the header line's bytes
+     */
+    static byte[] csvLine(List<String> header) {
+        StringWriter text = new StringWriter();
+        try (CSVPrinter printer = new CSVPrinter(text, CSV)) {
+            printer.printRecord(header);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A byte array stream whose bytes are handed on without a copy. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int capacity) {
+            super(capacity);
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+    }
+
+    /** Bytes of whole lines and where each ends. */
+    private static final class LineBuffer {
+        final Bytes out;
+        private int[] ends = new int[64];
+        private int count;
+
+        LineBuffer(int capacity) {
+            out = new Bytes(capacity);
+        }
+
+        void endLine() {
+            out.write('\n');
+            ends(out.size());
+        }
+
+        void ends(int end) {
+            if (count == ends.length) {
+                ends = Arrays.copyOf(ends, count * 2);
+            }
+            ends[count++] = end;
+        }
+
+        Lines lines() {
+            return new Lines(out.buffer(), ends, count);
+        }
+    }
+}
