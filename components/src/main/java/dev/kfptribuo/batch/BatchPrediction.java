@@ -95,12 +95,14 @@ public final class BatchPrediction {
         try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir())) {
             PredictionsFormat format = config.predictionsFormat();
             Output output = new Output(staged.path(), config, log);
+            // Big enough for a piece's predictions in JSON Lines (about 2.5 MB from 256 KiB of CSV).
+            LineBuffer.Pool buffers = new LineBuffer.Pool(4 << 20);
             long start = System.nanoTime();
             long read;
             if (config.instancesFormat() == InstancesFormat.CSV) {
                 CsvRowStream stream = new CsvRowStream(predictor.inputSchema(false), config.threads(),
                         CsvRowStream.DEFAULT_CHUNK_BYTES);
-                CsvRowStream.Summary summary = stream.read(files, new CsvInstances(predictor, format),
+                CsvRowStream.Summary summary = stream.read(files, new CsvInstances(predictor, format, buffers),
                         piece -> output.accept(piece, predictor));
                 if (!summary.unusedColumns().isEmpty()) {
                     log.accept("columns the model does not use, not read: " + String.join(", ", summary.unusedColumns()));
@@ -108,7 +110,7 @@ public final class BatchPrediction {
                 read = summary.rows();
             } else {
                 read = new JsonLinesStream(config.threads(), JsonLinesStream.PIECE_BYTES)
-                        .read(files, new JsonLinesInstances(predictor, format), piece -> output.accept(piece, predictor));
+                        .read(files, new JsonLinesInstances(predictor, format, buffers), piece -> output.accept(piece, predictor));
             }
             Output.Counts counts = output.finish();
             if (counts.predicted() + counts.bad() == 0) {
@@ -162,12 +164,15 @@ public final class BatchPrediction {
                 }
             }
             errors.write(piece.errors().bytes(), piece.errors().ends(), piece.errors().count());
+            if (errors.rows() <= config.maxBadRows()) {
+                predictions.write(piece.predictions().bytes(), piece.predictions().ends(), piece.predictions().count());
+            }
+            piece.release();
             if (errors.rows() > config.maxBadRows()) {
                 throw new TooManyBadRowsException(String.format(Locale.ROOT,
                         "more than %d bad row(s) (--max-bad-rows %d); the first: %s", config.maxBadRows(),
                         config.maxBadRows(), firstError));
             }
-            predictions.write(piece.predictions().bytes(), piece.predictions().ends(), piece.predictions().count());
         }
 
         Counts finish() throws IOException {

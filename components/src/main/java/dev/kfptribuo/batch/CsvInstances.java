@@ -25,14 +25,17 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
 
     private final Predictor predictor;
     private final PredictionsFormat format;
+    private final LineBuffer.Pool buffers;
 
     /**
      * @param predictor the model
      * @param format the predictions' format
+     * @param buffers where the pieces' buffers come from
      */
-    CsvInstances(Predictor predictor, PredictionsFormat format) {
+    CsvInstances(Predictor predictor, PredictionsFormat format, LineBuffer.Pool buffers) {
         this.predictor = predictor;
         this.format = format;
+        this.buffers = buffers;
     }
 
     @Override
@@ -48,7 +51,7 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
         double[] numeric = new double[fromFile.length];
         String[] categorical = new String[predictor.categoricalColumns().size()];
         double[] scores = new double[predictor.classes().size()];
-        PieceEncoder encoder = new PieceEncoder(predictor.classes(), header, format);
+        PieceEncoder encoder = new PieceEncoder(predictor.classes(), header, format, buffers);
         try {
             while (rows.next()) {
                 String problem = rows.values(values, categorical);

@@ -26,20 +26,23 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
 
     private final Instances instances;
     private final PredictionsFormat format;
+    private final LineBuffer.Pool buffers;
 
     /**
      * @param predictor the model
      * @param format the predictions' format
+     * @param buffers where the pieces' buffers come from
      */
-    JsonLinesInstances(Predictor predictor, PredictionsFormat format) {
+    JsonLinesInstances(Predictor predictor, PredictionsFormat format, LineBuffer.Pool buffers) {
         this.instances = new Instances(predictor);
         this.format = format;
+        this.buffers = buffers;
     }
 
     @Override
     public PieceEncoder.Encoded apply(JsonLinesStream.Piece piece) {
         Predictor predictor = instances.predictor();
-        PieceEncoder encoder = new PieceEncoder(predictor.classes(), predictor.inputColumns(), format);
+        PieceEncoder encoder = new PieceEncoder(predictor.classes(), predictor.inputColumns(), format, buffers);
         double[] numeric = new double[predictor.numericColumns().size()];
         String[] categorical = new String[predictor.categoricalColumns().size()];
         double[] scores = new double[predictor.classes().size()];

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -44,14 +43,18 @@ final class PieceEncoder {
      * @param errors the bad rows' lines
      * @param errorMessages the first bad rows' reasons, for the log
      */
-    record Encoded(List<String> instanceColumns, Lines predictions, Lines errors, List<String> errorMessages) {}
+    record Encoded(List<String> instanceColumns, LineBuffer predictions, LineBuffer errors, List<String> errorMessages) {
+        /** Gives the buffers back, once the lines are written. */
+        void release() {
+            predictions.release();
+            errors.release();
+        }
+    }
 
-    /** Lines as bytes, with each line's end offset. */
-    record Lines(byte[] bytes, int[] ends, int count) {}
-
-    static final JsonFactory JSON = JsonFactory.builder()
+    /** Generators with a codec, which {@code writeTree} of a JSON instance needs. */
+    static final JsonFactory JSON = new ObjectMapper(JsonFactory.builder()
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .build();
+            .build()).getFactory();
     static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
     /** How many error messages a piece keeps for the log. */
     static final int LOGGED_ERRORS = 10;
@@ -68,8 +71,8 @@ final class PieceEncoder {
     private final SerializableString classesArray;
     private final List<String> instanceColumns;
     private final PredictionsFormat format;
-    private final LineBuffer predictions = new LineBuffer(1 << 18);
-    private final LineBuffer errors = new LineBuffer(256);
+    private final LineBuffer predictions;
+    private final LineBuffer errors = new LineBuffer(256, null);
     private final JsonGenerator json;
     private final JsonGenerator errorJson;
     private final List<String> errorMessages = new ArrayList<>();
@@ -80,8 +83,10 @@ final class PieceEncoder {
      * @param classes the model's classes, the order of every scores array
      * @param instanceColumns the columns of a CSV prediction's instance values
      * @param format the predictions' format
+     * @param buffers where the predictions' buffer comes from
      */
-    PieceEncoder(List<String> classes, List<String> instanceColumns, PredictionsFormat format) {
+    PieceEncoder(List<String> classes, List<String> instanceColumns, PredictionsFormat format, LineBuffer.Pool buffers) {
+        this.predictions = buffers.take();
         this.classes = classes.toArray(new String[0]);
         this.labels = new SerializableString[this.classes.length];
         try {
@@ -154,7 +159,7 @@ final class PieceEncoder {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         text.setLength(0);
         predictions.out.write(bytes, 0, bytes.length);
-        predictions.ends(predictions.out.size());
+        predictions.lineEndsHere();
     }
 
     /** @return the predictions' format */
@@ -191,7 +196,7 @@ final class PieceEncoder {
 
     /** @return the piece's lines */
     Encoded finish() {
-        return new Encoded(instanceColumns, predictions.lines(), errors.lines(), List.copyOf(errorMessages));
+        return new Encoded(instanceColumns, predictions, errors, List.copyOf(errorMessages));
     }
 
     /** The JSON text Jackson writes for one value: for the parts every line repeats. */
@@ -225,43 +230,5 @@ final class PieceEncoder {
             throw new UncheckedIOException(e);
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A byte array stream whose bytes are handed on without a copy. */
-    private static final class Bytes extends ByteArrayOutputStream {
-        Bytes(int capacity) {
-            super(capacity);
-        }
-
-        byte[] buffer() {
-            return buf;
-        }
-    }
-
-    /** Bytes of whole lines and where each ends. */
-    private static final class LineBuffer {
-        final Bytes out;
-        private int[] ends = new int[64];
-        private int count;
-
-        LineBuffer(int capacity) {
-            out = new Bytes(capacity);
-        }
-
-        void endLine() {
-            out.write('\n');
-            ends(out.size());
-        }
-
-        void ends(int end) {
-            if (count == ends.length) {
-                ends = Arrays.copyOf(ends, count * 2);
-            }
-            ends[count++] = end;
-        }
-
-        Lines lines() {
-            return new Lines(out.buffer(), ends, count);
-        }
     }
 }
