@@ -764,6 +764,66 @@ class TrainTest {
         assertInputs(manifest, List.of(shard0, shard1, shard2), List.of(700L, 700L, 600L));
     }
 
+    @Test
+    void emptyShardsOfAWildcardAreSkippedButANamedEmptyFileIsAnError() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("export-with-empty"));
+        List<String> rows = trainRows();
+        Path shard0 = writeCsv(dir.resolve("data-000000000000.csv"), header, rows.subList(0, 1200));
+        Path empty = Files.write(dir.resolve("data-000000000001.csv"), new byte[0]);
+        Path headerOnly = writeCsv(dir.resolve("data-000000000002.csv"), header, List.of());
+        Path shard3 = writeCsv(dir.resolve("data-000000000003.csv"), header, rows.subList(1200, 2000));
+
+        Run run = train(withJobDir(List.of("--training_dataset_path", dir.resolve("data-*.csv").toString(),
+                "--max_iter", "5")));
+
+        run.assertSuccess();
+        assertTrue(run.out.contains("read training data: " + TRAIN_ROWS + " rows from 4 file(s)"), run.out);
+        assertInputs(assertModelSaved(jobDir), List.of(shard0, empty, headerOnly, shard3), List.of(1200L, 0L, 0L, 800L));
+
+        Path otherJobDir = tmp.resolve("job-of-empty");
+        Run named = train(List.of("--training_dataset_path", empty.toString(), "--job-dir", otherJobDir.toString()));
+        named.assertRuntimeError(empty + ": the file is empty");
+        assertNoModel(otherJobDir);
+    }
+
+    @Test
+    void aTextColumnNamesTheFlagsThatDeclareItAndIgnoreColumnsLeavesItOut() throws IOException {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < TRAIN_ROWS; i++) {
+            rows.add(trainRows().get(i) + ",\"note " + (i % 3) + ", free text\",id-" + i);
+        }
+        Path withText = writeCsv(tmp.resolve("with-text.csv"), header + ",note,id", rows);
+
+        Run refused = train(withJobDir(List.of("--training_dataset_path", withText.toString(), "--max_iter", "5")));
+        refused.assertRuntimeError("with-text.csv: line 2, column note: \"note 0, free text\" is not a number",
+                "--categorical_columns note", "--ignore_columns note");
+        assertNoModel(jobDir);
+
+        Run run = train(withJobDir(List.of("--training_dataset_path", withText.toString(), "--max_iter", "5",
+                "--ignore_columns", "note,id")));
+        run.assertSuccess();
+        JsonNode manifest = assertModelSaved(jobDir);
+        assertEquals("[\"note\",\"id\"]", manifest.get("ignored_columns").toString());
+        assertEquals(12, manifest.get("input_columns").size());
+        assertFalse(manifest.get("features").toString().contains("note"));
+
+        Run categorical = train(List.of("--training_dataset_path", withText.toString(), "--max_iter", "5",
+                "--job-dir", tmp.resolve("job-note").toString(), "--categorical_columns",
+                "Wilderness_Area,Soil_Type,note", "--ignore_columns", "id"));
+        categorical.assertSuccess();
+        assertTrue(assertModelSaved(tmp.resolve("job-note")).get("features").toString().contains("note@note 1, free text"));
+    }
+
+    @Test
+    void ignoreColumnsMustNameColumnsOfTheData() throws IOException {
+        Run missing = train(withJobDir(base(), "--ignore_columns", "no_such_column"));
+        missing.assertRuntimeError("the header has no ignored column no_such_column");
+        assertNoModel(jobDir);
+        train(withJobDir(base(), "--ignore_columns", "Cover_Type")).assertUsageError("--ignore_columns names the label column");
+        train(withJobDir(base(), "--ignore_columns", "Soil_Type")).assertUsageError(
+                "column Soil_Type is in both --categorical_columns and --ignore_columns");
+    }
+
     // ---------------------------------------------------------------- whole or not at all
 
     @Test
