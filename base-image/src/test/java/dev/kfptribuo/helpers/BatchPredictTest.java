@@ -328,6 +328,26 @@ class BatchPredictTest {
     }
 
     @Test
+    void rowsWithCategoriesUnseenInTrainingArePredictedAndCounted() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(TESTING));
+        for (int i = 1; i <= 25; i++) {
+            lines.set(i, lines.get(i).replaceFirst(",(Rawah|Neota|Commanche|Cache),", ",Nowhere,"));
+        }
+        Path unseen = dir.resolve("unseen.csv");
+        Files.write(unseen, lines);
+        TablePredictions counted = TablePredictions.of(predictor,
+                new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(unseen.toString())), false);
+        Run run = run("--dataset-path", unseen.toString(), "--model-path", jobDir.toString(),
+                "--predictions-dir", dir.resolve("unseen-out").toString());
+        assertEquals(0, run.code, run.err);
+        assertTrue(counted.rowsWithUnseenCategories() >= 25);
+        assertTrue(run.out.contains(counted.rowsWithUnseenCategories()
+                + " row(s) hold categories unseen in training, predicted without them: "), run.out);
+        assertTrue(run.out.contains("Wilderness_Area=[Nowhere]"), run.out);
+        assertEquals(testing.rowCount(), results(dir.resolve("unseen-out")).size());
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         Run format = run("--dataset-path", TESTING.toString(), "--model-path", jobDir.toString(),
                 "--predictions-dir", dir.resolve("x").toString(), "--predictions-format", "parquet");

@@ -7,6 +7,7 @@ import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.prediction.Predictor;
+import dev.kfptribuo.prediction.UnseenCategories;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -113,6 +114,10 @@ public final class BatchPrediction {
                         .read(files, new JsonLinesInstances(predictor, format, buffers), piece -> output.accept(piece, predictor));
             }
             Output.Counts counts = output.finish();
+            if (output.unseen != null && output.unseen.rows() > 0) {
+                log.accept(String.format(Locale.ROOT, "%d row(s) hold categories unseen in training, predicted without them: %s",
+                        output.unseen.rows(), output.unseen.describe()));
+            }
             if (counts.predicted() + counts.bad() == 0) {
                 throw new DataFormatException(config.datasetPath() + ": no instances (only blank lines)");
             }
@@ -139,6 +144,7 @@ public final class BatchPrediction {
         private ShardedWriter errors;
         private long logged;
         private String firstError;
+        private UnseenCategories unseen;
 
         Output(Path dir, Config config, Consumer<String> log) {
             this.dir = dir;
@@ -156,6 +162,11 @@ public final class BatchPrediction {
                 }
                 predictions = new ShardedWriter(dir, format.fileName(), format.suffix(), config.rowsPerShard(), header);
                 errors = new ShardedWriter(dir, "prediction.errors_stats", "", Long.MAX_VALUE, null);
+            }
+            if (unseen == null) {
+                unseen = piece.unseen();
+            } else {
+                unseen.add(piece.unseen());
             }
             for (String message : piece.errorMessages()) {
                 firstError = firstError == null ? message : firstError;

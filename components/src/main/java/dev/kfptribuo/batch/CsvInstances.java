@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.kfptribuo.data.CsvRowStream;
 import dev.kfptribuo.prediction.PredictionException;
 import dev.kfptribuo.prediction.Predictor;
+import dev.kfptribuo.prediction.UnseenCategories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
         String[] categorical = new String[predictor.categoricalColumns().size()];
         double[] scores = new double[predictor.classes().size()];
         PieceEncoder encoder = new PieceEncoder(predictor.classes(), header, format, buffers);
+        UnseenCategories unseen = new UnseenCategories(predictor);
         try {
             while (rows.next()) {
                 String problem = rows.values(values, categorical);
@@ -62,6 +64,7 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
                     }
                     try {
                         label = predictor.predict(numeric, categorical, scores);
+                        unseen.count(categorical);
                     } catch (PredictionException e) {
                         problem = e.getMessage();
                     }
@@ -92,7 +95,7 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return encoder.finish();
+        return encoder.finish(unseen);
     }
 
     /** A bad row as it was read: its cells, as strings. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.prediction.Instances;
 import dev.kfptribuo.prediction.PredictionException;
 import dev.kfptribuo.prediction.Predictor;
+import dev.kfptribuo.prediction.UnseenCategories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,7 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
         double[] numeric = new double[predictor.numericColumns().size()];
         String[] categorical = new String[predictor.categoricalColumns().size()];
         double[] scores = new double[predictor.classes().size()];
+        UnseenCategories unseen = new UnseenCategories(predictor);
         piece.forEachLine((bytes, start, end, line) -> {
             if (blank(bytes, start, end)) {
                 return;
@@ -65,6 +67,7 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
                 if (problem == null) {
                     try {
                         label = predictor.predict(numeric, categorical, scores);
+                        unseen.count(categorical);
                     } catch (PredictionException e) {
                         problem = e.getMessage();
                     }
@@ -80,7 +83,7 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
                 throw new UncheckedIOException(e);
             }
         });
-        return encoder.finish();
+        return encoder.finish(unseen);
     }
 
     /** The instance's values of the input columns, as text. */

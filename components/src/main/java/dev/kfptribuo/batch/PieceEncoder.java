@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.prediction.UnseenCategories;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -42,8 +43,10 @@ final class PieceEncoder {
      * @param predictions the predictions' lines
      * @param errors the bad rows' lines
      * @param errorMessages the first bad rows' reasons, for the log
+     * @param unseen the predicted rows' categories unseen in training
      */
-    record Encoded(List<String> instanceColumns, LineBuffer predictions, LineBuffer errors, List<String> errorMessages) {
+    record Encoded(List<String> instanceColumns, LineBuffer predictions, LineBuffer errors, List<String> errorMessages,
+            UnseenCategories unseen) {
         /** Gives the buffers back, once the lines are written. */
         void release() {
             predictions.release();
@@ -194,9 +197,12 @@ final class PieceEncoder {
         }
     }
 
-    /** @return the piece's lines */
-    Encoded finish() {
-        return new Encoded(instanceColumns, predictions, errors, List.copyOf(errorMessages));
+    /**
+     * @param unseen the predicted rows' categories unseen in training
+     * @return the piece's lines
+     */
+    Encoded finish(UnseenCategories unseen) {
+        return new Encoded(instanceColumns, predictions, errors, List.copyOf(errorMessages), unseen);
     }
 
     /** The JSON text Jackson writes for one value: for the parts every line repeats. */

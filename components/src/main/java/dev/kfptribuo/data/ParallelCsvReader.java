@@ -131,7 +131,7 @@ final class ParallelCsvReader<T> {
                     try {
                         reader.read(new RecordChunker(CsvTableReader.withoutByteOrderMark(decoded), chunkBytes));
                     } catch (SinkFailure e) {
-                        throw e.getCause();
+                        throw e.unwrap();
                     }
                     layout = reader.layout;
                     afterFile.done(file, raw, reader.records);
@@ -184,17 +184,23 @@ final class ParallelCsvReader<T> {
 
     private record Piece<T>(T result, long records) {}
 
-    /** A sink's failure on its way out of the reading loop, which keeps parse failures for later. */
+    /**
+     * A sink's failure on its way out of the reading loop, which keeps the parsers' failures for
+     * later: the sink's stops the read at once.
+     */
     private static final class SinkFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        SinkFailure(IOException cause) {
+        SinkFailure(Exception cause) {
             super(cause);
         }
 
-        @Override
-        public synchronized IOException getCause() {
-            return (IOException) super.getCause();
+        /** @return the sink's exception, to throw */
+        IOException unwrap() {
+            if (getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            return (IOException) getCause();
         }
     }
 
@@ -306,7 +312,7 @@ final class ParallelCsvReader<T> {
             records += piece.records();
             try {
                 sink.accept(piece.result());
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 throw new SinkFailure(e);
             }
         }

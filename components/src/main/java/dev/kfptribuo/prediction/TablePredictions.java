@@ -3,11 +3,9 @@ package dev.kfptribuo.prediction;
 import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.data.SourceFile;
 import dev.kfptribuo.data.Table;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A {@link Predictor}'s predictions for every row of a {@link Table}, with the categories the model
@@ -16,7 +14,8 @@ import java.util.TreeSet;
  * @param predicted per row, the index in {@link Predictor#classes()} of the predicted label
  * @param scores per row, the scores (see {@link Predictor}); null when not kept
  * @param rowsWithUnseenCategories rows holding at least one category unseen in training
- * @param unseenCategories per categorical column, the unseen values met, sorted
+ * @param unseenCategories per categorical column, the unseen values met (at most
+ *     {@value UnseenCategories#KEPT}), sorted
  */
 public record TablePredictions(int[] predicted, double[][] scores, long rowsWithUnseenCategories,
         Map<String, Set<String>> unseenCategories) {
@@ -37,27 +36,18 @@ public record TablePredictions(int[] predicted, double[][] scores, long rowsWith
         int classes = predictor.classes().size();
         int[] predicted = new int[n];
         double[][] scores = keepScores ? new double[n][] : null;
-        Map<String, Set<String>> unseen = new LinkedHashMap<>();
-        for (String column : predictor.categoricalColumns()) {
-            unseen.put(column, new TreeSet<>());
-        }
+        UnseenCategories unseen = new UnseenCategories(predictor);
         double[] numeric = new double[numericColumn.length];
         String[] categorical = new String[categoricalColumn.length];
         double[] rowScores = new double[classes];
-        long rowsWithUnseen = 0;
         for (int row = 0; row < n; row++) {
             for (int c = 0; c < numeric.length; c++) {
                 numeric[c] = table.numeric(numericColumn[c])[row];
             }
-            boolean rowUnseen = false;
             for (int c = 0; c < categorical.length; c++) {
                 categorical[c] = table.categorical(categoricalColumn[c])[row];
-                if (!predictor.knowsCategory(c, categorical[c])) {
-                    unseen.get(predictor.categoricalColumns().get(c)).add(categorical[c]);
-                    rowUnseen = true;
-                }
             }
-            rowsWithUnseen += rowUnseen ? 1 : 0;
+            unseen.count(categorical);
             try {
                 predicted[row] = predictor.predict(numeric, categorical, rowScores);
             } catch (PredictionException e) {
@@ -67,7 +57,7 @@ public record TablePredictions(int[] predicted, double[][] scores, long rowsWith
                 scores[row] = rowScores.clone();
             }
         }
-        return new TablePredictions(predicted, scores, rowsWithUnseen, unseen);
+        return new TablePredictions(predicted, scores, unseen.rows(), unseen.values());
     }
 
     /**
