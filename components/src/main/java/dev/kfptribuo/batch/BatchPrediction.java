@@ -93,9 +93,9 @@ public final class BatchPrediction {
     public static Result run(Config config, Consumer<String> log) throws IOException {
         Predictor predictor = Predictor.of(ModelBundle.load(config.modelDir()));
         List<InputFile> files = InputFiles.expand(config.datasetPath());
-        try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir())) {
+        try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir());
+             Output output = new Output(staged.path(), config, log)) {
             PredictionsFormat format = config.predictionsFormat();
-            Output output = new Output(staged.path(), config, log);
             // Big enough for a piece's predictions in JSON Lines (about 2.5 MB from 256 KiB of CSV).
             LineBuffer.Pool buffers = new LineBuffer.Pool(4 << 20);
             long start = System.nanoTime();
@@ -134,7 +134,7 @@ public final class BatchPrediction {
     }
 
     /** Where the pieces' lines go, on the calling thread; counts the bad rows as they come. */
-    private static final class Output {
+    private static final class Output implements AutoCloseable {
         record Counts(long predicted, long bad) {}
 
         private final Path dir;
@@ -193,6 +193,15 @@ public final class BatchPrediction {
             predictions.finish();
             errors.finish();
             return new Counts(predictions.rows(), errors.rows());
+        }
+
+        /** Closes the shard files left open by a failure (the staging directory then goes). */
+        @Override
+        public void close() throws IOException {
+            if (predictions != null) {
+                predictions.close();
+                errors.close();
+            }
         }
     }
 }
