@@ -22,8 +22,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 PIPELINE = ROOT / 'pipeline'
 GENERATED = pathlib.Path(os.environ.get('KFP_TRIBUO_GENERATED', ROOT / 'component-yaml' / 'target' / 'generated'))
 BUILD_ROOT = pathlib.Path(os.environ.get('KFP_TRIBUO_BUILD_ROOT', ROOT))
-COMPONENTS = ('train', 'retrieve_best_run', 'evaluate_model')
-IMAGE_OF = {'train': 'trainer_image', 'retrieve_best_run': 'base_image', 'evaluate_model': 'base_image'}
+# The lab pipeline's components, and every component (batch_predict is not in the lab's pipeline).
+LAB_COMPONENTS = ('train', 'retrieve_best_run', 'evaluate_model')
+COMPONENTS = LAB_COMPONENTS + ('batch_predict',)
+IMAGE_OF = {'train': 'trainer_image', 'retrieve_best_run': 'base_image', 'evaluate_model': 'base_image',
+            'batch_predict': 'base_image'}
 # A stand-in serving image (this project has none yet); the deploy steps only carry it.
 SERVING_IMAGE = 'us-docker.pkg.dev/example/serving/tribuo-serving@sha256:' + '0' * 64
 

@@ -98,3 +98,68 @@ def check_lab_pipeline(compiled, images, specs, channel):
     assert compiled.source('model-upload', 'unmanaged_container_model') == ('task', importer, 'artifact')
     assert compiled.source('model-deploy', 'model') == ('task', 'model-upload', 'model')
     assert compiled.source('model-deploy', 'endpoint') == ('task', 'endpoint-create', 'endpoint')
+
+
+# The batch_predict step's args as both SDKs compile them for Vertex AI / KFP 2 (v2 placeholders).
+BATCH_PREDICT_ARGS = [
+    '--dataset-path', "{{$.inputs.parameters['dataset_path']}}",
+    '--model-path', "{{$.inputs.parameters['model_path']}}",
+    '--instances-format', "{{$.inputs.parameters['instances_format']}}",
+    '--predictions-format', "{{$.inputs.parameters['predictions_format']}}",
+    '--max-bad-rows', "{{$.inputs.parameters['max_bad_rows']}}",
+    '--rows-per-shard', "{{$.inputs.parameters['rows_per_shard']}}",
+    '--predictions-dir', "{{$.outputs.artifacts['predictions'].path}}",
+    '--predicted-rows-output', "{{$.outputs.parameters['predicted_rows'].output_file}}",
+    '--bad-rows-output', "{{$.outputs.parameters['bad_rows'].output_file}}",
+]
+# KFP SDK 1.8's kfp.v2.compiler names parameter types as the old pipeline spec did ('type': 'INT').
+_PARAMETER_TYPES = {'STRING': 'STRING', 'INT': 'NUMBER_INTEGER', 'NUMBER_INTEGER': 'NUMBER_INTEGER'}
+
+
+def _parameter_types(definitions):
+    return {name: _PARAMETER_TYPES[p.get('parameterType', p.get('type'))]
+            for name, p in definitions.get('parameters', {}).items()}
+
+
+def check_batch_predict_pipeline(compiled, images, command, consumer):
+    """train -> batch_predict -> consumer (a step taking the predictions Dataset and predicted_rows),
+    compiled by either SDK for Vertex AI / KFP 2. command: the loaded batch_predict spec's command."""
+    container = compiled.container('batch-predict')
+    assert container['image'] == images[IMAGE_OF['batch_predict']], container['image']
+    assert '@sha256:' in container['image']
+    assert container['command'] == command == [
+        'java', '-cp', '@/app/jib-classpath-file', 'dev.kfptribuo.helpers.HelperComponents', 'batch-predict']
+    assert container['args'] == BATCH_PREDICT_ARGS, container['args']
+
+    # Values are parameters; the predictions directory is a system.Dataset output artifact.
+    component = compiled.component('batch-predict')
+    assert _parameter_types(component['inputDefinitions']) == {
+        'dataset_path': 'STRING', 'model_path': 'STRING', 'instances_format': 'STRING',
+        'predictions_format': 'STRING', 'max_bad_rows': 'NUMBER_INTEGER', 'rows_per_shard': 'NUMBER_INTEGER'}
+    assert 'artifacts' not in component['inputDefinitions'], component['inputDefinitions']
+    outputs = component['outputDefinitions']
+    assert _parameter_types(outputs) == {'predicted_rows': 'NUMBER_INTEGER', 'bad_rows': 'NUMBER_INTEGER'}
+    assert {name: a['artifactType']['schemaTitle'] for name, a in outputs['artifacts'].items()} == {
+        'predictions': 'system.Dataset'}, outputs['artifacts']
+
+    # The model is train's job_dir; the arguments given; the defaults of the others.
+    assert compiled.source('batch-predict', 'model_path') == ('task', 'train', 'job_dir')
+    assert compiled.source('batch-predict', 'dataset_path') == ('pipeline', 'instances')
+    assert int(compiled.constant('batch-predict', 'max_bad_rows')) == 10
+    assert compiled.constant('batch-predict', 'predictions_format') == 'csv'
+    assert 'train' in compiled.task('batch-predict')['dependentTasks']
+    # Inputs not given: SDK 1.8 passes the spec's default as a constant, SDK 2.x leaves it to the
+    # component's default.
+    for name, default in (('instances_format', 'auto'), ('rows_per_shard', 100000)):
+        given = compiled.task('batch-predict').get('inputs', {}).get('parameters', {})
+        if name in given:
+            assert str(compiled.constant('batch-predict', name)) == str(default), (name, given[name])
+        else:
+            definition = component['inputDefinitions']['parameters'][name]
+            assert definition.get('isOptional') and definition['defaultValue'] == default, (name, definition)
+
+    # A consumer receives the Dataset artifact and the row count.
+    assert compiled.source(consumer, 'predictions') == ('task', 'batch-predict', 'predictions')
+    assert compiled.source(consumer, 'predicted_rows') == ('task', 'batch-predict', 'predicted_rows')
+    assert compiled.component(consumer)['inputDefinitions']['artifacts']['predictions'][
+        'artifactType']['schemaTitle'] == 'system.Dataset'

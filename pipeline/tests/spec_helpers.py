@@ -26,6 +26,10 @@ class CompiledPipeline:
         """The task (a condition) whose sub-DAG holds the task, or None at the root."""
         return self.tasks[name][2]
 
+    def component(self, name):
+        """The component definition a task runs (its input and output definitions)."""
+        return self.components[self.task(name)['componentRef']['name']]
+
     def executor(self, name):
         component = self.components[self.task(name)['componentRef']['name']]
         return self.executors[component['executorLabel']]

@@ -10,15 +10,28 @@ kfp = pytest.importorskip('kfp')
 if not kfp.__version__.startswith('1.8.'):
     pytest.skip(f'KFP SDK 1.8 tests; this is kfp {kfp.__version__}', allow_module_level=True)
 
-from conftest import COMPONENTS, IMAGE_OF, import_pipeline  # noqa: E402
-from pipeline_checks import check_lab_pipeline  # noqa: E402
+from conftest import COMPONENTS, IMAGE_OF, LAB_COMPONENTS, import_pipeline  # noqa: E402
+from pipeline_checks import check_batch_predict_pipeline, check_lab_pipeline  # noqa: E402
 from spec_helpers import CompiledPipeline  # noqa: E402
 
-LAB_OUTPUTS = {
+OUTPUTS = {
     'train': ['job_dir'],
     'retrieve_best_run': ['metric_value', 'alpha', 'max_iter', 'trial_id', 'hyperparameters'],
     'evaluate_model': ['metric_name', 'metric_value', 'mlpipeline_metrics', 'mlpipeline_ui_metadata'],
+    'batch_predict': ['predictions', 'predicted_rows', 'bad_rows'],
 }
+# A step downstream of batch_predict: the predictions directory as a file input, the count as a value.
+COUNT_PREDICTIONS = """
+name: Count predictions
+inputs:
+- {name: predictions, type: Dataset}
+- {name: predicted_rows, type: Integer}
+implementation:
+  container:
+    image: alpine@sha256:1111111111111111111111111111111111111111111111111111111111111111
+    command: [sh, -c, 'cat "$0"/prediction.results-* | wc -l; echo "$1"', {inputPath: predictions},
+              {inputValue: predicted_rows}]
+"""
 
 
 @pytest.fixture(scope='module')
@@ -33,7 +46,7 @@ def test_component_store_loads_each_component_by_plain_concatenation(store, serv
     spec = op.component_spec
     assert f'/{name}/component.yaml' in requested, requested
     assert spec.implementation.container.image == images[IMAGE_OF[name]]
-    assert [o.name for o in spec.outputs] == LAB_OUTPUTS[name]
+    assert [o.name for o in spec.outputs] == OUTPUTS[name]
     assert spec.description and all(i.description for i in spec.inputs)
 
 
@@ -109,5 +122,79 @@ def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix,
     job = json.loads(path.read_text())
     assert job['pipelineSpec']['sdkVersion'] == 'kfp-1.8.22'
     specs = {name: {'command': getattr(module, f'{name}_op').component_spec.implementation.container.command}
-             for name in COMPONENTS}
+             for name in LAB_COMPONENTS}
     check_lab_pipeline(CompiledPipeline(job['pipelineSpec']), images, specs, 'pipelineparam--')
+
+
+def _train_then_batch_predict(store):
+    """train, batch_predict on its job_dir, and a step reading the predictions."""
+    train_op = store.load_component('train')
+    batch_predict_op = store.load_component('batch_predict')
+    count_op = kfp.components.load_component_from_text(COUNT_PREDICTIONS)
+
+    @kfp.dsl.pipeline(name='train-then-batch-predict')
+    def pipeline(gcs_root: str, instances: str):
+        train = train_op(training_dataset_path='{}/training/*.csv'.format(gcs_root),
+                         job_dir='{}/jobdir'.format(gcs_root))
+        predict = batch_predict_op(dataset_path=instances, model_path=train.outputs['job_dir'],
+                                   predictions_format='csv', max_bad_rows=10)
+        count_op(predict.outputs['predictions'], predict.outputs['predicted_rows'])
+    return pipeline, batch_predict_op
+
+
+def test_component_store_loads_batch_predict_with_its_dataset_output(store):
+    spec = store.load_component('batch_predict').component_spec
+    assert {i.name: (i.type, i.default) for i in spec.inputs} == {
+        'dataset_path': ('String', None), 'model_path': ('String', None), 'instances_format': ('String', 'auto'),
+        'predictions_format': ('String', 'jsonl'), 'max_bad_rows': ('Integer', 0),
+        'rows_per_shard': ('Integer', 100000)}
+    assert {o.name: o.type for o in spec.outputs} == {
+        'predictions': 'Dataset', 'predicted_rows': 'Integer', 'bad_rows': 'Integer'}
+
+
+def test_train_then_batch_predict_compiles_for_a_kfp_1x_cluster(store, images, tmp_path):
+    pipeline, batch_predict_op = _train_then_batch_predict(store)
+    path = tmp_path / 'workflow.yaml'
+    kfp.compiler.Compiler().compile(pipeline, str(path))
+    workflow = yaml.safe_load(path.read_text())
+    templates = {t['name']: t for t in workflow['spec']['templates']}
+
+    container = templates['batch-predict']['container']
+    assert container['image'] == images['base_image']
+    assert container['command'] == batch_predict_op.component_spec.implementation.container.command
+    args = container['args']
+    assert args[args.index('--model-path') + 1] == '{{inputs.parameters.train-job_dir}}'
+    assert args[args.index('--dataset-path') + 1] == '{{inputs.parameters.instances}}'
+    assert args[args.index('--predictions-format') + 1] == 'csv'
+    assert args[args.index('--max-bad-rows') + 1] == '10'
+    assert args[args.index('--rows-per-shard') + 1] == '100000'
+    assert args[args.index('--predictions-dir') + 1] == '/tmp/outputs/predictions/data'
+
+    # The predictions directory is an artifact only (Argo cannot read a directory as a parameter);
+    # predicted_rows, read as a value downstream, is also a parameter.
+    outputs = templates['batch-predict']['outputs']
+    artifacts = {a['name']: a['path'] for a in outputs['artifacts']}
+    assert artifacts['batch-predict-predictions'] == '/tmp/outputs/predictions/data'
+    parameters = {p['name']: p['valueFrom']['path'] for p in outputs.get('parameters', [])}
+    assert parameters == {'batch-predict-predicted_rows': '/tmp/outputs/predicted_rows/data'}, parameters
+
+    dag = {t['name']: t for t in templates[workflow['spec']['entrypoint']]['dag']['tasks']}
+    assert {'name': 'batch-predict-predictions',
+            'from': '{{tasks.batch-predict.outputs.artifacts.batch-predict-predictions}}'} in \
+        dag['count-predictions']['arguments']['artifacts']
+    assert {'name': 'train-job_dir', 'value': '{{tasks.train.outputs.parameters.train-job_dir}}'} in \
+        dag['batch-predict']['arguments']['parameters']
+    count_inputs = templates['count-predictions']['inputs']
+    assert count_inputs['artifacts'] == [{'name': 'batch-predict-predictions', 'path': '/tmp/inputs/predictions/data'}]
+
+
+def test_train_then_batch_predict_compiles_for_vertex_ai_pipelines(store, images, tmp_path):
+    from kfp.v2 import compiler as v2_compiler
+    pipeline, batch_predict_op = _train_then_batch_predict(store)
+    path = tmp_path / 'train_then_batch_predict.json'
+    v2_compiler.Compiler().compile(pipeline, str(path))
+    job = json.loads(path.read_text())
+    assert job['pipelineSpec']['sdkVersion'] == 'kfp-1.8.22'
+    check_batch_predict_pipeline(CompiledPipeline(job['pipelineSpec']), images,
+                                 batch_predict_op.component_spec.implementation.container.command,
+                                 'count-predictions')

@@ -12,12 +12,15 @@ if not kfp.__version__.startswith('2.'):
     pytest.skip(f'KFP SDK 2.x tests; this is kfp {kfp.__version__}', allow_module_level=True)
 
 from kfp import components  # noqa: E402
+from kfp import compiler  # noqa: E402
+from kfp import dsl  # noqa: E402
 
-from conftest import BUILD_ROOT, COMPONENTS, GENERATED, IMAGE_OF, import_pipeline  # noqa: E402
-from pipeline_checks import check_lab_pipeline  # noqa: E402
+from conftest import BUILD_ROOT, COMPONENTS, GENERATED, IMAGE_OF, LAB_COMPONENTS, import_pipeline  # noqa: E402
+from pipeline_checks import check_batch_predict_pipeline, check_lab_pipeline  # noqa: E402
 from spec_helpers import CompiledPipeline  # noqa: E402
 
-# KFP 2.x's types of our ports: values stay parameters, the two KFP v1 UI files become artifacts.
+# KFP 2.x's types of our ports: values stay parameters, the two KFP v1 UI files and batch_predict's
+# predictions directory (a Dataset) become artifacts.
 TYPES = {
     'train': ({'training_dataset_path': 'String', 'validation_dataset_path': 'String', 'job_dir': 'String',
                'alpha': 'Float', 'max_iter': 'Integer', 'tol': 'String', 'n_iter_no_change': 'Integer',
@@ -31,6 +34,9 @@ TYPES = {
     'evaluate_model': ({'dataset_path': 'String', 'model_path': 'String', 'metric_name': 'String'},
                        {'metric_name': 'String', 'metric_value': 'Float',
                         'mlpipeline_metrics': 'system.Metrics@0.0.1', 'mlpipeline_ui_metadata': 'system.Artifact@0.0.1'}),
+    'batch_predict': ({'dataset_path': 'String', 'model_path': 'String', 'instances_format': 'String',
+                       'predictions_format': 'String', 'max_bad_rows': 'Integer', 'rows_per_shard': 'Integer'},
+                      {'predictions': 'system.Dataset@0.0.1', 'predicted_rows': 'Integer', 'bad_rows': 'Integer'}),
 }
 
 
@@ -69,7 +75,7 @@ def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix,
     spec = yaml.safe_load(path.read_text())
     assert spec['sdkVersion'] == f'kfp-{kfp.__version__}'
     specs = {name: {'command': getattr(module, f'{name}_op').component_spec.implementation.container.command}
-             for name in COMPONENTS}
+             for name in LAB_COMPONENTS}
     check_lab_pipeline(CompiledPipeline(spec), images, specs, 'pipelinechannel--')
     # Pipeline parameters, with the lab's defaults.
     parameters = spec['root']['inputDefinitions']['parameters']
@@ -77,3 +83,43 @@ def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix,
         'defaultValue': 0.69, 'isOptional': True, 'parameterType': 'NUMBER_DOUBLE'}
     assert parameters['max_trial_count']['defaultValue'] == 6
     assert parameters['parallel_trial_count']['defaultValue'] == 3
+
+
+def test_batch_predict_defaults_and_optional_inputs(component_url_prefix):
+    spec = components.load_component_from_url(component_url_prefix + 'batch_predict/component.yaml').component_spec
+    assert {k: (v.default, v.optional) for k, v in spec.inputs.items()} == {
+        'dataset_path': (None, False), 'model_path': (None, False), 'instances_format': ('auto', True),
+        'predictions_format': ('jsonl', True), 'max_bad_rows': (0, True), 'rows_per_shard': (100000, True)}
+
+
+@dsl.component(base_image='python:3.11-slim')
+def count_predictions(predictions: dsl.Input[dsl.Dataset], predicted_rows: int) -> int:
+    """A step reading the predictions as a KFP 2.x user would (the batch_predict README's example)."""
+    import glob
+    import os
+    lines = 0
+    for name in glob.glob(os.path.join(predictions.path, 'prediction.results-*')):
+        with open(name) as f:
+            lines += sum(1 for _ in f)
+    assert lines >= predicted_rows
+    return lines
+
+
+def test_train_then_batch_predict_compiles(component_url_prefix, images, tmp_path):
+    train_op = components.load_component_from_url(component_url_prefix + 'train/component.yaml')
+    batch_predict_op = components.load_component_from_url(component_url_prefix + 'batch_predict/component.yaml')
+
+    @dsl.pipeline(name='train-then-batch-predict')
+    def pipeline(gcs_root: str, instances: str):
+        train = train_op(training_dataset_path=f'{gcs_root}/training/*.csv', job_dir=f'{gcs_root}/jobdir')
+        predict = batch_predict_op(dataset_path=instances, model_path=train.outputs['job_dir'],
+                                   predictions_format='csv', max_bad_rows=10)
+        count_predictions(predictions=predict.outputs['predictions'], predicted_rows=predict.outputs['predicted_rows'])
+
+    path = tmp_path / 'train_then_batch_predict.yaml'
+    compiler.Compiler().compile(pipeline, str(path))
+    spec = yaml.safe_load(path.read_text())
+    assert spec['sdkVersion'] == f'kfp-{kfp.__version__}'
+    check_batch_predict_pipeline(CompiledPipeline(spec), images,
+                                 batch_predict_op.component_spec.implementation.container.command,
+                                 'count-predictions')

@@ -59,20 +59,29 @@ class ComponentSpecContractTest {
     private static final Path ROOT = SPECS.getParent();
     private static final Path DATA = ROOT.resolve("data/covertype");
     private static final Path TUNING_JOBS = ROOT.resolve("components/src/test/resources/tuning");
-    private static final Set<String> COMPONENTS = Set.of("train", "retrieve_best_run", "evaluate_model");
+    private static final Set<String> COMPONENTS =
+            Set.of("train", "retrieve_best_run", "evaluate_model", "batch_predict");
     /** The types KFP SDK 2.x keeps as parameters (any other type becomes an artifact). */
     private static final Set<String> PARAMETER_TYPES =
             Set.of("String", "Integer", "Float", "Bool", "JsonObject", "JsonArray", "Dict", "List");
-    /** Outputs that are files for KFP's UI, not values: the KFP v1 metrics and UI metadata. */
-    private static final Map<String, String> FILE_OUTPUTS =
-            Map.of("mlpipeline_metrics", "Metrics", "mlpipeline_ui_metadata", "UI_metadata");
+    /**
+     * Outputs that are artifacts, not values, by component: the KFP v1 metrics and UI metadata files
+     * of evaluate_model, and batch_predict's predictions directory, a Dataset (system.Dataset in KFP
+     * SDK 2.x). Every other output is a value of a parameter type.
+     */
+    private static final Map<String, Map<String, String>> ARTIFACT_OUTPUTS = Map.of(
+            "evaluate_model", Map.of("mlpipeline_metrics", "Metrics", "mlpipeline_ui_metadata", "UI_metadata"),
+            "batch_predict", Map.of("predictions", "Dataset"));
+    /** Artifact outputs that are directories (of files), not files. */
+    private static final Map<String, Set<String>> DIRECTORY_OUTPUTS = Map.of("batch_predict", Set.of("predictions"));
     private static final List<String> JIB_CLASSPATH = List.of("java", "-cp", "@/app/jib-classpath-file");
     private static final Pattern IMAGE_PLACEHOLDER = Pattern.compile("\\{\\{image:([a-z_]+)}}");
-    /** The lab's output names, which its pipeline code reads. */
-    private static final Map<String, List<String>> LAB_OUTPUTS = Map.of(
+    /** The output names pipeline code reads: the lab's, and those of batch_predict (not in the lab). */
+    private static final Map<String, List<String>> PIPELINE_OUTPUTS = Map.of(
             "retrieve_best_run", List.of("metric_value", "alpha", "max_iter"),
             "evaluate_model", List.of("metric_name", "metric_value", "mlpipeline_metrics"),
-            "train", List.of("job_dir"));
+            "train", List.of("job_dir"),
+            "batch_predict", List.of("predictions", "predicted_rows", "bad_rows"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -146,16 +155,19 @@ class ComponentSpecContractTest {
         }
         for (ComponentSpec.Port output : spec.outputs.values()) {
             assertFalse(isBlank(output.description()), "description of output " + output.name());
-            String fileType = FILE_OUTPUTS.get(output.name());
-            if (fileType != null) {
-                assertEquals(fileType, output.type(), "type of " + output.name());
+            String artifactType = ARTIFACT_OUTPUTS.getOrDefault(spec.component, Map.of()).get(output.name());
+            if (artifactType != null) {
+                assertEquals(artifactType, output.type(), "type of " + output.name());
             } else {
                 assertTrue(PARAMETER_TYPES.contains(output.type()),
                         "output " + output.name() + " is a value: its type " + output.type() + " must be a parameter type");
             }
         }
-        assertTrue(spec.outputs.keySet().containsAll(LAB_OUTPUTS.get(spec.component)),
-                "the lab's output names " + LAB_OUTPUTS.get(spec.component) + " in " + spec.outputs.keySet());
+        assertTrue(spec.outputs.keySet().containsAll(ARTIFACT_OUTPUTS.getOrDefault(spec.component, Map.of()).keySet()),
+                "the artifact outputs " + ARTIFACT_OUTPUTS.get(spec.component) + " in " + spec.outputs.keySet());
+        assertNotNull(PIPELINE_OUTPUTS.get(spec.component), "the output names pipeline code reads, of " + spec);
+        assertTrue(spec.outputs.keySet().containsAll(PIPELINE_OUTPUTS.get(spec.component)),
+                "the output names " + PIPELINE_OUTPUTS.get(spec.component) + " in " + spec.outputs.keySet());
     }
 
     @ParameterizedTest
@@ -333,6 +345,128 @@ class ComponentSpecContractTest {
     }
 
     @Test
+    void trainThenBatchPredictWriteEveryOutput() throws Exception {
+        ComponentSpec train = new ComponentSpec("train", SPECS.resolve("train/component.yaml"));
+        Path jobDir = tmp.resolve("gcs/jobdir/run-2");
+        Map<String, String> trainOutputs = outputPaths(train, tmp.resolve("train-outputs"));
+        run(train, Map.of("training_dataset_path", smallTrain.toString(), "validation_dataset_path",
+                smallValid.toString(), "job_dir", jobDir.toString(), "max_iter", "20"), trainOutputs);
+        List<String> labels = new ArrayList<>();
+        JSON.readTree(jobDir.resolve("manifest.json").toFile()).get("labels").forEach(l -> labels.add(l.asText()));
+
+        // 2,500 covertype rows (label column kept: the model does not read it), a bad row after the first 1,000.
+        List<String> rows = Files.readAllLines(DATA.resolve("covertype_validation.csv"), StandardCharsets.UTF_8);
+        List<String> instances = new ArrayList<>(rows.subList(0, 1001));
+        instances.add("2596,51,3");
+        instances.addAll(rows.subList(1001, 2501));
+        Path csv = tmp.resolve("instances.csv");
+        Files.write(csv, instances, StandardCharsets.UTF_8);
+
+        ComponentSpec predict = new ComponentSpec("batch_predict", SPECS.resolve("batch_predict/component.yaml"));
+        Map<String, String> outputs = outputPaths(predict, tmp.resolve("predict-outputs"));
+        // The job_dir output feeds model_path, as it feeds evaluate_model's.
+        run(predict, Map.of("dataset_path", csv.toString(), "model_path", read(trainOutputs.get("job_dir")),
+                "max_bad_rows", "1", "rows_per_shard", "1000"), outputs);
+
+        assertEquals("2500", read(outputs.get("predicted_rows")));
+        assertEquals("1", read(outputs.get("bad_rows")));
+        Path dir = Path.of(outputs.get("predictions"));
+        assertEquals(List.of("prediction.errors_stats-00000-of-00001", "prediction.results-00000-of-00003",
+                "prediction.results-00001-of-00003", "prediction.results-00002-of-00003"), names(dir));
+        List<String> lines = new ArrayList<>();
+        for (int shard = 0; shard < 3; shard++) {
+            List<String> shardLines = Files.readAllLines(dir.resolve("prediction.results-0000" + shard + "-of-00003"));
+            assertEquals(shard < 2 ? 1000 : 500, shardLines.size(), "lines of shard " + shard);
+            lines.addAll(shardLines);
+        }
+        List<String> good = new ArrayList<>(rows.subList(1, 2501));
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = JSON.readTree(lines.get(i));
+            // In input order; the instance as read, numbers as numbers.
+            String[] row = good.get(i).split(",");
+            assertEquals(Long.parseLong(row[0]), line.get("instance").get("Elevation").asLong(), "instance " + i);
+            assertTrue(line.get("instance").get("Elevation").isNumber(), "instance " + i);
+            assertEquals(row[11], line.get("instance").get("Soil_Type").asText(), "instance " + i);
+            JsonNode prediction = line.get("prediction");
+            assertEquals(Set.of("label", "classes", "scores"), fieldNames(prediction), lines.get(i));
+            List<String> classes = new ArrayList<>();
+            prediction.get("classes").forEach(c -> classes.add(c.asText()));
+            assertEquals(labels, classes, "classes of line " + i);
+            double sum = 0;
+            double best = -1;
+            String argmax = null;
+            for (int k = 0; k < classes.size(); k++) {
+                double p = prediction.get("scores").get(k).asDouble();
+                assertTrue(p >= 0 && p <= 1, "a probability: " + lines.get(i));
+                sum += p;
+                if (p > best) {
+                    best = p;
+                    argmax = classes.get(k);
+                }
+            }
+            assertEquals(1, sum, 1e-9, "log-loss scores are predict_proba: " + lines.get(i));
+            assertEquals(argmax, prediction.get("label").asText(), "the label has the highest score: " + lines.get(i));
+        }
+        List<String> errors = Files.readAllLines(dir.resolve("prediction.errors_stats-00000-of-00001"));
+        assertEquals(1, errors.size(), errors.toString());
+        JsonNode error = JSON.readTree(errors.get(0));
+        assertEquals(1002, error.get("line").asLong(), errors.get(0));
+        assertEquals(3, error.get("error").get("code").asInt(), errors.get(0));
+        assertTrue(error.get("file").asText().endsWith("instances.csv"), errors.get(0));
+
+        // The inputs' defaults: JSON Lines out, one file of up to 100,000 rows, no bad row allowed or written.
+        Map<String, String> defaults = outputPaths(predict, tmp.resolve("predict-defaults"));
+        Path validation = DATA.resolve("covertype_validation.csv");
+        run(predict, Map.of("dataset_path", validation.toString(), "model_path", jobDir.toString()), defaults);
+        assertEquals(String.valueOf(rows.size() - 1), read(defaults.get("predicted_rows")));
+        assertEquals("0", read(defaults.get("bad_rows")));
+        Path all = Path.of(defaults.get("predictions"));
+        assertEquals(List.of("prediction.results-00000-of-00001"), names(all));
+        assertEquals(rows.size() - 1, Files.readAllLines(all.resolve("prediction.results-00000-of-00001")).size());
+
+        // JSON Lines instances (found by the name) to CSV predictions.
+        Path jsonl = tmp.resolve("instances.jsonl");
+        List<String> objects = new ArrayList<>();
+        String[] header = rows.get(0).split(",");
+        for (String row : rows.subList(1, 101)) {
+            com.fasterxml.jackson.databind.node.ObjectNode object = JSON.createObjectNode();
+            String[] values = row.split(",");
+            for (int c = 0; c < header.length - 1; c++) {
+                if (c >= 10) {
+                    object.put(header[c], values[c]);
+                } else {
+                    object.put(header[c], Long.parseLong(values[c]));
+                }
+            }
+            objects.add(JSON.writeValueAsString(object));
+        }
+        Files.write(jsonl, objects, StandardCharsets.UTF_8);
+        Map<String, String> csvOutputs = outputPaths(predict, tmp.resolve("predict-csv"));
+        run(predict, Map.of("dataset_path", jsonl.toString(), "model_path", jobDir.toString(),
+                "predictions_format", "csv"), csvOutputs);
+        assertEquals("100", read(csvOutputs.get("predicted_rows")));
+        Path csvDir = Path.of(csvOutputs.get("predictions"));
+        assertEquals(List.of("prediction.results-00000-of-00001.csv"), names(csvDir));
+        List<String> csvLines = Files.readAllLines(csvDir.resolve("prediction.results-00000-of-00001.csv"));
+        assertEquals(101, csvLines.size());
+        List<String> expectedHeader = new ArrayList<>(List.of(header).subList(0, header.length - 1));
+        expectedHeader.add("predicted_label");
+        labels.forEach(label -> expectedHeader.add("probability_" + label));
+        assertEquals(String.join(",", expectedHeader), csvLines.get(0));
+        // The same model on the same rows: CSV predictions equal the JSON Lines ones.
+        List<String> firstJson = Files.readAllLines(all.resolve("prediction.results-00000-of-00001")).subList(0, 100);
+        for (int i = 0; i < 100; i++) {
+            JsonNode prediction = JSON.readTree(firstJson.get(i)).get("prediction");
+            String[] fields = csvLines.get(i + 1).split(",");
+            assertEquals(prediction.get("label").asText(), fields[header.length - 1], "label of row " + i);
+            for (int k = 0; k < labels.size(); k++) {
+                assertEquals(prediction.get("scores").get(k).asDouble(), Double.parseDouble(fields[header.length + k]),
+                        1e-12, "score " + k + " of row " + i);
+            }
+        }
+    }
+
+    @Test
     void retrieveBestRunWritesEveryOutputForBothApis() throws Exception {
         ComponentSpec retrieve = new ComponentSpec("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
         for (String job : List.of("vertex/succeeded.json", "ai-platform/succeeded-unordered.json")) {
@@ -425,10 +559,44 @@ class ComponentSpecContractTest {
         if (code != 0) {
             fail(spec + " exited " + code + " on " + args + "\nerr:\n" + err + "\nout:\n" + out);
         }
+        Set<String> directories = DIRECTORY_OUTPUTS.getOrDefault(spec.component, Set.of());
         for (Map.Entry<String, String> output : outputs.entrySet()) {
             Path path = Path.of(output.getValue());
-            assertTrue(Files.isRegularFile(path) && Files.size(path) > 0,
-                    spec + " wrote output " + output.getKey() + " to " + path + "\nout:\n" + out);
+            if (directories.contains(output.getKey())) {
+                assertTrue(Files.isDirectory(path) && !files(path).isEmpty(),
+                        spec + " wrote the files of output " + output.getKey() + " in " + path + "\nout:\n" + out);
+                for (Path file : files(path)) {
+                    assertTrue(Files.size(file) > 0, spec + ": output " + output.getKey() + " has an empty " + file);
+                }
+            } else {
+                assertTrue(Files.isRegularFile(path) && Files.size(path) > 0,
+                        spec + " wrote output " + output.getKey() + " to " + path + "\nout:\n" + out);
+            }
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Path file : files(dir)) {
+            names.add(file.getFileName().toString());
+        }
+        return names;
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** The regular files of a directory, sorted by name; anything else in it fails. */
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            List<Path> all = entries.sorted().toList();
+            for (Path entry : all) {
+                assertTrue(Files.isRegularFile(entry), dir + " holds files only: " + entry);
+            }
+            return all;
         }
     }
 
