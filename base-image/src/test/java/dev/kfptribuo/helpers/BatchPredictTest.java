@@ -279,6 +279,7 @@ class BatchPredictTest {
         Run run = run("--dataset-path", input.toString(), "--model-path", jobDir.toString(),
                 "--predictions-dir", out.toString(), "--max-bad-rows", "6");
         assertEquals(0, run.code, run.err);
+        assertTrue(run.out.contains("2 row(s) predicted from 1 file(s) (8 lines)"), run.out);
         List<String> messages = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("prediction.errors_stats-00000-of-00001"))) {
             JsonNode error = JSON.readTree(line);

@@ -129,7 +129,8 @@ final class JsonLinesStream {
                     }
                     if (filled > 0) {
                         Piece piece = new Piece(file.toString(), Arrays.copyOf(buffer, filled), filled, fileLines + 1);
-                        fileLines += 1;
+                        // Its line feeds, and a last line without one.
+                        fileLines += count(piece.bytes(), '\n') + (buffer[filled - 1] == '\n' ? 0 : 1);
                         submit(workers, pending, handler, piece, sink);
                     }
                     if (!any && !file.shard()) {

@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  *
  * <p>Locally the staging directory is a hidden sibling of the target ({@code .NAME.staging-UUID}),
  * on the same file system, and publishing is one rename of the directory (a target left by an
- * earlier run is moved aside first, then deleted). For a gs:// target the staging directory is a
+ * earlier run is moved aside first, then deleted). Where directories cannot be renamed (Cloud
+ * Storage FUSE), the files are moved one by one into the new target, which is removed again if a
+ * move fails. For a gs:// target the staging directory is a
  * local temporary one, and publishing uploads each file; if an upload fails, the objects already
  * uploaded are deleted, so the prefix holds all of the files or none of them (Cloud Storage has
  * no rename of many objects at once: while the uploads run, a reader may see some of them).
@@ -100,7 +102,13 @@ final class StagedDirectory implements AutoCloseable {
             Files.move(dir, replaced, StandardCopyOption.ATOMIC_MOVE);
         }
         try {
-            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException directoryRename) {
+                // A file system that cannot rename a directory (Cloud Storage FUSE, the /gcs/ paths
+                // of Vertex AI Pipelines, by default): the files one by one.
+                moveFiles(names, dir, directoryRename);
+            }
         } catch (IOException e) {
             if (replaced != null) {
                 Files.move(replaced, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -115,6 +123,28 @@ final class StagedDirectory implements AutoCloseable {
             published.add(target.resolve(name));
         }
         return published;
+    }
+
+    /**
+     * Moves the staged files into a new target directory one at a time; if one fails, takes the
+     * directory away again.
+     */
+    private void moveFiles(List<String> names, Path dir, IOException directoryRename) throws IOException {
+        try {
+            Files.createDirectory(dir);
+            for (String name : names) {
+                Files.move(staging.resolve(name), dir.resolve(name));
+            }
+        } catch (IOException e) {
+            e.addSuppressed(directoryRename);
+            try {
+                deleteTree(dir);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        deleteTree(staging);
     }
 
     /** Deletes the staged files unless they were published. */
