@@ -64,7 +64,7 @@ def test_train_then_evaluate_model_as_local_tasks(module, pipeline_root):
     assert train.outputs['job_dir'] == str(job_dir)
     manifest = json.loads((job_dir / 'manifest.json').read_text())
     assert manifest['training']['rows'] == 10000
-    assert (job_dir / 'model.tribuo').stat().st_size > 0
+    assert (job_dir / manifest['model']['file']).stat().st_size > 0
 
     evaluation = module.evaluate_model_op(dataset_path=str(pipeline_root / 'data' / 'testing.csv'),
                                           model_path=train.outputs['job_dir'], metric_name='accuracy')

@@ -70,7 +70,7 @@ class EvaluateModelTest {
                 "--mlpipeline-ui-metadata-output", out.resolve("mlpipeline_ui_metadata").toString());
         assertEquals(0, run.code, run.err);
 
-        Independent expected = Independent.of(jobDir.resolve("model.tribuo"), test);
+        Independent expected = Independent.of(modelFile(), test);
         assertEquals("accuracy", Files.readString(out.resolve("metric_name")));
         String valueText = Files.readString(out.resolve("nested/metric_value"));
         assertTrue(valueText.matches("\\d+\\.\\d+"), "plain decimal: " + valueText);
@@ -122,7 +122,7 @@ class EvaluateModelTest {
         Run run = Run.evaluate("--dataset_path", test.toString(), "--model_path", jobDir.toString(),
                 "--metric_name", "recall", "--metric-value-output", value.toString());
         assertEquals(0, run.code, run.err);
-        assertEquals(Independent.of(jobDir.resolve("model.tribuo"), test).macro(1),
+        assertEquals(Independent.of(modelFile(), test).macro(1),
                 Double.parseDouble(Files.readString(value)), 1e-12);
     }
 
@@ -189,7 +189,9 @@ class EvaluateModelTest {
         for (String[] change : new String[][] {{"format_version", "99"}, {"tribuo_version", "\"5.0.0\""}}) {
             Path copy = shared.resolve("job-" + change[0]);
             Files.createDirectories(copy);
-            Files.copy(jobDir.resolve("model.tribuo"), copy.resolve("model.tribuo"));
+            Path model = copy.resolve(jobDir.relativize(modelFile()));
+            Files.createDirectories(model.getParent());
+            Files.copy(modelFile(), model);
             ObjectNode manifest = (ObjectNode) JSON.readTree(jobDir.resolve("manifest.json").toFile());
             manifest.set(change[0], JSON.readTree(change[1]));
             Files.writeString(copy.resolve("manifest.json"), manifest.toString());
@@ -216,6 +218,11 @@ class EvaluateModelTest {
                 "--metric-name", "f1_weighted");
         assertEquals(0, f1.code, f1.err);
         assertFalse(f1.out.contains("log_loss="), f1.out);
+    }
+
+    /** The model file the job dir's manifest names. */
+    private static Path modelFile() throws IOException {
+        return jobDir.resolve(JSON.readTree(jobDir.resolve("manifest.json").toFile()).at("/model/file").asText());
     }
 
     private record Run(int code, String out, String err) {

@@ -310,8 +310,8 @@ class ComponentSpecContractTest {
         run(train, arguments, trainOutputs);
 
         assertEquals(jobDir.toString(), read(trainOutputs.get("job_dir")));
-        assertTrue(Files.size(jobDir.resolve("model.tribuo")) > 0, "model.tribuo");
         JsonNode manifest = JSON.readTree(jobDir.resolve("manifest.json").toFile());
+        assertTrue(Files.size(jobDir.resolve(manifest.at("/model/file").asText())) > 0, "model.tribuo");
         assertEquals(4000, manifest.get("training").get("rows").asLong(), "training plus validation rows");
 
         ComponentSpec evaluate = new ComponentSpec("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));

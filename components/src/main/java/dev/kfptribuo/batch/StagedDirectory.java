@@ -1,5 +1,8 @@
 package dev.kfptribuo.batch;
 
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import dev.kfptribuo.io.GcsClient;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.io.OutputFiles;
 import java.io.IOException;
@@ -23,7 +26,7 @@ import java.util.stream.Stream;
  * earlier run is moved aside first, then deleted). Where directories cannot be renamed (Cloud
  * Storage FUSE), the files are moved one by one into the new target, which is removed again if a
  * move fails. For a gs:// target the staging directory is a
- * local temporary one, and publishing uploads each file; if an upload fails, the objects already
+ * local temporary one, the prefix must hold no object yet, and publishing uploads each file; if an upload fails, the objects already
  * uploaded are deleted, so the prefix holds all of the files or none of them (Cloud Storage has
  * no rename of many objects at once: while the uploads run, a reader may see some of them).
  * Closing an unpublished directory deletes what was staged.
@@ -46,6 +49,17 @@ final class StagedDirectory implements AutoCloseable {
      */
     static StagedDirectory create(Location target) throws IOException {
         if (target.isGcs()) {
+            // Uploads never replace objects (that would mix two runs' files): a new prefix, as
+            // Vertex AI gives each batch prediction job.
+            String prefix = target.path().endsWith("/") ? target.path() : target.path() + "/";
+            try {
+                if (GcsClient.get().list(target.bucket(), Storage.BlobListOption.prefix(prefix),
+                        Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext()) {
+                    throw new FileAlreadyExistsException(target + ": holds files already; write the predictions to a new prefix");
+                }
+            } catch (StorageException e) {
+                throw new IOException(target + ": " + e.getMessage(), e);
+            }
             return new StagedDirectory(target, Files.createTempDirectory("kfp-tribuo-predictions"));
         }
         Path dir = target.localPath().toAbsolutePath();

@@ -62,7 +62,8 @@ public record Manifest(
     /**
      * The Tribuo model file.
      *
-     * @param file its name in the job dir
+     * @param file its path in the job dir, e.g. {@code model-20261201T091500Z-1a2b3c4d/model.tribuo}
+     *     (see {@link JobDirWriter})
      * @param sha256 lower-case hex SHA-256 of its bytes; null until the bundle is saved
      * @param modelClass the Tribuo model class
      * @param scores what the model's prediction scores are
@@ -72,7 +73,7 @@ public record Manifest(
     /**
      * The ONNX model file (see {@link OnnxExport}).
      *
-     * @param file its name in the job dir
+     * @param file its path in the job dir, beside the model file
      * @param sha256 lower-case hex SHA-256 of its bytes; null until the bundle is saved
      * @param opset the ONNX opset
      * @param input the input's name
@@ -117,14 +118,16 @@ public record Manifest(
     }
 
     /**
-     * @param modelSha256 the model file's digest
-     * @param onnxSha256 the ONNX file's digest
-     * @return this manifest with the files' digests set
+     * @param modelFile the model file's path in the job dir
+     * @param modelSha256 its digest
+     * @param onnxFile the ONNX file's path in the job dir
+     * @param onnxSha256 its digest
+     * @return this manifest naming those files
      */
-    public Manifest withDigests(String modelSha256, String onnxSha256) {
+    public Manifest withFiles(String modelFile, String modelSha256, String onnxFile, String onnxSha256) {
         return new Manifest(formatVersion, createdAt, tribuoVersion,
-                new ModelFile(model.file(), modelSha256, model.modelClass(), model.scores()),
-                new OnnxFile(onnx.file(), onnxSha256, onnx.opset(), onnx.input(), onnx.inputShape(), onnx.outputs()),
+                new ModelFile(modelFile, modelSha256, model.modelClass(), model.scores()),
+                new OnnxFile(onnxFile, onnxSha256, onnx.opset(), onnx.input(), onnx.inputShape(), onnx.outputs()),
                 probabilities, labelColumn, labels, inputColumns, featureEncoding, features, numericColumns,
                 categoricalColumns, ignoredColumns, hyperparameters, training, inputs);
     }

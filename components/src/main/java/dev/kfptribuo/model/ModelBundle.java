@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.Location;
-import dev.kfptribuo.io.OutputFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,19 +20,19 @@ import org.tribuo.protos.core.ModelProto;
 
 /**
  * A trained model as one unit: the Tribuo model and its {@link Manifest}, and the files a final
- * training leaves in its job dir.
+ * training leaves in its job dir ({@link JobDirWriter} saves them, one commit per save):
  *
  * <ul>
  *   <li>{@value #MODEL_FILE}: the model in Tribuo's protobuf format, naming only classes of
  *       Tribuo and its dependencies, so stock Tribuo 4.3 loads it
  *       ({@code Model.deserializeFromFile});</li>
  *   <li>{@value #ONNX_FILE}: the same model as ONNX ({@link OnnxExport});</li>
- *   <li>{@value #MANIFEST_FILE}: the manifest, with both files' SHA-256.</li>
+ *   <li>{@value #MANIFEST_FILE}: the manifest, naming both files with their SHA-256.</li>
  * </ul>
  *
- * <p>The two model files are written first and the manifest last, each file atomically. A reader
- * trusts the model only when the manifest's digest matches, so an interrupted save is detected
- * rather than half-used.
+ * <p>{@link #load} trusts nothing it reads: the manifest may only name regular files inside the
+ * job dir, of bounded size, whose digests match; the model's declared weight shape must be the
+ * manifest's before Tribuo builds any tensor.
  */
 public final class ModelBundle {
     /** The Tribuo model file name. */
@@ -46,6 +43,10 @@ public final class ModelBundle {
     public static final String MANIFEST_FILE = "manifest.json";
     /** The manifest layout this code writes and reads. */
     public static final int FORMAT_VERSION = 2;
+    /** The largest model file read: a covertype model is about 15 KB. */
+    static final long MAX_MODEL_BYTES = 256L << 20;
+    /** The largest manifest read. */
+    static final long MAX_MANIFEST_BYTES = 16L << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -127,26 +128,6 @@ public final class ModelBundle {
     }
 
     /**
-     * Writes the model, its ONNX form and then the manifest into each directory.
-     *
-     * @param dirs job dirs, local or gs://; the files are encoded once
-     * @return the manifest as written, with the files' digests
-     * @throws IOException if a write fails; the manifest of that directory is then not written
-     */
-    public Manifest save(List<Location> dirs) throws IOException {
-        byte[] modelBytes = model.serialize().toByteArray();
-        byte[] onnxBytes = OnnxExport.export(model, manifest.hasProbabilities());
-        Manifest saved = manifest.withDigests(sha256(modelBytes), sha256(onnxBytes));
-        byte[] manifestBytes = JSON.writeValueAsBytes(saved);
-        for (Location dir : dirs) {
-            OutputFiles.write(dir.resolve(saved.model().file()), modelBytes);
-            OutputFiles.write(dir.resolve(saved.onnx().file()), onnxBytes);
-            OutputFiles.write(dir.resolve(MANIFEST_FILE), manifestBytes);
-        }
-        return saved;
-    }
-
-    /**
      * Reads and checks a saved bundle.
      *
      * @param dir the job dir
@@ -160,19 +141,18 @@ public final class ModelBundle {
     public static ModelBundle load(Location dir) throws IOException {
         Location manifestLocation = dir.resolve(MANIFEST_FILE);
         Manifest manifest = readManifest(dir);
-        Location modelLocation = dir.resolve(manifest.model().file());
-        byte[] bytes;
-        try (InputStream in = new InputFile(modelLocation).openRaw()) {
-            bytes = in.readAllBytes();
-        }
+        Location modelLocation = ModelFiles.resolve(dir, manifest.model().file(), manifestLocation);
+        byte[] bytes = ModelFiles.read(modelLocation, MAX_MODEL_BYTES);
         if (!sha256(bytes).equals(manifest.model().sha256())) {
             throw new IOException(modelLocation + ": SHA-256 does not match " + MANIFEST_FILE
                     + " (an interrupted or mixed save?)");
         }
         Model<?> model;
         try {
-            model = Model.deserialize(ModelProto.parseFrom(bytes));
-        } catch (RuntimeException e) {
+            ModelProto proto = ModelProto.parseFrom(bytes);
+            ModelFiles.checkShape(proto, manifest, modelLocation);
+            model = Model.deserialize(proto);
+        } catch (com.google.protobuf.InvalidProtocolBufferException | RuntimeException e) {
             throw new IOException(modelLocation + ": not a Tribuo model: " + e.getMessage(), e);
         }
         if (!(model instanceof LinearSGDModel linear)) {
@@ -197,8 +177,8 @@ public final class ModelBundle {
     public static Manifest readManifest(Location dir) throws IOException {
         Location manifestLocation = dir.resolve(MANIFEST_FILE);
         Manifest manifest;
-        try (InputStream in = new InputFile(manifestLocation).open()) {
-            manifest = JSON.readValue(in, Manifest.class);
+        try {
+            manifest = JSON.readValue(ModelFiles.read(manifestLocation, MAX_MANIFEST_BYTES), Manifest.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(manifestLocation + ": not a valid manifest: " + e.getOriginalMessage(), e);
         }

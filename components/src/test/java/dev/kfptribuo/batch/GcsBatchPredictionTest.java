@@ -17,6 +17,7 @@ import dev.kfptribuo.io.Location;
 import dev.kfptribuo.io.OutputFiles;
 import dev.kfptribuo.model.BinaryLoss;
 import dev.kfptribuo.model.Hyperparameters;
+import dev.kfptribuo.model.JobDirWriter;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.model.ModelTraining;
 import dev.kfptribuo.model.TrainingResult;
@@ -53,8 +54,8 @@ class GcsBatchPredictionTest {
         Hyperparameters hyperparameters = new Hyperparameters(BinaryLoss.LOG, 1e-4, 10, 1e-3, 5, 3);
         TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
         Location jobDir = Location.parse(FakeGcsServer.uri("batch/job-dir"));
-        new ModelBundle(result.model(), ModelTraining.manifest(result, hyperparameters, train, 1, Instant.EPOCH))
-                .save(List.of(jobDir));
+        JobDirWriter.save(new ModelBundle(result.model(), ModelTraining.manifest(result, hyperparameters, train, 1,
+                Instant.EPOCH)), List.of(jobDir));
         Path rows = TestData.slice(dir, "rows.csv", 4000, 6500);
         OutputFiles.write(Location.parse(FakeGcsServer.uri("batch/in/rows-000.csv")), Files.readAllBytes(rows));
 

@@ -30,7 +30,7 @@ class GcsModelBundleTest {
         Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, 0.5, Instant.EPOCH);
         Location jobDir = Location.parse(FakeGcsServer.uri("jobs/final"));
 
-        Manifest saved = new ModelBundle(result.model(), manifest).save(List.of(jobDir));
+        Manifest saved = JobDirWriter.save(new ModelBundle(result.model(), manifest), List.of(jobDir));
         ModelBundle loaded = ModelBundle.load(jobDir);
 
         assertEquals(saved, loaded.manifest());
@@ -47,9 +47,9 @@ class GcsModelBundleTest {
         TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
         Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, 0.5, Instant.EPOCH);
         Location jobDir = Location.parse(FakeGcsServer.uri("jobs/mixed"));
-        new ModelBundle(result.model(), manifest).save(List.of(jobDir));
-        // A second save interrupted after its model: the old manifest now names other bytes.
-        OutputFiles.write(jobDir.resolve(ModelBundle.MODEL_FILE), new byte[] {1, 2, 3});
+        JobDirWriter.save(new ModelBundle(result.model(), manifest), List.of(jobDir));
+        // The file the manifest names changed under it: refused, not half-used.
+        OutputFiles.write(jobDir.resolve(ModelBundle.readManifest(jobDir).model().file()), new byte[] {1, 2, 3});
 
         IOException e = assertThrows(IOException.class, () -> ModelBundle.load(jobDir));
         assertTrue(e.getMessage().contains("SHA-256 does not match"), e.getMessage());

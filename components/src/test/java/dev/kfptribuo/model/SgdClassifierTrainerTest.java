@@ -190,11 +190,11 @@ class SgdClassifierTrainerTest {
         Hyperparameters hyperparameters = hp(1e-4, 8, 1e-3);
         TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
         Manifest manifest = ModelTraining.manifest(result, hyperparameters, train, 1.5, Instant.EPOCH);
-        Manifest saved = new ModelBundle(result.model(), manifest).save(List.of(Location.parse(dir.toString())));
+        Manifest saved = JobDirWriter.save(new ModelBundle(result.model(), manifest), List.of(Location.parse(dir.toString())));
 
         ModelBundle loaded = ModelBundle.load(Location.parse(dir.toString()));
         assertEquals(saved, loaded.manifest());
-        assertEquals(ModelBundle.sha256(java.nio.file.Files.readAllBytes(dir.resolve(ModelBundle.ONNX_FILE))),
+        assertEquals(ModelBundle.sha256(java.nio.file.Files.readAllBytes(dir.resolve(saved.onnx().file()))),
                 saved.onnx().sha256());
         for (int row = 0; row < 200; row++) {
             Example<Label> example = TribuoDatasets.example(test, row);

@@ -15,6 +15,7 @@ import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.BinaryLoss;
 import dev.kfptribuo.model.Hyperparameters;
+import dev.kfptribuo.model.JobDirWriter;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.model.ModelTraining;
@@ -175,23 +176,28 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("--job-dir-output: tuning mode (--hptune True) saves no model");
         }
 
-        // Make every local model directory before reading or training: a directory that cannot be
-        // made fails the run at once, and before a bundle lands in another one.
-        for (Location dir : modelDirs) {
-            if (!dir.isGcs()) {
-                try {
-                    Files.createDirectories(dir.localPath());
-                } catch (FileAlreadyExistsException e) {
-                    throw new IOException(dir + ": exists and is not a directory", e);
-                } catch (FileSystemException e) {
-                    throw new IOException(dir + ": cannot create the model directory ("
-                            + e.getClass().getSimpleName().replace("Exception", "")
-                                    .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT)
-                            + (e.getReason() == null ? "" : ": " + e.getReason()) + ")", e);
-                }
-            }
+        // Take the model directories before reading or training: one that cannot be made, or that
+        // another train run holds, fails the run at once, and before a bundle lands in another one.
+        try (JobDirWriter writer = tuning ? null : openModelDirs(modelDirs)) {
+            return train(tuning, hyperparameters, schema, modelDirs, writer);
         }
+    }
 
+    private JobDirWriter openModelDirs(List<Location> modelDirs) throws IOException {
+        try {
+            return JobDirWriter.open(modelDirs, line -> log("%s", line));
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(e.getFile() + ": exists and is not a directory", e);
+        } catch (FileSystemException e) {
+            throw new IOException(e.getFile() + ": cannot create the model directory ("
+                    + e.getClass().getSimpleName().replace("Exception", "")
+                            .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT)
+                    + (e.getReason() == null ? "" : ": " + e.getReason()) + ")", e);
+        }
+    }
+
+    private int train(boolean tuning, Hyperparameters hyperparameters, ColumnSchema schema, List<Location> modelDirs,
+            JobDirWriter writer) throws IOException {
         // A trial keeps no model, so no manifest needs the inputs' digests.
         CsvTableReader reader = tuning ? new CsvTableReader(schema).withoutDigests() : new CsvTableReader(schema);
         Table training = read(reader, trainingPath, "training");
@@ -227,10 +233,10 @@ final class TrainCommand implements Callable<Integer> {
                     metricTag, reporter.metricFile());
             return 0;
         }
-        bundle.save(modelDirs);
+        Manifest saved = writer.save(bundle);
         for (Location dir : modelDirs) {
-            log("model saved: %s, %s and %s", dir.resolve(ModelBundle.MODEL_FILE), dir.resolve(ModelBundle.ONNX_FILE),
-                    dir.resolve(ModelBundle.MANIFEST_FILE));
+            log("model saved: %s (%s and %s)", dir.resolve(ModelBundle.MANIFEST_FILE), saved.model().file(),
+                    saved.onnx().file());
         }
         if (jobDirOutput != null) {
             KfpOutputs.writeString(jobDirOutput, modelDirs.get(0).toString());

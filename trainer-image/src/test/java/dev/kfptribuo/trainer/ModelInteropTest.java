@@ -50,6 +50,8 @@ class ModelInteropTest {
     @TempDir
     static Path dir;
     private static Path jobDir;
+    /** The model file the manifest names. */
+    private static Path modelFile;
     private static Predictor predictor;
     private static Table testing;
     private static TablePredictions ours;
@@ -61,7 +63,9 @@ class ModelInteropTest {
         int code = Train.run(new String[] {"--training_dataset_path", TRAINING.toString(), "--job-dir", jobDir.toString(),
                 "--alpha", "0.0001", "--max_iter", "200"}, new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
         assertEquals(0, code, err.toString());
-        predictor = Predictor.of(ModelBundle.load(Location.parse(jobDir.toString())));
+        ModelBundle bundle = ModelBundle.load(Location.parse(jobDir.toString()));
+        modelFile = jobDir.resolve(bundle.manifest().model().file());
+        predictor = Predictor.of(bundle);
         testing = new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(TESTING.toString()));
         ours = TablePredictions.of(predictor, testing, true);
         assertEquals(10_000, testing.rowCount());
@@ -74,7 +78,7 @@ class ModelInteropTest {
         Path provenance = dir.resolve("stock-provenance.txt");
         String classpath = STOCK.resolve("classes") + java.io.File.pathSeparator + STOCK.resolve("lib") + "/*";
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, "stocktribuo.StockTribuoPredict", jobDir.resolve(ModelBundle.MODEL_FILE).toString(),
+                "-cp", classpath, "stocktribuo.StockTribuoPredict", modelFile.toString(),
                 TESTING.toString(), "Cover_Type", predictions.toString(), provenance.toString())
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -91,7 +95,7 @@ class ModelInteropTest {
         String text = Files.readString(provenance);
         assertFalse(text.contains("dev.kfptribuo"), "the provenance names no class of ours:\n" + text);
         assertTrue(text.contains("trained-by") && text.contains("alpha") && text.contains("epochs_run"), text);
-        assertFalse(new String(Files.readAllBytes(jobDir.resolve(ModelBundle.MODEL_FILE)), StandardCharsets.ISO_8859_1)
+        assertFalse(new String(Files.readAllBytes(modelFile), StandardCharsets.ISO_8859_1)
                 .contains("dev.kfptribuo"), "no class of ours anywhere in model.tribuo");
 
         List<String> classes = predictor.classes();
@@ -140,7 +144,7 @@ class ModelInteropTest {
             }
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        byte[] model = Files.readAllBytes(jobDir.resolve(ModelBundle.ONNX_FILE));
+        byte[] model = Files.readAllBytes(jobDir.resolve(manifest.at("/onnx/file").asText()));
         assertEquals(manifest.at("/onnx/sha256").asText(), ModelBundle.sha256(model));
         try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
              OnnxTensor tensor = OnnxTensor.createTensor(env, input);

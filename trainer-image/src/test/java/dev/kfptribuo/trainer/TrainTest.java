@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.io.Location;
+import dev.kfptribuo.model.JobDirWriter;
 import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -423,8 +424,8 @@ class TrainTest {
         run.assertSuccess();
         JsonNode manifest = assertModelSaved(jobDir);
         JsonNode aipManifest = assertModelSaved(aipDir);
-        assertArrayEquals(Files.readAllBytes(jobDir.resolve(ModelBundle.MODEL_FILE)),
-                Files.readAllBytes(aipDir.resolve(ModelBundle.MODEL_FILE)));
+        assertArrayEquals(Files.readAllBytes(jobDir.resolve(manifest.at("/model/file").asText())),
+                Files.readAllBytes(aipDir.resolve(aipManifest.at("/model/file").asText())));
         assertEquals(manifest, aipManifest);
         assertEquals(TRAIN_ROWS + VALID_ROWS, manifest.get("training").get("rows").asLong());
         assertEquals("Cover_Type", manifest.get("label_column").asText());
@@ -973,17 +974,24 @@ class TrainTest {
      * @return the parsed manifest
      */
     private static JsonNode assertModelSaved(Path dir) throws IOException {
-        assertEquals(List.of(ModelBundle.MANIFEST_FILE, ModelBundle.ONNX_FILE, ModelBundle.MODEL_FILE), list(dir));
+        List<String> entries = list(dir);
+        assertEquals(3, entries.size(), entries.toString());
+        assertEquals(List.of(JobDirWriter.LOCK_FILE, ModelBundle.MANIFEST_FILE), entries.subList(0, 2));
+        String bundle = entries.get(2);
+        assertTrue(bundle.matches("model-\\d{8}T\\d{6}Z-[0-9a-f]{8}"), bundle);
+        assertEquals(List.of(ModelBundle.ONNX_FILE, ModelBundle.MODEL_FILE), list(dir.resolve(bundle)));
         JsonNode manifest = JSON.readTree(dir.resolve(ModelBundle.MANIFEST_FILE).toFile());
-        assertEquals(ModelBundle.MODEL_FILE, manifest.at("/model/file").asText());
-        assertEquals(sha256(dir.resolve(ModelBundle.MODEL_FILE)), manifest.at("/model/sha256").asText());
-        assertEquals(ModelBundle.ONNX_FILE, manifest.at("/onnx/file").asText());
-        assertEquals(sha256(dir.resolve(ModelBundle.ONNX_FILE)), manifest.at("/onnx/sha256").asText());
+        assertEquals(bundle + "/" + ModelBundle.MODEL_FILE, manifest.at("/model/file").asText());
+        assertEquals(sha256(dir.resolve(bundle).resolve(ModelBundle.MODEL_FILE)), manifest.at("/model/sha256").asText());
+        assertEquals(bundle + "/" + ModelBundle.ONNX_FILE, manifest.at("/onnx/file").asText());
+        assertEquals(sha256(dir.resolve(bundle).resolve(ModelBundle.ONNX_FILE)), manifest.at("/onnx/sha256").asText());
         return manifest;
     }
 
+    /** No model: nothing in the dir, or only the lock file a train run leaves (it stays for the next). */
     private static void assertNoModel(Path dir) throws IOException {
-        assertTrue(!Files.exists(dir) || list(dir).isEmpty(), () -> dir + " should hold nothing: " + safeList(dir));
+        assertTrue(!Files.exists(dir) || list(dir).isEmpty() || list(dir).equals(List.of(JobDirWriter.LOCK_FILE)),
+                () -> dir + " should hold no model: " + safeList(dir));
     }
 
     private void assertNothingWritten() throws IOException {

@@ -1,0 +1,251 @@
+package dev.kfptribuo.model;
+
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import dev.kfptribuo.io.CrashPoints;
+import dev.kfptribuo.io.DirectoryLock;
+import dev.kfptribuo.io.GcsClient;
+import dev.kfptribuo.io.Location;
+import dev.kfptribuo.io.OutputFiles;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Saves a {@link ModelBundle} to job dirs, each save one commit: a reader of a job dir sees the
+ * bundle that was there before, whole, or the new one, whole, whenever the process stops.
+ *
+ * <p>The layout of a job dir:
+ * <pre>
+ * manifest.json                       the commit: names the files of the current bundle
+ * model-20261201T091500Z-1a2b3c4d/    one bundle, written once, never changed
+ *     model.tribuo
+ *     model.onnx
+ * </pre>
+ * A save writes a new bundle directory (a fresh name: no file of the current bundle is touched),
+ * then replaces {@code manifest.json} in one step (a local rename; on Cloud Storage one upload),
+ * then deletes the bundle directories older than the previous one. A stop before the manifest
+ * leaves the old manifest naming the old, untouched files; after it, the new manifest names new
+ * files that were complete before it was written. Readers follow the manifest
+ * ({@link ModelBundle#load}), which checks every file's SHA-256.
+ *
+ * <p>One train run at a time: a local job dir is locked ({@link DirectoryLock}, released when the
+ * process ends however it ends) from {@link #open} to {@link #close}; on Cloud Storage, where no
+ * lock exists, the manifest is replaced only if its generation is still the one read at
+ * {@link #open}, so of two runs the later commit fails, clearly, and neither mixes its files with
+ * the other's. Every upload carries a precondition, so the client retries it safely.
+ *
+ * <p>The steps are {@link CrashPoints}: {@code save:bundle}, {@code save:model}, {@code save:onnx},
+ * {@code save:manifest} and {@code save:cleaned}, after each one, plus those of
+ * {@link OutputFiles}.
+ */
+public final class JobDirWriter implements AutoCloseable {
+    /** The lock file of a local job dir. */
+    public static final String LOCK_FILE = ".train.lock";
+    /** Bundle directory names: {@code model-<UTC time>-<8 hex digits>}, in time order. */
+    static final Pattern BUNDLE_DIR = Pattern.compile("model-\\d{8}T\\d{6}Z-[0-9a-f]{8}");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final List<Target> targets;
+    private final Consumer<String> log;
+
+    /** One job dir: its lock (local) or the manifest's generation when opened (gs://). */
+    private record Target(Location dir, DirectoryLock lock, long manifestGeneration) {}
+
+    private JobDirWriter(List<Target> targets, Consumer<String> log) {
+        this.targets = targets;
+        this.log = log;
+    }
+
+    /**
+     * Takes the job dirs for one train run, before any training: a local job dir is locked (and
+     * created), a gs:// one has its manifest's generation read.
+     *
+     * @param dirs the job dirs
+     * @param log receives a line per bundle directory cleaned up
+     * @return the writer; close it when the run ends
+     * @throws DirectoryLock.HeldException if another train run holds a local job dir
+     * @throws IOException if a job dir cannot be made or read
+     */
+    public static JobDirWriter open(List<Location> dirs, Consumer<String> log) throws IOException {
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (Location dir : dirs) {
+                if (dir.isGcs()) {
+                    targets.add(new Target(dir, null, OutputFiles.generation(dir.resolve(ModelBundle.MANIFEST_FILE))));
+                } else {
+                    targets.add(new Target(dir, DirectoryLock.tryLock(dir.localPath(), LOCK_FILE, "another train run"), 0));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Target target : targets) {
+                if (target.lock() != null) {
+                    target.lock().close();
+                }
+            }
+            throw e;
+        }
+        return new JobDirWriter(targets, log);
+    }
+
+    /**
+     * Opens the job dirs, saves the bundle and closes them: for a caller that trains nothing in
+     * between.
+     *
+     * @param bundle the model and its manifest
+     * @param dirs the job dirs
+     * @return the manifest as written
+     * @throws IOException as {@link #open} and {@link #save} do
+     */
+    public static Manifest save(ModelBundle bundle, List<Location> dirs) throws IOException {
+        try (JobDirWriter writer = open(dirs, line -> { })) {
+            return writer.save(bundle);
+        }
+    }
+
+    /**
+     * Saves the bundle to every job dir, one commit each.
+     *
+     * @param bundle the model and its manifest
+     * @return the manifest as written, naming the files with their digests
+     * @throws OutputFiles.PreconditionFailedException if another run committed a gs:// job dir
+     *     since {@link #open}
+     * @throws IOException if a write fails; that job dir keeps its previous bundle
+     */
+    public Manifest save(ModelBundle bundle) throws IOException {
+        byte[] modelBytes = bundle.model().serialize().toByteArray();
+        byte[] onnxBytes = OnnxExport.export(bundle.model(), bundle.manifest().hasProbabilities());
+        String bundleDir = "model-" + TIME.format(Instant.now()) + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
+        Manifest saved = bundle.manifest().withFiles(bundleDir + "/" + ModelBundle.MODEL_FILE, ModelBundle.sha256(modelBytes),
+                bundleDir + "/" + ModelBundle.ONNX_FILE, ModelBundle.sha256(onnxBytes));
+        byte[] manifestBytes = ModelBundle.toJson(saved).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (Target target : targets) {
+            Location dir = target.dir();
+            String previous = currentBundle(dir);
+            CrashPoints.reached("save:bundle");
+            OutputFiles.write(dir.resolve(saved.model().file()), modelBytes, OutputFiles.ABSENT);
+            CrashPoints.reached("save:model");
+            OutputFiles.write(dir.resolve(saved.onnx().file()), onnxBytes, OutputFiles.ABSENT);
+            CrashPoints.reached("save:onnx");
+            try {
+                OutputFiles.write(dir.resolve(ModelBundle.MANIFEST_FILE), manifestBytes, target.manifestGeneration());
+            } catch (OutputFiles.PreconditionFailedException e) {
+                deleteBundle(dir, bundleDir);
+                throw new OutputFiles.PreconditionFailedException(dir + ": another train run saved a model here while this"
+                        + " one ran; this run's model is not saved (" + e.getMessage() + ")", e);
+            }
+            CrashPoints.reached("save:manifest");
+            cleanUp(dir, bundleDir, previous);
+            CrashPoints.reached("save:cleaned");
+        }
+        return saved;
+    }
+
+    /** The bundle directory the job dir's manifest names now, or null. */
+    private static String currentBundle(Location dir) {
+        try {
+            String file = ModelBundle.readManifest(dir).model().file();
+            int slash = file.indexOf('/');
+            return slash < 0 ? null : file.substring(0, slash);
+        } catch (IOException | RuntimeException e) {
+            return null; // no manifest yet, or an unreadable one: nothing to keep for its readers
+        }
+    }
+
+    /**
+     * Deletes the bundle directories older than the new one, but the previous one, which a reader
+     * that read the old manifest a moment ago may still be opening. Newer ones are another run's,
+     * in progress (gs://, where nothing locks), and stay.
+     */
+    private void cleanUp(Location dir, String current, String previous) throws IOException {
+        for (String name : bundleDirs(dir)) {
+            if (name.compareTo(current) < 0 && !name.equals(previous)) {
+                deleteBundle(dir, name);
+                log.accept("removed an old bundle directory " + dir.resolve(name));
+            }
+        }
+    }
+
+    private static List<String> bundleDirs(Location dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (dir.isGcs()) {
+            String prefix = dir.path().isEmpty() || dir.path().endsWith("/") ? dir.path() : dir.path() + "/";
+            try {
+                for (Blob blob : GcsClient.get().list(dir.bucket(), Storage.BlobListOption.prefix(prefix + "model-"),
+                        Storage.BlobListOption.currentDirectory()).iterateAll()) {
+                    String name = blob.getName().substring(prefix.length()).replaceAll("/$", "");
+                    if (BUNDLE_DIR.matcher(name).matches()) {
+                        names.add(name);
+                    }
+                }
+            } catch (StorageException e) {
+                throw new IOException(dir + ": " + e.getMessage(), e);
+            }
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.localPath(), "model-*")) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (BUNDLE_DIR.matcher(name).matches() && Files.isDirectory(entry)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    private static void deleteBundle(Location dir, String name) throws IOException {
+        if (dir.isGcs()) {
+            String prefix = dir.resolve(name).path() + "/";
+            try {
+                for (Blob blob : GcsClient.get().list(dir.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+                    blob.delete();
+                }
+            } catch (StorageException e) {
+                throw new IOException(dir.resolve(name) + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        Path root = dir.localPath().resolve(name);
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** Releases the local job dirs' locks. */
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (Target target : targets) {
+            if (target.lock() != null) {
+                try {
+                    target.lock().close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
