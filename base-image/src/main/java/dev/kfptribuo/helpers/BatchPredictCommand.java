@@ -87,16 +87,13 @@ final class BatchPredictCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        KfpOutputs.check(predictedRowsOutput, badRowsOutput);
         BatchPrediction.Result result = BatchPrediction.run(config, line -> {
             out.println("batch-predict: " + line);
             out.flush();
         });
-        if (predictedRowsOutput != null) {
-            KfpOutputs.writeInteger(predictedRowsOutput, result.predictedRows());
-        }
-        if (badRowsOutput != null) {
-            KfpOutputs.writeInteger(badRowsOutput, result.badRows());
-        }
+        new KfpOutputs().integer(predictedRowsOutput, result.predictedRows()).integer(badRowsOutput, result.badRows())
+                .commit();
         return 0;
     }
 }

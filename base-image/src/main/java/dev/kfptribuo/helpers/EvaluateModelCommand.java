@@ -75,6 +75,7 @@ final class EvaluateModelCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--metric-name: " + e.getMessage());
         }
+        KfpOutputs.check(metricNameOutput, metricValueOutput, metricsOutput, uiMetadataOutput);
         long start = System.nanoTime();
         Predictor predictor = Predictor.of(ModelBundle.load(Location.parse(modelPath)));
         Table table = new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(datasetPath));
@@ -101,18 +102,10 @@ final class EvaluateModelCommand implements Callable<Integer> {
         double value = metrics.value(metric);
         metrics.values().forEach((m, v) -> log(out, "%s=%.6f", m.metricName(), v));
 
-        if (metricNameOutput != null) {
-            KfpOutputs.writeString(metricNameOutput, metricName);
-        }
-        if (metricValueOutput != null) {
-            KfpOutputs.writeFloat(metricValueOutput, value);
-        }
-        if (metricsOutput != null) {
-            KfpOutputs.writeString(metricsOutput, KfpMetadata.metricsJson(metrics));
-        }
-        if (uiMetadataOutput != null) {
-            KfpOutputs.writeString(uiMetadataOutput, KfpMetadata.uiMetadataJson(metrics));
-        }
+        new KfpOutputs().string(metricNameOutput, metricName).floatValue(metricValueOutput, value)
+                .string(metricsOutput, KfpMetadata.metricsJson(metrics))
+                .string(uiMetadataOutput, KfpMetadata.uiMetadataJson(metrics))
+                .commit();
         log(out, "%s=%s (%.2fs)", metricName, KfpOutputs.formatFloat(value), (System.nanoTime() - start) / 1e9);
         return 0;
     }

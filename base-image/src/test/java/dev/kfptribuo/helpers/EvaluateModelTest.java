@@ -185,6 +185,24 @@ class EvaluateModelTest {
     }
 
     @Test
+    void oneUnwritableOutputFailsTheCommandAndWritesNoOutput() throws IOException {
+        Path out = shared.resolve("partial");
+        Files.createDirectories(out);
+        Path blocker = Files.writeString(out.resolve("blocker"), "a file where a directory is needed");
+        Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
+                "--metric-name-output", out.resolve("metric_name").toString(),
+                "--metric-value-output", out.resolve("metric_value").toString(),
+                "--mlpipeline-metrics-output", blocker.resolve("mlpipeline_metrics").toString(),
+                "--mlpipeline-ui-metadata-output", out.resolve("ui/mlpipeline_ui_metadata").toString());
+        assertEquals(1, run.code, run.err);
+        assertTrue(run.err.contains("blocker is not a directory"), run.err);
+        assertFalse(run.out.contains("scored"), "fails before scoring: " + run.out);
+        try (var files = Files.list(out)) {
+            assertEquals(List.of("blocker"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
     void incompatibleManifestsFailClearly() throws IOException {
         for (String[] change : new String[][] {{"format_version", "99"}, {"tribuo_version", "\"5.0.0\""}}) {
             Path copy = shared.resolve("job-" + change[0]);

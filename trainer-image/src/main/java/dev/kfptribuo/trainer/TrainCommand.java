@@ -176,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("--job-dir-output: tuning mode (--hptune True) saves no model");
         }
 
+        KfpOutputs.check(jobDirOutput);
         // Take the model directories before reading or training: one that cannot be made, or that
         // another train run holds, fails the run at once, and before a bundle lands in another one.
         try (JobDirWriter writer = tuning ? null : openModelDirs(modelDirs)) {

@@ -471,6 +471,15 @@ class TrainTest {
     }
 
     @Test
+    void anUnwritableJobDirOutputFailsBeforeTrainingAndSavesNoModel() throws IOException {
+        Path blocker = Files.writeString(tmp.resolve("blocker"), "a file where a directory is needed");
+        Run run = train(withJobDir(base(), "--job-dir-output", blocker.resolve("job_dir").toString()));
+        run.assertRuntimeError("blocker is not a directory");
+        assertFalse(run.out.contains("mode="), "nothing trained: " + run.out);
+        assertNoModel(jobDir);
+    }
+
+    @Test
     void jobDirOutputInTuningModeIsAUsageError() throws IOException {
         Path output = tmp.resolve("job_dir.txt");
         Run run = train(withJobDir(base(), "--hptune", "True", "--job-dir-output", output.toString()));
