@@ -2,6 +2,7 @@ package dev.kfptribuo.batch;
 
 import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.DataFormatException;
+import dev.kfptribuo.data.LineTooLongException;
 import dev.kfptribuo.io.InputFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,6 +119,10 @@ final class JsonLinesStream {
                         }
                         int cut = lastLineFeed(buffer, filled);
                         if (cut < 0) {
+                            if (buffer.length >= LineTooLongException.MAX_LINE) {
+                                throw DataFormatException.at(file.toString(), fileLines + 1, null,
+                                        new LineTooLongException().getMessage());
+                            }
                             buffer = Arrays.copyOf(buffer, buffer.length * 2); // a line longer than a piece
                             continue;
                         }

@@ -198,6 +198,9 @@ public final class CsvRowStream {
             }
             for (int c = 0; c < layout.categoricalIndex.length; c++) {
                 categorical[c] = current.get(layout.categoricalIndex[c]).strip();
+                if (!TextCells.isValidUtf8(categorical[c])) {
+                    return "column " + layout.schema.categoricalColumns().get(c) + ": " + TextCells.INVALID_UTF8;
+                }
             }
             return null;
         }

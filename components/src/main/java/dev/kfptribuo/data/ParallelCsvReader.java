@@ -281,6 +281,8 @@ final class ParallelCsvReader<T> {
             } catch (SinkFailure e) {
                 cancel(parsing);
                 throw e;
+            } catch (LineTooLongException e) {
+                failure = DataFormatException.at(name, lineOffset + 1, null, e.getMessage());
             } catch (IOException | RuntimeException e) {
                 // A failure further on (a bad row, a truncated stream) counts after the pieces
                 // before it, as in a read from start to end.
@@ -384,6 +386,11 @@ final class ParallelCsvReader<T> {
          * error at the file's line; anything else an I/O error naming the file.
          */
         private IOException readFailure(UncheckedIOException e, CSVParser parser, long lineOffset) {
+            if (e.getCause() instanceof LineTooLongException tooLong) {
+                // Commons CSV numbers the line it is in, from 1.
+                throw DataFormatException.at(name, lineOffset + Math.max(1, parser.getCurrentLineNumber()), null,
+                        tooLong.getMessage());
+            }
             if (!(e.getCause() instanceof CSVException malformed)) {
                 return new IOException(name + ": " + e.getCause().getMessage(), e.getCause());
             }
@@ -420,7 +427,7 @@ final class ParallelCsvReader<T> {
      * the digest has seen every byte; chunks are in memory.
      */
     private static CSVParser parse(InputStream in) throws IOException {
-        return CSVParser.parse(new InputStreamReader(in, StandardCharsets.UTF_8), FORMAT);
+        return CSVParser.parse(new LineLimitReader(new InputStreamReader(in, StandardCharsets.UTF_8)), FORMAT);
     }
 
     private static <P> P await(Future<P> piece) throws IOException {

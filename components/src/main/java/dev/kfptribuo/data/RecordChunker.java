@@ -196,7 +196,13 @@ final class RecordChunker {
             return false;
         }
         if (end == buffer.length) {
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            if (end - start >= LineTooLongException.MAX_LINE) {
+                // One record fills the buffer: kept, like a read failure, until the records before it are out.
+                failure = new LineTooLongException();
+                eof = true;
+                return false;
+            }
+            buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, LineTooLongException.MAX_LINE + (long) (1 << 20)));
         }
         int count;
         try {

@@ -68,12 +68,14 @@ final class RowBlock {
             }
             for (int c = 0; c < categorical.length; c++) {
                 String value = record.get(layout.categoricalIndex[c]).strip();
+                TextCells.requireValidUtf8(value, file, line, layout.schema.categoricalColumns().get(c));
                 categorical[c][rows] = categoryPools[c].computeIfAbsent(value, v -> v);
             }
             String label = record.get(layout.labelIndex).strip();
             if (label.isEmpty()) {
                 throw DataFormatException.at(file, line, layout.schema.labelColumn(), "the label is blank");
             }
+            TextCells.requireValidUtf8(label, file, line, layout.schema.labelColumn());
             labels[rows] = labelPool.computeIfAbsent(label, CsvTableReader::canonicalLabel);
             rows++;
         }
