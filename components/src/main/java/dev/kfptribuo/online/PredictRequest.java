@@ -1,0 +1,82 @@
+package dev.kfptribuo.online;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+
+/**
+ * The body of a Vertex AI online prediction request, {@code {"instances": [...], "parameters": {...}}}
+ * (vertex-ai/docs/predictions/custom-container-requirements): one JSON object whose
+ * {@code instances} is an array; {@code parameters} is optional, any JSON value, and this model has
+ * none, so it is read and not used. Other keys are ignored, as Vertex AI ignores them.
+ *
+ * @param instances the instances, in order; each is checked later, by {@link OnlinePredictor}
+ * @param parameters the parameters, or null when absent
+ */
+public record PredictRequest(ArrayNode instances, JsonNode parameters) {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * @param body the request body, UTF-8 JSON
+     * @return the request
+     * @throws BadRequestException if the body is not one JSON object with an {@code instances} array:
+     *     not JSON (with the line and column of the problem), empty, another kind of value, no
+     *     {@code instances} or one that is not an array
+     */
+    public static PredictRequest parse(byte[] body) throws BadRequestException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new BadRequestException("the body is not valid JSON: " + describe(e));
+        } catch (IOException e) {
+            throw new BadRequestException("the body could not be read as JSON: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new BadRequestException("the body is empty; expected " + SHAPE);
+        }
+        if (!root.isObject()) {
+            throw new BadRequestException("the body is " + kind(root) + "; expected " + SHAPE);
+        }
+        JsonNode instances = root.get("instances");
+        if (instances == null) {
+            throw new BadRequestException("the body has no \"instances\"; expected " + SHAPE);
+        }
+        if (!instances.isArray()) {
+            throw new BadRequestException("\"instances\" is " + kind(instances) + "; expected an array of instances");
+        }
+        return new PredictRequest((ArrayNode) instances, root.get("parameters"));
+    }
+
+    private static final String SHAPE = "a JSON object {\"instances\": [...], \"parameters\": {...}}";
+
+    /** Jackson's reason without its source excerpt, and where in the body. */
+    private static String describe(JacksonException e) {
+        String reason = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        // Jackson names a source it was told not to show: "[Source: REDACTED (...); line: 1, column: 15]".
+        reason = reason.strip().replaceAll("\\s*\\R\\s*", " ").replaceAll("\\[Source: [^\\]]*?; (line: \\d+, column: \\d+)]", "$1");
+        JsonLocation location = e.getLocation();
+        if (location != null && location.getLineNr() > 0) {
+            reason += " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+        }
+        return reason;
+    }
+
+    /** @return what kind of JSON value the node is, for a message: "an array", "a string", ... */
+    static String kind(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL, MISSING -> "null";
+            case BINARY -> "binary data";
+        };
+    }
+}

@@ -1,0 +1,54 @@
+package dev.kfptribuo.serving;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Every error response of the server, whoever makes it (the routes' 400, 404, 405, 413 and 503, or
+ * Jetty's own for a request it cannot parse), has one body: {@code {"error": "..."}}, JSON, the
+ * reason in one line, never a stack trace. The reason is also kept for the access log.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    JsonErrorHandler() {
+        setShowStacks(false);
+        setShowCauses(false);
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+            Callback callback) throws IOException {
+        String reason = message != null && !message.isBlank() ? message.strip() : HttpStatus.getMessage(code);
+        if (request.getAttribute(AccessLog.ERROR) == null) {
+            request.setAttribute(AccessLog.ERROR, reason);
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body(reason)), callback);
+    }
+
+    /**
+     * @param reason why the request failed
+     * @return {@code {"error": reason}} as UTF-8 JSON
+     */
+    static byte[] body(String reason) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + reason.length());
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("error", reason);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.kfptribuo.serving;
+
+import dev.kfptribuo.io.Location;
+import dev.kfptribuo.model.ModelBundle;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code serve} program: maps flags and Vertex AI's {@code AIP_*} variables to a
+ * {@link ServingConfig}, starts a {@link PredictionServer}, loads the model and serves until stopped.
+ * A flag wins over its variable; a variable set to an empty value counts as unset.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, version = "serve (kfp-tribuo) 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Serves online predictions of a model saved by train (its job dir) on Vertex AI's custom "
+                    + "serving container contract: it listens on 0.0.0.0:$AIP_HTTP_PORT; GET $AIP_HEALTH_ROUTE "
+                    + "answers 200 once the model is loaded (503 before); POST $AIP_PREDICT_ROUTE takes "
+                    + "{\"instances\": [...], \"parameters\": {...}} and answers {\"predictions\": [...]}, one "
+                    + "{\"label\", \"classes\", \"scores\"} per instance, in order, as batch-predict writes them.",
+            "An instance is an object of column values (numbers as JSON numbers or strings; other keys "
+                    + "ignored) or an array of the model's input columns in training order. A bad body or "
+                    + "instance gets 400 with {\"error\": \"...\"} naming the instance (0-based) and the column; "
+                    + "another method 405, another path 404, a body over the limit 413.",
+            "The log is one JSON line per request (Cloud Logging's httpRequest) on standard output. SIGTERM "
+                    + "stops taking connections and lets the requests in flight finish."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped", "1:runtime error (the model cannot be loaded, the port cannot be bound)",
+            "2:usage error", "143:stopped by SIGTERM, after the requests in flight"})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"--model-dir", "--model_dir"}, paramLabel = "DIR",
+            description = "The model: a job dir of train (" + ModelBundle.MODEL_FILE + ", " + ModelBundle.MANIFEST_FILE
+                    + "), a local directory or gs:// prefix (read with Application Default Credentials). "
+                    + "Default: $AIP_STORAGE_URI, which Vertex AI sets to a copy of the model's artifactUri.")
+    private String modelDir;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "The port to listen on; 0 picks a free one. Default: $AIP_HTTP_PORT, else 8080.")
+    private Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "The address to listen on. Default: ${DEFAULT-VALUE} (every interface).")
+    private String host;
+
+    @Option(names = "--health-route", paramLabel = "PATH",
+            description = "The health check's path. Default: $AIP_HEALTH_ROUTE, else /health.")
+    private String healthRoute;
+
+    @Option(names = "--predict-route", paramLabel = "PATH",
+            description = "The predictions' path. Default: $AIP_PREDICT_ROUTE, else /predict.")
+    private String predictRoute;
+
+    @Option(names = "--max-request-bytes", paramLabel = "BYTES",
+            defaultValue = "" + ServingConfig.DEFAULT_MAX_REQUEST_BYTES,
+            description = "The largest request body accepted; a larger one gets 413. Default: ${DEFAULT-VALUE} "
+                    + "(1.5 MiB, Vertex AI's limit for online predictions).")
+    private long maxRequestBytes;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "25",
+            description = "On SIGTERM, how long the requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
+    private long shutdownSeconds;
+
+    @Option(names = "--access-log", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "One log line per request on standard output (--no-access-log: none). Default: on.")
+    private boolean accessLog;
+
+    private final OutputStream logOut;
+    private final Map<String, String> env;
+    private final boolean shutdownHook;
+
+    /**
+     * @param logOut where the server's log lines go
+     * @param env environment variables
+     * @param shutdownHook whether SIGTERM (a JVM shutdown) stops the server gracefully: the program's
+     *     main, not the tests' seam
+     */
+    ServeCommand(OutputStream logOut, Map<String, String> env, boolean shutdownHook) {
+        this.logOut = logOut;
+        this.env = env;
+        this.shutdownHook = shutdownHook;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        ServingConfig config = config();
+        ServerLog log = new ServerLog(logOut);
+        PredictionServer server = new PredictionServer(config, log);
+        server.start();
+        if (shutdownHook) {
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "serve-shutdown"));
+        }
+        try {
+            server.load();
+        } catch (IOException | RuntimeException e) {
+            log.error("the model could not be loaded from " + config.model() + ": " + e.getMessage());
+            server.stop();
+            throw e;
+        }
+        server.join();
+        return 0;
+    }
+
+    private ServingConfig config() {
+        String model = modelDir != null ? modelDir : variable("AIP_STORAGE_URI");
+        if (model == null || model.isBlank()) {
+            throw usage("no model: set AIP_STORAGE_URI or --model-dir to a job dir of train (local or gs://)");
+        }
+        int listenPort;
+        if (port != null) {
+            listenPort = port;
+        } else {
+            String text = variable("AIP_HTTP_PORT");
+            try {
+                listenPort = text == null ? 8080 : Integer.parseInt(text.strip());
+            } catch (NumberFormatException e) {
+                throw usage("AIP_HTTP_PORT='" + text + "' is not a port number");
+            }
+        }
+        try {
+            return new ServingConfig(host, listenPort, orElse(healthRoute, "AIP_HEALTH_ROUTE", "/health"),
+                    orElse(predictRoute, "AIP_PREDICT_ROUTE", "/predict"), Location.parse(model), maxRequestBytes,
+                    Duration.ofSeconds(shutdownSeconds), accessLog);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private String orElse(String flag, String variable, String fallback) {
+        if (flag != null) {
+            return flag;
+        }
+        String value = variable(variable);
+        return value != null ? value : fallback;
+    }
+
+    /** @return the variable's value, or null when it is unset or empty */
+    private String variable(String name) {
+        String value = env.get(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.kfptribuo.serving;
+
+import dev.kfptribuo.online.BadRequestException;
+import dev.kfptribuo.online.OnlinePredictor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The HTTP side of Vertex AI's custom container contract, and nothing else: which route, which
+ * method, the body's size; the prediction itself is {@link OnlinePredictor}'s.
+ *
+ * <ul>
+ *   <li>{@code GET} (or {@code HEAD}) on the health route: 200 once the model is loaded, 503 before.</li>
+ *   <li>{@code POST} on the predict route: the body to {@link OnlinePredictor}, its answer as 200;
+ *       a bad body or instance as 400; a body over the limit as 413 (before it is read when its
+ *       length is declared); 503 until the model is loaded.</li>
+ *   <li>Another method on either route: 405 with {@code Allow}; any other path: 404.</li>
+ * </ul>
+ * Every error goes through {@link Response#writeError}, so its body is {@link JsonErrorHandler}'s.
+ */
+final class VertexRoutes extends Handler.Abstract {
+    private static final String HEALTH_METHODS = "GET, HEAD";
+    private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final ServingConfig config;
+    private volatile OnlinePredictor predictor;
+
+    /** @param config the routes and the request size limit */
+    VertexRoutes(ServingConfig config) {
+        this.config = config;
+    }
+
+    /** @param predictor the loaded model: from now on health answers 200 and predictions are made */
+    void ready(OnlinePredictor predictor) {
+        this.predictor = predictor;
+    }
+
+    /** @return true once {@link #ready} was called */
+    boolean isReady() {
+        return predictor != null;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        boolean health = path.equals(config.healthRoute());
+        boolean predict = path.equals(config.predictRoute());
+        if (predict && HttpMethod.POST.is(method)) {
+            predict(request, response, callback);
+        } else if (health && (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method))) {
+            health(request, response, callback);
+        } else if (health || predict) {
+            String allow = health && predict ? HEALTH_METHODS + ", POST" : health ? HEALTH_METHODS : "POST";
+            response.getHeaders().put(HttpHeader.ALLOW, allow);
+            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
+                    method + " is not allowed on " + path + " (allowed: " + allow + ")");
+        } else {
+            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404, "no route " + path
+                    + ": the routes are GET " + config.healthRoute() + " and POST " + config.predictRoute());
+        }
+        return true;
+    }
+
+    private void health(Request request, Response response, Callback callback) {
+        if (predictor == null) {
+            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "the model is loading");
+            return;
+        }
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, HttpMethod.HEAD.is(request.getMethod()) ? null : ByteBuffer.wrap(READY), callback);
+    }
+
+    private void predict(Request request, Response response, Callback callback) throws IOException {
+        OnlinePredictor model = predictor;
+        if (model == null) {
+            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "the model is loading");
+            return;
+        }
+        long limit = config.maxRequestBytes();
+        long declared = request.getLength();
+        if (declared > limit) {
+            tooLarge(request, response, callback, declared + " bytes");
+            return;
+        }
+        byte[] body = readAtMost(request, limit);
+        if (body == null) {
+            tooLarge(request, response, callback, "more than " + limit + " bytes");
+            return;
+        }
+        OnlinePredictor.Answer answer;
+        try {
+            answer = model.answer(body);
+        } catch (BadRequestException e) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+            return;
+        }
+        request.setAttribute(AccessLog.INSTANCES, answer.instances());
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    }
+
+    /**
+     * Reads the whole body, blocking this request's thread.
+     *
+     * @return the body, or null if it is longer than limit bytes (the rest is left unread: Jetty
+     *     drains it or closes the connection after the response)
+     * @throws IOException if the client goes away while sending
+     */
+    private static byte[] readAtMost(Request request, long limit) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Math.max(request.getLength(), 256), limit));
+        byte[] buffer = new byte[16384];
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (body.size() + (long) n > limit) {
+                    return null;
+                }
+                body.write(buffer, 0, n);
+            }
+        }
+        return body.toByteArray();
+    }
+
+    private void tooLarge(Request request, Response response, Callback callback, String size) {
+        Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "the request body is "
+                + size + "; the limit is " + config.maxRequestBytes() + " bytes (serve --max-request-bytes)");
+    }
+}
