@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * <p>The layout of a job dir:
  * <pre>
  * manifest.json                       the commit: names the files of the current bundle
- * model-20261201T091500Z-1a2b3c4d/    one bundle, written once, never changed
+ * model-20261201T091500123Z-1a2b3c4d/ one bundle, written once, never changed
  *     model.tribuo
  *     model.onnx
  * </pre>
@@ -55,9 +55,10 @@ import java.util.stream.Stream;
 public final class JobDirWriter implements AutoCloseable {
     /** The lock file of a local job dir. */
     public static final String LOCK_FILE = ".train.lock";
-    /** Bundle directory names: {@code model-<UTC time>-<8 hex digits>}, in time order. */
-    static final Pattern BUNDLE_DIR = Pattern.compile("model-\\d{8}T\\d{6}Z-[0-9a-f]{8}");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** Bundle directory names: {@code model-<UTC time to the millisecond>-<8 hex digits>}, in time order. */
+    static final Pattern BUNDLE_DIR = Pattern.compile("model-\\d{8}T\\d{9}Z-[0-9a-f]{8}");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+            .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final List<Target> targets;
@@ -167,13 +168,15 @@ public final class JobDirWriter implements AutoCloseable {
     }
 
     /**
-     * Deletes the bundle directories older than the new one, but the previous one, which a reader
-     * that read the old manifest a moment ago may still be opening. Newer ones are another run's,
-     * in progress (gs://, where nothing locks), and stay.
+     * Deletes the bundle directories but the new one and the previous one, which a reader that read
+     * the old manifest a moment ago may still be opening: locally every other one (the lock keeps
+     * other runs out, so they are left by crashed ones); on gs://, where nothing locks, only the
+     * older ones, as a newer one may be another run's, in progress.
      */
     private void cleanUp(Location dir, String current, String previous) throws IOException {
         for (String name : bundleDirs(dir)) {
-            if (name.compareTo(current) < 0 && !name.equals(previous)) {
+            boolean older = name.compareTo(current) < 0;
+            if ((older || !dir.isGcs()) && !name.equals(current) && !name.equals(previous)) {
                 deleteBundle(dir, name);
                 log.accept("removed an old bundle directory " + dir.resolve(name));
             }

@@ -62,7 +62,7 @@ public record Manifest(
     /**
      * The Tribuo model file.
      *
-     * @param file its path in the job dir, e.g. {@code model-20261201T091500Z-1a2b3c4d/model.tribuo}
+     * @param file its path in the job dir, e.g. {@code model-20261201T091500123Z-1a2b3c4d/model.tribuo}
      *     (see {@link JobDirWriter})
      * @param sha256 lower-case hex SHA-256 of its bytes; null until the bundle is saved
      * @param modelClass the Tribuo model class

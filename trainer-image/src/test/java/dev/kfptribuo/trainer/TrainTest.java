@@ -987,7 +987,7 @@ class TrainTest {
         assertEquals(3, entries.size(), entries.toString());
         assertEquals(List.of(JobDirWriter.LOCK_FILE, ModelBundle.MANIFEST_FILE), entries.subList(0, 2));
         String bundle = entries.get(2);
-        assertTrue(bundle.matches("model-\\d{8}T\\d{6}Z-[0-9a-f]{8}"), bundle);
+        assertTrue(bundle.matches("model-\\d{8}T\\d{9}Z-[0-9a-f]{8}"), bundle);
         assertEquals(List.of(ModelBundle.ONNX_FILE, ModelBundle.MODEL_FILE), list(dir.resolve(bundle)));
         JsonNode manifest = JSON.readTree(dir.resolve(ModelBundle.MANIFEST_FILE).toFile());
         assertEquals(bundle + "/" + ModelBundle.MODEL_FILE, manifest.at("/model/file").asText());
