@@ -1,0 +1,386 @@
+package dev.kfptribuo.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kfptribuo.io.Location;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server over HTTP, in this JVM, with a model the trainer trained: every prediction is the
+ * Predictor's for its row (hence evaluate-model's and batch-predict's), in every instance shape
+ * Vertex AI sends; every bad request gets its status and a one-line JSON error, and the server
+ * goes on answering; concurrent clients get their own answers; one log line per request.
+ */
+class ServingTest {
+    private static final long LIMIT = 64 * 1024;
+
+    @TempDir
+    static Path shared;
+    private static String jobDir;
+    private static Served.Rows rows;
+    private static ByteArrayOutputStream log;
+    private static PredictionServer server;
+    private static Served.Client client;
+
+    @BeforeAll
+    static void serve() throws IOException {
+        jobDir = shared.resolve("job").toString();
+        Served.train(jobDir);
+        rows = Served.rows(jobDir);
+        log = new ByteArrayOutputStream();
+        server = new PredictionServer(config(jobDir, LIMIT), new ServerLog(log));
+        server.start();
+        server.load();
+        client = new Served.Client(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    static ServingConfig config(String model, long limit) {
+        return new ServingConfig("127.0.0.1", 0, "/health", "/predict", Location.parse(model), limit,
+                Duration.ofSeconds(5), true);
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(null), response.body());
+        return Served.JSON.readTree(response.body());
+    }
+
+    /** Posts the rows from..to as instances made by shape, and checks every prediction. */
+    private static void predictsRows(int from, int to, IntFunction<JsonNode> shape) throws Exception {
+        List<JsonNode> instances = new ArrayList<>();
+        for (int row = from; row < to; row++) {
+            instances.add(shape.apply(row));
+        }
+        HttpResponse<String> response = client.post("/predict", Served.body(instances));
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode predictions = json(response).get("predictions");
+        assertEquals(to - from, predictions.size());
+        for (int row = from; row < to; row++) {
+            rows.check(row, predictions.get(row - from));
+        }
+    }
+
+    @Test
+    void healthAnswers503UntilTheModelIsLoadedThen200() throws Exception {
+        PredictionServer loading = new PredictionServer(config(jobDir, LIMIT), new ServerLog(new ByteArrayOutputStream()));
+        loading.start();
+        try {
+            Served.Client http = new Served.Client(loading.port());
+            HttpResponse<String> before = http.get("/health");
+            assertEquals(503, before.statusCode());
+            assertEquals("{\"error\":\"the model is loading\"}", before.body());
+            HttpResponse<String> early = http.post("/predict", Served.body(List.of(rows.object(0))));
+            assertEquals(503, early.statusCode());
+            loading.load();
+            HttpResponse<String> after = http.get("/health");
+            assertEquals(200, after.statusCode());
+            assertEquals("ready", json(after).get("status").textValue());
+            assertEquals(200, http.send(HttpRequest.newBuilder(http.uri("/health"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode());
+        } finally {
+            loading.stop();
+        }
+    }
+
+    @Test
+    void everyTestingRowGetsThePredictorsPredictionInBatchesOfObjectInstances() throws Exception {
+        assertEquals(10_000, rows.size());
+        for (int from = 0; from < rows.size(); from += 100) {
+            predictsRows(from, Math.min(from + 100, rows.size()), rows::object);
+        }
+    }
+
+    @Test
+    void arrayInstancesInTheManifestsColumnOrderGetTheSamePredictions() throws Exception {
+        predictsRows(0, 500, rows::array);
+    }
+
+    @Test
+    void numbersMayArriveAsStrings() throws Exception {
+        predictsRows(500, 600, row -> {
+            ObjectNode instance = JsonNodeFactory.instance.objectNode();
+            rows.rows().get(row).forEach(instance::put); // every value a string
+            return instance;
+        });
+        predictsRows(600, 700, row -> {
+            ArrayNode instance = JsonNodeFactory.instance.arrayNode();
+            for (String column : rows.predictor().inputColumns()) {
+                instance.add(rows.rows().get(row).get(column));
+            }
+            return instance;
+        });
+    }
+
+    @Test
+    void keysTheModelDoesNotUseAndParametersAreIgnored() throws Exception {
+        predictsRows(800, 900, row -> rows.object(row).put("id", "row-" + row).put("note", "a, b").putNull("nothing")
+                .put("Cover_Type", "not a number"));
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putArray("instances").add(rows.object(3)).add(rows.array(4));
+        body.putObject("parameters").put("confidence_threshold", 0.5);
+        body.put("extra", true);
+        HttpResponse<String> response = client.post("/predict", Served.JSON.writeValueAsBytes(body));
+        assertEquals(200, response.statusCode(), response.body());
+        rows.check(3, json(response).get("predictions").get(0));
+        rows.check(4, json(response).get("predictions").get(1));
+    }
+
+    @Test
+    void anEmptyListOfInstancesGetsAnEmptyListOfPredictions() throws Exception {
+        HttpResponse<String> response = client.post("/predict", "{\"instances\": []}");
+        assertEquals(200, response.statusCode());
+        assertEquals("{\"predictions\":[]}", response.body());
+    }
+
+    /** Posts a body, expects the status and error, then checks that the server still predicts. */
+    private static void refused(String body, int status, String error) throws Exception {
+        refused(client.post("/predict", body), status, error);
+    }
+
+    private static void refused(HttpResponse<String> response, int status, String error) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode json = json(response);
+        assertEquals(List.of("error"), fieldNames(json), response.body());
+        assertEquals(error, json.get("error").textValue());
+        stillServes();
+    }
+
+    private static void stillServes() throws Exception {
+        HttpResponse<String> good = client.post("/predict", Served.body(List.of(rows.object(7))));
+        assertEquals(200, good.statusCode(), good.body());
+        rows.check(7, json(good).get("predictions").get(0));
+    }
+
+    private static List<String> fieldNames(JsonNode json) {
+        List<String> names = new ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static String instances(JsonNode... instances) throws IOException {
+        return new String(Served.body(Arrays.asList(instances)), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBodyThatIsNotARequestGets400() throws Exception {
+        refused("{\"instances\": [", 400, "the body is not valid JSON: Unexpected end-of-input: expected close marker"
+                + " for Array (start marker at line: 1, column: 15) (line 1, column 16)");
+        refused("{\"instances\": [{\"Elevation\": 1,}]}", 400, "the body is not valid JSON: Unexpected character"
+                + " ('}' (code 125)): was expecting double-quote to start field name (line 1, column 32)");
+        refused("{\"instances\": []} []", 400, "the body is not valid JSON: Trailing token (of type START_ARRAY) found"
+                + " after value (bound as `com.fasterxml.jackson.databind.JsonNode`): not allowed as per"
+                + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS` (line 1, column 19)");
+        refused("", 400, "the body is empty; expected a JSON object {\"instances\": [...], \"parameters\": {...}}");
+        refused("[1, 2]", 400, "the body is an array; expected a JSON object {\"instances\": [...], \"parameters\": {...}}");
+        refused("\"instances\"", 400, "the body is a string; expected a JSON object {\"instances\": [...],"
+                + " \"parameters\": {...}}");
+        refused("{\"parameters\": {}}", 400, "the body has no \"instances\"; expected a JSON object {\"instances\":"
+                + " [...], \"parameters\": {...}}");
+        refused("{\"instances\": {\"Elevation\": 1}}", 400, "\"instances\" is an object; expected an array of instances");
+        refused("{\"instances\": null}", 400, "\"instances\" is null; expected an array of instances");
+        // Bytes that are not UTF-8, and nesting deeper than Jackson's limit: refused, not a crash.
+        HttpResponse<String> latin1 = client.post("/predict", "{\"instances\": [\"Comanche\u00e9\"]}"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(400, latin1.statusCode(), latin1.body());
+        assertTrue(json(latin1).get("error").textValue().startsWith("the body is not valid JSON: Invalid UTF-8"),
+                latin1.body());
+        stillServes();
+        HttpResponse<String> deep = client.post("/predict", "{\"instances\": " + "[".repeat(5000) + "]".repeat(5000) + "}");
+        assertEquals(400, deep.statusCode(), deep.body());
+        assertTrue(json(deep).get("error").textValue().startsWith("the body is not valid JSON: Document nesting depth"),
+                deep.body());
+        stillServes();
+    }
+
+    @Test
+    void aBadInstanceGets400NamingItsIndexAndColumn() throws Exception {
+        String columns = String.join(", ", rows.predictor().inputColumns());
+        refused(instances(rows.object(0), JsonNodeFactory.instance.textNode("2596,51,3")), 400,
+                "instance 1: an instance is an object of column values or an array of the 12 values of " + columns
+                        + "; got a string");
+        refused(instances(rows.object(0), rows.object(1), JsonNodeFactory.instance.numberNode(7)), 400,
+                "instance 2: an instance is an object of column values or an array of the 12 values of " + columns
+                        + "; got a number");
+        refused(instances(JsonNodeFactory.instance.nullNode()), 400,
+                "instance 0: an instance is an object of column values or an array of the 12 values of " + columns
+                        + "; got null");
+        ArrayNode short11 = rows.array(0);
+        short11.remove(11);
+        refused(instances(rows.array(1), short11), 400,
+                "instance 1: an array instance has the 12 values of " + columns + ", in that order; got 11");
+        ObjectNode missing = rows.object(2);
+        missing.remove("Slope");
+        refused(instances(rows.object(0), rows.object(1), missing), 400, "instance 2: column Slope: missing");
+        refused(instances(rows.object(0).putNull("Elevation")), 400, "instance 0: column Elevation: null");
+        refused(instances(rows.object(0), rows.object(0).put("Aspect", "north")), 400,
+                "instance 1: column Aspect: \"north\" is not a number");
+        refused(instances(rows.object(0).put("Hillshade_9am", "")), 400,
+                "instance 0: column Hillshade_9am: blank value in a numeric column");
+        refused(instances(rows.object(0).put("Hillshade_Noon", true)), 400,
+                "instance 0: column Hillshade_Noon: expected a number, got a boolean");
+        refused(instances(rows.object(0).set("Elevation", JsonNodeFactory.instance.arrayNode().add(1))), 400,
+                "instance 0: column Elevation: expected a number, got an array");
+        refused(instances(rows.object(0).put("Soil_Type", "C7745").set("Wilderness_Area",
+                JsonNodeFactory.instance.objectNode())), 400,
+                "instance 0: column Wilderness_Area: expected a category (a string), got an object");
+        ArrayNode nullInArray = rows.array(5);
+        nullInArray.set(rows.predictor().inputColumns().indexOf("Soil_Type"), JsonNodeFactory.instance.nullNode());
+        refused(instances(nullInArray), 400, "instance 0: column Soil_Type: null");
+        refused("{\"instances\": [" + rows.object(0).toString().replace("\"Elevation\":2634", "\"Elevation\":1e400")
+                + "]}", 400, "instance 0: column Elevation: \"Infinity\" is not a finite number");
+    }
+
+    @Test
+    void wrongMethodsGet405AndOtherPaths404() throws Exception {
+        HttpResponse<String> get = client.get("/predict");
+        assertEquals("POST", get.headers().firstValue("Allow").orElse(null));
+        refused(get, 405, "GET is not allowed on /predict (allowed: POST)");
+        HttpResponse<String> post = client.post("/health", "{}");
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(null));
+        refused(post, 405, "POST is not allowed on /health (allowed: GET, HEAD)");
+        refused(client.send(HttpRequest.newBuilder(client.uri("/predict")).DELETE()), 405,
+                "DELETE is not allowed on /predict (allowed: POST)");
+        refused(client.send(HttpRequest.newBuilder(client.uri("/predict"))
+                .PUT(HttpRequest.BodyPublishers.ofString(instances(rows.object(0))))), 405,
+                "PUT is not allowed on /predict (allowed: POST)");
+        refused(client.get("/"), 404, "no route /: the routes are GET /health and POST /predict");
+        refused(client.post("/v1/models/covertype:predict", instances(rows.object(0))), 404,
+                "no route /v1/models/covertype:predict: the routes are GET /health and POST /predict");
+        refused(client.get("/predict/"), 404, "no route /predict/: the routes are GET /health and POST /predict");
+        // The query string is not part of the route.
+        assertEquals(200, client.get("/health?probe=1").statusCode());
+    }
+
+    @Test
+    void aBodyOverTheLimitGets413WhetherItsLengthIsDeclaredOrNot() throws Exception {
+        List<JsonNode> many = new ArrayList<>();
+        for (int row = 0; row < 1000; row++) {
+            many.add(rows.object(row));
+        }
+        byte[] big = Served.body(many);
+        assertTrue(big.length > LIMIT);
+        refused(client.post("/predict", big), 413, "the request body is " + big.length + " bytes; the limit is " + LIMIT
+                + " bytes (serve --max-request-bytes)");
+        // Chunked: no Content-Length, so the limit is found while reading.
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(client.uri("/predict"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
+        refused(chunked, 413, "the request body is more than " + LIMIT + " bytes; the limit is " + LIMIT
+                + " bytes (serve --max-request-bytes)");
+        // Just under the limit is served.
+        int fits = 0;
+        while (Served.body(many.subList(0, fits + 1)).length <= LIMIT) {
+            fits++;
+        }
+        predictsRows(0, fits, rows::object);
+    }
+
+    @Test
+    void concurrentClientsEachGetTheirOwnPredictions() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                results.add(threads.submit(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < 40; i++) {
+                        int from = (thread * 1237 + i * 97) % (rows.size() - 50);
+                        int size = 1 + (thread + i) % 50;
+                        boolean asArrays = (thread + i) % 3 == 0;
+                        predictsRows(from, from + size, asArrays ? rows::array : rows::object);
+                        if (i % 10 == 0) {
+                            HttpResponse<String> bad = client.post("/predict", "{\"instances\": [{}]}");
+                            assertEquals(400, bad.statusCode());
+                        }
+                        checked += size;
+                    }
+                    return checked;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> result : results) {
+                total += result.get();
+            }
+            assertTrue(total > 8 * 40);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void eachRequestGetsOneLogLineOfCloudLoggingJsonAndNoStackTrace() throws Exception {
+        PredictionServer logged;
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        logged = new PredictionServer(config(jobDir, LIMIT), new ServerLog(lines));
+        logged.start();
+        try {
+            logged.load();
+            Served.Client http = new Served.Client(logged.port());
+            assertEquals(200, http.get("/health").statusCode());
+            assertEquals(200, http.post("/predict", instances(rows.object(0), rows.object(1))).statusCode());
+            assertEquals(400, http.post("/predict", "{\"instances\": [{}]}").statusCode());
+            assertEquals(400, http.post("/predict", "not json").statusCode());
+            assertEquals(404, http.get("/nowhere").statusCode());
+        } finally {
+            logged.stop();
+        }
+        String text = lines.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("Exception") || text.contains("\tat "), text);
+        List<JsonNode> entries = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            entries.add(Served.JSON.readTree(line));
+        }
+        List<JsonNode> requests = entries.stream().filter(e -> e.has("httpRequest")).toList();
+        assertEquals(5, requests.size(), text);
+        assertEquals(List.of(200, 200, 400, 400, 404), requests.stream().map(e -> e.get("httpRequest").get("status")
+                .intValue()).toList());
+        assertEquals(List.of("INFO", "INFO", "WARNING", "WARNING", "WARNING"),
+                requests.stream().map(e -> e.get("severity").textValue()).toList());
+        JsonNode predict = requests.get(1);
+        assertEquals("POST /predict 200 (2 instances)", predict.get("message").textValue());
+        assertEquals(2, predict.get("instances").intValue());
+        assertEquals("POST", predict.get("httpRequest").get("requestMethod").textValue());
+        assertEquals("/predict", predict.get("httpRequest").get("requestUrl").textValue());
+        assertEquals("127.0.0.1", predict.get("httpRequest").get("remoteIp").textValue());
+        assertTrue(predict.get("httpRequest").get("latency").textValue().matches("\\d+\\.\\d{6}s"));
+        assertTrue(Long.parseLong(predict.get("httpRequest").get("responseSize").textValue()) > 100);
+        assertEquals("POST /predict 400: instance 0: column " + rows.predictor().numericColumns().get(0) + ": missing", requests.get(2).get("message").textValue());
+        List<String> lifecycle = entries.stream().filter(e -> !e.has("httpRequest"))
+                .map(e -> e.get("message").textValue()).toList();
+        assertEquals(4, lifecycle.size(), text);
+        assertTrue(lifecycle.get(0).startsWith("listening on 127.0.0.1:"), text);
+        assertTrue(lifecycle.get(1).startsWith("model loaded from " + jobDir), text);
+        assertEquals("stopped", lifecycle.get(3), text);
+    }
+}
