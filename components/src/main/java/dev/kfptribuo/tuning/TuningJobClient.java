@@ -3,32 +3,45 @@ package dev.kfptribuo.tuning;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.client.http.GenericUrl;
-import com.google.api.client.http.HttpBackOffIOExceptionHandler;
-import com.google.api.client.http.HttpBackOffUnsuccessfulResponseHandler;
-import com.google.api.client.http.HttpIOExceptionHandler;
+import com.google.api.client.http.HttpHeaders;
 import com.google.api.client.http.HttpRequest;
-import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpTransport;
-import com.google.api.client.http.HttpUnsuccessfulResponseHandler;
 import com.google.api.client.http.javanet.NetHttpTransport;
-import com.google.api.client.util.ExponentialBackOff;
-import com.google.api.client.util.Sleeper;
 import com.google.auth.Credentials;
 import com.google.auth.http.HttpCredentialsAdapter;
 import com.google.auth.oauth2.GoogleCredentials;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,12 +65,31 @@ import java.util.regex.Pattern;
  * {@code [::1]}), which is how tests talk to a local server. Credentials are never sent over plain
  * http to any other host: such an endpoint is refused unless {@code noAuth} is set.
  *
- * <p><b>Retries.</b> HTTP 429, 500, 502, 503 and 504 and network errors are retried at most
- * {@link Builder#maxRetries(int)} times (default {@value #DEFAULT_MAX_RETRIES}) with exponential
- * backoff (initial delay {@link Builder#initialBackoff(Duration)}, default 1 s, doubling, ±50%
- * jitter, at most {@link #MAX_ELAPSED} in all). Other statuses (400, 403, 404...) fail at once. A
- * final failure is a {@link TuningJobFetchException} naming the URL, the status and the service's
- * error message.
+ * <p><b>Deadline.</b> One fetch, with every attempt, every wait between attempts, the credential
+ * lookup and the reading of the body, ends within an overall deadline ({@link
+ * Builder#deadline(Duration)}, default {@link #DEFAULT_DEADLINE} = 2 minutes), not only within the
+ * per-read timeout ({@link Builder#readTimeout(Duration)}, default 20 s, which a server sending a
+ * byte now and then never trips). At the deadline the fetch fails with a {@link
+ * TuningJobDeadlineException} naming the URL, the deadline and what was under way. It does not wait
+ * for the connection to close: that is done on a daemon thread, and a read that closing does not
+ * interrupt ends at its next byte or at the read timeout.
+ *
+ * <p><b>Retries.</b> HTTP 429, 500, 502, 503 and 504 and network errors (a refused or dropped
+ * connection, a read timeout) are retried at most {@link Builder#maxRetries(int)} times (default
+ * {@value #DEFAULT_MAX_RETRIES}) with exponential backoff (initial delay {@link
+ * Builder#initialBackoff(Duration)}, default 1 s, doubling up to {@link #MAX_BACKOFF}, ±50% jitter),
+ * each retry logged with its cause and delay before the wait. A 429 or 503 with a {@code
+ * Retry-After} header (delay-seconds or an HTTP date, taken relative to the response's {@code Date})
+ * is retried after exactly that delay instead. A retry that would come after the deadline is not
+ * waited for: the fetch fails at once, saying what the server asked for and how much time was left.
+ * Other statuses (400, 403, 404...) fail at once. A final failure is a {@link
+ * TuningJobFetchException} naming the URL, the status and the service's error message.
+ *
+ * <p><b>Bounded bodies.</b> A job document is kilobytes; a body larger than {@link
+ * Builder#maxBodyBytes(long)} (default {@link #DEFAULT_MAX_BODY_BYTES}, 16 MiB, after content
+ * decoding) fails at once without being retried, whether its {@code Content-Length} says so or it
+ * simply does not end; at most that much is ever held. Of an error response only the first
+ * {@value #ERROR_BODY_BYTES} bytes are read, for its message.
  */
 public final class TuningJobClient {
     /** The global AI Platform Training and Prediction endpoint. */
@@ -68,21 +100,50 @@ public final class TuningJobClient {
     public static final int DEFAULT_MAX_RETRIES = 5;
     /** The first backoff delay, by default. */
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
-    /** The most time spent backing off over all retries of one request. */
-    public static final Duration MAX_ELAPSED = Duration.ofMinutes(2);
+    /** The longest backoff delay (unless the initial one is longer; a Retry-After may ask for more). */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** The overall deadline of one fetch in seconds, all attempts and waits included, by default. */
+    public static final int DEFAULT_DEADLINE_SECONDS = 120;
+    /** The overall deadline of one fetch, all attempts and waits included, by default: 2 minutes. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(DEFAULT_DEADLINE_SECONDS);
+    /** The longest overall deadline the builder accepts. */
+    public static final Duration MAX_DEADLINE = Duration.ofHours(1);
+    /** The connect timeout and the timeout of each read from the socket, by default. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
+    /** The largest response body accepted, by default: 16 MiB (a tuning job document is kilobytes). */
+    public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+    /** How much of an error response's body is read for its message. */
+    public static final int ERROR_BODY_BYTES = 64 << 10;
     /** HTTP statuses worth retrying: rate limiting and transient server errors. */
     public static final Set<Integer> TRANSIENT_STATUS_CODES = Set.of(429, 500, 502, 503, 504);
+    /** The statuses whose {@code Retry-After} header is honoured. */
+    public static final Set<Integer> RETRY_AFTER_STATUS_CODES = Set.of(429, 503);
 
     private static final Pattern VERTEX_NAME =
             Pattern.compile("projects/([^/\\s?#]+)/locations/([a-z0-9-]+)/hyperparameterTuningJobs/([^/\\s?#]+)");
     private static final Pattern ID = Pattern.compile("[^/\\s?#]+");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The attempt running on the current worker thread, for the default transport to record its connection. */
+    private static final ThreadLocal<Attempt> CURRENT = new ThreadLocal<>();
+    /** A Retry-After beyond this many seconds is taken as this long (far beyond any deadline). */
+    private static final long LONGEST_RETRY_AFTER_SECONDS = 10L * 366 * 24 * 3600;
+    /** RFC 850 dates, obsolete but to be accepted (RFC 9110 section 5.6.7); two-digit years from 1970. */
+    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
+            .appendPattern("EEEE, dd-MMM-")
+            .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+            .appendPattern(" HH:mm:ss 'GMT'")
+            .toFormatter(Locale.US);
+    /** C's asctime() dates, obsolete but to be accepted: {@code Sun Nov  6 08:49:37 1994}. */
+    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
     private final String endpoint;
     private final boolean noAuth;
     private final Credentials credentials;
     private final int maxRetries;
     private final Duration initialBackoff;
+    private final Duration deadline;
+    private final Duration readTimeout;
+    private final long maxBodyBytes;
     private final HttpTransport transport;
     private final Consumer<String> log;
 
@@ -92,7 +153,10 @@ public final class TuningJobClient {
         this.credentials = builder.credentials;
         this.maxRetries = builder.maxRetries;
         this.initialBackoff = builder.initialBackoff;
-        this.transport = builder.transport == null ? new NetHttpTransport() : builder.transport;
+        this.deadline = builder.deadline;
+        this.readTimeout = builder.readTimeout;
+        this.maxBodyBytes = builder.maxBodyBytes;
+        this.transport = builder.transport == null ? defaultTransport() : builder.transport;
         this.log = builder.log;
         if (endpoint != null && !noAuth) {
             URI uri = URI.create(endpoint);
@@ -103,7 +167,10 @@ public final class TuningJobClient {
         }
     }
 
-    /** @return a builder with the defaults: Google's endpoints, ADC, 5 retries from 1 s */
+    /**
+     * @return a builder with the defaults: Google's endpoints, ADC, 5 retries from 1 s, a 2-minute
+     *     deadline, 20 s read timeout, 16 MiB bodies
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -115,6 +182,9 @@ public final class TuningJobClient {
         private Credentials credentials;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration deadline = DEFAULT_DEADLINE;
+        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private HttpTransport transport;
         private Consumer<String> log = line -> { };
 
@@ -175,7 +245,47 @@ public final class TuningJobClient {
         }
 
         /**
-         * @param transport the HTTP transport; null for the JDK's ({@code NetHttpTransport})
+         * @param deadline the overall deadline of one fetch, all attempts and waits included, 1 ms to
+         *     1 hour
+         * @return this
+         */
+        public Builder deadline(Duration deadline) {
+            if (deadline.toMillis() < 1 || deadline.compareTo(MAX_DEADLINE) > 0) {
+                throw new IllegalArgumentException("deadline must be 1 ms to 1 hour, got " + deadline);
+            }
+            this.deadline = deadline;
+            return this;
+        }
+
+        /**
+         * @param readTimeout the connect timeout and the timeout of each read from the socket, 1 ms
+         *     to 10 minutes (an attempt's is cut to the time left of the deadline)
+         * @return this
+         */
+        public Builder readTimeout(Duration readTimeout) {
+            if (readTimeout.toMillis() < 1 || readTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("read timeout must be 1 ms to 10 minutes, got " + readTimeout);
+            }
+            this.readTimeout = readTimeout;
+            return this;
+        }
+
+        /**
+         * @param maxBodyBytes the largest response body accepted, after content decoding, 1 byte to 1 GiB
+         * @return this
+         */
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            if (maxBodyBytes < 1 || maxBodyBytes > (1L << 30)) {
+                throw new IllegalArgumentException("body limit must be 1 byte to 1 GiB, got " + maxBodyBytes);
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * @param transport the HTTP transport; null for the JDK's ({@code NetHttpTransport}). At the
+         *     deadline the JDK's connection is closed; another transport's response is disconnected,
+         *     and a request still waiting for its response is left to the transport's timeouts
          * @return this
          */
         public Builder transport(HttpTransport transport) {
@@ -210,7 +320,9 @@ public final class TuningJobClient {
      * @return the job
      * @throws IllegalArgumentException if an id is empty or holds a slash, whitespace, ? or #, or
      *     the document is not a tuning job
-     * @throws TuningJobFetchException if the job cannot be fetched after the retries
+     * @throws TuningJobFetchException if the job cannot be fetched after the retries, or its body is
+     *     over the limit
+     * @throws TuningJobDeadlineException if the overall deadline runs out first
      * @throws IOException if Application Default Credentials are not available
      */
     public TuningJob fetchAiPlatformJob(String projectId, String jobId) throws IOException {
@@ -224,7 +336,9 @@ public final class TuningJobClient {
      * @param resourceName {@code projects/P/locations/L/hyperparameterTuningJobs/ID}
      * @return the job
      * @throws IllegalArgumentException if the name has another shape, or the document is malformed
-     * @throws TuningJobFetchException if the job cannot be fetched after the retries
+     * @throws TuningJobFetchException if the job cannot be fetched after the retries, or its body is
+     *     over the limit
+     * @throws TuningJobDeadlineException if the overall deadline runs out first
      * @throws IOException if Application Default Credentials are not available
      */
     public TuningJob fetchVertexJob(String resourceName) throws IOException {
@@ -362,43 +476,316 @@ public final class TuningJobClient {
         }
     }
 
+    /** The JDK's transport, recording each connection it opens so that the deadline can close it. */
+    private static HttpTransport defaultTransport() {
+        return new NetHttpTransport.Builder().setConnectionFactory(url -> {
+            HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+            Attempt attempt = CURRENT.get();
+            if (attempt != null) {
+                attempt.connection = connection;
+            }
+            return connection;
+        }).build();
+    }
+
+    /**
+     * One GET with its retries, within the deadline: each step (the credential lookup, each
+     * attempt) runs on a worker thread that this thread waits for no longer than the time left.
+     */
     private byte[] get(GenericUrl url) throws IOException {
-        boolean authenticated = sendsCredentials(url);
-        HttpCredentialsAdapter auth = authenticated ? new HttpCredentialsAdapter(credentials()) : null;
+        Deadline limit = new Deadline(deadline);
+        ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tuning-api GET");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            boolean authenticated = sendsCredentials(url);
+            HttpCredentialsAdapter auth = !authenticated ? null : withinDeadline(worker, url, limit, 0, attempt -> {
+                attempt.phase = Phase.CREDENTIALS;
+                return new HttpCredentialsAdapter(credentials());
+            });
+            int retried = 0;
+            boolean refreshed = false;
+            while (true) {
+                boolean mayRefresh = auth != null && !refreshed && retried < maxRetries;
+                Outcome outcome;
+                try {
+                    outcome = withinDeadline(worker, url, limit, retried,
+                            attempt -> exchange(url, auth, mayRefresh, attempt));
+                } catch (TuningJobFetchException notRetried) {
+                    throw notRetried;
+                } catch (IOException e) {
+                    String failure = "GET " + url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
+                    if (retried >= maxRetries) {
+                        throw new TuningJobFetchException(failure + attempts(retried), TuningJobFetchException.NO_RESPONSE, e);
+                    }
+                    retried = waitToRetry(url, limit, retried, "network error from GET " + url + ": "
+                            + e.getClass().getSimpleName() + ": " + e.getMessage(), backoffMillis(retried), null,
+                            failure, TuningJobFetchException.NO_RESPONSE, e);
+                    continue;
+                }
+                if (outcome.refreshed()) {
+                    refreshed = true;
+                    retried++;
+                    log.accept("HTTP " + outcome.status() + " from GET " + url + "; refreshed the access token, retry "
+                            + retried + " of " + maxRetries);
+                    continue;
+                }
+                int status = outcome.status();
+                if (outcome.success()) {
+                    return outcome.body();
+                }
+                String statusLine = "HTTP " + status + (outcome.statusMessage() == null ? "" : " " + outcome.statusMessage());
+                String failure = "GET " + url + ": " + statusLine + serviceMessage(outcome.body());
+                if (TRANSIENT_STATUS_CODES.contains(status) && retried < maxRetries) {
+                    Duration asked = RETRY_AFTER_STATUS_CODES.contains(status)
+                            ? retryAfter(outcome.retryAfter(), outcome.date(), Instant.now()) : null;
+                    String retryAfter = asked == null ? null : "Retry-After: " + outcome.retryAfter().strip();
+                    retried = waitToRetry(url, limit, retried, statusLine + " from GET " + url,
+                            asked == null ? backoffMillis(retried) : asked.toMillis(), retryAfter, failure, status, null);
+                    continue;
+                }
+                throw new TuningJobFetchException(failure + attempts(retried) + hint(status, authenticated), status, null);
+            }
+        } finally {
+            worker.shutdownNow();
+        }
+    }
+
+    /**
+     * Logs a retry and waits for it, or fails at once if it would come after the deadline.
+     *
+     * @param cause what went wrong, for the log line
+     * @param delayMillis the delay before the retry
+     * @param retryAfter the server's {@code Retry-After: ...} that set the delay, or null for backoff
+     * @param failure the one-line failure without the attempts, should the retry not fit
+     * @return the number of retries made, this one included
+     */
+    private int waitToRetry(GenericUrl url, Deadline limit, int retried, String cause, long delayMillis,
+            String retryAfter, String failure, int status, Throwable error) throws IOException {
+        long left = limit.remainingMillis();
+        if (delayMillis >= left) {
+            throw new TuningJobDeadlineException(failure + attempts(retried) + "; "
+                    + (retryAfter == null ? "the next retry, in " + millis(delayMillis) + ", would come"
+                            : "the server asks to retry in " + millis(delayMillis) + " (" + retryAfter + "),")
+                    + " past the overall deadline of " + millis(deadline.toMillis()) + " (" + millis(left) + " left)",
+                    status, deadline, error);
+        }
+        int retry = retried + 1;
+        log.accept(cause + "; retry " + retry + " of " + maxRetries + " in " + delayMillis + " ms"
+                + (retryAfter == null ? "" : " as the server asks (" + retryAfter + ")")
+                + ", " + millis(left) + " left of the overall deadline of " + millis(deadline.toMillis()));
+        try {
+            Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("GET " + url + ": interrupted while waiting to retry");
+        }
+        return retry;
+    }
+
+    /** The exponential backoff before retry {@code retried + 1}: doubling from the initial delay, ±50%. */
+    private long backoffMillis(int retried) {
+        double initial = initialBackoff.toMillis();
+        double interval = Math.min(initial * Math.pow(2, retried), Math.max(initial, MAX_BACKOFF.toMillis()));
+        double jitter = 1 + 0.5 * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return Math.max(1, Math.round(interval * jitter));
+    }
+
+    private static String attempts(int retried) {
+        return retried == 0 ? "" : " (after " + (retried + 1) + " attempts)";
+    }
+
+    /** One step of a fetch, run on the worker thread. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run(Attempt attempt) throws IOException;
+    }
+
+    /**
+     * Runs a step on the worker and waits for it until the deadline; at the deadline closes its
+     * connection (on a daemon thread, without waiting) and fails.
+     */
+    private <T> T withinDeadline(ExecutorService worker, GenericUrl url, Deadline limit, int retried, Step<T> step)
+            throws IOException {
+        Attempt attempt = new Attempt(limit);
+        Future<T> future = worker.submit(() -> {
+            CURRENT.set(attempt);
+            try {
+                return step.run(attempt);
+            } finally {
+                CURRENT.remove();
+            }
+        });
+        try {
+            return future.get(Math.max(0, limit.remainingNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            attempt.abort();
+            future.cancel(true);
+            throw new TuningJobDeadlineException("GET " + url + ": no whole response within the overall deadline of "
+                    + millis(deadline.toMillis()) + " (" + attempt.describe() + ")" + attempts(retried),
+                    attempt.status, deadline, null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException("GET " + url + ": " + cause, cause);
+        } catch (InterruptedException e) {
+            attempt.abort();
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("GET " + url + ": interrupted");
+        }
+    }
+
+    /**
+     * One HTTP exchange, on the worker thread: the request, and the body read within the limit. A
+     * 401 is answered by refreshing the credentials when {@code mayRefresh}.
+     */
+    private Outcome exchange(GenericUrl url, HttpCredentialsAdapter auth, boolean mayRefresh, Attempt attempt)
+            throws IOException {
         HttpRequest request = transport.createRequestFactory().buildGetRequest(url);
         request.getHeaders().setUserAgent("kfp-tribuo retrieve-best-run");
         request.getHeaders().setAccept("application/json");
         if (auth != null) {
             auth.initialize(request);
         }
-        Retries retries = new Retries(url, auth);
-        request.setUnsuccessfulResponseHandler(retries);
-        request.setIOExceptionHandler(retries);
-        request.setNumberOfRetries(maxRetries);
+        // One exchange per attempt: the retries, their delays and the 401 refresh are this class's.
+        request.setUnsuccessfulResponseHandler(null);
+        request.setIOExceptionHandler(null);
+        request.setNumberOfRetries(0);
         request.setThrowExceptionOnExecuteError(false);
+        int timeout = (int) Math.max(1, Math.min(readTimeout.toMillis(), attempt.limit.remainingMillis()));
+        request.setConnectTimeout(timeout);
+        request.setReadTimeout(timeout);
 
-        HttpResponse response;
+        attempt.phase = Phase.RESPONSE;
+        HttpResponse response = request.execute();
+        attempt.response = response;
         try {
-            response = request.execute();
-        } catch (IOException e) {
-            throw new TuningJobFetchException("GET " + url + ": " + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + retries.attempts(), TuningJobFetchException.NO_RESPONSE, e);
-        }
-        try {
-            byte[] body;
-            try (InputStream content = response.getContent()) {
-                body = content == null ? new byte[0] : content.readAllBytes();
-            }
             int status = response.getStatusCode();
-            if (!response.isSuccessStatusCode()) {
-                throw new TuningJobFetchException("GET " + url + ": HTTP " + status
-                        + (response.getStatusMessage() == null ? "" : " " + response.getStatusMessage())
-                        + serviceMessage(body) + retries.attempts() + hint(status, authenticated), status, null);
+            attempt.status = status;
+            if (status == 401 && mayRefresh && auth.handleResponse(request, response, true)) {
+                return new Outcome(status, response.getStatusMessage(), false, new byte[0], null, null, true);
             }
-            return body;
+            boolean success = response.isSuccessStatusCode();
+            HttpHeaders headers = response.getHeaders();
+            Long declared = headers.getContentLength();
+            attempt.declared = declared;
+            if (success && declared != null && declared > maxBodyBytes) {
+                throw new TuningJobFetchException("GET " + url + ": HTTP " + status + " with a body of " + declared
+                        + " bytes (Content-Length), more than the " + bytes(maxBodyBytes)
+                        + " limit of a tuning job document", status, null);
+            }
+            attempt.phase = Phase.BODY;
+            InputStream content = response.getContent();
+            byte[] body = content == null ? new byte[0]
+                    : readAtMost(content, success ? maxBodyBytes : ERROR_BODY_BYTES, attempt);
+            if (body.length > (success ? maxBodyBytes : ERROR_BODY_BYTES)) {
+                if (success) {
+                    throw new TuningJobFetchException("GET " + url + ": HTTP " + status
+                            + " with a body larger than the " + bytes(maxBodyBytes)
+                            + " limit of a tuning job document (stopped reading there)", status, null);
+                }
+                body = Arrays.copyOf(body, ERROR_BODY_BYTES);
+            }
+            return new Outcome(status, response.getStatusMessage(), success, body,
+                    headers.getFirstHeaderStringValue("Retry-After"), headers.getFirstHeaderStringValue("Date"), false);
         } finally {
             response.disconnect();
         }
+    }
+
+    /**
+     * Reads at most {@code limit + 1} bytes, so that a longer stream shows as one byte too many and
+     * never more than that is held. Stops when the attempt is aborted.
+     */
+    private static byte[] readAtMost(InputStream in, long limit, Attempt attempt) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(limit + 1, 8192));
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        int n;
+        while (total <= limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit + 1 - total))) != -1) {
+            if (attempt.aborted) {
+                throw new InterruptedIOException("aborted at the deadline");
+            }
+            body.write(buffer, 0, n);
+            total += n;
+            attempt.received = total;
+        }
+        return body.toByteArray();
+    }
+
+    /**
+     * The delay a {@code Retry-After} header asks for (RFC 9110 section 10.2.3): delay-seconds, or an
+     * HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms) taken relative to the
+     * response's {@code Date} header, else to {@code now}; a date in the past asks for no delay.
+     *
+     * @param value the header's value, or null
+     * @param date the response's {@code Date} header, or null
+     * @param now the time on this machine
+     * @return the delay, or null when there is no header or it is neither form
+     */
+    static Duration retryAfter(String value, String date, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String text = value.strip();
+        if (text.matches("\\d+")) {
+            return Duration.ofSeconds(text.length() > 12 ? LONGEST_RETRY_AFTER_SECONDS
+                    : Math.min(Long.parseLong(text), LONGEST_RETRY_AFTER_SECONDS));
+        }
+        Instant at = httpDate(text);
+        if (at == null) {
+            return null;
+        }
+        Instant sent = date == null ? null : httpDate(date.strip());
+        Duration delay = Duration.between(sent == null ? now : sent, at);
+        return delay.isNegative() ? Duration.ZERO : delay;
+    }
+
+    /** @return the instant of an HTTP date in any of its three forms, or null */
+    static Instant httpDate(String text) {
+        try {
+            return DateTimeFormatter.RFC_1123_DATE_TIME.parse(text, Instant::from);
+        } catch (DateTimeParseException notImfFixdate) {
+            // try the obsolete forms
+        }
+        for (DateTimeFormatter obsolete : List.of(RFC_850, ASCTIME)) {
+            try {
+                return LocalDateTime.parse(text, obsolete).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException notThisOne) {
+                // next
+            }
+        }
+        return null;
+    }
+
+    /** @return a duration for messages: {@code 800 ms}, {@code 1.5 s}, {@code 120 s} */
+    static String millis(long millis) {
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        return BigDecimal.valueOf(millis, 3).setScale(1, RoundingMode.DOWN).stripTrailingZeros().toPlainString() + " s";
+    }
+
+    /** @return a size for messages: {@code 16 MiB}, {@code 64 KiB}, {@code 1000 bytes} */
+    static String bytes(long bytes) {
+        if (bytes >= (1 << 20) && bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        if (bytes >= (1 << 10) && bytes % (1 << 10) == 0) {
+            return (bytes >> 10) + " KiB";
+        }
+        return bytes + (bytes == 1 ? " byte" : " bytes");
     }
 
     /** The service's own words from a Google API error body {@code {"error": {"code", "message", "status"}}}. */
@@ -437,71 +824,74 @@ public final class TuningJobClient {
         return line.length() <= max ? line : line.substring(0, max) + "...";
     }
 
-    /**
-     * The retry policy of one request: the credentials' 401 refresh first, then exponential
-     * backoff on transient statuses and network errors, logging each retry before its wait.
-     */
-    private final class Retries implements HttpUnsuccessfulResponseHandler, HttpIOExceptionHandler {
-        private final GenericUrl url;
-        private final HttpCredentialsAdapter auth;
-        private final HttpBackOffUnsuccessfulResponseHandler onStatus;
-        private final HttpBackOffIOExceptionHandler onIoError;
-        private String cause = "";
-        private int retried;
+    /** What one exchange came back with. */
+    private record Outcome(int status, String statusMessage, boolean success, byte[] body, String retryAfter,
+            String date, boolean refreshed) {}
 
-        Retries(GenericUrl url, HttpCredentialsAdapter auth) {
-            this.url = url;
-            this.auth = auth;
-            // One backoff for both kinds of failure, so that they share the delays and the time limit.
-            ExponentialBackOff backOff = new ExponentialBackOff.Builder()
-                    .setInitialIntervalMillis((int) initialBackoff.toMillis())
-                    .setMultiplier(2.0)
-                    .setRandomizationFactor(0.5)
-                    .setMaxIntervalMillis((int) Math.max(initialBackoff.toMillis(), Duration.ofSeconds(30).toMillis()))
-                    .setMaxElapsedTimeMillis((int) MAX_ELAPSED.toMillis())
-                    .build();
-            Sleeper sleeper = millis -> {
-                retried++;
-                log.accept(cause + " from GET " + url + "; retry " + retried + " of " + maxRetries + " in "
-                        + millis + " ms");
-                Sleeper.DEFAULT.sleep(millis);
+    /** The end of one fetch's time, on the monotonic clock. */
+    private static final class Deadline {
+        private final long end;
+
+        Deadline(Duration total) {
+            this.end = System.nanoTime() + total.toNanos();
+        }
+
+        long remainingNanos() {
+            return end - System.nanoTime();
+        }
+
+        long remainingMillis() {
+            return Math.max(0, TimeUnit.NANOSECONDS.toMillis(remainingNanos()));
+        }
+    }
+
+    private enum Phase { CREDENTIALS, RESPONSE, BODY }
+
+    /** One step on the worker thread, as far as the waiting thread can see it. */
+    private static final class Attempt {
+        final Deadline limit;
+        volatile Phase phase = Phase.RESPONSE;
+        volatile int status = TuningJobFetchException.NO_RESPONSE;
+        volatile Long declared;
+        volatile long received;
+        volatile boolean aborted;
+        volatile HttpURLConnection connection;
+        volatile HttpResponse response;
+
+        Attempt(Deadline limit) {
+            this.limit = limit;
+        }
+
+        String describe() {
+            return switch (phase) {
+                case CREDENTIALS -> "looking up credentials";
+                case RESPONSE -> "no response yet";
+                case BODY -> "HTTP " + status + ", then " + received
+                        + (declared == null ? " body bytes, of no declared length" : " of " + declared + " body bytes");
             };
-            this.onStatus = new HttpBackOffUnsuccessfulResponseHandler(backOff)
-                    .setBackOffRequired(response -> TRANSIENT_STATUS_CODES.contains(response.getStatusCode()))
-                    .setSleeper(sleeper);
-            this.onIoError = new HttpBackOffIOExceptionHandler(backOff).setSleeper(sleeper);
         }
 
-        @Override
-        public boolean handleResponse(HttpRequest request, HttpResponse response, boolean supportsRetry)
-                throws IOException {
-            if (auth != null) {
-                boolean refreshed = auth.handleResponse(request, response, supportsRetry);
-                // The adapter re-initialises the request when it refreshes, which installs itself as the
-                // handler: put this one back so that later transient errors are still retried.
-                request.setUnsuccessfulResponseHandler(this);
-                if (refreshed) {
-                    if (supportsRetry) {
-                        retried++;
-                        log.accept("HTTP " + response.getStatusCode() + " from GET " + url
-                                + "; refreshed the access token, retry " + retried + " of " + maxRetries);
-                    }
-                    return true;
-                }
+        /** Closes the connection on a daemon thread: closing may wait for a read in progress to return. */
+        void abort() {
+            aborted = true;
+            HttpURLConnection open = connection;
+            HttpResponse answered = response;
+            if (open == null && answered == null) {
+                return;
             }
-            cause = "HTTP " + response.getStatusCode()
-                    + (response.getStatusMessage() == null ? "" : " " + response.getStatusMessage());
-            return onStatus.handleResponse(request, response, supportsRetry);
-        }
-
-        @Override
-        public boolean handleIOException(HttpRequest request, boolean supportsRetry) throws IOException {
-            cause = "network error";
-            return onIoError.handleIOException(request, supportsRetry);
-        }
-
-        String attempts() {
-            return retried == 0 ? "" : " (after " + (retried + 1) + " attempts)";
+            Thread closer = new Thread(() -> {
+                try {
+                    if (open != null) {
+                        open.disconnect();
+                    } else {
+                        answered.disconnect();
+                    }
+                } catch (IOException | RuntimeException ignored) {
+                    // the connection is being given up
+                }
+            }, "tuning-api abort");
+            closer.setDaemon(true);
+            closer.start();
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.kfptribuo.tuning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +15,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The production HTTP client against a local server on 127.0.0.1 that answers in the documented
  * shapes of both APIs: the request paths, the documents, errors that fail at once (404, 403),
- * transient errors that are retried (429, 5xx, dropped connections), and the credential path.
+ * transient errors that are retried (429, 5xx, dropped connections), and the credential path; and
+ * against the same server playing a hostile one: a trickled body, stalls before and after the
+ * headers, an endless body, oversize bodies, 429 and 503 with {@code Retry-After}. Those tests use
+ * deadlines of a second or two and print how long each took.
  */
 class TuningJobClientTest {
     private static final String PROJECT = "kfp-lab-project";
@@ -46,6 +53,11 @@ class TuningJobClientTest {
     @AfterEach
     void stopServer() {
         server.close();
+    }
+
+    /** The URL of the AI Platform job. */
+    private String aiPlatformUrl() {
+        return server.endpoint() + "projects/" + PROJECT + "/jobs/" + JOB_ID;
     }
 
     private TuningJobClient.Builder client() {
@@ -322,6 +334,312 @@ class TuningJobClientTest {
         "128.0.0.1, false", "example.com, false", "127.0.0.1.example.com, false"})
     void loopbackHosts(String host, boolean loopback) {
         assertEquals(loopback, TuningJobClient.isLoopback(host));
+    }
+
+    // ---------------------------------------------------------------- a hostile server
+
+    /** A failed fetch and how long it took. */
+    private record Failure(TuningJobFetchException error, long millis) {}
+
+    private static Failure failure(String what, Supplier<TuningJobClient> client) {
+        long start = System.nanoTime();
+        TuningJobFetchException e = assertThrows(TuningJobFetchException.class,
+                () -> client.get().fetchAiPlatformJob(PROJECT, JOB_ID));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("hostile tuning API, %s: failed after %d ms: %s%n", what, millis, e.getMessage());
+        return new Failure(e, millis);
+    }
+
+    private static void assertMillisBetween(long low, long high, long millis) {
+        assertTrue(millis >= low && millis < high, "took " + millis + " ms, expected " + low + " to " + high);
+    }
+
+    @Test
+    void aBodyTrickledAByteASecondEndsAtTheDeadline() {
+        byte[] document = LocalTuningServer.document("ai-platform/succeeded-unordered.json");
+        server.script(AI_PLATFORM_PATH, Reply.trickle(document, Duration.ofSeconds(1)));
+
+        Failure failure = failure("trickle, 1 byte/s", () -> client().deadline(Duration.ofMillis(1500)).build());
+
+        // Each byte comes well within the 20 s read timeout, so only the overall deadline ends it.
+        TuningJobDeadlineException e = assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        assertEquals(Duration.ofMillis(1500), e.deadline());
+        assertMillisBetween(1500, 2500, failure.millis());
+        assertTrue(e.getMessage().startsWith("GET " + aiPlatformUrl()
+                + ": no whole response within the overall deadline of 1.5 s (HTTP 200, then "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" of " + document.length + " body bytes)"), e.getMessage());
+        assertEquals(200, e.statusCode());
+        assertEquals(1, server.requests().size(), "the deadline is not retried");
+        assertWorkerEnds();
+    }
+
+    @Test
+    void aStallAfterTheHeadersEndsAtTheDeadline() {
+        byte[] document = LocalTuningServer.document("ai-platform/succeeded-unordered.json");
+        server.script(AI_PLATFORM_PATH, Reply.stallAfterHeaders(document));
+
+        Failure failure = failure("stall after headers", () -> client().deadline(Duration.ofSeconds(1)).build());
+
+        assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        assertMillisBetween(1000, 1800, failure.millis());
+        assertEquals("GET " + aiPlatformUrl() + ": no whole response within the overall deadline of 1 s (HTTP 200,"
+                + " then 0 of " + document.length + " body bytes)", failure.error().getMessage());
+        assertWorkerEnds();
+    }
+
+    @Test
+    void aStallBeforeTheHeadersEndsAtTheDeadline() {
+        server.script(AI_PLATFORM_PATH, Reply.stallBeforeHeaders());
+
+        Failure failure = failure("stall before headers", () -> client().deadline(Duration.ofSeconds(1)).build());
+
+        assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        assertMillisBetween(1000, 1800, failure.millis());
+        assertEquals("GET " + aiPlatformUrl() + ": no whole response within the overall deadline of 1 s (no response"
+                + " yet)", failure.error().getMessage());
+        assertEquals(TuningJobFetchException.NO_RESPONSE, failure.error().statusCode());
+        assertWorkerEnds();
+    }
+
+    /** The connection closed at the deadline frees the thread that was waiting on it, long before its read timeout. */
+    private static void assertWorkerEnds() {
+        long start = System.nanoTime();
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("tuning-api GET"))) {
+            assertTrue(System.nanoTime() - start < 3_000_000_000L, "the worker still runs 3 s after the deadline");
+            Thread.onSpinWait();
+        }
+        System.out.printf("hostile tuning API: the worker ended %d ms after the deadline%n",
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
+    void readTimeoutsAreRetriedWithALogLineEachUntilTheDeadline() {
+        server.script(AI_PLATFORM_PATH, Reply.stallAfterHeaders(LocalTuningServer.document("ai-platform/running.json")));
+
+        Failure failure = failure("stall after headers, 300 ms read timeout", () -> client().maxRetries(20)
+                .readTimeout(Duration.ofMillis(300)).deadline(Duration.ofSeconds(2)).build());
+
+        assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        assertMillisBetween(1900, 2800, failure.millis());
+        assertTrue(failure.error().getMessage().startsWith("GET " + aiPlatformUrl() + ": "), failure.error().getMessage());
+        assertTrue(failure.error().getMessage().contains("overall deadline of 2 s"), failure.error().getMessage());
+        assertTrue(log.size() >= 3, log.toString());
+        for (int i = 0; i < log.size(); i++) {
+            String line = log.get(i);
+            assertTrue(line.startsWith("network error from GET " + aiPlatformUrl() + ": SocketTimeoutException: "),
+                    line);
+            assertTrue(line.contains("; retry " + (i + 1) + " of 20 in "), line);
+            assertTrue(line.endsWith(" left of the overall deadline of 2 s"), line);
+        }
+        assertEquals(log.size() + 1, server.requests().size());
+    }
+
+    @Test
+    void anEndlessBodyStopsAtTheDefaultLimit() {
+        server.script(AI_PLATFORM_PATH, Reply.endless(200));
+
+        Failure failure = failure("endless body, default 16 MiB limit", () -> client().build());
+
+        assertFalse(failure.error() instanceof TuningJobDeadlineException, failure.error().toString());
+        assertEquals("GET " + aiPlatformUrl() + ": HTTP 200 with a body larger than the 16 MiB limit of a tuning job"
+                + " document (stopped reading there)", failure.error().getMessage());
+        assertEquals(200, failure.error().statusCode());
+        assertTrue(failure.millis() < 10_000, failure.millis() + " ms");
+        assertEquals(1, server.requests().size(), "a body over the limit is not retried");
+        System.out.printf("hostile tuning API, endless body: the server wrote %d MiB before the client left%n",
+                server.bodyBytesSent() >> 20);
+    }
+
+    @Test
+    void anOversizeBodyDeclaredByItsLengthIsRefusedUnread() {
+        long size = TuningJobClient.DEFAULT_MAX_BODY_BYTES + 1;
+        server.script(AI_PLATFORM_PATH, Reply.large(size, true));
+
+        Failure failure = failure("oversize body, Content-Length 16 MiB + 1", () -> client().build());
+
+        assertEquals("GET " + aiPlatformUrl() + ": HTTP 200 with a body of " + size + " bytes (Content-Length), more"
+                + " than the 16 MiB limit of a tuning job document", failure.error().getMessage());
+        assertTrue(failure.millis() < 2000, failure.millis() + " ms");
+        assertEquals(1, server.requests().size());
+    }
+
+    @Test
+    void anOversizeBodyOfNoDeclaredLengthIsRefused() {
+        server.script(AI_PLATFORM_PATH, Reply.large(100 << 10, false));
+
+        Failure failure = failure("oversize chunked body, 100 KiB over a 64 KiB limit",
+                () -> client().maxBodyBytes(64 << 10).build());
+
+        assertEquals("GET " + aiPlatformUrl() + ": HTTP 200 with a body larger than the 64 KiB limit of a tuning job"
+                + " document (stopped reading there)", failure.error().getMessage());
+        assertEquals(1, server.requests().size());
+    }
+
+    @Test
+    void aBodyOfExactlyTheLimitIsRead() throws IOException {
+        byte[] document = LocalTuningServer.document("ai-platform/succeeded-unordered.json");
+        server.script(AI_PLATFORM_PATH, Reply.ok(document));
+
+        assertEquals(JOB_ID, client().maxBodyBytes(document.length).build().fetchAiPlatformJob(PROJECT, JOB_ID).name());
+        TuningJobFetchException e = assertThrows(TuningJobFetchException.class,
+                () -> client().maxBodyBytes(document.length - 1).build().fetchAiPlatformJob(PROJECT, JOB_ID));
+        assertTrue(e.getMessage().contains("with a body of " + document.length + " bytes (Content-Length), more than"
+                + " the " + (document.length - 1) + " bytes limit"), e.getMessage());
+    }
+
+    @Test
+    void anEndlessErrorBodyIsCutForItsMessageAndTheRetryStillComes() throws IOException {
+        server.script(AI_PLATFORM_PATH, Reply.endless(503),
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+
+        TuningJob job = client().deadline(Duration.ofSeconds(5)).build().fetchAiPlatformJob(PROJECT, JOB_ID);
+
+        assertEquals(JOB_ID, job.name());
+        assertEquals(2, server.requests().size());
+        assertTrue(log.get(0).startsWith("HTTP 503 Service Unavailable from GET "), log.toString());
+    }
+
+    @Test
+    void aRetryAfterInSecondsOn429IsWaitedAsAsked() throws IOException {
+        server.script(AI_PLATFORM_PATH,
+                Reply.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded").withHeader("Retry-After", "1"),
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+
+        TuningJob job = client().build().fetchAiPlatformJob(PROJECT, JOB_ID);
+
+        assertEquals(JOB_ID, job.name());
+        long gap = server.gapBefore(1).toMillis();
+        System.out.printf("hostile tuning API, 429 with Retry-After: 1: retried after %d ms (backoff alone: 1 ms)%n", gap);
+        assertMillisBetween(1000, 1500, gap);
+        assertEquals(1, log.size(), log.toString());
+        // The JDK's test server sends no reason phrase for 429; Google's says "Too Many Requests".
+        assertTrue(log.get(0).startsWith("HTTP 429 from GET " + aiPlatformUrl()
+                + "; retry 1 of 3 in 1000 ms as the server asks (Retry-After: 1), "), log.get(0));
+        assertTrue(log.get(0).endsWith(" left of the overall deadline of 120 s"), log.get(0));
+    }
+
+    @Test
+    void aRetryAfterDateOn503IsWaitedUntil() throws IOException {
+        server.script(AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "unavailable").withRetryAfterDate(Duration.ofSeconds(1)),
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+
+        TuningJob job = client().build().fetchAiPlatformJob(PROJECT, JOB_ID);
+
+        assertEquals(JOB_ID, job.name());
+        Instant asked = server.retryAfterDatesSent().get(0);
+        Instant retried = server.requests().get(1).receivedAt();
+        long gap = server.gapBefore(1).toMillis();
+        System.out.printf("hostile tuning API, 503 with Retry-After: <date>: retried %d ms after the date, %d ms after"
+                + " the 503%n", Duration.between(asked, retried).toMillis(), gap);
+        assertFalse(retried.isBefore(asked.minusMillis(5)), "retried at " + retried + ", asked for " + asked);
+        assertTrue(gap < 3100, gap + " ms");
+        assertTrue(log.get(0).contains(" as the server asks (Retry-After: "), log.get(0));
+    }
+
+    @Test
+    void aRetryAfterBeyondTheDeadlineFailsAtOnce() {
+        server.script(AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "Down for maintenance").withHeader("Retry-After", "30"));
+
+        Failure failure = failure("503 with Retry-After: 30, 2 s deadline",
+                () -> client().deadline(Duration.ofSeconds(2)).build());
+
+        TuningJobDeadlineException e = assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        assertTrue(failure.millis() < 500, failure.millis() + " ms: no sleeping towards a retry that cannot come");
+        assertEquals(503, e.statusCode());
+        assertTrue(e.getMessage().startsWith("GET " + aiPlatformUrl() + ": HTTP 503 Service Unavailable: UNAVAILABLE:"
+                + " Down for maintenance; the server asks to retry in 30 s (Retry-After: 30), past the overall deadline"
+                + " of 2 s ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" s left)"), e.getMessage());
+        assertEquals(1, server.requests().size());
+        assertTrue(log.isEmpty(), log.toString());
+    }
+
+    @Test
+    void theDeadlineCoversTheWaitsBetweenRetries() {
+        server.script(AI_PLATFORM_PATH, Reply.error(503, "UNAVAILABLE", "unavailable").withHeader("Retry-After", "1"));
+
+        Failure failure = failure("503 with Retry-After: 1 every time, 2.5 s deadline",
+                () -> client().maxRetries(10).deadline(Duration.ofMillis(2500)).build());
+
+        // Attempts at 0, 1 and 2 s; the third asks for 1 s more with 0.5 s left.
+        assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        assertMillisBetween(2000, 2450, failure.millis());
+        assertEquals(3, server.requests().size());
+        assertTrue(failure.error().getMessage().contains("(after 3 attempts); the server asks to retry in 1 s"),
+                failure.error().getMessage());
+        assertEquals(2, log.size(), log.toString());
+    }
+
+    @Test
+    void aBackoffThatWouldPassTheDeadlineFailsAtOnce() {
+        server.script(AI_PLATFORM_PATH, Reply.error(500, "INTERNAL", "internal error"));
+
+        Failure failure = failure("500, 5 s backoff, 1 s deadline",
+                () -> client().initialBackoff(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(1)).build());
+
+        assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        assertTrue(failure.millis() < 500, failure.millis() + " ms");
+        assertTrue(failure.error().getMessage().startsWith("GET " + aiPlatformUrl() + ": HTTP 500 Internal Server Error:"
+                + " INTERNAL: internal error; the next retry, in "), failure.error().getMessage());
+        assertTrue(failure.error().getMessage().contains(", would come past the overall deadline of 1 s ("),
+                failure.error().getMessage());
+    }
+
+    @Test
+    void retryAfterIsOnlyHonouredOn429And503() throws IOException {
+        server.script(AI_PLATFORM_PATH,
+                Reply.error(502, "UNAVAILABLE", "bad gateway").withHeader("Retry-After", "30"),
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+
+        client().build().fetchAiPlatformJob(PROJECT, JOB_ID);
+
+        assertTrue(server.gapBefore(1).toMillis() < 1000, server.gapBefore(1).toString());
+        assertFalse(log.get(0).contains("Retry-After"), log.get(0));
+    }
+
+    @Test
+    void retryAfterForms() {
+        Instant now = Instant.parse("1994-11-06T08:49:00Z");
+        assertEquals(Duration.ofSeconds(120), TuningJobClient.retryAfter("120", null, now));
+        assertEquals(Duration.ZERO, TuningJobClient.retryAfter(" 0 ", null, now));
+        assertEquals(Duration.ofSeconds(37), TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT", null, now));
+        assertEquals(Duration.ofSeconds(30), TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT",
+                "Sun, 06 Nov 1994 08:49:07 GMT", now), "relative to the response's Date, whatever this clock says");
+        assertEquals(Duration.ofSeconds(37), TuningJobClient.retryAfter("Sunday, 06-Nov-94 08:49:37 GMT", null, now));
+        assertEquals(Duration.ofSeconds(37), TuningJobClient.retryAfter("Sun Nov  6 08:49:37 1994", null, now));
+        assertEquals(Duration.ZERO, TuningJobClient.retryAfter("Sat, 05 Nov 1994 08:49:37 GMT", null, now),
+                "a date in the past: retry now");
+        assertEquals(Duration.ofSeconds(37), TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT", "not a date", now));
+        assertTrue(TuningJobClient.retryAfter("99999999999999999999999", null, now).toDays() > 3000);
+        assertNull(TuningJobClient.retryAfter(null, null, now));
+        assertNull(TuningJobClient.retryAfter("", null, now));
+        assertNull(TuningJobClient.retryAfter("soon", null, now));
+        assertNull(TuningJobClient.retryAfter("-5", null, now));
+        assertNull(TuningJobClient.retryAfter("1.5", null, now));
+    }
+
+    @Test
+    void sizesAndDurationsInMessages() {
+        assertEquals("16 MiB", TuningJobClient.bytes(16L << 20));
+        assertEquals("64 KiB", TuningJobClient.bytes(64 << 10));
+        assertEquals("1000 bytes", TuningJobClient.bytes(1000));
+        assertEquals("1 byte", TuningJobClient.bytes(1));
+        assertEquals("800 ms", TuningJobClient.millis(800));
+        assertEquals("1 s", TuningJobClient.millis(1000));
+        assertEquals("1.5 s", TuningJobClient.millis(1599));
+        assertEquals("120 s", TuningJobClient.millis(120_000));
+    }
+
+    @Test
+    void deadlineTimeoutAndBodySettingsAreBounded() {
+        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().deadline(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().deadline(Duration.ofMinutes(61)));
+        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().readTimeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().maxBodyBytes(0));
+        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().maxBodyBytes((1L << 30) + 1));
+        TuningJobClient.builder().deadline(TuningJobClient.MAX_DEADLINE).maxBodyBytes(1L << 30).build();
     }
 
     /** Credentials holding token-1 that refresh to token-2, as a real OAuth2 source would. */
