@@ -15,6 +15,13 @@ import picocli.CommandLine;
  * The exit-code and error contract every program of the images shares: 0 success, 1 runtime error,
  * 2 usage error (picocli's), and a runtime error reported as one line on standard error, never a
  * stack trace.
+ *
+ * <p>That holds for an {@link OutOfMemoryError} too, which picocli's exception handler never sees
+ * (it handles Exceptions): thrown by the command, or wrapped by a worker thread's future (an
+ * {@code ExecutionException} or any exception caused by it), it ends the run with one line naming
+ * the heap limit and exit 1. In {@link #main}, one in any other thread, which would otherwise die
+ * with a stack trace while the program goes on without it, prints the same line and halts the JVM
+ * with exit 1.
  */
 public final class Programs {
     private Programs() {}
@@ -37,7 +44,25 @@ public final class Programs {
                     cmd.getErr().flush();
                     return CommandLine.ExitCode.SOFTWARE;
                 });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println(runningName(commandLine) + ": error: " + outOfMemory(e));
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+    }
+
+    /** The name of the (sub)command that ran: the last one on the parsed command line. */
+    private static String runningName(CommandLine commandLine) {
+        CommandLine.ParseResult last = commandLine.getParseResult();
+        if (last == null) {
+            return commandLine.getCommandName();
+        }
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        return last.commandSpec().name();
     }
 
     /**
@@ -49,6 +74,25 @@ public final class Programs {
     public static void main(Object command, String[] args) {
         // Tribuo and the Google clients log through java.util.logging; the programs print their own lines.
         Logger.getLogger("").setLevel(Level.WARNING);
+        CommandLine.Command annotation = command.getClass().getAnnotation(CommandLine.Command.class);
+        String name = annotation == null ? command.getClass().getSimpleName() : annotation.name();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (causedByOutOfMemory(e) != null) {
+                try {
+                    System.err.println(name + ": error: " + outOfMemory(causedByOutOfMemory(e)));
+                    System.err.flush();
+                } finally {
+                    Runtime.getRuntime().halt(CommandLine.ExitCode.SOFTWARE);
+                }
+            } else if (previous != null) {
+                previous.uncaughtException(thread, e);
+            } else {
+                // What the JVM does without a handler.
+                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                e.printStackTrace(System.err);
+            }
+        });
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(command, args, out, err));
@@ -59,6 +103,10 @@ public final class Programs {
      * @return one line for the user: the message alone for errors that name their cause
      */
     public static String describe(Exception e) {
+        OutOfMemoryError outOfMemory = causedByOutOfMemory(e);
+        if (outOfMemory != null) {
+            return outOfMemory(outOfMemory);
+        }
         if (e instanceof FileNotFoundException || e instanceof DataFormatException
                 || e instanceof TrainingDivergedException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException || e instanceof BatchPrediction.TooManyBadRowsException) {
@@ -68,6 +116,27 @@ public final class Programs {
             return "I/O: " + oneLine(e.getMessage());
         }
         return e.getClass().getSimpleName() + ": " + oneLine(e.getMessage());
+    }
+
+    /**
+     * @param e an error
+     * @return the {@link OutOfMemoryError} it is or was caused by (a worker thread's, wrapped), or null
+     */
+    static OutOfMemoryError causedByOutOfMemory(Throwable e) {
+        Throwable cause = e;
+        for (int depth = 0; cause != null && depth < 32; depth++, cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError outOfMemory) {
+                return outOfMemory;
+            }
+        }
+        return null;
+    }
+
+    /** The one line of an {@link OutOfMemoryError}: its kind and the heap limit, and what to do. */
+    static String outOfMemory(OutOfMemoryError e) {
+        return "out of memory (" + (e.getMessage() == null ? "" : oneLine(e.getMessage()) + "; ")
+                + "the Java heap may grow to " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): give the program"
+                + " more memory (a larger container memory limit, or -Xmx / -XX:MaxRAMPercentage in JDK_JAVA_OPTIONS)";
     }
 
     private static String oneLine(String message) {
