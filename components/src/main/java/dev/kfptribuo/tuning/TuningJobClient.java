@@ -688,14 +688,11 @@ public final class TuningJobClient {
             attempt.phase = Phase.BODY;
             InputStream content = response.getContent();
             byte[] body = content == null ? new byte[0]
-                    : readAtMost(content, success ? maxBodyBytes : ERROR_BODY_BYTES, attempt);
-            if (body.length > (success ? maxBodyBytes : ERROR_BODY_BYTES)) {
-                if (success) {
-                    throw new TuningJobFetchException("GET " + url + ": HTTP " + status
-                            + " with a body larger than the " + bytes(maxBodyBytes)
-                            + " limit of a tuning job document (stopped reading there)", status, null);
-                }
-                body = Arrays.copyOf(body, ERROR_BODY_BYTES);
+                    : success ? readAtMost(content, (int) maxBodyBytes, false, attempt)
+                    : readAtMost(content, ERROR_BODY_BYTES, true, attempt);
+            if (body == null) {
+                throw new TuningJobFetchException("GET " + url + ": HTTP " + status + " with a body larger than the "
+                        + bytes(maxBodyBytes) + " limit of a tuning job document (stopped reading there)", status, null);
             }
             return new Outcome(status, response.getStatusMessage(), success, body,
                     headers.getFirstHeaderStringValue("Retry-After"), headers.getFirstHeaderStringValue("Date"), false);
@@ -705,23 +702,37 @@ public final class TuningJobClient {
     }
 
     /**
-     * Reads at most {@code limit + 1} bytes, so that a longer stream shows as one byte too many and
-     * never more than that is held. Stops when the attempt is aborted.
+     * Reads a stream to its end, holding at most {@code limit} bytes: it reads one byte beyond, to
+     * tell a longer stream, and stops there. Stops when the attempt is aborted.
+     *
+     * @param truncate what to do with a longer stream: true to return its first {@code limit}
+     *     bytes, false to return null
+     * @return the bytes, or null for a longer stream when not truncating
      */
-    private static byte[] readAtMost(InputStream in, long limit, Attempt attempt) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(limit + 1, 8192));
+    private static byte[] readAtMost(InputStream in, int limit, boolean truncate, Attempt attempt) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(limit, 8192));
         byte[] buffer = new byte[8192];
         long total = 0;
-        int n;
-        while (total <= limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit + 1 - total))) != -1) {
+        while (true) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit + 1L - total));
+            if (n == -1) {
+                return body.toByteArray();
+            }
             if (attempt.aborted) {
                 throw new InterruptedIOException("aborted at the deadline");
             }
-            body.write(buffer, 0, n);
             total += n;
             attempt.received = total;
+            if (total > limit) {
+                // total is limit + 1: the last byte read is the one too many.
+                if (!truncate) {
+                    return null;
+                }
+                body.write(buffer, 0, n - 1);
+                return body.toByteArray();
+            }
+            body.write(buffer, 0, n);
         }
-        return body.toByteArray();
     }
 
     /**
