@@ -10,6 +10,7 @@ import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.tuning.BestTrial;
 import dev.kfptribuo.tuning.TuningJob;
 import dev.kfptribuo.tuning.TuningJobClient;
+import dev.kfptribuo.tuning.TuningJobDeadlineException;
 import dev.kfptribuo.tuning.TuningJobDocuments;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,8 +52,12 @@ import picocli.CommandLine.Spec;
                     + "application-default login, or the metadata server), scope cloud-platform. None are looked up "
                     + "or sent with --no-auth, or when --api-endpoint is plain http:// on 127.0.0.1, localhost or "
                     + "[::1] (a local test server); plain http to any other host needs --no-auth.",
-            "HTTP 429/500/502/503/504 and network errors are retried with exponential backoff; other errors "
-                    + "fail at once. A job still running, or with no succeeded trial with a final metric, fails.",
+            "HTTP 429/500/502/503/504 and network errors are retried with exponential backoff, or after the "
+                    + "delay a 429 or 503 asks for in its Retry-After; other errors fail at once. The fetch, all "
+                    + "retries and waits included, ends within --deadline-seconds (default 120): at the deadline, "
+                    + "or when a retry would come after it, it fails with one line. A response body over 16 MiB "
+                    + "(a job document is kilobytes) fails at once. A job still running, or with no succeeded trial "
+                    + "with a final metric, fails.",
             "Outputs are optional (none: only print the choice); their parent directories are created. "
                     + "Requesting --alpha-output or --max-iter-output fails if the best trial has no such "
                     + "hyperparameter; --hyperparameters-output works for any search."},
@@ -114,6 +119,12 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
             description = "First retry delay in milliseconds (then doubling, with jitter), 1-60000. "
                     + "Default: ${DEFAULT-VALUE}.")
     private long initialBackoffMs;
+
+    @Option(names = {"--deadline-seconds", "--deadline_seconds"}, paramLabel = "S",
+            defaultValue = "" + TuningJobClient.DEFAULT_DEADLINE_SECONDS,
+            description = "Overall deadline of the API call in seconds, every attempt, retry wait and body read "
+                    + "included (the per-read timeout is 20 s), 1-3600. Default: ${DEFAULT-VALUE}.")
+    private int deadlineSeconds;
 
     @Option(names = "--metric-value-output", paramLabel = "PATH",
             description = "Output metric_value (Float): the best trial's final metric value.")
@@ -236,7 +247,7 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
             }
             return () -> {
                 log("fetching AI Platform Training job %s", url);
-                return client.fetchAiPlatformJob(projectId, jobId);
+                return withFlagNamed(() -> client.fetchAiPlatformJob(projectId, jobId));
             };
         }
         String url;
@@ -251,8 +262,17 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         }
         return () -> {
             log("fetching Vertex AI hyperparameter tuning job %s", url);
-            return client.fetchVertexJob(jobName);
+            return withFlagNamed(() -> client.fetchVertexJob(jobName));
         };
+    }
+
+    /** A deadline's error line names the flag that sets it. */
+    private static TuningJob withFlagNamed(Source fetch) throws IOException {
+        try {
+            return fetch.read();
+        } catch (TuningJobDeadlineException e) {
+            throw new TuningJobDeadlineException(e.getMessage() + " (--deadline-seconds)", e.statusCode(), e.deadline(), e);
+        }
     }
 
     /**
@@ -294,12 +314,17 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         if (initialBackoffMs < 1 || initialBackoffMs > 60_000) {
             throw usage("--initial-backoff-ms must be 1-60000, got " + initialBackoffMs);
         }
+        if (deadlineSeconds < 1 || deadlineSeconds > TuningJobClient.MAX_DEADLINE.toSeconds()) {
+            throw usage("--deadline-seconds must be 1-" + TuningJobClient.MAX_DEADLINE.toSeconds() + ", got "
+                    + deadlineSeconds);
+        }
         try {
             return TuningJobClient.builder()
                     .endpoint(apiEndpoint)
                     .noAuth(noAuth)
                     .maxRetries(maxRetries)
                     .initialBackoff(Duration.ofMillis(initialBackoffMs))
+                    .deadline(Duration.ofSeconds(deadlineSeconds))
                     .log(line -> log("%s", line))
                     .build();
         } catch (IllegalArgumentException e) {

@@ -10,11 +10,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import dev.kfptribuo.tuning.LocalTuningServer;
@@ -33,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * files, and its errors (one line, exit 1) and usage errors (exit 2).
  *
  * <p>The documents are the components module's test resources ({@code tuning/README.md} there
- * describes them).
+ * describes them). The hostile server cases (a trickled body, a stall after the headers, an
+ * endless body, {@code Retry-After}) check the one error line and that the run ends in time.
  */
 class RetrieveBestRunTest {
     private static final Path DOCUMENTS = Path.of("..", "components", "src", "test", "resources", "tuning");
@@ -375,6 +379,10 @@ class RetrieveBestRunTest {
                         "--max-retries must be 0-20"),
                 Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--initial-backoff-ms", "0"),
                         "--initial-backoff-ms must be 1-60000"),
+                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--deadline-seconds", "0"),
+                        "--deadline-seconds must be 1-3600, got 0"),
+                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--deadline_seconds", "3601"),
+                        "--deadline-seconds must be 1-3600, got 3601"),
                 Arguments.of(List.of("--job-file", "job.json", "--alpha"), "Unknown option: '--alpha'"));
     }
 
@@ -393,13 +401,129 @@ class RetrieveBestRunTest {
         assertEquals(0, run.code);
         for (String flag : List.of("--project-id", "--job-id", "--job-name", "--job-file", "--api-endpoint", "--no-auth",
                 "--metric-value-output", "--alpha-output", "--max-iter-output", "--trial-id-output",
-                "--hyperparameters-output", "Application Default Credentials")) {
+                "--hyperparameters-output", "Application Default Credentials", "--deadline-seconds", "Default: 120",
+                "Retry-After", "16 MiB")) {
             assertTrue(run.out.contains(flag), flag + " in\n" + run.out);
         }
     }
 
+    // ---------------------------------------------------------------- a hostile tuning API
+
+    private String aiPlatformUrl() {
+        return server.endpoint() + "projects/" + PROJECT + "/jobs/" + JOB_ID;
+    }
+
+    private Run timed(String what, List<String> args) {
+        long start = System.nanoTime();
+        Run run = Run.of(args);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("retrieve-best-run against a hostile tuning API, %s: exit %d after %d ms: %s%n", what, run.code,
+                millis, run.err.strip());
+        return new Run(run.code, run.out, run.err, millis);
+    }
+
+    @Test
+    void aTrickledBodyEndsAtTheDeadlineWithOneLine() throws IOException {
+        byte[] document = LocalTuningServer.document("ai-platform/succeeded-unordered.json");
+        server.script(AI_PLATFORM_PATH, Reply.trickle(document, Duration.ofSeconds(1)));
+
+        Run run = timed("trickle, 1 byte/s, --deadline-seconds 1", args(allOutputs(), "--project-id", PROJECT,
+                "--job-id", JOB_ID, "--api-endpoint", server.endpoint(), "--deadline-seconds", "1"));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + aiPlatformUrl() + ": no whole response within"
+                + " the overall deadline of 1 s (HTTP 200, then ");
+        assertTrue(run.err.strip().endsWith(" of " + document.length + " body bytes) (--deadline-seconds)"), run.err);
+        assertTrue(run.millis >= 1000 && run.millis < 2000, run.millis + " ms");
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void aStallAfterTheHeadersEndsAtTheDeadlineWithOneLine() throws IOException {
+        server.script("/v1/" + VERTEX_NAME, Reply.stallAfterHeaders(LocalTuningServer.document("vertex/succeeded.json")));
+
+        Run run = timed("stall after headers, --deadline-seconds 1", args(allOutputs(), "--job-name", VERTEX_NAME,
+                "--api-endpoint", server.endpoint(), "--deadline-seconds", "1"));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + server.endpoint() + VERTEX_NAME
+                + ": no whole response within the overall deadline of 1 s (HTTP 200, then 0 of ");
+        assertTrue(run.millis >= 1000 && run.millis < 2000, run.millis + " ms");
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void anEndlessBodyIsOneLineNamingTheLimit() throws IOException {
+        server.script(AI_PLATFORM_PATH, Reply.endless(200));
+
+        Run run = timed("endless body", args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
+                "--api-endpoint", server.endpoint()));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + aiPlatformUrl() + ": HTTP 200 with a body larger"
+                + " than the 16 MiB limit of a tuning job document (stopped reading there)");
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void aRetryAfterOn429IsWaitedAndLogged() throws IOException {
+        server.script(AI_PLATFORM_PATH,
+                Reply.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded").withHeader("Retry-After", "1"),
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+
+        Run run = timed("429 with Retry-After: 1", args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
+                "--api-endpoint", server.endpoint(), "--initial-backoff-ms", "1"));
+
+        assertEquals(0, run.code, run.err);
+        assertEquals("4", output("trial_id"));
+        assertTrue(server.gapBefore(1).toMillis() >= 1000, server.gapBefore(1).toString());
+        assertTrue(run.out.contains(PREFIX + "HTTP 429 from GET " + aiPlatformUrl() + "; retry 1 of 5 in 1000 ms as the"
+                + " server asks (Retry-After: 1), "), run.out);
+    }
+
+    @Test
+    void aRetryAfterBeyondTheDeadlineFailsAtOnceWithOneLine() throws IOException {
+        server.script(AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "Down for maintenance").withHeader("Retry-After", "30"));
+
+        Run run = timed("503 with Retry-After: 30, --deadline-seconds 5", args(allOutputs(), "--project-id", PROJECT,
+                "--job-id", JOB_ID, "--api-endpoint", server.endpoint(), "--deadline-seconds", "5"));
+
+        assertEquals(1, run.code);
+        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + aiPlatformUrl() + ": HTTP 503 Service Unavailable:"
+                + " UNAVAILABLE: Down for maintenance; the server asks to retry in 30 s (Retry-After: 30), past the"
+                + " overall deadline of 5 s (");
+        assertTrue(run.err.strip().endsWith(" s left) (--deadline-seconds)"), run.err);
+        assertTrue(run.millis < 1000, run.millis + " ms");
+        assertEquals(1, server.paths().size());
+        assertFalse(anyOutputWritten());
+    }
+
+    @Test
+    void runningOutOfMemoryInASmallHeapIsOneLine() throws IOException, InterruptedException {
+        // 16 MiB of heap cannot hold a body of up to 16 MiB: the program runs out of memory reading it.
+        server.script(AI_PLATFORM_PATH, Reply.endless(200));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                HelperComponents.class.getName(), "retrieve-best-run"));
+        command.addAll(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID, "--api-endpoint", server.endpoint()));
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child ends");
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.printf("retrieve-best-run in a -Xmx16m JVM, endless body: exit %d after %d ms: %s%n",
+                process.exitValue(), (System.nanoTime() - start) / 1_000_000, err.strip());
+
+        Run run = new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                err, 0);
+        assertEquals(1, run.code, run.err);
+        run.assertOneErrorLine("retrieve-best-run: error: out of memory (Java heap space; the Java heap may grow to ");
+        assertFalse(anyOutputWritten());
+    }
+
     /** One run of the program. */
-    private record Run(int code, String out, String err) {
+    private record Run(int code, String out, String err, long millis) {
         static Run of(String... args) {
             return of(Arrays.asList(args));
         }
@@ -411,7 +535,7 @@ class RetrieveBestRunTest {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int code = HelperComponents.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-            return new Run(code, out.toString(), err.toString());
+            return new Run(code, out.toString(), err.toString(), 0);
         }
 
         List<String> outLines() {
