@@ -11,8 +11,8 @@ import org.eclipse.jetty.server.Response;
  * One line per request on the {@link ServerLog}, written by Jetty once the response is complete:
  * {@code {"severity": "INFO", "message": "POST /predict 200 (3 instances)", "httpRequest": {...}}}
  * with Cloud Logging's {@code httpRequest} fields (method, URL, status, sizes, latency, remote
- * address, user agent, protocol). A client error is a WARNING and names its reason; a server error
- * is an ERROR.
+ * address, user agent, protocol). A client error, or 503 while the model loads, is a WARNING and
+ * names its reason; another server error is an ERROR.
  */
 final class AccessLog implements RequestLog {
     /** Request attribute: how many instances the request predicted (an Integer). */
@@ -40,7 +40,8 @@ final class AccessLog implements RequestLog {
         if (error != null) {
             message.append(": ").append(error);
         }
-        String severity = status >= 500 ? "ERROR" : status >= 400 ? "WARNING" : "INFO";
+        // 503 is "not ready yet" (the model loading, the server stopping), which health checks expect.
+        String severity = status >= 500 && status != 503 ? "ERROR" : status >= 400 ? "WARNING" : "INFO";
         long nanos = System.nanoTime() - request.getBeginNanoTime();
         log.line(severity, message.toString(), json -> {
             json.writeObjectFieldStart("httpRequest");

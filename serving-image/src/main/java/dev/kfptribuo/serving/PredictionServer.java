@@ -5,6 +5,7 @@ import dev.kfptribuo.online.OnlinePredictor;
 import dev.kfptribuo.prediction.Predictor;
 import java.io.IOException;
 import java.net.BindException;
+import java.util.Locale;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -18,7 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * body and {@link AccessLog} for the log.
  *
  * <p>The life of a server: {@link #start} listens (health answers 503), {@link #load} loads the model
- * (health answers 200), {@link #stop} stops taking connections, lets the requests in flight finish
+ * (health answers 200; it may run before or while the server starts, in another thread), {@link #stop} stops taking connections, lets the requests in flight finish
  * (for at most the shutdown timeout) and returns; {@link #join} waits for that.
  */
 final class PredictionServer {
@@ -85,7 +86,7 @@ final class PredictionServer {
         long started = System.nanoTime();
         Predictor predictor = Predictor.of(ModelBundle.load(config.model()));
         ready(new OnlinePredictor(predictor));
-        log.info(String.format(java.util.Locale.ROOT, "model loaded from %s in %.2f s: %d classes %s, %d input columns; ready",
+        log.info(String.format(Locale.ROOT, "model loaded from %s in %.2f s: %d classes %s, %d input columns; ready",
                 config.model(), (System.nanoTime() - started) / 1e9, predictor.classes().size(), predictor.classes(),
                 predictor.inputColumns().size()));
     }

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -96,16 +98,32 @@ final class ServeCommand implements Callable<Integer> {
         ServingConfig config = config();
         ServerLog log = new ServerLog(logOut);
         PredictionServer server = new PredictionServer(config, log);
+        // The model loads while the server starts (two cores do both at once); health answers 503
+        // from the moment the port is bound until the model is in.
+        FutureTask<Void> loading = new FutureTask<>(() -> {
+            server.load();
+            return null;
+        });
+        Thread loader = new Thread(loading, "serve-model-loader");
+        loader.setDaemon(true);
+        loader.start();
         server.start();
         if (shutdownHook) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "serve-shutdown"));
         }
         try {
-            server.load();
-        } catch (IOException | RuntimeException e) {
-            log.error("the model could not be loaded from " + config.model() + ": " + e.getMessage());
+            loading.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            log.error("the model could not be loaded from " + config.model() + ": " + cause.getMessage());
             server.stop();
-            throw e;
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
         }
         server.join();
         return 0;
