@@ -2,10 +2,12 @@ package dev.kfptribuo.localrun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.localrun.registry.ModelRegistry;
 import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,6 +44,10 @@ class ContinuousTrainingTest {
         StringWriter err = new StringWriter();
         int exit = ContinuousTraining.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(exit, out.toString(), err.toString(), dir.resolve("runs").resolve(runId));
+    }
+
+    private ModelRegistry registry() {
+        return new ModelRegistry(dir.resolve("registry"), note -> {});
     }
 
     @Test
@@ -88,7 +94,9 @@ class ContinuousTrainingTest {
         assertTrue(accuracy > 0.69, "accuracy " + accuracy);
         JsonNode decision = JSON.readTree(r.runDir().resolve("6-deploy/decision.json").toFile());
         assertTrue(decision.get("deployed").asBoolean());
-        Path version = dir.resolve("registry/covertype_classifier/v01");
+        Path version = registry().version("covertype_classifier", "v01").directory();
+        assertEquals(registry().current("covertype_classifier").directory(), version);
+        assertEquals(decision.get("version_dir").asText(), version.toString());
         assertEquals(Files.readString(r.runDir().resolve("4-train/job-dir/" + ModelBundle.MANIFEST_FILE)),
                 Files.readString(version.resolve(ModelBundle.MANIFEST_FILE)), "the final model is the published one");
 
@@ -114,7 +122,7 @@ class ContinuousTrainingTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("not deployed: accuracy=0."), r.out());
         assertTrue(r.out().contains("is not above the threshold 0.99"), r.out());
-        assertFalse(Files.exists(dir.resolve("registry/covertype_classifier/v01")));
+        assertThrows(ModelRegistry.NotDeployedException.class, () -> registry().current("covertype_classifier"));
         assertTrue(Files.readString(r.runDir().resolve("report.html")).contains("Not deployed."));
     }
 
@@ -129,7 +137,7 @@ class ContinuousTrainingTest {
         Result replaced = run("three", "--hypertune-settings", TWO_TRIALS);
         assertEquals(0, replaced.exit(), replaced.out() + replaced.err());
         assertTrue(replaced.out().contains("replacing the previous model"), replaced.out());
-        assertTrue(JSON.readTree(dir.resolve("registry/covertype_classifier/v01/version.json").toFile())
+        assertTrue(JSON.readTree(registry().version("covertype_classifier", "v01").directory().resolve("version.json").toFile())
                 .get("run_id").asText().equals("three"));
     }
 

@@ -2,6 +2,7 @@ package dev.kfptribuo.localrun.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,31 +13,64 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelRegistryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BUNDLE = "model-20261201T091500123Z-1a2b3c4d";
 
     @TempDir
     Path dir;
 
-    private final List<String> notes = new ArrayList<>();
+    private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
-    /** A job dir with model files and a manifest naming their checksums. */
+    /** A clock the test moves. */
+    private static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-12-01T10:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** A job dir as a final training leaves it: a bundle directory and a manifest naming its files' checksums. */
     private Path jobDir(String name, String modelText) throws IOException {
         Path jobDir = dir.resolve(name);
-        Files.createDirectories(jobDir);
+        Files.createDirectories(jobDir.resolve(BUNDLE));
         byte[] model = modelText.getBytes(StandardCharsets.UTF_8);
         byte[] onnx = ("onnx of " + modelText).getBytes(StandardCharsets.UTF_8);
-        Files.write(jobDir.resolve(ModelBundle.MODEL_FILE), model);
-        Files.write(jobDir.resolve(ModelBundle.ONNX_FILE), onnx);
+        Files.write(jobDir.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE), model);
+        Files.write(jobDir.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE), onnx);
         ObjectNode manifest = JSON.createObjectNode().put("format_version", ModelBundle.FORMAT_VERSION)
                 .put("tribuo_version", org.tribuo.Tribuo.VERSION);
-        manifest.putObject("model").put("file", ModelBundle.MODEL_FILE).put("sha256", ModelBundle.sha256(model));
-        manifest.putObject("onnx").put("file", ModelBundle.ONNX_FILE).put("sha256", ModelBundle.sha256(onnx));
+        manifest.putObject("model").put("file", BUNDLE + "/" + ModelBundle.MODEL_FILE).put("sha256", ModelBundle.sha256(model));
+        manifest.putObject("onnx").put("file", BUNDLE + "/" + ModelBundle.ONNX_FILE).put("sha256", ModelBundle.sha256(onnx));
         Files.writeString(jobDir.resolve(ModelBundle.MANIFEST_FILE), manifest.toString());
         return jobDir;
     }
@@ -49,31 +83,53 @@ class ModelRegistryTest {
         return JSON.createObjectNode().put("run_id", "r1");
     }
 
+    private static String model(ModelRegistry.Version version) throws IOException {
+        return Files.readString(version.directory().resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE));
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @Test
     void createKeepReplaceOrRefuse() throws IOException {
         Path first = jobDir("a", "model A");
         Path second = jobDir("b", "model B");
         ModelRegistry.Outcome created = registry().deploy(first, "covertype_classifier", "v01", false, details());
         assertEquals(ModelRegistry.Action.CREATED, created.action());
-        Path version = dir.resolve("registry/covertype_classifier/v01");
-        assertEquals(version, created.versionDir());
-        assertEquals("model A", Files.readString(version.resolve(ModelBundle.MODEL_FILE)));
-        assertTrue(Files.isRegularFile(version.resolve(ModelBundle.MANIFEST_FILE)));
-        assertEquals("r1", JSON.readTree(version.resolve(ModelRegistry.VERSION_FILE).toFile()).get("run_id").asText());
-        assertEquals(first.toString(), JSON.readTree(version.resolve(ModelRegistry.VERSION_FILE).toFile()).get("deploymentUri").asText());
+        Path modelDir = dir.resolve("registry/covertype_classifier");
+        assertEquals(modelDir, created.versionDir().getParent());
+        assertTrue(created.versionDir().getFileName().toString().matches("v01\\.\\d{8}T\\d{9}Z\\.[0-9a-f]{8}"),
+                created.versionDir().toString());
+        ModelRegistry.Version version = registry().version("covertype_classifier", "v01");
+        assertEquals(created.versionDir(), version.directory());
+        assertEquals(version, registry().current("covertype_classifier"));
+        assertEquals("model A", model(version));
+        assertEquals(Files.readString(first.resolve(ModelBundle.MANIFEST_FILE)),
+                Files.readString(version.directory().resolve(ModelBundle.MANIFEST_FILE)), "the manifest as it is");
+        assertEquals("r1", JSON.readTree(version.directory().resolve(ModelRegistry.VERSION_FILE).toFile()).get("run_id").asText());
+        assertEquals(first.toString(), JSON.readTree(version.directory().resolve(ModelRegistry.VERSION_FILE).toFile())
+                .get("deploymentUri").asText());
 
-        assertEquals(ModelRegistry.Action.UNCHANGED, registry().deploy(first, "covertype_classifier", "v01", false, details()).action());
+        ModelRegistry.Outcome unchanged = registry().deploy(first, "covertype_classifier", "v01", false, details());
+        assertEquals(ModelRegistry.Action.UNCHANGED, unchanged.action());
+        assertEquals(created.versionDir(), unchanged.versionDir());
 
         IllegalStateException conflict = assertThrows(IllegalStateException.class,
                 () -> registry().deploy(second, "covertype_classifier", "v01", false, details()));
         assertTrue(conflict.getMessage().startsWith("Existing version conflicts with the name of the new version"));
-        assertEquals("model A", Files.readString(version.resolve(ModelBundle.MODEL_FILE)));
+        assertEquals("model A", model(registry().version("covertype_classifier", "v01")));
 
-        assertEquals(ModelRegistry.Action.REPLACED, registry().deploy(second, "covertype_classifier", "v01", true, details()).action());
-        assertEquals("model B", Files.readString(version.resolve(ModelBundle.MODEL_FILE)));
-        try (var entries = Files.list(version.getParent())) {
-            assertEquals(List.of("v01"), entries.map(p -> p.getFileName().toString()).toList(), "no leftovers");
-        }
+        ModelRegistry.Outcome replaced = registry().deploy(second, "covertype_classifier", "v01", true, details());
+        assertEquals(ModelRegistry.Action.REPLACED, replaced.action());
+        assertNotEquals(created.versionDir(), replaced.versionDir(), "a fresh directory");
+        assertEquals("model B", model(registry().version("covertype_classifier", "v01")));
+        assertEquals("model A", Files.readString(created.versionDir().resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE)),
+                "the replaced directory is kept, whole, for readers that resolved it before the switch");
+        assertEquals(List.of(".lock", "current.json", created.versionDir().getFileName().toString(),
+                replaced.versionDir().getFileName().toString(), "v01.version"), names(modelDir), "no leftovers");
     }
 
     @Test
@@ -84,48 +140,200 @@ class ModelRegistryTest {
         assertEquals("cover_type", outcome.modelId());
         assertEquals("v0_3", outcome.versionId());
         assertEquals(1, notes.size());
+        assertEquals(outcome.versionDir(), registry().version("cover-type", "v0.3").directory(), "readers normalise too");
     }
 
     @Test
     void aModelWhoseManifestDoesNotMatchIsRefused() throws IOException {
         Path jobDir = jobDir("a", "model A");
-        Files.writeString(jobDir.resolve(ModelBundle.MODEL_FILE), "tampered");
+        Files.writeString(jobDir.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE), "tampered");
         assertThrows(IOException.class, () -> registry().deploy(jobDir, "m", "v1", true, details()));
-        assertFalse(Files.exists(dir.resolve("registry/m/v1")));
+        assertThrows(ModelRegistry.NotDeployedException.class, () -> registry().version("m", "v1"));
+        assertThrows(ModelRegistry.NotDeployedException.class, () -> registry().current("m"));
         Path onnx = jobDir("b", "model B");
-        Files.writeString(onnx.resolve(ModelBundle.ONNX_FILE), "tampered");
+        Files.writeString(onnx.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE), "tampered");
         IOException e = assertThrows(IOException.class, () -> registry().deploy(onnx, "m", "v1", true, details()));
         assertTrue(e.getMessage().contains("model.onnx: SHA-256 does not match"), e.getMessage());
-        assertFalse(Files.exists(dir.resolve("registry/m/v1")));
+        assertEquals(List.of(".lock"), names(dir.resolve("registry/m")), "the staging directory is removed");
+        // A manifest naming a file outside the job dir.
+        Path escape = jobDir("c", "model C");
+        Files.writeString(escape.resolve(ModelBundle.MANIFEST_FILE), Files.readString(escape.resolve(ModelBundle.MANIFEST_FILE))
+                .replace(BUNDLE + "/" + ModelBundle.ONNX_FILE, "../b/" + BUNDLE + "/" + ModelBundle.ONNX_FILE));
+        e = assertThrows(IOException.class, () -> registry().deploy(escape, "m", "v1", true, details()));
+        assertTrue(e.getMessage().contains("not a file inside the job dir"), e.getMessage());
     }
 
     @Test
-    void interruptedDeploysAreRepairedByTheNextOne() throws IOException {
+    void currentIsTheVersionDeployedLast() throws IOException {
+        Path a = jobDir("a", "model A");
+        Path b = jobDir("b", "model B");
+        registry().deploy(a, "m", "v01", false, details());
+        registry().deploy(b, "m", "v02", false, details());
+        assertEquals("v02", registry().current("m").versionId());
+        assertEquals("model B", model(registry().current("m")));
+        assertEquals(ModelRegistry.Action.UNCHANGED, registry().deploy(a, "m", "v01", false, details()).action());
+        assertEquals("v01", registry().current("m").versionId(), "an unchanged deploy makes its version current");
+        assertEquals("model B", model(registry().version("m", "v02")));
+        assertThrows(IllegalStateException.class, () -> registry().deploy(a, "m", "v02", false, details()));
+        assertEquals("v01", registry().current("m").versionId(), "a refused deploy changes nothing");
+        ModelRegistry.NotDeployedException none = assertThrows(ModelRegistry.NotDeployedException.class,
+                () -> registry().current("other"));
+        assertTrue(none.getMessage().startsWith("no version of model other is deployed"), none.getMessage());
+    }
+
+    @Test
+    void replacedDirectoriesAreKeptForTheGraceThenDeleted() throws IOException {
+        TestClock clock = new TestClock();
+        ModelRegistry registry = new ModelRegistry(dir.resolve("registry"), notes::add, Duration.ofMinutes(10), clock);
+        Path a = jobDir("a", "model A");
+        Path b = jobDir("b", "model B");
+        Path first = registry.deploy(a, "m", "v01", true, details()).versionDir();
+        clock.now = clock.now.plusSeconds(1);
+        Path second = registry.deploy(b, "m", "v01", true, details()).versionDir();
+        clock.now = clock.now.plus(Duration.ofMinutes(9));
+        registry.deploy(b, "m", "v01", true, details());
+        assertTrue(Files.isDirectory(first), "replaced 9 minutes ago: kept");
+        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        Path third = registry.deploy(a, "m", "v01", true, details()).versionDir();
+        assertFalse(Files.exists(first), "replaced 11 minutes ago: deleted");
+        assertTrue(Files.isDirectory(second), "replaced just now: kept");
+        assertEquals(third, registry.version("m", "v01").directory());
+    }
+
+    @Test
+    void theOldLayoutIsReadAndGivenAPointer() throws IOException {
+        Path a = jobDir("a", "model A");
+        // A version as the registry's old layout left it: <model>/<version>/ with the files.
+        Path legacy = dir.resolve("registry/m/v01");
+        Files.createDirectories(legacy.resolve(BUNDLE));
+        Files.copy(a.resolve(ModelBundle.MANIFEST_FILE), legacy.resolve(ModelBundle.MANIFEST_FILE));
+        Files.copy(a.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE), legacy.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE));
+        Files.copy(a.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE), legacy.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE));
+        Files.writeString(legacy.resolve(ModelRegistry.VERSION_FILE), JSON.createObjectNode()
+                .put("model_sha256", ModelBundle.sha256("model A".getBytes(StandardCharsets.UTF_8)))
+                .put("createTime", "2026-11-30T14:15:26Z").toString());
+        assertEquals(legacy, registry().version("m", "v01").directory());
+        assertEquals(legacy, registry().current("m").directory(), "no current.json: the newest version");
+
+        assertEquals(ModelRegistry.Action.UNCHANGED, registry().deploy(a, "m", "v01", false, details()).action());
+        assertTrue(notes.stream().anyMatch(n -> n.contains("old layout") && n.contains("pointer")), notes.toString());
+        assertEquals(legacy, registry().version("m", "v01").directory());
+        assertTrue(Files.isRegularFile(dir.resolve("registry/m/v01.version")));
+        assertEquals(ModelRegistry.Action.REPLACED, registry().deploy(jobDir("b", "model B"), "m", "v01", true, details()).action());
+        assertEquals("model B", model(registry().current("m")));
+        assertTrue(Files.isDirectory(legacy), "retired, kept for the grace");
+    }
+
+    @Test
+    void whatTheOldLayoutsInterruptedDeploysLeftIsRepaired() throws IOException {
         Path first = jobDir("a", "model A");
-        Path second = jobDir("b", "model B");
-        registry().deploy(first, "m", "v1", true, details());
         Path modelDir = dir.resolve("registry/m");
+        Path legacy = modelDir.resolve("v1");
+        Files.createDirectories(legacy);
+        Files.writeString(legacy.resolve(ModelRegistry.VERSION_FILE), "{\"model_sha256\": \"old\"}");
         // Crash 1: files copied into .incoming, never renamed.
         Files.createDirectories(modelDir.resolve(".incoming-v1-00000000-0000-0000-0000-000000000000"));
         Files.writeString(modelDir.resolve(".incoming-v1-00000000-0000-0000-0000-000000000000/model.tribuo"), "half");
         // Crash 2: the old version moved aside, the new one not yet in place.
-        Files.move(modelDir.resolve("v1"), modelDir.resolve(".replaced-v1-11111111-1111-1111-1111-111111111111"));
-        assertFalse(Files.exists(modelDir.resolve("v1")));
+        Files.move(legacy, modelDir.resolve(".replaced-v1-11111111-1111-1111-1111-111111111111"));
 
-        // The same command again: the old version is restored, then replaced whole.
-        assertEquals(ModelRegistry.Action.REPLACED, registry().deploy(second, "m", "v1", true, details()).action());
-        assertEquals("model B", Files.readString(modelDir.resolve("v1/model.tribuo")));
-        try (var entries = Files.list(modelDir)) {
-            assertEquals(List.of("v1"), entries.map(p -> p.getFileName().toString()).toList());
-        }
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("restoring")), notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("removing")), notes.toString());
+        assertEquals(ModelRegistry.Action.REPLACED, registry().deploy(first, "m", "v1", true, details()).action());
+        assertEquals("model A", model(registry().version("m", "v1")));
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("restoring " + legacy)), notes.toString());
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("removing") && n.contains(".incoming-")), notes.toString());
+        assertFalse(names(modelDir).stream().anyMatch(n -> n.startsWith(".incoming") || n.startsWith(".replaced")));
+    }
 
-        // Crash 3: swapped, the replaced copy not yet deleted: it is deleted.
-        Files.createDirectories(modelDir.resolve(".replaced-v1-22222222-2222-2222-2222-222222222222"));
-        assertEquals(ModelRegistry.Action.UNCHANGED, registry().deploy(second, "m", "v1", true, details()).action());
-        try (var entries = Files.list(modelDir)) {
-            assertEquals(List.of("v1"), entries.map(p -> p.getFileName().toString()).toList());
+    @Test
+    void oddEntriesAreSkippedOrRepairedWithANoteNamingThem() throws IOException {
+        Path a = jobDir("a", "model A");
+        Path b = jobDir("b", "model B");
+        registry().deploy(a, "m", "v01", true, details());
+        Path v04 = registry().deploy(b, "m", "v04", true, details()).versionDir();
+        Path modelDir = dir.resolve("registry/m");
+        Files.createDirectories(modelDir.resolve(".replaced-x"));         // the stray hidden entry
+        Files.writeString(modelDir.resolve(".replaced-v01-1"), "");        // an old-layout name, cut short
+        Files.writeString(modelDir.resolve(".DS_Store"), "");
+        Files.writeString(modelDir.resolve("notes.txt"), "mine");
+        Files.writeString(modelDir.resolve("v09"), "a file where a version directory would be");
+        Files.writeString(modelDir.resolve("v07.20261130T141526123Z.1a2b3c4d"), "a file named as a version directory");
+        Files.createDirectories(modelDir.resolve("v05.version"));          // a directory where a pointer goes
+        Files.writeString(modelDir.resolve("v03.version"), "{not json");   // unparsable, nothing to point at
+        Files.writeString(modelDir.resolve("v04.version"), "{\"version\": \"v04\", \"directory\": \"v04.20200101T000000000Z.00000000\","
+                + " \"deployTime\": \"2020-01-01T00:00:00Z\"}");            // names a directory that is not there
+        Files.writeString(modelDir.resolve("current.json"), "[]");
+
+        // The readers name what they cannot use.
+        IOException unreadable = assertThrows(IOException.class, () -> registry().version("m", "v03"));
+        assertTrue(unreadable.getMessage().contains("v03.version"), unreadable.getMessage());
+        IOException dangling = assertThrows(IOException.class, () -> registry().version("m", "v04"));
+        assertTrue(dangling.getMessage().contains("v04.version: names v04.20200101T000000000Z.00000000"), dangling.getMessage());
+        IOException current = assertThrows(IOException.class, () -> registry().current("m"));
+        assertTrue(current.getMessage().contains("current.json: not a JSON object"), current.getMessage());
+        assertEquals("model A", model(registry().version("m", "v01")));
+
+        // A deploy skips or repairs every one of them, with a note naming it.
+        assertEquals(ModelRegistry.Action.CREATED, registry().deploy(a, "m", "v02", true, details()).action());
+        for (String odd : List.of(".replaced-x", ".replaced-v01-1", ".DS_Store", "notes.txt", "v09",
+                "v07.20261130T141526123Z.1a2b3c4d", "v05.version", "v03.version", "v04.version", "current.json")) {
+            assertTrue(notes.stream().anyMatch(n -> n.contains(modelDir.resolve(odd).toString())), odd + " in " + notes);
         }
+        assertEquals(v04, registry().version("m", "v04").directory(), "repointed at v04's whole directory");
+        assertThrows(ModelRegistry.NotDeployedException.class, () -> registry().version("m", "v03"));
+        assertEquals("v02", registry().current("m").versionId());
+        assertEquals("model A", model(registry().version("m", "v01")));
+        assertEquals(ModelRegistry.Action.CREATED, registry().deploy(b, "m", "v05", true, details()).action(),
+                "the directory in the way was moved aside");
+        assertTrue(names(modelDir).stream().anyMatch(n -> n.startsWith(".set-aside.v05.version.")));
+        assertEquals("mine", Files.readString(modelDir.resolve("notes.txt")), "what the registry does not know stays");
+
+        // A file where a model's directory, or its lock, belongs.
+        Files.writeString(dir.resolve("registry/other"), "x");
+        assertEquals(ModelRegistry.Action.CREATED, registry().deploy(a, "other", "v01", true, details()).action());
+        Files.delete(modelDir.resolve(".lock"));
+        Files.createDirectories(modelDir.resolve(".lock"));
+        assertEquals(ModelRegistry.Action.UNCHANGED, registry().deploy(a, "m", "v01", true, details()).action());
+    }
+
+    @Test
+    void concurrentDeploysInOneProcessEndAsIfOneAfterTheOther() throws Exception {
+        Path a = jobDir("a", "model A");
+        Path b = jobDir("b", "model B");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<ModelRegistry.Action> same = run(pool, 4, i -> registry().deploy(b, "m", "v01", false, details()).action());
+            assertEquals(1, same.stream().filter(x -> x == ModelRegistry.Action.CREATED).count(), same.toString());
+            assertEquals(3, same.stream().filter(x -> x == ModelRegistry.Action.UNCHANGED).count(), same.toString());
+            List<ModelRegistry.Action> two = run(pool, 2,
+                    i -> registry().deploy(i == 0 ? a : b, "n", "v01", true, details()).action());
+            assertEquals(List.of(ModelRegistry.Action.CREATED, ModelRegistry.Action.REPLACED), two.stream().sorted().toList());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("model B", model(registry().version("m", "v01")));
+        assertFalse(notes.stream().anyMatch(n -> n.startsWith("removing")), "nothing to repair: " + notes);
+    }
+
+    private interface Deploy {
+        ModelRegistry.Action run(int i) throws IOException;
+    }
+
+    private static List<ModelRegistry.Action> run(ExecutorService pool, int n, Deploy deploy) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<ModelRegistry.Action>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            Callable<ModelRegistry.Action> task = () -> {
+                start.await();
+                return deploy.run(index);
+            };
+            futures.add(pool.submit(task));
+        }
+        start.countDown();
+        List<ModelRegistry.Action> actions = new ArrayList<>();
+        for (Future<ModelRegistry.Action> f : futures) {
+            actions.add(f.get());
+        }
+        return actions;
     }
 }
