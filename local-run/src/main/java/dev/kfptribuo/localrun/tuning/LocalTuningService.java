@@ -35,7 +35,8 @@ import java.util.concurrent.Semaphore;
  * holding the spec's metric tag gives {@code finalMetric.objectiveValue}, its {@code global_step}
  * the {@code trainingStep}. A trial whose process fails, or that reports no metric, is FAILED and
  * the study goes on; with {@code maxFailedTrials} set, that many failures end the study early.
- * At most {@code maxParallelTrials} trials run at once, started in trial order.
+ * At most {@code maxParallelTrials} trials run at once, started in trial order. A trial's process
+ * dies with the JVM of the service, however that ends, even by SIGKILL ({@link ChildProcesses}).
  *
  * <p>The study is written, after every trial, to {@code job.json} in the shape of AI Platform
  * Training v1's {@code projects.jobs.get} response ({@code jobId}, {@code state},
