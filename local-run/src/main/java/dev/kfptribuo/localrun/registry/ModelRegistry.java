@@ -371,13 +371,14 @@ public final class ModelRegistry {
         // is checked against it.
         String sha = ModelBundle.readManifest(Location.parse(jobDir.toAbsolutePath().toString())).model().sha256();
         Path modelDir = modelDirectory(model);
-        try (ModelLock lock = ModelLock.take(modelDir, log)) {
+        ModelLock lock = ModelLock.take(modelDir, log);
+        try {
             CrashPoints.reached("deploy:locked");
-            Map<String, Published> published = repair(modelDir);
+            Map<String, Pointer> published = repair(modelDir);
 
-            Published existing = published.get(version);
+            Pointer existing = published.get(version);
             if (existing != null) {
-                Path existingDir = modelDir.resolve(existing.pointer().directory());
+                Path existingDir = modelDir.resolve(existing.directory());
                 String existingSha = readSha(existingDir);
                 if (sha.equals(existingSha)) {
                     makeCurrent(modelDir, version, "deploy:current");
@@ -393,17 +394,19 @@ public final class ModelRegistry {
             Path versionDir = stage(jobDir, modelDir, model, version, sha, details);
             List<Retired> retired = new ArrayList<>();
             if (existing != null) {
-                for (Retired r : existing.pointer().retired()) {
+                for (Retired r : existing.retired()) {
                     if (Files.exists(modelDir.resolve(r.directory()))) {
                         retired.add(r);
                     }
                 }
-                retired.add(new Retired(existing.pointer().directory(), clock.instant()));
+                retired.add(new Retired(existing.directory(), clock.instant()));
             }
             writePointer(modelDir, new Pointer(version, versionDir.getFileName().toString(), clock.instant(), retired),
                     "deploy:pointer");
             makeCurrent(modelDir, version, "deploy:current");
             return new Outcome(existing != null ? Action.REPLACED : Action.CREATED, model, version, versionDir);
+        } finally {
+            lock.close();
         }
     }
 
@@ -585,9 +588,6 @@ public final class ModelRegistry {
     /** A version's pointer file. */
     private record Pointer(String version, String directory, Instant deployTime, List<Retired> retired) {}
 
-    /** A version as repair leaves it: its pointer, valid and naming a whole directory. */
-    private record Published(Pointer pointer) {}
-
     private static JsonNode readJson(Path file) throws IOException {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
@@ -672,10 +672,11 @@ public final class ModelRegistry {
     }
 
     /**
-     * Finishes or undoes what interrupted deploys left, under the model's lock, and reads the
-     * published versions.
+     * Finishes or undoes what interrupted deploys left, under the model's lock.
+     *
+     * @return the published versions' pointers, each valid and naming a whole directory
      */
-    private Map<String, Published> repair(Path modelDir) throws IOException {
+    private Map<String, Pointer> repair(Path modelDir) throws IOException {
         Map<String, Found> versions = new TreeMap<>();
         List<Path> oldReplaced = new ArrayList<>();
         Path currentFile = null;
@@ -738,11 +739,11 @@ public final class ModelRegistry {
             }
         }
 
-        Map<String, Published> published = new LinkedHashMap<>();
+        Map<String, Pointer> published = new LinkedHashMap<>();
         for (Map.Entry<String, Found> e : versions.entrySet()) {
             Pointer pointer = repairVersion(modelDir, e.getKey(), e.getValue());
             if (pointer != null) {
-                published.put(e.getKey(), new Published(pointer));
+                published.put(e.getKey(), pointer);
             }
         }
         repairCurrent(modelDir, currentFile, published);
@@ -826,7 +827,7 @@ public final class ModelRegistry {
     }
 
     /** Leaves {@code current.json} absent or naming a published version. */
-    private void repairCurrent(Path modelDir, Path currentFile, Map<String, Published> published) throws IOException {
+    private void repairCurrent(Path modelDir, Path currentFile, Map<String, Pointer> published) throws IOException {
         if (currentFile == null) {
             return;
         }
@@ -843,7 +844,7 @@ public final class ModelRegistry {
                 log.accept("repairing " + e.getMessage());
             }
         }
-        Published newest = published.values().stream().max(Comparator.comparing(p -> p.pointer().deployTime())).orElse(null);
+        Pointer newest = published.values().stream().max(Comparator.comparing(Pointer::deployTime)).orElse(null);
         if (newest == null) {
             log.accept("removing " + currentFile + ": the model has no version");
             if (Files.isRegularFile(currentFile)) {
@@ -851,8 +852,8 @@ public final class ModelRegistry {
             }
             return;
         }
-        log.accept("pointing " + currentFile + " at " + newest.pointer().version() + ", the version deployed last");
-        makeCurrent(modelDir, newest.pointer().version(), "deploy:repair-current");
+        log.accept("pointing " + currentFile + " at " + newest.version() + ", the version deployed last");
+        makeCurrent(modelDir, newest.version(), "deploy:repair-current");
     }
 
     /** Moves an odd entry out of the way of the registry's own, keeping it. */

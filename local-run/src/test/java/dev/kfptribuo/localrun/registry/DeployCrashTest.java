@@ -378,6 +378,7 @@ class DeployCrashTest {
         try (FileChannel channel = FileChannel.open(modelDir.resolve(ModelRegistry.LOCK_FILE), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
             // This JVM is the live deployer: it holds the model's lock mid-copy.
+            assertTrue(lock.isValid());
             child = startChild(null, root, b, "v01", true);
             Thread.sleep(1000);
             assertTrue(child.isAlive(), "the second deploy waits for the lock");
