@@ -1,5 +1,6 @@
 package dev.kfptribuo.serving;
 
+import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.online.OnlinePredictor;
 import dev.kfptribuo.prediction.Predictor;
@@ -83,17 +84,31 @@ final class PredictionServer {
      * @throws IOException if the model cannot be read (missing, incomplete, no access)
      */
     void load() throws IOException {
+        ready(loadModel(config.model(), log));
+    }
+
+    /**
+     * Loads a model for a server; needs no server, so that it can run while one starts.
+     *
+     * @param model the model's job dir
+     * @param log where its line goes
+     * @return the model, ready to answer requests
+     * @throws IOException if the model cannot be read (missing, incomplete, no access)
+     */
+    static OnlinePredictor loadModel(Location model, ServerLog log) throws IOException {
         long started = System.nanoTime();
-        Predictor predictor = Predictor.of(ModelBundle.load(config.model()));
-        ready(new OnlinePredictor(predictor));
-        log.info(String.format(Locale.ROOT, "model loaded from %s in %.2f s: %d classes %s, %d input columns; ready",
-                config.model(), (System.nanoTime() - started) / 1e9, predictor.classes().size(), predictor.classes(),
+        Predictor predictor = Predictor.of(ModelBundle.load(model));
+        OnlinePredictor online = new OnlinePredictor(predictor);
+        log.info(String.format(Locale.ROOT, "model loaded from %s in %.2f s: %d classes %s, %d input columns",
+                model, (System.nanoTime() - started) / 1e9, predictor.classes().size(), predictor.classes(),
                 predictor.inputColumns().size()));
+        return online;
     }
 
     /** @param predictor the model to answer with; health answers 200 from now on */
     void ready(OnlinePredictor predictor) {
         routes.ready(predictor);
+        log.info("ready: " + config.host() + ":" + port() + " answers with the model");
     }
 
     /** @return the port listened on (the one chosen when the config's port is 0) */

@@ -2,6 +2,7 @@ package dev.kfptribuo.serving;
 
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.online.OnlinePredictor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -97,22 +98,19 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         ServingConfig config = config();
         ServerLog log = new ServerLog(logOut);
-        PredictionServer server = new PredictionServer(config, log);
-        // The model loads while the server starts (two cores do both at once); health answers 503
-        // from the moment the port is bound until the model is in.
-        FutureTask<Void> loading = new FutureTask<>(() -> {
-            server.load();
-            return null;
-        });
+        // The model loads while the server is built and starts (two cores do both at once); health
+        // answers 503 from the moment the port is bound until the model is in.
+        FutureTask<OnlinePredictor> loading = new FutureTask<>(() -> PredictionServer.loadModel(config.model(), log));
         Thread loader = new Thread(loading, "serve-model-loader");
         loader.setDaemon(true);
         loader.start();
+        PredictionServer server = new PredictionServer(config, log);
         server.start();
         if (shutdownHook) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "serve-shutdown"));
         }
         try {
-            loading.get();
+            server.ready(loading.get());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             log.error("the model could not be loaded from " + config.model() + ": " + cause.getMessage());

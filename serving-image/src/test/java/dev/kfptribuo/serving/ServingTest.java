@@ -340,10 +340,10 @@ class ServingTest {
 
     @Test
     void eachRequestGetsOneLogLineOfCloudLoggingJsonAndNoStackTrace() throws Exception {
-        PredictionServer logged;
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
-        logged = new PredictionServer(config(jobDir, LIMIT), new ServerLog(lines));
+        PredictionServer logged = new PredictionServer(config(jobDir, LIMIT), new ServerLog(lines));
         logged.start();
+        int port = logged.port();
         try {
             logged.load();
             Served.Client http = new Served.Client(logged.port());
@@ -378,9 +378,10 @@ class ServingTest {
         assertEquals("POST /predict 400: instance 0: column " + rows.predictor().numericColumns().get(0) + ": missing", requests.get(2).get("message").textValue());
         List<String> lifecycle = entries.stream().filter(e -> !e.has("httpRequest"))
                 .map(e -> e.get("message").textValue()).toList();
-        assertEquals(4, lifecycle.size(), text);
+        assertEquals(5, lifecycle.size(), text);
         assertTrue(lifecycle.get(0).startsWith("listening on 127.0.0.1:"), text);
-        assertTrue(lifecycle.get(1).startsWith("model loaded from " + jobDir), text);
-        assertEquals("stopped", lifecycle.get(3), text);
+        assertTrue(lifecycle.get(1).startsWith("model loaded from " + jobDir + " in "), text);
+        assertEquals("ready: 127.0.0.1:" + port + " answers with the model", lifecycle.get(2), text);
+        assertEquals("stopped", lifecycle.get(4), text);
     }
 }
