@@ -9,7 +9,9 @@ import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import dev.kfptribuo.cli.GcsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,6 +38,9 @@ import picocli.CommandLine.Spec;
 final class BatchPredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private GcsOptions gcs;
 
     @Option(names = {"--dataset-path", "--dataset_path"}, required = true, paramLabel = "PATH",
             description = "The instances: local or gs://, a wildcard of shards, gzip detected.")

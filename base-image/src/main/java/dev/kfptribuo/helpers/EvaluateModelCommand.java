@@ -18,7 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import dev.kfptribuo.cli.GcsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,6 +39,9 @@ import picocli.CommandLine.Spec;
 final class EvaluateModelCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private GcsOptions gcs;
 
     @Option(names = {"--dataset-path", "--dataset_path"}, required = true, paramLabel = "PATH",
             description = "Labelled CSV with a header: local, gs://, or a wildcard of shards; gzip is detected.")

@@ -76,7 +76,7 @@ public final class InputFile {
                 }
                 ReadChannel channel = GcsClient.get().reader(id);
                 channel.setChunkSize(4 << 20);
-                return Channels.newInputStream(channel);
+                return new DeadlineInputStream(Channels.newInputStream(channel), location, GcsClient.deadline());
             } catch (StorageException e) {
                 throw new IOException(location + ": " + e.getMessage(), e);
             }

@@ -35,7 +35,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.kfptribuo.cli.GcsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -70,6 +72,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private GcsOptions gcs;
 
     @Option(names = {"--job-dir", "--job_dir"}, paramLabel = "DIR",
             description = "Where final mode saves the model (local or gs://). AI Platform passes it.")
