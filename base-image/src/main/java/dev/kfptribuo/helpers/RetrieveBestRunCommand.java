@@ -153,6 +153,7 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
+        KfpOutputs.check(metricValueOutput, alphaOutput, maxIterOutput, trialIdOutput, hyperparametersOutput);
         Source source = source();
 
         TuningJob job = source.read();
@@ -173,26 +174,19 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         log("best trial %s: %s=%s hyperparameters=%s", best.trial().id(), best.objective().metric(),
                 PythonFloats.repr(best.metricValue()), hyperparameters);
 
+        // Every output, or none: staged beside their targets and renamed together.
+        new KfpOutputs().floatValue(metricValueOutput, best.metricValue())
+                .floatValue(alphaOutput, alpha == null ? 0 : alpha)
+                .integer(maxIterOutput, maxIter == null ? 0 : maxIter)
+                .string(trialIdOutput, best.trial().id())
+                .string(hyperparametersOutput, hyperparameters)
+                .commit();
         List<String> written = new ArrayList<>();
-        if (metricValueOutput != null) {
-            KfpOutputs.writeFloat(metricValueOutput, best.metricValue());
-            written.add("metric_value -> " + metricValueOutput);
-        }
-        if (alphaOutput != null) {
-            KfpOutputs.writeFloat(alphaOutput, alpha);
-            written.add("alpha -> " + alphaOutput);
-        }
-        if (maxIterOutput != null) {
-            KfpOutputs.writeInteger(maxIterOutput, maxIter);
-            written.add("max_iter -> " + maxIterOutput);
-        }
-        if (trialIdOutput != null) {
-            KfpOutputs.writeString(trialIdOutput, best.trial().id());
-            written.add("trial_id -> " + trialIdOutput);
-        }
-        if (hyperparametersOutput != null) {
-            KfpOutputs.writeString(hyperparametersOutput, hyperparameters);
-            written.add("hyperparameters -> " + hyperparametersOutput);
+        for (String[] output : new String[][] {{"metric_value", metricValueOutput}, {"alpha", alphaOutput},
+                {"max_iter", maxIterOutput}, {"trial_id", trialIdOutput}, {"hyperparameters", hyperparametersOutput}}) {
+            if (output[1] != null) {
+                written.add(output[0] + " -> " + output[1]);
+            }
         }
         log(written.isEmpty() ? "no output requested" : "wrote " + String.join(", ", written));
         return 0;

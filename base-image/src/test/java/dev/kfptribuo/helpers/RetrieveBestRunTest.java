@@ -242,6 +242,18 @@ class RetrieveBestRunTest {
     }
 
     @Test
+    void oneUnwritableOutputFailsTheCommandAndWritesNoneOfTheFive() throws IOException {
+        Files.createDirectories(outputs);
+        Path blocker = Files.writeString(outputs.resolve("trial_id"), "a file where the output's directory goes");
+        Run run = Run.of(args(allOutputs(), "--job-file", DOCUMENTS.resolve("ai-platform/minimize.json").toString()));
+        assertEquals(1, run.code(), run.err());
+        assertTrue(run.err().contains(blocker + " is not a directory"), run.err());
+        try (Stream<Path> files = Files.walk(outputs)) {
+            assertEquals(List.of(blocker), files.filter(Files::isRegularFile).toList(), "only the blocker: no output");
+        }
+    }
+
+    @Test
     void aJobWithNoUsableTrialFails() throws IOException {
         Run run = Run.of(args(allOutputs(), "--job-file", DOCUMENTS.resolve("ai-platform/failed-no-usable-trial.json").toString()));
 
