@@ -3,14 +3,18 @@
 Batch prediction done the natural way with the model that bench/reference/train_reference.py saves
 in final mode (the lab's Pipeline: ColumnTransformer(StandardScaler, OneHotEncoder) then
 SGDClassifier(loss='log_loss')): pickle.load of <model_dir>/model.pkl, pandas.read_csv of the
-input (the Cover_Type label is dropped if present), predict_proba, then one JSON line per row,
-written with json.dumps, in Vertex AI batch prediction's output shape:
+input, predict_proba on the model's columns (the Cover_Type label is left out of the model's input
+if present), then one JSON line per row, written with json.dumps, in Vertex AI batch prediction's
+output shape:
 
-  {"instance": {<the row's columns by name>},
+  {"instance": {<every column of the row by name, in file order>},
    "prediction": {"label": "<most probable class>", "classes": ["0", ...], "scores": [p0, ...]}}
 
-to <output_dir>/prediction.results-00000-of-00001. It prints one summary line with the time of
-each stage.
+to <output_dir>/prediction.results-00000-of-00001. The instance is the same as in the output of
+ours (bin/helpers batch-predict): all the row's columns, the label included as a string (it is not
+a model input), the numeric columns as JSON numbers (integers stay integers); the JSON is compact
+(no spaces after "," and ":"), as ours writes it. It prints one summary line with the time of each
+stage.
 """
 
 import time
@@ -51,12 +55,14 @@ def main():
 
     start = time.perf_counter()
     df = pd.read_csv(args.dataset_path)
+    features = df
     if LABEL in df.columns:
-        df = df.drop(columns=LABEL)
+        df[LABEL] = df[LABEL].astype(str)  # in the instance as a string, as ours writes it
+        features = df.drop(columns=LABEL)  # pandas 3's copy-on-write: no copy of the data
     times["read"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    probabilities = model.predict_proba(df)
+    probabilities = model.predict_proba(features)
     times["predict"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -67,7 +73,8 @@ def main():
         for instance, scores in zip(df.to_dict("records"), probabilities.tolist()):
             label = classes[max(range(len(scores)), key=scores.__getitem__)]
             out.write(json.dumps({"instance": instance,
-                                  "prediction": {"label": label, "classes": classes, "scores": scores}}))
+                                  "prediction": {"label": label, "classes": classes, "scores": scores}},
+                                 separators=(",", ":")))
             out.write("\n")
     times["write"] = time.perf_counter() - start
 
