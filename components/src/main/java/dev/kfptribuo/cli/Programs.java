@@ -72,7 +72,11 @@ public final class Programs {
      * @param args command-line arguments
      */
     public static void main(Object command, String[] args) {
-        // Tribuo and the Google clients log through java.util.logging; the programs print their own lines.
+        // Tribuo and the Google clients log through java.util.logging; the programs print their own
+        // lines, and warnings (a Cloud Storage retry) come as one line each, as Cloud Logging reads them.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
         Logger.getLogger("").setLevel(Level.WARNING);
         CommandLine.Command annotation = command.getClass().getAnnotation(CommandLine.Command.class);
         String name = annotation == null ? command.getClass().getSimpleName() : annotation.name();

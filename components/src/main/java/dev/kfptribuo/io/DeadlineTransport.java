@@ -24,6 +24,9 @@ final class DeadlineTransport {
     /** @return a transport whose response bodies honour the current thread's read deadline */
     static HttpTransport create() {
         HttpClient client = ApacheHttpTransport.newDefaultHttpClientBuilder()
+                // The stored bytes as they are: the client asks for no transcoding, and checksums
+                // cover what is stored (an object uploaded with Content-Encoding: gzip).
+                .disableContentCompression()
                 .addInterceptorLast((HttpResponseInterceptor) (response, context) -> {
                     HttpEntity entity = response.getEntity();
                     if (entity != null) {

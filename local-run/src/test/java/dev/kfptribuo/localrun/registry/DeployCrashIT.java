@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a child JVM (halted at the point by {@link CrashPoints}, as {@code kill -9} would), with two real
  * trained job dirs: what a reader sees afterwards, and what the next deploy does.
  */
-class DeployCrashTest {
+class DeployCrashIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The steps of every deploy that copies, in order; the switch is the pointer's rename. */
     private static final List<String> STEPS = List.of("deploy:locked", "deploy:staging-created", "deploy:manifest-copied",

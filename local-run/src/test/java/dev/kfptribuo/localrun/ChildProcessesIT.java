@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Processes started by {@link ChildProcesses} behave as the program itself, and die with the JVM. */
-class ChildProcessesTest {
+class ChildProcessesIT {
     @TempDir
     Path dir;
 
