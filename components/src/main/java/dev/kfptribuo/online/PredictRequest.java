@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.kfptribuo.prediction.Instances;
 import java.io.IOException;
 
 /**
@@ -41,14 +42,14 @@ public record PredictRequest(ArrayNode instances, JsonNode parameters) {
             throw new BadRequestException("the body is empty; expected " + SHAPE);
         }
         if (!root.isObject()) {
-            throw new BadRequestException("the body is " + kind(root) + "; expected " + SHAPE);
+            throw new BadRequestException("the body is " + Instances.kind(root) + "; expected " + SHAPE);
         }
         JsonNode instances = root.get("instances");
         if (instances == null) {
             throw new BadRequestException("the body has no \"instances\"; expected " + SHAPE);
         }
         if (!instances.isArray()) {
-            throw new BadRequestException("\"instances\" is " + kind(instances) + "; expected an array of instances");
+            throw new BadRequestException("\"instances\" is " + Instances.kind(instances) + "; expected an array of instances");
         }
         return new PredictRequest((ArrayNode) instances, root.get("parameters"));
     }
@@ -67,16 +68,4 @@ public record PredictRequest(ArrayNode instances, JsonNode parameters) {
         return reason;
     }
 
-    /** @return what kind of JSON value the node is, for a message: "an array", "a string", ... */
-    static String kind(JsonNode value) {
-        return switch (value.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT, POJO -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL, MISSING -> "null";
-            case BINARY -> "binary data";
-        };
-    }
 }

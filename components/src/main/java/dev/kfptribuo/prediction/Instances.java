@@ -103,7 +103,11 @@ public final class Instances {
         return value.isNull() ? "null" : null;
     }
 
-    private static String kind(JsonNode value) {
+    /**
+     * @param value a JSON value
+     * @return what kind of value it is, for a message: "an array", "a string", ...
+     */
+    public static String kind(JsonNode value) {
         return switch (value.getNodeType()) {
             case ARRAY -> "an array";
             case OBJECT, POJO -> "an object";
