@@ -1,5 +1,6 @@
 package dev.kfptribuo.helpers;
 
+import dev.kfptribuo.data.ColumnSchema;
 import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.evaluation.ClassificationMetrics;
@@ -12,8 +13,10 @@ import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.prediction.Predictor;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -29,13 +32,23 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code evaluate_model} component: scores the final model on the testing split and writes
  * the metric KFP's deploy condition compares, plus the KFP v1 metrics and UI metadata files.
+ *
+ * <p>Champion/challenger: given the model now in production ({@code --baseline-model-path}), it
+ * scores that one too, through the same {@link Predictor} on the same rows (one read of the data),
+ * and writes its metric and the new model's improvement over it, positive exactly when the new
+ * model is better; a pipeline deploys when {@code metric_value > threshold} and
+ * {@code metric_improvement > 0}. With no baseline the comparison is with the worst possible model
+ * ({@link Metric#worstValue()}), so that the same condition holds for any model that is not itself
+ * the worst possible. Every output is written at the end or none is.
  */
 @Command(name = "evaluate-model", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Evaluates a model saved by train (model.tribuo + manifest.json in its job dir) on labelled CSV rows; "
                     + "columns the model does not use (an id, free text) are not read.",
             "Metrics: accuracy, balanced_accuracy, precision_/recall_/f1_ + macro|micro|weighted, log_loss; "
-                    + "the lab's accuracy and recall work too. 0/0 counts as 0."})
+                    + "the lab's accuracy and recall work too. 0/0 counts as 0.",
+            "With --baseline-model-path (the model in production) the baseline is scored on the same rows: "
+                    + "deploy when metric_value > threshold and metric_improvement > 0."})
 final class EvaluateModelCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -56,12 +69,29 @@ final class EvaluateModelCommand implements Callable<Integer> {
             description = "The metric written to --metric-value-output. Default: ${DEFAULT-VALUE}.")
     private String metricName;
 
+    @Option(names = {"--baseline-model-path", "--baseline_model_path"}, paramLabel = "DIR",
+            description = "The model now in production (a job dir of train, or a version directory of the local "
+                    + "registry): scored on the same rows with the same metric, for the champion/challenger gate "
+                    + "metric_improvement > 0. Unset or empty: no baseline, compared as the worst possible model.")
+    private String baselineModelPath;
+
     @Option(names = "--metric-name-output", paramLabel = "PATH", description = "Output metric_name (String).")
     private String metricNameOutput;
 
     @Option(names = "--metric-value-output", paramLabel = "PATH",
             description = "Output metric_value (Float, a plain decimal).")
     private String metricValueOutput;
+
+    @Option(names = "--baseline-metric-value-output", paramLabel = "PATH",
+            description = "Output baseline_metric_value (Float): the baseline's metric on the same rows; with no "
+                    + "baseline, the metric's worst value (0.0, or 36.04365338911715 for log_loss).")
+    private String baselineMetricValueOutput;
+
+    @Option(names = "--metric-improvement-output", paramLabel = "PATH",
+            description = "Output metric_improvement (Float): how much better the model is than the baseline, "
+                    + "positive exactly when it is better (metric_value - baseline_metric_value; the reverse "
+                    + "for log_loss, where lower is better).")
+    private String metricImprovementOutput;
 
     @Option(names = "--mlpipeline-metrics-output", paramLabel = "PATH",
             description = "Output MLPipeline Metrics (KFP v1 metrics JSON of every metric).")
@@ -80,15 +110,80 @@ final class EvaluateModelCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--metric-name: " + e.getMessage());
         }
-        KfpOutputs.check(metricNameOutput, metricValueOutput, metricsOutput, uiMetadataOutput);
+        KfpOutputs.check(metricNameOutput, metricValueOutput, baselineMetricValueOutput, metricImprovementOutput,
+                metricsOutput, uiMetadataOutput);
         long start = System.nanoTime();
+        // KFP passes an optional input the pipeline gives as '' (no baseline) as an empty argument.
+        String baselinePath = baselineModelPath == null || baselineModelPath.isBlank() ? null : baselineModelPath.strip();
         Predictor predictor = Predictor.of(ModelBundle.load(Location.parse(modelPath)));
-        Table table = new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(datasetPath));
-        if (!table.unusedColumns().isEmpty()) {
-            log(out, "columns the model does not use, not read: %s", String.join(", ", table.unusedColumns()));
+        Predictor baseline = baselinePath == null ? null : loadBaseline(baselinePath);
+        // One read of the rows for both models: the same rows, every column either model reads.
+        ColumnSchema schema;
+        try {
+            schema = baseline == null ? predictor.inputSchema(true) : ModelScoring.inputSchema(List.of(predictor, baseline));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the model and the baseline " + baselinePath
+                    + " cannot be scored on the same rows: " + e.getMessage(), e);
         }
+        Table table = new CsvTableReader(schema).read(InputFiles.expand(datasetPath));
+        if (!table.unusedColumns().isEmpty()) {
+            log(out, "columns %s does not use, not read: %s", baseline == null ? "the model" : "neither model",
+                    String.join(", ", table.unusedColumns()));
+        }
+        ClassificationMetrics metrics = score(out, predictor, table, modelPath, "");
+        double value = metrics.value(metric);
+        metrics.values().forEach((m, v) -> log(out, "%s=%.6f", m.metricName(), v));
+
+        double baselineValue;
+        if (baseline != null) {
+            ClassificationMetrics baselineMetrics = score(out, baseline, table, baselinePath, "baseline: ");
+            try {
+                baselineValue = baselineMetrics.value(metric);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the baseline model " + baselinePath + ": " + e.getMessage(), e);
+            }
+        } else {
+            baselineValue = metric.worstValue();
+        }
+        double improvement = metric.improvement(value, baselineValue);
+
+        new KfpOutputs().string(metricNameOutput, metricName).floatValue(metricValueOutput, value)
+                .floatValue(baselineMetricValueOutput, baselineValue)
+                .floatValue(metricImprovementOutput, improvement)
+                .string(metricsOutput, KfpMetadata.metricsJson(metrics))
+                .string(uiMetadataOutput, KfpMetadata.uiMetadataJson(metrics))
+                .commit();
+        if (baseline != null) {
+            log(out, "baseline %s: %s=%s; improvement %s (%s)", baselinePath, metricName,
+                    KfpOutputs.formatFloat(baselineValue), KfpOutputs.formatFloat(improvement),
+                    improvement > 0 ? "the model is better" : "the model is not better");
+        } else {
+            log(out, "no baseline: baseline_metric_value is the worst possible %s, %s; improvement %s", metricName,
+                    KfpOutputs.formatFloat(baselineValue), KfpOutputs.formatFloat(improvement));
+        }
+        log(out, "%s=%s (%.2fs)", metricName, KfpOutputs.formatFloat(value), (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+
+    /** The baseline's model; an error names it as the baseline's, keeping its kind (and so its exit code and text). */
+    private static Predictor loadBaseline(String path) throws IOException {
+        String what = "the baseline model (--baseline-model-path): ";
+        try {
+            return Predictor.of(ModelBundle.load(Location.parse(path)));
+        } catch (FileNotFoundException e) {
+            throw (FileNotFoundException) new FileNotFoundException(what + e.getMessage()).initCause(e);
+        } catch (IOException e) {
+            throw new IOException(what + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + e.getMessage(), e);
+        }
+    }
+
+    /** Scores one model on the rows, logging what was unusual about them for it. */
+    private static ClassificationMetrics score(PrintWriter out, Predictor predictor, Table table, String path,
+            String prefix) {
         ModelScoring.Scored scored = ModelScoring.score(predictor, table);
-        log(out, "scored %d rows from %d file(s) with %s", table.rowCount(), table.sources().size(), modelPath);
+        log(out, "%sscored %d rows from %d file(s) with %s", prefix, table.rowCount(), table.sources().size(), path);
         if (scored.rowsWithUnseenCategories() > 0) {
             StringBuilder values = new StringBuilder();
             for (Map.Entry<String, Set<String>> entry : scored.unseenCategories().entrySet()) {
@@ -96,23 +191,15 @@ final class EvaluateModelCommand implements Callable<Integer> {
                     values.append(' ').append(entry.getKey()).append('=').append(entry.getValue());
                 }
             }
-            log(out, "%d row(s) hold categories unseen in training, scored without them:%s",
+            log(out, "%s%d row(s) hold categories unseen in training, scored without them:%s", prefix,
                     scored.rowsWithUnseenCategories(), values);
         }
         if (scored.rowsWithUnknownLabel() > 0) {
-            log(out, "%d row(s) have a label the model does not know, counted as misses", scored.rowsWithUnknownLabel());
+            log(out, "%s%d row(s) have a label the model does not know, counted as misses", prefix,
+                    scored.rowsWithUnknownLabel());
         }
-        ClassificationMetrics metrics = ClassificationMetrics.compute(
+        return ClassificationMetrics.compute(
                 ConfusionMatrix.of(scored.truth(), scored.predicted()), scored.trueLabelProbabilities());
-        double value = metrics.value(metric);
-        metrics.values().forEach((m, v) -> log(out, "%s=%.6f", m.metricName(), v));
-
-        new KfpOutputs().string(metricNameOutput, metricName).floatValue(metricValueOutput, value)
-                .string(metricsOutput, KfpMetadata.metricsJson(metrics))
-                .string(uiMetadataOutput, KfpMetadata.uiMetadataJson(metrics))
-                .commit();
-        log(out, "%s=%s (%.2fs)", metricName, KfpOutputs.formatFloat(value), (System.nanoTime() - start) / 1e9);
-        return 0;
     }
 
     private static void log(PrintWriter out, String format, Object... args) {

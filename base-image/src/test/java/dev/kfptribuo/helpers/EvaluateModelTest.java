@@ -11,6 +11,7 @@ import dev.kfptribuo.trainer.Train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -236,6 +237,170 @@ class EvaluateModelTest {
                 "--metric-name", "f1_weighted");
         assertEquals(0, f1.code, f1.err);
         assertFalse(f1.out.contains("log_loss="), f1.out);
+    }
+
+    // ---- the champion/challenger gate: a baseline scored on the same rows
+
+    /** A second model, trained on fewer rows and epochs than the main one; flags replace the defaults. */
+    private static Path trainBaseline(String name, String... flags) throws IOException {
+        Path dir = shared.resolve(name);
+        if (!Files.exists(dir.resolve("manifest.json"))) {
+            List<String> lines = Files.readAllLines(SAMPLE);
+            Path train = shared.resolve(name + "-train.csv");
+            Files.write(train, lines.subList(0, 2001));
+            Map<String, String> args = new java.util.LinkedHashMap<>(Map.of("--alpha", "0.001", "--max_iter", "2",
+                    "--tol", "none"));
+            for (int i = 0; i < flags.length; i += 2) {
+                args.put(flags[i], flags[i + 1]);
+            }
+            List<String> command = new ArrayList<>(List.of("--training_dataset_path", train.toString(),
+                    "--job-dir", dir.toString(), "--hptune", "False"));
+            args.forEach((flag, value) -> command.addAll(List.of(flag, value)));
+            Run run = Run.train(command.toArray(String[]::new));
+            assertEquals(0, run.code, run.err);
+        }
+        return dir;
+    }
+
+    /** evaluate-model with every output, in a fresh folder; its outputs' text by name. */
+    private static Map<String, String> evaluateWithOutputs(String folder, String... args) throws IOException {
+        Path out = shared.resolve("gate").resolve(folder);
+        List<String> all = new ArrayList<>(List.of(args));
+        for (String output : List.of("metric_name", "metric_value", "baseline_metric_value", "metric_improvement",
+                "mlpipeline_metrics", "mlpipeline_ui_metadata")) {
+            all.addAll(List.of("--" + output.replace('_', '-') + "-output",
+                    out.resolve(output).toString()));
+        }
+        Run run = Run.evaluate(all.toArray(String[]::new));
+        assertEquals(0, run.code, run.err + run.out);
+        Map<String, String> values = new HashMap<>();
+        try (var files = Files.list(out)) {
+            for (Path file : files.toList()) {
+                values.put(file.getFileName().toString(), Files.readString(file));
+            }
+        }
+        assertEquals(6, values.size(), values.keySet().toString());
+        values.put("log", run.out);
+        return values;
+    }
+
+    private static double improvementOf(Map<String, String> outputs) {
+        return new BigDecimal(outputs.get("metric_value")).subtract(new BigDecimal(outputs.get("baseline_metric_value")))
+                .doubleValue();
+    }
+
+    @Test
+    void aBaselineIsScoredOnTheSameRowsAndTheImprovementIsTheDifference() throws IOException {
+        Path baseline = trainBaseline("baseline-weak");
+        Map<String, String> outputs = evaluateWithOutputs("weak", "--dataset-path", test.toString(),
+                "--model-path", jobDir.toString(), "--baseline-model-path", baseline.toString());
+
+        assertEquals(Independent.of(modelFile(), test).accuracy(), Double.parseDouble(outputs.get("metric_value")), 1e-12);
+        Path baselineFile = baseline.resolve(JSON.readTree(baseline.resolve("manifest.json").toFile()).at("/model/file").asText());
+        double baselineAccuracy = Independent.of(baselineFile, test).accuracy();
+        assertEquals(baselineAccuracy, Double.parseDouble(outputs.get("baseline_metric_value")), 1e-12);
+        // The same value evaluate-model gives the baseline on its own.
+        Map<String, String> alone = evaluateWithOutputs("weak-alone", "--dataset-path", test.toString(),
+                "--model-path", baseline.toString());
+        assertEquals(alone.get("metric_value"), outputs.get("baseline_metric_value"));
+        // The difference of the two outputs' decimals, positive: the main model (50 epochs, 7,000 rows) is better.
+        assertTrue(outputs.get("metric_improvement").matches("-?\\d+\\.\\d+"), outputs.get("metric_improvement"));
+        assertEquals(improvementOf(outputs), Double.parseDouble(outputs.get("metric_improvement")), 0.0);
+        assertTrue(Double.parseDouble(outputs.get("metric_improvement")) > 0, outputs.toString());
+        assertTrue(outputs.get("log").contains("baseline: scored 3000 rows"), outputs.get("log"));
+        assertTrue(outputs.get("log").contains("the model is better"), outputs.get("log"));
+        // Only the new model's metrics in the KFP files.
+        assertEquals(Double.parseDouble(outputs.get("metric_value")), JSON.readTree(outputs.get("mlpipeline_metrics"))
+                .get("metrics").get(0).get("numberValue").asDouble(), 0.0);
+
+        // The other way round the improvement is negative; against itself it is 0.
+        Map<String, String> reverse = evaluateWithOutputs("reverse", "--dataset-path", test.toString(),
+                "--model-path", baseline.toString(), "--baseline-model-path", jobDir.toString());
+        assertEquals(-Double.parseDouble(outputs.get("metric_improvement")), Double.parseDouble(reverse.get("metric_improvement")), 0.0);
+        assertTrue(reverse.get("log").contains("the model is not better"), reverse.get("log"));
+        Map<String, String> itself = evaluateWithOutputs("itself", "--dataset-path", test.toString(),
+                "--model-path", jobDir.toString(), "--baseline-model-path", jobDir.toString());
+        assertEquals("0.0", itself.get("metric_improvement"));
+        assertEquals(itself.get("metric_value"), itself.get("baseline_metric_value"));
+    }
+
+    @Test
+    void withoutABaselineTheBaselineIsTheWorstPossibleModel() throws IOException {
+        for (String[] none : new String[][] {{}, {"--baseline-model-path", ""}, {"--baseline_model_path", " "}}) {
+            List<String> args = new ArrayList<>(List.of("--dataset-path", test.toString(), "--model-path", jobDir.toString()));
+            args.addAll(List.of(none));
+            Map<String, String> outputs = evaluateWithOutputs("none-" + none.length + (none.length > 0 ? none[1].length() : 0),
+                    args.toArray(String[]::new));
+            assertEquals("0.0", outputs.get("baseline_metric_value"), String.join(" ", none));
+            assertEquals(outputs.get("metric_value"), outputs.get("metric_improvement"), "accuracy - 0");
+            assertTrue(outputs.get("log").contains("no baseline"), outputs.get("log"));
+        }
+        // Lower is better for log loss: its worst value is the loss of probability eps for every true label.
+        Map<String, String> logLoss = evaluateWithOutputs("none-log-loss", "--dataset-path", test.toString(),
+                "--model-path", jobDir.toString(), "--metric-name", "log_loss");
+        assertEquals(-Math.log(Math.ulp(1.0)), Double.parseDouble(logLoss.get("baseline_metric_value")), 0.0);
+        assertEquals("36.04365338911715", logLoss.get("baseline_metric_value"));
+        assertEquals(-improvementOf(logLoss), Double.parseDouble(logLoss.get("metric_improvement")), 0.0);
+        assertTrue(Double.parseDouble(logLoss.get("metric_improvement")) > 0, logLoss.toString());
+    }
+
+    @Test
+    void forLogLossTheImprovementIsTheDropInLoss() throws IOException {
+        Path baseline = trainBaseline("baseline-weak");
+        Map<String, String> outputs = evaluateWithOutputs("log-loss", "--dataset-path", test.toString(),
+                "--model-path", jobDir.toString(), "--baseline-model-path", baseline.toString(), "--metric-name", "log_loss");
+        double loss = Double.parseDouble(outputs.get("metric_value"));
+        double baselineLoss = Double.parseDouble(outputs.get("baseline_metric_value"));
+        assertTrue(loss < baselineLoss, outputs.toString());
+        assertEquals(-improvementOf(outputs), Double.parseDouble(outputs.get("metric_improvement")), 0.0);
+        assertTrue(Double.parseDouble(outputs.get("metric_improvement")) > 0, "lower loss: better");
+    }
+
+    @Test
+    void aBaselineReadingOtherColumnsIsScoredOnTheSameRows() throws IOException {
+        // The new model leaves Slope out; the baseline (the main model) reads it: one read takes both's columns.
+        Path noSlope = trainBaseline("no-slope", "--ignore_columns", "Slope", "--max_iter", "20");
+        Map<String, String> outputs = evaluateWithOutputs("columns", "--dataset-path", test.toString(),
+                "--model-path", noSlope.toString(), "--baseline-model-path", jobDir.toString());
+        assertEquals(Independent.of(modelFile(), test).accuracy(), Double.parseDouble(outputs.get("baseline_metric_value")), 1e-12);
+        assertTrue(outputs.get("log").contains("scored 3000 rows"), outputs.get("log"));
+    }
+
+    @Test
+    void aBaselineThatCannotBeUsedFailsTheCommandBeforeItWritesAnyOutput() throws IOException {
+        Path out = shared.resolve("bad-baseline");
+        String[] outputs = {"--metric-value-output", out.resolve("metric_value").toString(),
+            "--baseline-metric-value-output", out.resolve("baseline_metric_value").toString(),
+            "--metric-improvement-output", out.resolve("metric_improvement").toString()};
+        List<String> missing = new ArrayList<>(List.of("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
+                "--baseline-model-path", shared.resolve("no-such-model").toString()));
+        missing.addAll(List.of(outputs));
+        Run run = Run.evaluate(missing.toArray(String[]::new));
+        assertEquals(1, run.code, run.err);
+        assertTrue(run.err.contains("the baseline model (--baseline-model-path): ")
+                && run.err.contains("no-such-model/manifest.json: no such file"), run.err);
+        assertEquals(1, run.err.strip().lines().count(), run.err);
+        assertFalse(Files.exists(out), "no output");
+
+        // A hinge baseline has no log loss.
+        Path hinge = trainBaseline("baseline-hinge", "--loss", "hinge");
+        List<String> noProbabilities = new ArrayList<>(List.of("--dataset-path", test.toString(), "--model-path",
+                jobDir.toString(), "--baseline-model-path", hinge.toString(), "--metric-name", "log_loss"));
+        noProbabilities.addAll(List.of(outputs));
+        Run logLoss = Run.evaluate(noProbabilities.toArray(String[]::new));
+        assertEquals(1, logLoss.code, logLoss.err);
+        assertTrue(logLoss.err.contains("the baseline model " + hinge) && logLoss.err.contains("needs class probabilities"),
+                logLoss.err);
+        assertFalse(Files.exists(out), "no output");
+
+        // An output path that cannot be written fails before either model is read.
+        Path blocker = Files.writeString(shared.resolve("gate-blocker"), "a file");
+        Run unwritable = Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
+                "--baseline-model-path", hinge.toString(),
+                "--metric-improvement-output", blocker.resolve("metric_improvement").toString());
+        assertEquals(1, unwritable.code);
+        assertTrue(unwritable.err.contains("gate-blocker is not a directory"), unwritable.err);
+        assertFalse(unwritable.out.contains("scored"), unwritable.out);
     }
 
     /** The model file the job dir's manifest names. */

@@ -79,7 +79,8 @@ class ComponentSpecContractTest {
     /** The output names pipeline code reads: the lab's, and those of batch_predict (not in the lab). */
     private static final Map<String, List<String>> PIPELINE_OUTPUTS = Map.of(
             "retrieve_best_run", List.of("metric_value", "alpha", "max_iter"),
-            "evaluate_model", List.of("metric_name", "metric_value", "mlpipeline_metrics"),
+            "evaluate_model", List.of("metric_name", "metric_value", "baseline_metric_value", "metric_improvement",
+                    "mlpipeline_metrics"),
             "train", List.of("job_dir"),
             "batch_predict", List.of("predictions", "predicted_rows", "bad_rows"));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -328,6 +329,47 @@ class ComponentSpecContractTest {
         assertTrue(metrics.get("metrics").size() > 1, metrics.toString());
         JsonNode ui = JSON.readTree(read(evalOutputs.get("mlpipeline_ui_metadata")));
         assertEquals(1, ui.get("version").asInt());
+    }
+
+    @Test
+    void evaluateModelAgainstABaselineWritesItsMetricAndTheImprovement() throws Exception {
+        ComponentSpec train = new ComponentSpec("train", SPECS.resolve("train/component.yaml"));
+        Map<String, String> champion = outputPaths(train, tmp.resolve("champion-outputs"));
+        Map<String, String> challenger = outputPaths(train, tmp.resolve("challenger-outputs"));
+        // The model in production: two epochs on the training rows; the new one: the lab's final training.
+        run(train, Map.of("training_dataset_path", smallTrain.toString(), "job_dir", tmp.resolve("champion").toString(),
+                "max_iter", "2", "tol", "none"), champion);
+        run(train, Map.of("training_dataset_path", smallTrain.toString(), "validation_dataset_path", smallValid.toString(),
+                "job_dir", tmp.resolve("challenger").toString(), "max_iter", "20"), challenger);
+        ComponentSpec evaluate = new ComponentSpec("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
+        String testing = DATA.resolve("covertype_validation.csv").toString();
+
+        Map<String, String> gate = outputPaths(evaluate, tmp.resolve("gate"));
+        run(evaluate, Map.of("dataset_path", testing, "model_path", read(challenger.get("job_dir")),
+                "baseline_model_path", read(champion.get("job_dir"))), gate);
+        Map<String, String> alone = outputPaths(evaluate, tmp.resolve("champion-alone"));
+        run(evaluate, Map.of("dataset_path", testing, "model_path", read(champion.get("job_dir"))), alone);
+        assertEquals(read(alone.get("metric_value")), read(gate.get("baseline_metric_value")),
+                "the baseline's metric on the same rows is what evaluate_model gives it alone");
+        BigDecimal improvement = new BigDecimal(read(gate.get("metric_value")))
+                .subtract(new BigDecimal(read(gate.get("baseline_metric_value"))));
+        assertEquals(0, improvement.compareTo(new BigDecimal(read(gate.get("metric_improvement")))),
+                "metric_improvement " + read(gate.get("metric_improvement")) + " = " + improvement);
+        assertTrue(read(gate.get("metric_improvement")).matches("-?[0-9]+\\.[0-9]+"), "a plain decimal");
+        assertTrue(Double.parseDouble(read(gate.get("metric_improvement"))) > 0, "20 epochs on more rows beat 2");
+
+        // Without a baseline (not passed, or passed empty as a pipeline's default ''), the worst possible
+        // model is the baseline: a condition metric_improvement > 0 holds.
+        for (Map<String, String> arguments : List.of(
+                Map.of("dataset_path", testing, "model_path", read(challenger.get("job_dir"))),
+                Map.of("dataset_path", testing, "model_path", read(challenger.get("job_dir")), "baseline_model_path", ""))) {
+            Map<String, String> none = outputPaths(evaluate, tmp.resolve("none-" + arguments.size()));
+            List<String> args = evaluate.resolve(arguments, none);
+            assertEquals(arguments.containsKey("baseline_model_path"), args.contains("--baseline-model-path"), args.toString());
+            run(evaluate, arguments, none);
+            assertEquals("0.0", read(none.get("baseline_metric_value")));
+            assertEquals(read(none.get("metric_value")), read(none.get("metric_improvement")));
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.kfptribuo.evaluation;
 
+import dev.kfptribuo.io.KfpOutputs;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +63,39 @@ public enum Metric {
     /** @return the documented name, e.g. {@code f1_weighted}; a valid KFP metric name */
     public String metricName() {
         return metricName;
+    }
+
+    /** @return true for every metric but {@link #LOG_LOSS}, where lower is better */
+    public boolean higherIsBetter() {
+        return this != LOG_LOSS;
+    }
+
+    /**
+     * The value of the worst possible model, which {@code evaluate_model} compares with when it has
+     * no baseline: 0 for the scores in [0, 1]; for {@link #LOG_LOSS}, whose probabilities are
+     * clipped at eps, {@code -ln(eps)} (about 36.04), the loss of a model that gives every true
+     * label probability 0.
+     *
+     * @return the metric's worst value, finite
+     */
+    public double worstValue() {
+        return this == LOG_LOSS ? -Math.log(ClassificationMetrics.LOG_LOSS_EPSILON) : 0.0;
+    }
+
+    /**
+     * How much better a value is than a baseline's, in the metric's own units: {@code value -
+     * baseline} when higher is better, {@code baseline - value} for {@link #LOG_LOSS}; positive
+     * exactly when {@code value} is better. Computed on the shortest decimals of both (the text of
+     * the Float outputs), so that {@code 0.7} against {@code 0.69} gives {@code 0.01}.
+     *
+     * @param value the new model's value, finite
+     * @param baseline the baseline's value, finite
+     * @return the improvement
+     */
+    public double improvement(double value, double baseline) {
+        BigDecimal a = new BigDecimal(KfpOutputs.formatFloat(value));
+        BigDecimal b = new BigDecimal(KfpOutputs.formatFloat(baseline));
+        return (higherIsBetter() ? a.subtract(b) : b.subtract(a)).doubleValue();
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.kfptribuo.evaluation;
 
+import dev.kfptribuo.data.ColumnSchema;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.prediction.Predictor;
 import dev.kfptribuo.prediction.TablePredictions;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,6 +33,45 @@ public final class ModelScoring {
      */
     public record Scored(String[] truth, String[] predicted, double[] trueLabelProbabilities,
             long rowsWithUnseenCategories, Map<String, Set<String>> unseenCategories, long rowsWithUnknownLabel) {}
+
+    /**
+     * The schema that reads, in one pass over labelled rows, the input columns of several models
+     * (a new model and the baseline it is compared with): the first model's columns, then each
+     * other model's columns the first does not read.
+     *
+     * @param models the models, the first one's label and columns first
+     * @return the labelled schema of every column some model reads
+     * @throws IllegalArgumentException if the models predict different label columns, or one reads
+     *     a column as numeric that another reads as categorical
+     */
+    public static ColumnSchema inputSchema(List<Predictor> models) {
+        Predictor first = models.get(0);
+        List<String> numeric = new ArrayList<>(first.numericColumns());
+        List<String> categorical = new ArrayList<>(first.categoricalColumns());
+        for (Predictor other : models.subList(1, models.size())) {
+            if (!other.labelColumn().equals(first.labelColumn())) {
+                throw new IllegalArgumentException("the models predict different columns: " + first.labelColumn()
+                        + " and " + other.labelColumn());
+            }
+            for (String column : other.numericColumns()) {
+                if (categorical.contains(column)) {
+                    throw new IllegalArgumentException("column " + column + " is categorical to one model and numeric to another");
+                }
+                if (!numeric.contains(column)) {
+                    numeric.add(column);
+                }
+            }
+            for (String column : other.categoricalColumns()) {
+                if (numeric.contains(column)) {
+                    throw new IllegalArgumentException("column " + column + " is numeric to one model and categorical to another");
+                }
+                if (!categorical.contains(column)) {
+                    categorical.add(column);
+                }
+            }
+        }
+        return ColumnSchema.forModel(first.labelColumn(), numeric, categorical);
+    }
 
     /**
      * @param predictor the model
