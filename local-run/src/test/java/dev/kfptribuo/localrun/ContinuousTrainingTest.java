@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.localrun.registry.ModelRegistry;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -122,7 +123,7 @@ class ContinuousTrainingTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("not deployed: accuracy=0."), r.out());
         assertTrue(r.out().contains("is not above the threshold 0.99"), r.out());
-        assertThrows(ModelRegistry.NotDeployedException.class, () -> registry().current("covertype_classifier"));
+        assertThrows(ModelRegistryReader.NotDeployedException.class, () -> registry().current("covertype_classifier"));
         assertTrue(Files.readString(r.runDir().resolve("report.html")).contains("Not deployed."));
     }
 

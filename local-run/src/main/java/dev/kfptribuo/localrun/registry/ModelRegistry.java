@@ -8,6 +8,10 @@ import dev.kfptribuo.io.Location;
 import dev.kfptribuo.localrun.AtomicFiles;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.registry.ModelRegistryReader;
+import dev.kfptribuo.registry.ModelRegistryReader.Pointer;
+import dev.kfptribuo.registry.ModelRegistryReader.Retired;
+import dev.kfptribuo.registry.ModelRegistryReader.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -115,13 +119,13 @@ import java.util.regex.Pattern;
  */
 public final class ModelRegistry {
     /** The file describing a version, inside its directory. */
-    public static final String VERSION_FILE = "version.json";
+    public static final String VERSION_FILE = ModelRegistryReader.VERSION_FILE;
     /** A model's lock file. */
     public static final String LOCK_FILE = ".lock";
     /** A model's pointer to the version deployed last. */
-    public static final String CURRENT_FILE = "current.json";
+    public static final String CURRENT_FILE = ModelRegistryReader.CURRENT_FILE;
     /** The suffix of a version's pointer file: {@code <version_id>.version}. */
-    public static final String POINTER_SUFFIX = ".version";
+    public static final String POINTER_SUFFIX = ModelRegistryReader.POINTER_SUFFIX;
     /** How long a replaced version directory is kept for readers that resolved it before the switch. */
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
 
@@ -150,8 +154,8 @@ public final class ModelRegistry {
             "deploy:current-written",
             "deploy:current-renamed");
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
-    private static final Pattern VERSION_DIR = Pattern.compile("([A-Za-z][A-Za-z0-9_]*)\\.(\\d{8}T\\d{9}Z)\\.([0-9a-f]{8})");
+    private static final Pattern ID = ModelRegistryReader.ID;
+    private static final Pattern VERSION_DIR = ModelRegistryReader.VERSION_DIR;
     /** A path segment a manifest may name, as the components' model loading accepts it. */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
     private static final String STAGING = ".staging.";
@@ -162,7 +166,6 @@ public final class ModelRegistry {
             "\\.replaced-([A-Za-z][A-Za-z0-9_]*)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
             .withZone(ZoneOffset.UTC);
-    private static final int MAX_POINTER_BYTES = 1 << 16;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The in-process half of the model locks, by model directory. */
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
@@ -184,25 +187,6 @@ public final class ModelRegistry {
      * @param versionDir the version's directory (immutable)
      */
     public record Outcome(Action action, String modelId, String versionId, Path versionDir) {}
-
-    /**
-     * A deployed version, as a reader finds it.
-     *
-     * @param modelId the normalised model id
-     * @param versionId the normalised version id
-     * @param directory its directory: {@code manifest.json}, the files it names and {@value #VERSION_FILE},
-     *     never changed while it is published, and kept for {@link #DEFAULT_GRACE} after it is replaced
-     */
-    public record Version(String modelId, String versionId, Path directory) {}
-
-    /** The model or the version asked for is not deployed. */
-    public static final class NotDeployedException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        NotDeployedException(String message) {
-            super(message);
-        }
-    }
 
     private final Path root;
     private final Consumer<String> log;
@@ -238,110 +222,35 @@ public final class ModelRegistry {
      *     prefixed with {@code x_} if it does not start with a letter
      */
     public static String normalize(String name) {
-        String normalized = name.replaceAll("[^0-9a-zA-Z_]", "_");
-        return normalized.matches("[a-zA-Z].*") ? normalized : "x_" + normalized;
+        return ModelRegistryReader.normalize(name);
     }
 
     // ---- readers ------------------------------------------------------------------------------
 
     /**
-     * The version of a model deployed last, for a server ({@code --model}): {@code current.json}'s
-     * version through its pointer; when a model has versions but no {@code current.json} yet (a
-     * first deploy stopped between the two pointers, or the old layout), the newest version. The
-     * directory is whole: read it with {@code ModelBundle.load}. Takes no lock and writes nothing.
+     * The version of a model deployed last, for a server ({@code --model}): see
+     * {@link ModelRegistryReader#current}, which a server uses without this class.
      *
      * @param modelId the model's id (normalised as deploys normalise it)
      * @return the version and its directory
-     * @throws NotDeployedException if no version of the model is deployed
-     * @throws IOException naming the file if {@code current.json} or a pointer cannot be read or
-     *     names nothing (the next deploy of the model repairs it)
+     * @throws ModelRegistryReader.NotDeployedException if no version of the model is deployed
+     * @throws IOException naming the file if {@code current.json} or a pointer cannot be read
      */
     public Version current(String modelId) throws IOException {
-        String model = normalize(modelId);
-        Path modelDir = root.resolve(model);
-        Path currentFile = modelDir.resolve(CURRENT_FILE);
-        if (Files.exists(currentFile)) {
-            return version(model, readCurrent(currentFile));
-        }
-        Version newest = null;
-        Instant newestTime = null;
-        for (String version : versionIds(modelDir)) {
-            Version found;
-            try {
-                found = version(model, version);
-            } catch (IOException e) {
-                continue;
-            }
-            Instant time = deployTime(modelDir, found);
-            if (newest == null || time.isAfter(newestTime)) {
-                newest = found;
-                newestTime = time;
-            }
-        }
-        if (newest == null) {
-            throw new NotDeployedException("no version of model " + model + " is deployed in " + root);
-        }
-        return newest;
+        return new ModelRegistryReader(root).current(modelId);
     }
 
     /**
-     * A given version of a model, for a server: the directory its pointer names (or, in the old
-     * layout, {@code <model_id>/<version_id>/}). Takes no lock and writes nothing.
+     * A given version of a model: see {@link ModelRegistryReader#version}.
      *
      * @param modelId the model's id (normalised as deploys normalise it)
      * @param versionId the version's id (normalised likewise)
      * @return the version and its directory, whole
-     * @throws NotDeployedException if that version is not deployed
+     * @throws ModelRegistryReader.NotDeployedException if that version is not deployed
      * @throws IOException naming the pointer if it cannot be read or names no version directory
      */
     public Version version(String modelId, String versionId) throws IOException {
-        String model = normalize(modelId);
-        String version = normalize(versionId);
-        Path modelDir = root.resolve(model);
-        Path pointerFile = modelDir.resolve(version + POINTER_SUFFIX);
-        if (Files.exists(pointerFile)) {
-            Pointer pointer = readPointer(pointerFile, version);
-            Path dir = modelDir.resolve(pointer.directory());
-            if (!complete(dir)) {
-                throw new IOException(pointerFile + ": names " + pointer.directory()
-                        + ", which is not a whole version directory (the next deploy of " + model + " repairs it)");
-            }
-            return new Version(model, version, dir);
-        }
-        Path legacy = modelDir.resolve(version);
-        if (complete(legacy)) {
-            return new Version(model, version, legacy);
-        }
-        throw new NotDeployedException("version " + version + " of model " + model + " is not deployed in " + root);
-    }
-
-    /** The ids with a pointer or an old-layout directory. */
-    private static List<String> versionIds(Path modelDir) throws IOException {
-        List<String> ids = new ArrayList<>();
-        if (!Files.isDirectory(modelDir)) {
-            return ids;
-        }
-        for (Path entry : list(modelDir)) {
-            String name = entry.getFileName().toString();
-            if (name.endsWith(POINTER_SUFFIX) && ID.matcher(name.substring(0, name.length() - POINTER_SUFFIX.length())).matches()) {
-                ids.add(name.substring(0, name.length() - POINTER_SUFFIX.length()));
-            } else if (ID.matcher(name).matches() && !ids.contains(name)) {
-                ids.add(name);
-            }
-        }
-        return ids;
-    }
-
-    private static Instant deployTime(Path modelDir, Version version) {
-        Path pointerFile = modelDir.resolve(version.versionId() + POINTER_SUFFIX);
-        try {
-            if (Files.exists(pointerFile)) {
-                return readPointer(pointerFile, version.versionId()).deployTime();
-            }
-            return Instant.parse(readJson(version.directory().resolve(VERSION_FILE)).path("createTime").asText());
-        } catch (IOException | DateTimeParseException e) {
-            return Instant.EPOCH;
-        }
+        return new ModelRegistryReader(root).version(modelId, versionId);
     }
 
     // ---- deploy -------------------------------------------------------------------------------
@@ -582,84 +491,21 @@ public final class ModelRegistry {
 
     // ---- pointers -----------------------------------------------------------------------------
 
-    /** A replaced version directory, kept until {@code retireTime} + grace. */
-    private record Retired(String directory, Instant retireTime) {}
-
-    /** A version's pointer file. */
-    private record Pointer(String version, String directory, Instant deployTime, List<Retired> retired) {}
-
     private static JsonNode readJson(Path file) throws IOException {
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_POINTER_BYTES + 1);
-        }
-        if (bytes.length > MAX_POINTER_BYTES) {
-            throw new IOException(file + ": larger than " + MAX_POINTER_BYTES + " bytes");
-        }
-        try {
-            JsonNode node = AtomicFiles.JSON.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new IOException(file + ": not a JSON object");
-            }
-            return node;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        return ModelRegistryReader.readJson(file);
     }
 
     private static String readCurrent(Path currentFile) throws IOException {
-        if (!Files.isRegularFile(currentFile)) {
-            throw new IOException(currentFile + ": not a file, so not the current version's pointer");
-        }
-        String version = readJson(currentFile).path("version").asText("");
-        if (!ID.matcher(version).matches()) {
-            throw new IOException(currentFile + ": names no version id ('" + version + "')");
-        }
-        return version;
+        return ModelRegistryReader.readCurrent(currentFile);
     }
 
     private static Pointer readPointer(Path file, String version) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": not a file, so not a version's pointer");
-        }
-        JsonNode node = readJson(file);
-        String directory = node.path("directory").asText("");
-        if (!version.equals(node.path("version").asText()) || !names(directory, version)) {
-            throw new IOException(file + ": not a pointer of version " + version + " (version '"
-                    + node.path("version").asText() + "', directory '" + directory + "')");
-        }
-        Instant deployTime;
-        try {
-            deployTime = Instant.parse(node.path("deployTime").asText());
-        } catch (DateTimeParseException e) {
-            throw new IOException(file + ": deployTime '" + node.path("deployTime").asText() + "' is not a time", e);
-        }
-        List<Retired> retired = new ArrayList<>();
-        for (JsonNode r : node.path("retired")) {
-            try {
-                String dir = r.path("directory").asText("");
-                if (names(dir, version)) {
-                    retired.add(new Retired(dir, Instant.parse(r.path("retireTime").asText())));
-                }
-            } catch (DateTimeParseException e) {
-                // an entry without a time is not kept: its directory is no longer protected
-            }
-        }
-        return new Pointer(version, directory, deployTime, List.copyOf(retired));
-    }
-
-    /** Whether a name is one of the version's directories (fresh layout, or the old one's). */
-    private static boolean names(String directory, String version) {
-        if (directory.equals(version)) {
-            return true;
-        }
-        Matcher m = VERSION_DIR.matcher(directory);
-        return m.matches() && m.group(1).equals(version);
+        return ModelRegistryReader.readPointer(file, version);
     }
 
     /** Whether a directory is a whole version: created by a rename after its version file was written. */
     private static boolean complete(Path dir) {
-        return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(VERSION_FILE));
+        return ModelRegistryReader.complete(dir);
     }
 
     // ---- repair -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import dev.kfptribuo.io.CrashPoints;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.localrun.ProgramLauncher;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -103,10 +104,10 @@ class DeployCrashIT {
      * {@code none}.
      */
     private static String sees(Path root, String version) {
-        ModelRegistry.Version found;
+        ModelRegistryReader.Version found;
         try {
             found = version == null ? registry(root).current("m") : registry(root).version("m", version);
-        } catch (ModelRegistry.NotDeployedException e) {
+        } catch (ModelRegistryReader.NotDeployedException e) {
             return "none";
         } catch (IOException e) {
             return "error: " + e.getMessage();

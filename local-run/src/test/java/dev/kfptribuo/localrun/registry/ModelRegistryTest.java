@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ class ModelRegistryTest {
         return JSON.createObjectNode().put("run_id", "r1");
     }
 
-    private static String model(ModelRegistry.Version version) throws IOException {
+    private static String model(ModelRegistryReader.Version version) throws IOException {
         return Files.readString(version.directory().resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE));
     }
 
@@ -103,7 +104,7 @@ class ModelRegistryTest {
         assertEquals(modelDir, created.versionDir().getParent());
         assertTrue(created.versionDir().getFileName().toString().matches("v01\\.\\d{8}T\\d{9}Z\\.[0-9a-f]{8}"),
                 created.versionDir().toString());
-        ModelRegistry.Version version = registry().version("covertype_classifier", "v01");
+        ModelRegistryReader.Version version = registry().version("covertype_classifier", "v01");
         assertEquals(created.versionDir(), version.directory());
         assertEquals(version, registry().current("covertype_classifier"));
         assertEquals("model A", model(version));
@@ -148,8 +149,8 @@ class ModelRegistryTest {
         Path jobDir = jobDir("a", "model A");
         Files.writeString(jobDir.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE), "tampered");
         assertThrows(IOException.class, () -> registry().deploy(jobDir, "m", "v1", true, details()));
-        assertThrows(ModelRegistry.NotDeployedException.class, () -> registry().version("m", "v1"));
-        assertThrows(ModelRegistry.NotDeployedException.class, () -> registry().current("m"));
+        assertThrows(ModelRegistryReader.NotDeployedException.class, () -> registry().version("m", "v1"));
+        assertThrows(ModelRegistryReader.NotDeployedException.class, () -> registry().current("m"));
         Path onnx = jobDir("b", "model B");
         Files.writeString(onnx.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE), "tampered");
         IOException e = assertThrows(IOException.class, () -> registry().deploy(onnx, "m", "v1", true, details()));
@@ -176,7 +177,7 @@ class ModelRegistryTest {
         assertEquals("model B", model(registry().version("m", "v02")));
         assertThrows(IllegalStateException.class, () -> registry().deploy(a, "m", "v02", false, details()));
         assertEquals("v01", registry().current("m").versionId(), "a refused deploy changes nothing");
-        ModelRegistry.NotDeployedException none = assertThrows(ModelRegistry.NotDeployedException.class,
+        ModelRegistryReader.NotDeployedException none = assertThrows(ModelRegistryReader.NotDeployedException.class,
                 () -> registry().current("other"));
         assertTrue(none.getMessage().startsWith("no version of model other is deployed"), none.getMessage());
     }
@@ -279,7 +280,7 @@ class ModelRegistryTest {
             assertTrue(notes.stream().anyMatch(n -> n.contains(modelDir.resolve(odd).toString())), odd + " in " + notes);
         }
         assertEquals(v04, registry().version("m", "v04").directory(), "repointed at v04's whole directory");
-        assertThrows(ModelRegistry.NotDeployedException.class, () -> registry().version("m", "v03"));
+        assertThrows(ModelRegistryReader.NotDeployedException.class, () -> registry().version("m", "v03"));
         assertEquals("v02", registry().current("m").versionId());
         assertEquals("model A", model(registry().version("m", "v01")));
         assertEquals(ModelRegistry.Action.CREATED, registry().deploy(b, "m", "v05", true, details()).action(),
