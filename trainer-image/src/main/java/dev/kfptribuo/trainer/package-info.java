@@ -1,0 +1,5 @@
+/**
+ * The trainer image's program, {@code train}: the lab's {@code train.py}, flag for flag, in tuning and
+ * final mode.
+ */
+package dev.kfptribuo.trainer;
