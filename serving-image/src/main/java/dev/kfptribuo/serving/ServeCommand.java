@@ -3,8 +3,10 @@ package dev.kfptribuo.serving;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.online.OnlinePredictor;
+import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,6 +49,20 @@ final class ServeCommand implements Callable<Integer> {
                     + "), a local directory or gs:// prefix (read with Application Default Credentials). "
                     + "Default: $AIP_STORAGE_URI, which Vertex AI sets to a copy of the model's artifactUri.")
     private String modelDir;
+
+    @Option(names = "--registry", paramLabel = "DIR",
+            description = "Instead of --model-dir: a local model registry, as bin/continuous-training deploys to it "
+                    + "(its --registry, default runs/model-registry). Serves the version of --model deployed last "
+                    + "(current.json), or --model-version.")
+    private Path registry;
+
+    @Option(names = "--model", paramLabel = "ID",
+            description = "With --registry: the model's id (continuous-training's --model-id, e.g. covertype_classifier).")
+    private String registryModel;
+
+    @Option(names = "--model-version", paramLabel = "ID",
+            description = "With --registry: serve this version instead of the one deployed last.")
+    private String registryVersion;
 
     @Option(names = "--port", paramLabel = "PORT",
             description = "The port to listen on; 0 picks a free one. Default: $AIP_HTTP_PORT, else 8080.")
@@ -96,8 +112,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        ServingConfig config = config();
         ServerLog log = new ServerLog(logOut);
+        ServingConfig config = config(log);
         // The model loads while the server is built and starts (two cores do both at once); health
         // answers 503 from the moment the port is bound until the model is in.
         FutureTask<OnlinePredictor> loading = new FutureTask<>(() -> PredictionServer.loadModel(config.model(), log));
@@ -127,10 +143,26 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ServingConfig config() {
-        String model = modelDir != null ? modelDir : variable("AIP_STORAGE_URI");
-        if (model == null || model.isBlank()) {
-            throw usage("no model: set AIP_STORAGE_URI or --model-dir to a job dir of train (local or gs://)");
+    private ServingConfig config(ServerLog log) throws IOException {
+        String model;
+        if (registry != null) {
+            if (modelDir != null) {
+                throw usage("--registry and --model-dir each name a model: give one");
+            }
+            if (registryModel == null || registryModel.isBlank()) {
+                throw usage("--registry needs --model, the id of the model to serve (e.g. covertype_classifier)");
+            }
+            model = null;
+        } else {
+            if (registryModel != null || registryVersion != null) {
+                throw usage((registryModel != null ? "--model" : "--model-version")
+                        + " chooses a model of a local registry: give --registry DIR too");
+            }
+            model = modelDir != null ? modelDir : variable("AIP_STORAGE_URI");
+            if (model == null || model.isBlank()) {
+                throw usage("no model: set AIP_STORAGE_URI or --model-dir to a job dir of train (local or gs://), "
+                        + "or --registry DIR --model ID");
+            }
         }
         int listenPort;
         if (port != null) {
@@ -143,13 +175,42 @@ final class ServeCommand implements Callable<Integer> {
                 throw usage("AIP_HTTP_PORT='" + text + "' is not a port number");
             }
         }
+        ServingConfig config;
         try {
-            return new ServingConfig(host, listenPort, orElse(healthRoute, "AIP_HEALTH_ROUTE", "/health"),
-                    orElse(predictRoute, "AIP_PREDICT_ROUTE", "/predict"), Location.parse(model), maxRequestBytes,
-                    Duration.ofSeconds(shutdownSeconds), accessLog);
+            config = new ServingConfig(host, listenPort, orElse(healthRoute, "AIP_HEALTH_ROUTE", "/health"),
+                    orElse(predictRoute, "AIP_PREDICT_ROUTE", "/predict"), Location.parse(model != null ? model : registry.toString()),
+                    maxRequestBytes, Duration.ofSeconds(shutdownSeconds), accessLog);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        if (model == null) {
+            // The flags are checked first; then the registry is read for the directory to serve.
+            config = config.withModel(fromRegistry(log));
+        }
+        return config;
+    }
+
+    /**
+     * The version directory of the registry to serve, resolved once, before the server starts: the
+     * model is then read whole into memory, and a version directory never changes while published
+     * (a later deploy writes a new one), so a restart is what serves a newer deploy.
+     */
+    private Location fromRegistry(ServerLog log) throws IOException {
+        ModelRegistryReader reader = new ModelRegistryReader(registry);
+        ModelRegistryReader.Version version;
+        try {
+            version = registryVersion == null ? reader.current(registryModel) : reader.version(registryModel, registryVersion);
+        } catch (IOException e) {
+            log.error("no model to serve in registry " + reader.root() + ": " + e.getMessage());
+            if (e instanceof ModelRegistryReader.NotDeployedException) {
+                // Not an I/O failure: the registry was read and holds no such version.
+                throw new IllegalStateException(e.getMessage() + " (bin/continuous-training deploys there)", e);
+            }
+            throw e;
+        }
+        log.info("registry " + reader.root() + ": serving " + version.modelId() + "/" + version.versionId()
+                + (registryVersion == null ? ", the version deployed last," : "") + " from " + version.directory());
+        return Location.parse(version.directory().toString());
     }
 
     private String orElse(String flag, String variable, String fallback) {

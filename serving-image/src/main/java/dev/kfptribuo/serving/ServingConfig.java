@@ -39,6 +39,14 @@ public record ServingConfig(String host, int port, String healthRoute, String pr
         }
     }
 
+    /**
+     * @param other the model to serve instead
+     * @return this configuration with another model
+     */
+    public ServingConfig withModel(Location other) {
+        return new ServingConfig(host, port, healthRoute, predictRoute, other, maxRequestBytes, shutdownTimeout, accessLog);
+    }
+
     private static void requireRoute(String what, String route) {
         if (route == null || !route.startsWith("/")) {
             throw new IllegalArgumentException("the " + what + " must be a path starting with /, got '" + route + "'");

@@ -53,9 +53,20 @@ final class Served {
      * @param jobDir a local path or gs:// URI
      */
     static void train(String jobDir) {
+        train(jobDir, "--max_iter", "50");
+    }
+
+    /**
+     * Trains a model on the 10,000-row sample into a job dir.
+     *
+     * @param jobDir a local path or gs:// URI
+     * @param flags more flags of train (--max_iter at least)
+     */
+    static void train(String jobDir, String... flags) {
         StringWriter err = new StringWriter();
-        int code = Train.run(new String[] {"--training_dataset_path", SAMPLE.toString(), "--job-dir", jobDir,
-                "--max_iter", "50"}, new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
+        List<String> args = new ArrayList<>(List.of("--training_dataset_path", SAMPLE.toString(), "--job-dir", jobDir));
+        args.addAll(List.of(flags));
+        int code = Train.run(args.toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
         assertEquals(0, code, err.toString());
     }
 
