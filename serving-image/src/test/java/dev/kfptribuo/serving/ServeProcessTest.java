@@ -2,7 +2,6 @@ package dev.kfptribuo.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -135,10 +134,19 @@ class ServeProcessTest {
             Thread.sleep(500); // the server has read the first half
             serve.process.destroy(); // SIGTERM
             serve.awaitOutput("stopping: finishing the requests in flight", 30);
-            // No new connections once stopping.
+            // No new connections once stopping (the listener closes just after the log line: on a
+            // loaded machine a connection may still get in for a moment).
             HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            assertThrows(ConnectException.class, () -> fresh.send(HttpRequest.newBuilder(client.uri(HEALTH)).build(),
-                    HttpResponse.BodyHandlers.ofString()));
+            boolean refused = false;
+            for (int attempt = 0; attempt < 50 && !refused; attempt++) {
+                try {
+                    fresh.send(HttpRequest.newBuilder(client.uri(HEALTH)).build(), HttpResponse.BodyHandlers.ofString());
+                    Thread.sleep(100);
+                } catch (ConnectException e) {
+                    refused = true;
+                }
+            }
+            assertTrue(refused, "new connections are refused once stopping");
             assertTrue(serve.process.isAlive(), "serve waits for the request in flight");
             held.release.countDown();
             HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
