@@ -405,7 +405,8 @@ class TuningJobClientTest {
     private static void assertWorkerEnds() {
         long start = System.nanoTime();
         while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("tuning-api GET"))) {
-            assertTrue(System.nanoTime() - start < 3_000_000_000L, "the worker still runs 3 s after the deadline");
+            // Generous: on a loaded machine the next trickled byte or the socket close comes late.
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "the worker still runs 10 s after the deadline");
             Thread.onSpinWait();
         }
         System.out.printf("hostile tuning API: the worker ended %d ms after the deadline%n",
