@@ -1,10 +1,15 @@
 package dev.kfptribuo.localrun;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.cli.Programs;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
+import dev.kfptribuo.io.Location;
 import dev.kfptribuo.localrun.registry.ModelRegistry;
 import dev.kfptribuo.localrun.report.HtmlReport;
 import dev.kfptribuo.localrun.split.LotSplitter;
@@ -13,9 +18,13 @@ import dev.kfptribuo.localrun.tuning.LocalTrial;
 import dev.kfptribuo.localrun.tuning.LocalTuningService;
 import dev.kfptribuo.localrun.tuning.SearchStrategy;
 import dev.kfptribuo.localrun.tuning.TuningSpec;
+import dev.kfptribuo.model.Manifest;
+import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URISyntaxException;
@@ -27,12 +36,16 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -139,6 +152,12 @@ public final class ContinuousTraining implements Callable<Integer> {
             description = "Default: ${DEFAULT-VALUE}.")
     private String versionId;
 
+    @Option(names = "--baseline", paramLabel = "DIR|none",
+            description = "The model the new one must beat on the testing split to be deployed (champion/challenger): "
+                    + "a job dir or registry version directory, or none. Default: the version of --model-id deployed "
+                    + "now in --registry, if any.")
+    private String baseline;
+
     @Option(names = {"--replace-existing-version", "--replace_existing_version"}, paramLabel = "BOOL", defaultValue = "True",
             description = "Replace a version that holds another model. Default: ${DEFAULT-VALUE}.")
     private String replaceExisting;
@@ -166,14 +185,22 @@ public final class ContinuousTraining implements Callable<Integer> {
             description = "JVM options of every helpers process. Default: ${DEFAULT-VALUE}.")
     private String helpersJvmOptions;
 
+    /** The environment, for the AIP_* variables bin/serve reads (the printed curl line follows them). */
+    private final Map<String, String> env;
     private PrintWriter out;
     private Path runDir;
+    /** The baseline the evaluate step compared with, for the deploy step. */
+    private Baseline usedBaseline;
     private RunLog log;
     private long runStart;
 
+    private ContinuousTraining(Map<String, String> env) {
+        this.env = env;
+    }
+
     /** @param args the flags, see {@code --help} */
     public static void main(String[] args) {
-        Programs.main(new ContinuousTraining(), args);
+        Programs.main(new ContinuousTraining(System.getenv()), args);
     }
 
     /**
@@ -185,7 +212,21 @@ public final class ContinuousTraining implements Callable<Integer> {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return Programs.run(new ContinuousTraining(), args, out, err);
+        return run(args, out, err, System.getenv());
+    }
+
+    /**
+     * Runs the program without exiting the JVM, with the given environment.
+     *
+     * @param args the flags
+     * @param out progress
+     * @param err errors
+     * @param env environment variables ({@code AIP_HTTP_PORT} and {@code AIP_PREDICT_ROUTE}, which
+     *     {@code bin/serve} reads too, set the port and route of the printed curl line)
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        return Programs.run(new ContinuousTraining(env), args, out, err);
     }
 
     @Override
@@ -236,6 +277,7 @@ public final class ContinuousTraining implements Callable<Integer> {
         log.settings.put("model_id", modelId);
         log.settings.put("version_id", versionId);
         log.settings.put("replace_existing_version", replace);
+        log.settings.put("baseline", baseline == null ? "the version deployed now, if any" : baseline);
         log.settings.put("registry", registry.toAbsolutePath().toString());
         log.settings.put("trainer_command", trainer.command(List.of()));
         log.settings.put("helpers_command", helpers.command(List.of()));
@@ -291,6 +333,9 @@ public final class ContinuousTraining implements Callable<Integer> {
                 say("report: %s (%s, %.1fs)", shown(report), log.status, log.seconds);
             } catch (IOException | RuntimeException e) {
                 say("report: could not be written: %s", Programs.describe(e));
+            }
+            if ("succeeded".equals(log.status)) {
+                howToServe(home, runDir.resolve("1-split").resolve("testing.csv"));
             }
         }
     }
@@ -487,42 +532,104 @@ public final class ContinuousTraining implements Callable<Integer> {
                 fit.path("converged").asBoolean(), runDir.relativize(jobDir));
     }
 
+    /**
+     * The model the new one is compared with.
+     *
+     * @param path its directory (a job dir or a registry version directory), or null for none
+     * @param description what it is, for the run's lines ({@code covertype_classifier/v01 (deployed now)})
+     */
+    private record Baseline(Path path, String description) {}
+
+    /** The baseline: --baseline's directory, none, or by default the version of the model deployed now. */
+    private Baseline baseline() {
+        if (baseline != null && baseline.strip().equalsIgnoreCase("none")) {
+            return new Baseline(null, "--baseline none");
+        }
+        if (baseline != null) {
+            Path path = Path.of(baseline.strip()).toAbsolutePath();
+            return new Baseline(path, shown(path));
+        }
+        try {
+            ModelRegistryReader.Version current = new ModelRegistryReader(registry).current(modelId);
+            return new Baseline(current.directory(), current.modelId() + "/" + current.versionId() + " (deployed now)");
+        } catch (ModelRegistryReader.NotDeployedException e) {
+            return new Baseline(null, "nothing deployed yet");
+        } catch (IOException e) {
+            throw new StepFailed("the version of " + modelId + " deployed now cannot be read, so there is no baseline to "
+                    + "compare with: " + e.getMessage() + " (--baseline none deploys without one)");
+        }
+    }
+
     private String evaluate(ProgramLauncher helpers, Path testing, Path jobDir, Path dir)
             throws IOException, InterruptedException {
         Path outputs = dir.resolve("outputs");
-        runProgram(helpers, List.of("evaluate-model", "--dataset-path", testing.toString(),
-                "--model-path", jobDir.toString(), "--metric-name", metricName,
-                "--metric-name-output", outputs.resolve("metric_name").toString(),
+        usedBaseline = baseline();
+        List<String> args = new ArrayList<>(List.of("evaluate-model", "--dataset-path", testing.toString(),
+                "--model-path", jobDir.toString(), "--metric-name", metricName));
+        if (usedBaseline.path() != null) {
+            args.addAll(List.of("--baseline-model-path", usedBaseline.path().toString()));
+        }
+        args.addAll(List.of("--metric-name-output", outputs.resolve("metric_name").toString(),
                 "--metric-value-output", outputs.resolve("metric_value").toString(),
+                "--baseline-metric-value-output", outputs.resolve("baseline_metric_value").toString(),
+                "--metric-improvement-output", outputs.resolve("metric_improvement").toString(),
                 "--mlpipeline-metrics-output", outputs.resolve("mlpipeline-metrics.json").toString(),
-                "--mlpipeline-ui-metadata-output", outputs.resolve("mlpipeline-ui-metadata.json").toString()), dir);
-        return read(outputs.resolve("metric_name")) + "=" + read(outputs.resolve("metric_value")) + " on the testing split";
+                "--mlpipeline-ui-metadata-output", outputs.resolve("mlpipeline-ui-metadata.json").toString()));
+        Files.createDirectories(dir);
+        ObjectNode record = AtomicFiles.JSON.createObjectNode();
+        record.put("baseline", usedBaseline.path() == null ? null : usedBaseline.path().toString());
+        record.put("description", usedBaseline.description());
+        AtomicFiles.writeJson(dir.resolve("baseline.json"), record);
+        runProgram(helpers, args, dir);
+        String name = read(outputs.resolve("metric_name"));
+        String line = name + "=" + read(outputs.resolve("metric_value")) + " on the testing split";
+        if (usedBaseline.path() == null) {
+            return line + "; no baseline (" + usedBaseline.description() + ")";
+        }
+        return line + "; baseline " + usedBaseline.description() + ": " + name + "="
+                + read(outputs.resolve("baseline_metric_value")) + ", improvement " + read(outputs.resolve("metric_improvement"));
     }
 
     private String deploy(Path evalOutputs, Path jobDir, Path dir, boolean replace) throws IOException {
         String name = read(evalOutputs.resolve("metric_name"));
         String text = read(evalOutputs.resolve("metric_value"));
-        BigDecimal value;
-        try {
-            value = new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            throw new StepFailed("metric_value '" + text + "' is not a number");
-        }
+        String baselineText = read(evalOutputs.resolve("baseline_metric_value"));
+        String improvementText = read(evalOutputs.resolve("metric_improvement"));
+        BigDecimal value = number("metric_value", text);
+        BigDecimal improvement = number("metric_improvement", improvementText);
+        boolean hasBaseline = usedBaseline.path() != null;
         ObjectNode decision = AtomicFiles.JSON.createObjectNode();
         decision.put("metric_name", name);
         decision.put("metric_value", value);
         decision.put("threshold", threshold);
-        decision.put("condition", "metric_value > evaluation_metric_threshold");
+        decision.put("baseline", hasBaseline ? usedBaseline.path().toString() : null);
+        decision.put("baseline_description", usedBaseline.description());
+        decision.put("baseline_metric_value", number("baseline_metric_value", baselineText));
+        decision.put("metric_improvement", improvement);
+        decision.put("condition", "metric_value > evaluation_metric_threshold and metric_improvement > 0");
         decision.put("model_id", modelId);
         decision.put("version_id", versionId);
         decision.put("replace_existing_version", replace);
         String line;
-        if (value.compareTo(threshold) > 0) {
+        if (value.compareTo(threshold) <= 0) {
+            line = String.format(Locale.ROOT, "not deployed: %s=%s is not above the threshold %s", name, text,
+                    threshold.toPlainString());
+            decision.put("deployed", false);
+            decision.put("reason", line);
+        } else if (improvement.signum() <= 0) {
+            line = String.format(Locale.ROOT, "not deployed: %s=%s does not beat the baseline %s: %s=%s, improvement %s",
+                    name, text, usedBaseline.description(), name, baselineText, improvementText);
+            decision.put("deployed", false);
+            decision.put("reason", line);
+        } else {
             ObjectNode details = AtomicFiles.JSON.createObjectNode();
             details.put("run_id", log.runId);
             details.put("run_dir", runDir.toString());
             details.put("metric_name", name);
             details.put("metric_value", value);
+            details.put("baseline", hasBaseline ? usedBaseline.path().toString() : null);
+            details.put("baseline_metric_value", number("baseline_metric_value", baselineText));
+            details.put("metric_improvement", improvement);
             ModelRegistry.Outcome outcome;
             try {
                 outcome = new ModelRegistry(registry, note -> say("      %s", note))
@@ -541,17 +648,128 @@ public final class ContinuousTraining implements Callable<Integer> {
                 case REPLACED -> "published (replacing the previous model of that version)";
                 case UNCHANGED -> "already published (the version holds this very model)";
             };
-            line = String.format(Locale.ROOT, "%s=%s > %s: %s as %s/%s in %s", name, text, threshold.toPlainString(),
-                    action, outcome.modelId(), outcome.versionId(), shown(outcome.versionDir()));
-            decision.put("reason", line);
-        } else {
-            line = String.format(Locale.ROOT, "not deployed: %s=%s is not above the threshold %s", name, text,
-                    threshold.toPlainString());
-            decision.put("deployed", false);
+            String gate = hasBaseline
+                    ? "beats the baseline " + usedBaseline.description() + " by " + improvementText
+                    : "no baseline (" + usedBaseline.description() + ")";
+            line = String.format(Locale.ROOT, "%s=%s > %s, %s: %s as %s/%s in %s", name, text, threshold.toPlainString(),
+                    gate, action, outcome.modelId(), outcome.versionId(), shown(outcome.versionDir()));
             decision.put("reason", line);
         }
         AtomicFiles.writeJson(dir.resolve("decision.json"), decision);
         return line;
+    }
+
+    private static BigDecimal number(String output, String text) {
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new StepFailed(output + " '" + text + "' is not a number");
+        }
+    }
+
+    /**
+     * The run's last lines: how to serve the version of the model deployed last, and a curl line
+     * that asks it for a prediction of the first testing row, as printed. The port and route are
+     * those bin/serve takes from the environment ($AIP_HTTP_PORT, $AIP_PREDICT_ROUTE), else 8080 and
+     * /predict.
+     */
+    private void howToServe(Path home, Path testing) {
+        ModelRegistryReader.Version served;
+        try {
+            served = new ModelRegistryReader(registry).current(modelId);
+        } catch (IOException e) {
+            say("nothing to serve: %s", e.getMessage());
+            return;
+        }
+        String instance;
+        try {
+            instance = firstInstance(served.directory(), testing);
+        } catch (IOException | RuntimeException e) {
+            say("serve: no instance for a curl line: %s", Programs.describe(e));
+            return;
+        }
+        String port = variable("AIP_HTTP_PORT", "8080");
+        String route = variable("AIP_PREDICT_ROUTE", "/predict");
+        boolean ours = deployedByThisRun(served);
+        say("serve %s/%s (%s) and ask it about the first testing row:", served.modelId(), served.versionId(),
+                ours ? "deployed by this run" : "deployed before this run");
+        say("  %s --registry %s --model %s", shell(shown(home.resolve("bin").resolve("serve"))), shell(shown(registry)),
+                shell(served.modelId()));
+        say("  curl -s %s -H 'Content-Type: application/json' -d %s", shell("localhost:" + port + route),
+                shell("{\"instances\": [" + instance + "]}"));
+    }
+
+    /** Whether this run's deploy step published the version now current. */
+    private boolean deployedByThisRun(ModelRegistryReader.Version served) {
+        try {
+            JsonNode decision = AtomicFiles.JSON.readTree(runDir.resolve("6-deploy").resolve("decision.json").toFile());
+            return decision.path("deployed").asBoolean()
+                    && served.directory().toString().equals(decision.path("version_dir").asText());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first row of the testing split as a JSON object of the served model's input columns. */
+    private static String firstInstance(Path versionDir, Path testing) throws IOException {
+        Manifest manifest = ModelBundle.readManifest(Location.parse(versionDir.toString()));
+        List<String> header;
+        List<String> row;
+        try (Reader reader = Files.newBufferedReader(testing, StandardCharsets.UTF_8);
+                CSVParser csv = CSVFormat.DEFAULT.builder().setHeader().get().parse(reader)) {
+            header = csv.getHeaderNames();
+            Iterator<CSVRecord> first = csv.iterator();
+            if (!first.hasNext()) {
+                throw new IOException(testing + ": no row");
+            }
+            row = first.next().toList();
+        }
+        ObjectNode instance = AtomicFiles.JSON.createObjectNode();
+        for (String column : manifest.inputColumns()) {
+            int c = header.indexOf(column);
+            if (c < 0 || c >= row.size()) {
+                throw new IOException(testing + ": no column " + column);
+            }
+            String cell = row.get(c);
+            if (manifest.categoricalColumns().containsKey(column)) {
+                instance.put(column, cell);
+            } else {
+                try {
+                    instance.put(column, new BigDecimal(cell.strip()));
+                } catch (NumberFormatException e) {
+                    instance.put(column, cell);
+                }
+            }
+        }
+        return COMPACT.writeValueAsString(instance);
+    }
+
+    /** One-line JSON with a space after each colon and comma, as a person types it. */
+    private static final ObjectWriter COMPACT = new ObjectMapper().writer(new MinimalPrettyPrinter() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+                    g.writeRaw(": ");
+                }
+
+                @Override
+                public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+                    g.writeRaw(", ");
+                }
+            });
+
+    /** A word for a POSIX shell: as it is when it holds only safe characters, else in single quotes. */
+    static String shell(String word) {
+        if (word.matches("[A-Za-z0-9_./:=@%+,-]+")) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private String variable(String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.strip();
     }
 
     // ---- plumbing -----------------------------------------------------------------------------

@@ -7,16 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.data.CsvTableReader;
+import dev.kfptribuo.data.Table;
+import dev.kfptribuo.io.InputFiles;
+import dev.kfptribuo.io.Location;
 import dev.kfptribuo.localrun.registry.ModelRegistry;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.prediction.Predictor;
+import dev.kfptribuo.prediction.TablePredictions;
 import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +50,17 @@ class ContinuousTrainingTest {
     private record Result(int exit, String out, String err, Path runDir) {}
 
     private Result run(String runId, String... extra) throws IOException {
+        return run(System.getenv(), runId, extra);
+    }
+
+    private Result run(Map<String, String> env, String runId, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--source", SOURCE, "--runs-dir", dir.resolve("runs").toString(),
                 "--registry", dir.resolve("registry").toString(), "--run-id", runId));
         args.addAll(List.of(extra));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = ContinuousTraining.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        int exit = ContinuousTraining.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true),
+                env);
         return new Result(exit, out.toString(), err.toString(), dir.resolve("runs").resolve(runId));
     }
 
@@ -93,8 +110,15 @@ class ContinuousTrainingTest {
 
         double accuracy = Double.parseDouble(Files.readString(r.runDir().resolve("5-evaluate/outputs/metric_value")));
         assertTrue(accuracy > 0.69, "accuracy " + accuracy);
+        assertTrue(r.out().contains("on the testing split; no baseline (nothing deployed yet)"), r.out());
         JsonNode decision = JSON.readTree(r.runDir().resolve("6-deploy/decision.json").toFile());
         assertTrue(decision.get("deployed").asBoolean());
+        assertTrue(decision.get("baseline").isNull());
+        assertEquals(0.0, decision.get("baseline_metric_value").asDouble());
+        assertEquals(accuracy, decision.get("metric_improvement").asDouble(), 0.0, "accuracy - 0");
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(lines.size() - 3).startsWith("serve covertype_classifier/v01 (deployed by this run)"), r.out());
+        assertTrue(lines.get(lines.size() - 1).startsWith("  curl -s localhost:"), "ends with the curl line: " + r.out());
         Path version = registry().version("covertype_classifier", "v01").directory();
         assertEquals(registry().current("covertype_classifier").directory(), version);
         assertEquals(decision.get("version_dir").asText(), version.toString());
@@ -125,21 +149,148 @@ class ContinuousTrainingTest {
         assertTrue(r.out().contains("is not above the threshold 0.99"), r.out());
         assertThrows(ModelRegistryReader.NotDeployedException.class, () -> registry().current("covertype_classifier"));
         assertTrue(Files.readString(r.runDir().resolve("report.html")).contains("Not deployed."));
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).startsWith("nothing to serve: no version of model covertype_classifier is "
+                + "deployed in "), r.out());
     }
 
     @Test
     void anExistingVersionIsReplacedOnlyWhenAllowed() throws IOException {
         assertEquals(0, run("one", "--hypertune-settings", TWO_TRIALS).exit());
-        Result refused = run("two", "--hypertune-settings", TWO_TRIALS, "--replace-existing-version", "False");
+        // --baseline none: the threshold alone decides (the same settings train the same model again).
+        Result refused = run("two", "--hypertune-settings", TWO_TRIALS, "--replace-existing-version", "False",
+                "--baseline", "none");
         assertEquals(1, refused.exit(), refused.out());
         assertTrue(refused.err().startsWith("continuous-training: error: step 6 (deploy) failed: Existing version conflicts"),
                 refused.err());
         assertEquals("failed", JSON.readTree(refused.runDir().resolve("run.json").toFile()).get("status").asText());
-        Result replaced = run("three", "--hypertune-settings", TWO_TRIALS);
+        Result replaced = run("three", "--hypertune-settings", TWO_TRIALS, "--baseline", "none");
         assertEquals(0, replaced.exit(), replaced.out() + replaced.err());
         assertTrue(replaced.out().contains("replacing the previous model"), replaced.out());
         assertTrue(JSON.readTree(registry().version("covertype_classifier", "v01").directory().resolve("version.json").toFile())
                 .get("run_id").asText().equals("three"));
+    }
+
+    private String versionRun() throws IOException {
+        return JSON.readTree(registry().current("covertype_classifier").directory().resolve("version.json").toFile())
+                .get("run_id").asText();
+    }
+
+    @Test
+    void theVersionDeployedNowIsTheBaselineTheNewModelMustBeat() throws IOException {
+        Result first = run("first", "--hypertune-settings", TWO_TRIALS);
+        assertEquals(0, first.exit(), first.out() + first.err());
+        Path production = registry().current("covertype_classifier").directory();
+
+        // The same settings train the same model: it does not beat the one in production.
+        Result again = run("again", "--hypertune-settings", TWO_TRIALS);
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertTrue(Files.readString(again.runDir().resolve("5-evaluate/command.txt"))
+                .contains("--baseline-model-path\n" + production + "\n"), "the version deployed now is the baseline");
+        assertTrue(again.out().contains("; baseline covertype_classifier/v01 (deployed now): accuracy=0."), again.out());
+        assertTrue(again.out().contains("not deployed: accuracy=0.") && again.out().contains(
+                " does not beat the baseline covertype_classifier/v01 (deployed now): accuracy=0."), again.out());
+        assertTrue(again.out().contains(", improvement 0.0 ("), again.out());
+        JsonNode decision = JSON.readTree(again.runDir().resolve("6-deploy/decision.json").toFile());
+        assertFalse(decision.get("deployed").asBoolean());
+        assertEquals(production.toString(), decision.get("baseline").asText());
+        assertEquals("first", versionRun(), "the model in production stays");
+        assertTrue(again.out().contains("serve covertype_classifier/v01 (deployed before this run)"), again.out());
+        assertTrue(Files.readString(again.runDir().resolve("report.html")).contains("does not beat the baseline"));
+
+        // An explicit --baseline: the first run's job dir, the same model again.
+        Result explicit = run("explicit", "--hypertune-settings", TWO_TRIALS, "--baseline",
+                first.runDir().resolve("4-train/job-dir").toString());
+        assertEquals(0, explicit.exit(), explicit.out() + explicit.err());
+        assertTrue(explicit.out().contains("does not beat the baseline " + first.runDir().resolve("4-train/job-dir")), explicit.out());
+        assertEquals("first", versionRun());
+    }
+
+    @Test
+    void aModelThatBeatsTheBaselineReplacesIt() throws IOException {
+        // In production: a model of one epoch, deployed with a low threshold.
+        String oneEpoch = "{'hyperparameters': {'goal': 'MAXIMIZE', 'maxTrials': 1, 'maxParallelTrials': 1,"
+                + " 'hyperparameterMetricTag': 'accuracy', 'params': [{'parameterName': 'max_iter', 'type': 'DISCRETE',"
+                + " 'discreteValues': [1]}]}}";
+        Result weak = run("weak", "--hypertune-settings", oneEpoch, "--evaluation-metric-threshold", "0.1");
+        assertEquals(0, weak.exit(), weak.out() + weak.err());
+        assertEquals("weak", versionRun());
+        double weakAccuracy = Double.parseDouble(Files.readString(weak.runDir().resolve("5-evaluate/outputs/metric_value")));
+
+        Result better = run("better", "--hypertune-settings", TWO_TRIALS);
+        assertEquals(0, better.exit(), better.out() + better.err());
+        assertTrue(better.out().contains("beats the baseline covertype_classifier/v01 (deployed now) by 0."), better.out());
+        assertTrue(better.out().contains("replacing the previous model"), better.out());
+        assertEquals("better", versionRun());
+        JsonNode version = JSON.readTree(registry().current("covertype_classifier").directory().resolve("version.json").toFile());
+        assertEquals(weakAccuracy, version.get("baseline_metric_value").asDouble(), 0.0);
+        assertTrue(version.get("metric_improvement").asDouble() > 0, version.toString());
+        assertTrue(better.out().contains("serve covertype_classifier/v01 (deployed by this run)"), better.out());
+    }
+
+    @Test
+    void thePrintedServeAndCurlLinesWorkAsPrinted() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        // bin/serve listens on $AIP_HTTP_PORT when it is set; the printed curl line follows it.
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("AIP_HTTP_PORT", Integer.toString(port));
+        Result r = run(env, "curl", "--hypertune-settings", TWO_TRIALS);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        List<String> lines = r.out().lines().toList();
+        String serveLine = lines.get(lines.size() - 2).strip();
+        String curlLine = lines.get(lines.size() - 1).strip();
+        assertTrue(serveLine.matches("/\\S+/bin/serve --registry \\S+ --model covertype_classifier"), serveLine);
+        assertTrue(curlLine.startsWith("curl -s localhost:" + port + "/predict -H 'Content-Type: application/json' -d "),
+                curlLine);
+
+        // Both lines as printed, through a shell, as a user pastes them.
+        ProcessBuilder serveBuilder = new ProcessBuilder("bash", "-c", serveLine)
+                .redirectOutput(dir.resolve("serve.out").toFile()).redirectError(dir.resolve("serve.err").toFile());
+        serveBuilder.environment().putAll(env);
+        Process serve = serveBuilder.start();
+        try {
+            String answer = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline && serve.isAlive()) {
+                Process curl = new ProcessBuilder("bash", "-c", curlLine).redirectErrorStream(true).start();
+                String body = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (curl.waitFor() == 0 && body.startsWith("{\"predictions\"")) {
+                    answer = body;
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(answer != null, "no predictions from the printed lines; serve: "
+                    + Files.readString(dir.resolve("serve.out")) + Files.readString(dir.resolve("serve.err")));
+            JsonNode prediction = JSON.readTree(answer).get("predictions").get(0);
+            assertEquals(1, JSON.readTree(answer).get("predictions").size());
+
+            // The first testing row's prediction by the deployed model, through the one prediction path.
+            Path deployed = registry().current("covertype_classifier").directory();
+            Predictor predictor = Predictor.of(ModelBundle.load(Location.parse(deployed.toString())));
+            Table testing = new CsvTableReader(predictor.inputSchema(true))
+                    .read(InputFiles.expand(r.runDir().resolve("1-split/testing.csv").toString()));
+            TablePredictions expected = TablePredictions.of(predictor, testing, true);
+            assertEquals(predictor.classes().get(expected.predicted()[0]), prediction.get("label").asText(), answer);
+            for (int k = 0; k < predictor.classes().size(); k++) {
+                assertEquals(expected.scores()[0][k], prediction.get("scores").get(k).asDouble(), 0.0, answer);
+            }
+            assertTrue(Files.readString(dir.resolve("serve.out")).contains("serving covertype_classifier/v01"));
+        } finally {
+            serve.descendants().forEach(ProcessHandle::destroy);
+            serve.destroy();
+            serve.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shellWordsAreQuotedWhenTheyMustBe() {
+        assertEquals("bin/serve", ContinuousTraining.shell("bin/serve"));
+        assertEquals("'/tmp/my registry'", ContinuousTraining.shell("/tmp/my registry"));
+        assertEquals("'{\"a\": \"it'\\''s\"}'", ContinuousTraining.shell("{\"a\": \"it's\"}"));
     }
 
     @Test

@@ -291,6 +291,17 @@ public final class HtmlReport {
         h.element("h2", "Evaluation on the testing split");
         h.open("p").text("evaluate-model: ").element("b", text("5-evaluate/outputs/metric_name") + " = "
                 + text("5-evaluate/outputs/metric_value")).close();
+        JsonNode baseline = json("5-evaluate/baseline.json");
+        if (baseline != null && text("5-evaluate/outputs/metric_improvement") != null) {
+            if (baseline.path("baseline").isTextual()) {
+                h.open("p").text("baseline " + baseline.path("description").asText() + ": ")
+                        .element("b", text("5-evaluate/outputs/metric_name") + " = "
+                                + text("5-evaluate/outputs/baseline_metric_value"))
+                        .text(", improvement " + text("5-evaluate/outputs/metric_improvement")).close();
+            } else {
+                h.open("p").text("no baseline (" + baseline.path("description").asText() + ")").close();
+            }
+        }
         h.open("div", "class", "charts");
         if (ui != null) {
             for (JsonNode output : ui.path("outputs")) {
