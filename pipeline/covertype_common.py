@@ -1,8 +1,12 @@
-"""What both versions of the covertype pipeline share: the lab's splits, queries and tuning spec.
+"""What both versions of the covertype pipeline share: the lab's splits, queries and tuning spec,
+and the serving container of the deployed model.
 
 Plain Python, no KFP import: values may be KFP pipeline parameters, which both SDK generations
 format into strings as placeholders the backend fills in at run time.
 """
+import json
+import urllib.error
+import urllib.request
 
 # The lab's splits: MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(row))), 10) IN (lots).
 NUM_LOTS = 10
@@ -23,6 +27,17 @@ PARALLEL_TRIAL_COUNT = 3
 # The lab's evaluation gate.
 EVALUATION_METRIC_NAME = 'accuracy'
 EVALUATION_METRIC_THRESHOLD = 0.69
+
+# The champion/challenger gate: evaluate_model's metric_improvement over the model in production
+# (baseline_model_path) must be above this; with no baseline it is the improvement over the worst
+# possible model, so the gate holds for any model that gets a row right.
+MIN_IMPROVEMENT = 0
+
+# The serving image's contract (serving-image/README.md): serve's defaults, named in the model's
+# containerSpec so that Vertex AI sets AIP_HTTP_PORT, AIP_PREDICT_ROUTE and AIP_HEALTH_ROUTE to them.
+SERVING_PREDICT_ROUTE = '/predict'
+SERVING_HEALTH_ROUTE = '/health'
+SERVING_PORT = 8080
 
 TRAIN_MACHINE_TYPE = 'n1-standard-4'
 # What the final training and the tuning trials get: 4 vCPUs, 15 GB (n1-standard-4).
@@ -78,3 +93,34 @@ def study_spec(hpt, serialize_parameters, serialize_metrics):
     })
     metrics = serialize_metrics({METRIC_TAG: 'maximize'})
     return metrics, parameters
+
+
+def serving_image(component_url_prefix, environ):
+    """The image that serves the deployed model: $SERVING_IMAGE when set, else the serving_image of
+    <prefix>images.json, which component-yaml/generate writes beside the specs it generates (the
+    serving-image module's Jib build, by digest). Raises SystemExit naming the URL when neither is there."""
+    override = environ.get('SERVING_IMAGE', '').strip()
+    if override:
+        return override
+    url = component_url_prefix + 'images.json'
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            images = json.loads(response.read().decode('utf-8'))
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        raise SystemExit('covertype pipeline: no serving image: cannot read {} ({}); publish component-yaml/generate\'s '
+                         'images.json beside the specs, or set SERVING_IMAGE'.format(url, e))
+    image = images.get('serving_image') if isinstance(images, dict) else None
+    if not isinstance(image, str) or not image.strip():
+        raise SystemExit('covertype pipeline: {} names no serving_image (specs generated before the serving image '
+                         'existed?); set SERVING_IMAGE'.format(url))
+    return image.strip()
+
+
+def serving_container_spec(image):
+    """The model artifact's containerSpec (Vertex AI ModelContainerSpec): the image, its routes and port."""
+    return {
+        'imageUri': image,
+        'predictRoute': SERVING_PREDICT_ROUTE,
+        'healthRoute': SERVING_HEALTH_ROUTE,
+        'ports': [{'containerPort': SERVING_PORT}],
+    }

@@ -2,7 +2,7 @@
 
 BigQuery splits of the source table -> hyperparameter tuning job of the trainer image ->
 retrieve_best_run -> final training (train) -> evaluate_model on the testing split -> deploy the
-model if its metric beats the threshold.
+model if its metric beats the threshold and the model in production (baseline_model_path).
 
 As in the lab, our components come from a ComponentStore whose URL prefix is component-yaml/ at a
 release tag (published specs name the images by digest); the Google Cloud steps come from
@@ -14,8 +14,14 @@ Environment, read at import as in the lab:
   COMPONENT_URL_SEARCH_PREFIX  URL of component-yaml/ ending in '/', e.g.
                                https://raw.githubusercontent.com/OWNER/kfp-tribuo/TAG/component-yaml/
   TRAINER_IMAGE                the tuning trials' image; default: the image of the train component
-  SERVING_IMAGE                the serving container of the deployed model (Vertex AI custom
-                               container serving model.tribuo); default: none, deploy steps refuse
+  SERVING_IMAGE                the container that serves the deployed model (serving-image); default:
+                               the serving_image of <prefix>images.json, which component-yaml/generate
+                               writes beside the specs (the image Jib pushed, by digest)
+
+Champion/challenger: the pipeline parameter baseline_model_path names the model now in production
+(its job dir, gs://...); evaluate_model scores it on the same testing rows, and the deploy steps run
+only when metric_value > evaluation_metric_threshold and metric_improvement > 0. Left '' (the
+default), evaluate_model compares with the worst possible model and the threshold alone decides.
 
 Compile: python covertype_training_pipeline.py covertype_training_pipeline.json
 """
@@ -52,7 +58,7 @@ retrieve_best_run_op = component_store.load_component('retrieve_best_run')
 evaluate_model_op = component_store.load_component('evaluate_model')
 
 TRAINER_IMAGE = os.getenv('TRAINER_IMAGE') or train_op.component_spec.implementation.container.image
-SERVING_IMAGE = os.getenv('SERVING_IMAGE', '')
+SERVING_IMAGE = common.serving_image(COMPONENT_URL_SEARCH_PREFIX, os.environ)
 STUDY_SPEC_METRICS, STUDY_SPEC_PARAMETERS = common.study_spec(hpt, serialize_parameters, serialize_metrics)
 
 
@@ -69,7 +75,8 @@ def covertype_train(project_id: str,
                     endpoint_id: str = 'covertype_classifier',
                     max_trial_count: int = common.MAX_TRIAL_COUNT,
                     parallel_trial_count: int = common.PARALLEL_TRIAL_COUNT,
-                    dataset_location: str = 'US'):
+                    dataset_location: str = 'US',
+                    baseline_model_path: str = ''):
     """Orchestrates training and deployment of the Tribuo covertype classifier."""
     paths = {}
     splits = {}
@@ -114,36 +121,38 @@ def covertype_train(project_id: str,
         dataset_path=paths['testing'],
         model_path=train_model.outputs['job_dir'],
         metric_name=evaluation_metric_name,
+        baseline_model_path=baseline_model_path,
     ).after(splits['testing'])
 
-    # Deploy the model if the primary metric is better than the threshold.
+    # Deploy the model if the primary metric is better than the threshold and than the baseline's
+    # (the model in production, baseline_model_path; with none, only the threshold counts).
     with dsl.Condition(eval_model.outputs['metric_value'] > evaluation_metric_threshold,
                        name='deploy-if-better'):
-        model = dsl.importer(
-            artifact_uri=train_model.outputs['job_dir'],
-            artifact_class=artifact_types.UnmanagedContainerModel,
-            metadata={'containerSpec': {'imageUri': SERVING_IMAGE}},
-        ).set_display_name('model-in-job-dir')
-        upload = ModelUploadOp(
-            project=project_id,
-            location=region,
-            display_name=model_id,
-            unmanaged_container_model=model.outputs['artifact'],
-        )
-        endpoint = EndpointCreateOp(project=project_id, location=region, display_name=endpoint_id)
-        ModelDeployOp(
-            model=upload.outputs['model'],
-            endpoint=endpoint.outputs['endpoint'],
-            dedicated_resources_machine_type='n1-standard-2',
-            dedicated_resources_min_replica_count=1,
-            dedicated_resources_max_replica_count=1,
-            traffic_split={'0': 100},
-        )
+        with dsl.Condition(eval_model.outputs['metric_improvement'] > common.MIN_IMPROVEMENT,
+                           name='and-better-than-baseline'):
+            model = dsl.importer(
+                artifact_uri=train_model.outputs['job_dir'],
+                artifact_class=artifact_types.UnmanagedContainerModel,
+                metadata={'containerSpec': common.serving_container_spec(SERVING_IMAGE)},
+            ).set_display_name('model-in-job-dir')
+            upload = ModelUploadOp(
+                project=project_id,
+                location=region,
+                display_name=model_id,
+                unmanaged_container_model=model.outputs['artifact'],
+            )
+            endpoint = EndpointCreateOp(project=project_id, location=region, display_name=endpoint_id)
+            ModelDeployOp(
+                model=upload.outputs['model'],
+                endpoint=endpoint.outputs['endpoint'],
+                dedicated_resources_machine_type='n1-standard-2',
+                dedicated_resources_min_replica_count=1,
+                dedicated_resources_max_replica_count=1,
+                traffic_split={'0': 100},
+            )
 
 
 def compile_pipeline(output_path):
-    if not SERVING_IMAGE:
-        raise SystemExit('covertype_training_pipeline: set SERVING_IMAGE, the container that serves the model')
     compiler.Compiler().compile(pipeline_func=covertype_train, package_path=output_path)
 
 

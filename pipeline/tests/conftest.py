@@ -27,8 +27,8 @@ LAB_COMPONENTS = ('train', 'retrieve_best_run', 'evaluate_model')
 COMPONENTS = LAB_COMPONENTS + ('batch_predict',)
 IMAGE_OF = {'train': 'trainer_image', 'retrieve_best_run': 'base_image', 'evaluate_model': 'base_image',
             'batch_predict': 'base_image'}
-# A stand-in serving image (this project has none yet); the deploy steps only carry it.
-SERVING_IMAGE = 'us-docker.pkg.dev/example/serving/tribuo-serving@sha256:' + '0' * 64
+# A serving image other than the one images.json names: SERVING_IMAGE overrides the default.
+OTHER_SERVING_IMAGE = 'us-docker.pkg.dev/example/serving/serving_image@sha256:' + '0' * 64
 
 sys.path.insert(0, str(PIPELINE))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
@@ -36,7 +36,8 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 @pytest.fixture(scope='session')
 def images():
-    """{'trainer_image': 'REGISTRY/trainer_image@sha256:...', 'base_image': ...} of the generated specs."""
+    """{'trainer_image': 'REGISTRY/trainer_image@sha256:...', 'base_image': ..., 'serving_image': ...}
+    of the generated specs (component-yaml/generate's images.json)."""
     path = GENERATED / 'images.json'
     if not path.is_file():
         pytest.fail(f'no {path}: build the images with Jib and run component-yaml/generate first '
@@ -74,10 +75,14 @@ def component_url_prefix(served):
     return served[0]
 
 
-def import_pipeline(module_name, prefix):
-    """Imports a pipeline module fresh with the lab's environment variables set."""
+def import_pipeline(module_name, prefix, serving_image=None):
+    """Imports a pipeline module fresh with the lab's environment: COMPONENT_URL_SEARCH_PREFIX only,
+    unless serving_image is given as SERVING_IMAGE (the pipelines' override of images.json's)."""
     os.environ['COMPONENT_URL_SEARCH_PREFIX'] = prefix
-    os.environ['SERVING_IMAGE'] = SERVING_IMAGE
+    if serving_image is None:
+        os.environ.pop('SERVING_IMAGE', None)
+    else:
+        os.environ['SERVING_IMAGE'] = serving_image
     os.environ.pop('TRAINER_IMAGE', None)
     sys.modules.pop(module_name, None)
     spec = importlib.util.spec_from_file_location(module_name, PIPELINE / f'{module_name}.py')

@@ -1,6 +1,6 @@
 """What the compiled lab pipeline must hold, whichever KFP SDK compiled it (1.8's kfp.v2.compiler
-or 2.x's compiler): our images by digest, the arguments wired from outputs to inputs, and the
-deploy condition on metric_value."""
+or 2.x's compiler): our images by digest, the arguments wired from outputs to inputs, the deploy
+gate on metric_value and metric_improvement, and the serving container of the model artifact."""
 import json
 
 from conftest import IMAGE_OF
@@ -11,9 +11,15 @@ def gcs_root(channel):
     return "{{$.inputs.parameters['%sgcs_root']}}" % channel
 
 
-def check_lab_pipeline(compiled, images, specs, channel):
+def _expression(task):
+    """A condition's expression with the two SDKs' spellings made one."""
+    return task['triggerPolicy']['condition'].replace('.double_value', '').replace('parameter_values', 'parameters')
+
+
+def check_lab_pipeline(compiled, images, specs, channel, serving_image=None):
     """channel: the SDK's prefix of pipeline parameters inside strings ('pipelineparam--' in 1.8,
-    'pipelinechannel--' in 2.x). specs: our loaded component specs by name (command, image)."""
+    'pipelinechannel--' in 2.x). specs: our loaded component specs by name (command, image).
+    serving_image: the image the model artifact must name; default images.json's serving_image."""
     root = gcs_root(channel)
 
     # Our three steps run the images by digest, with the specs' commands.
@@ -79,22 +85,43 @@ def check_lab_pipeline(compiled, images, specs, channel):
     assert compiled.constant('evaluate-model', 'dataset_path') == f'{root}/datasets/testing/data-*.csv'
     assert split_tasks['testing'] in compiled.task('evaluate-model')['dependentTasks']
     assert compiled.source('evaluate-model', 'metric_name') == ('pipeline', 'evaluation_metric_name')
+    # The model in production, a pipeline parameter defaulting to '' (no baseline).
+    assert compiled.source('evaluate-model', 'baseline_model_path') == ('pipeline', 'baseline_model_path')
 
-    # Deploy only if metric_value > the threshold: the deploy steps sit in the condition's DAG.
-    condition = compiled.find('condition-')
-    assert compiled.task(condition)['taskInfo']['name'] in ('deploy-if-better', condition)
-    expression = compiled.task(condition)['triggerPolicy']['condition']
-    assert expression.replace('.double_value', '').replace('parameter_values', 'parameters') == (
+    # Deploy only if metric_value > the threshold and metric_improvement > 0: the deploy steps sit
+    # in the inner condition's DAG, inside the outer one's.
+    conditions = sorted(name for name in compiled.tasks if name.startswith('condition-'))
+    assert len(conditions) == 2, conditions
+    outer = next(c for c in conditions if compiled.parent(c) is None)
+    inner = next(c for c in conditions if c != outer)
+    assert compiled.parent(inner) == outer, (inner, compiled.parent(inner))
+    assert compiled.task(outer)['taskInfo']['name'] in ('deploy-if-better', outer)
+    assert compiled.task(inner)['taskInfo']['name'] in ('and-better-than-baseline', inner)
+    assert _expression(compiled.task(outer)) == (
         "inputs.parameters['{0}evaluate-model-metric_value'] > inputs.parameters['{0}evaluation_metric_threshold']"
-        .format(channel)), expression
-    assert compiled.source(condition, f'{channel}evaluate-model-metric_value') == (
+        .format(channel)), _expression(compiled.task(outer))
+    assert _expression(compiled.task(inner)) in (
+        "inputs.parameters['{0}evaluate-model-metric_improvement'] > {1}".format(channel, zero)
+        for zero in ('0', '0.0', 'double(0)')), _expression(compiled.task(inner))
+    assert compiled.source(outer, f'{channel}evaluate-model-metric_value') == (
         'task', 'evaluate-model', 'metric_value')
-    assert compiled.source(condition, f'{channel}evaluation_metric_threshold') == (
+    assert compiled.source(outer, f'{channel}evaluation_metric_threshold') == (
         'pipeline', 'evaluation_metric_threshold')
+    assert compiled.source(inner, f'{channel}evaluate-model-metric_improvement') == (
+        'task', 'evaluate-model', 'metric_improvement')
     importer = compiled.find('importer')
     for step in (importer, 'model-upload', 'endpoint-create', 'model-deploy'):
-        assert compiled.parent(step) == condition, (step, compiled.parent(step))
+        assert compiled.parent(step) == inner, (step, compiled.parent(step))
     assert compiled.source(importer, 'uri') == ('task', 'train', 'job_dir')
+
+    # The model artifact names the serving image with serve's routes and port (Vertex AI's
+    # ModelContainerSpec, which sets AIP_PREDICT_ROUTE, AIP_HEALTH_ROUTE and AIP_HTTP_PORT).
+    metadata = compiled.executor(importer)['importer']['metadata']
+    assert metadata == {'containerSpec': {
+        'imageUri': serving_image or images['serving_image'],
+        'predictRoute': '/predict',
+        'healthRoute': '/health',
+        'ports': [{'containerPort': 8080}]}}, metadata
     assert compiled.source('model-upload', 'unmanaged_container_model') == ('task', importer, 'artifact')
     assert compiled.source('model-deploy', 'model') == ('task', 'model-upload', 'model')
     assert compiled.source('model-deploy', 'endpoint') == ('task', 'endpoint-create', 'endpoint')

@@ -10,14 +10,15 @@ kfp = pytest.importorskip('kfp')
 if not kfp.__version__.startswith('1.8.'):
     pytest.skip(f'KFP SDK 1.8 tests; this is kfp {kfp.__version__}', allow_module_level=True)
 
-from conftest import COMPONENTS, IMAGE_OF, LAB_COMPONENTS, import_pipeline  # noqa: E402
+from conftest import COMPONENTS, IMAGE_OF, LAB_COMPONENTS, OTHER_SERVING_IMAGE, import_pipeline  # noqa: E402
 from pipeline_checks import check_batch_predict_pipeline, check_lab_pipeline  # noqa: E402
 from spec_helpers import CompiledPipeline  # noqa: E402
 
 OUTPUTS = {
     'train': ['job_dir'],
     'retrieve_best_run': ['metric_value', 'alpha', 'max_iter', 'trial_id', 'hyperparameters'],
-    'evaluate_model': ['metric_name', 'metric_value', 'mlpipeline_metrics', 'mlpipeline_ui_metadata'],
+    'evaluate_model': ['metric_name', 'metric_value', 'baseline_metric_value', 'metric_improvement',
+                       'mlpipeline_metrics', 'mlpipeline_ui_metadata'],
     'batch_predict': ['predictions', 'predicted_rows', 'bad_rows'],
 }
 # A step downstream of batch_predict: the predictions directory as a file input, the count as a value.
@@ -114,16 +115,34 @@ def test_our_components_compile_for_a_kfp_1x_cluster(store, images, tmp_path):
     assert parameters['evaluate-model-metric_value'] == '/tmp/outputs/metric_value/data'
 
 
-def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix, images, tmp_path):
-    module = import_pipeline('covertype_training_pipeline', component_url_prefix)
-    assert module.TRAINER_IMAGE == images['trainer_image']
+def _compile_lab_pipeline(prefix, tmp_path, serving_image=None):
+    module = import_pipeline('covertype_training_pipeline', prefix, serving_image)
     path = tmp_path / 'covertype_training_pipeline.json'
     module.compile_pipeline(str(path))
     job = json.loads(path.read_text())
     assert job['pipelineSpec']['sdkVersion'] == 'kfp-1.8.22'
+    return module, job
+
+
+def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix, images, tmp_path):
+    # No variable but the prefix: the serving image comes from images.json beside the specs.
+    module, job = _compile_lab_pipeline(component_url_prefix, tmp_path)
+    assert module.TRAINER_IMAGE == images['trainer_image']
+    assert module.SERVING_IMAGE == images['serving_image']
     specs = {name: {'command': getattr(module, f'{name}_op').component_spec.implementation.container.command}
              for name in LAB_COMPONENTS}
     check_lab_pipeline(CompiledPipeline(job['pipelineSpec']), images, specs, 'pipelineparam--')
+    parameters = job['pipelineSpec']['root']['inputDefinitions']['parameters']
+    assert parameters['baseline_model_path']['type'] == 'STRING', parameters['baseline_model_path']
+    assert job['runtimeConfig']['parameters']['baseline_model_path'] == {'stringValue': ''}
+
+
+def test_serving_image_overrides_images_json(component_url_prefix, images, tmp_path):
+    module, job = _compile_lab_pipeline(component_url_prefix, tmp_path, OTHER_SERVING_IMAGE)
+    assert module.SERVING_IMAGE == OTHER_SERVING_IMAGE
+    specs = {name: {'command': getattr(module, f'{name}_op').component_spec.implementation.container.command}
+             for name in LAB_COMPONENTS}
+    check_lab_pipeline(CompiledPipeline(job['pipelineSpec']), images, specs, 'pipelineparam--', OTHER_SERVING_IMAGE)
 
 
 def _train_then_batch_predict(store):

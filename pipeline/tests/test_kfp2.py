@@ -15,7 +15,8 @@ from kfp import components  # noqa: E402
 from kfp import compiler  # noqa: E402
 from kfp import dsl  # noqa: E402
 
-from conftest import BUILD_ROOT, COMPONENTS, GENERATED, IMAGE_OF, LAB_COMPONENTS, import_pipeline  # noqa: E402
+from conftest import (BUILD_ROOT, COMPONENTS, GENERATED, IMAGE_OF, LAB_COMPONENTS, OTHER_SERVING_IMAGE,  # noqa: E402
+                      PIPELINE, import_pipeline)
 from pipeline_checks import check_batch_predict_pipeline, check_lab_pipeline  # noqa: E402
 from spec_helpers import CompiledPipeline  # noqa: E402
 
@@ -31,8 +32,10 @@ TYPES = {
                            'max_retries': 'Integer'},
                           {'metric_value': 'Float', 'alpha': 'Float', 'max_iter': 'Integer', 'trial_id': 'String',
                            'hyperparameters': 'Dict'}),
-    'evaluate_model': ({'dataset_path': 'String', 'model_path': 'String', 'metric_name': 'String'},
-                       {'metric_name': 'String', 'metric_value': 'Float',
+    'evaluate_model': ({'dataset_path': 'String', 'model_path': 'String', 'metric_name': 'String',
+                        'baseline_model_path': 'String'},
+                       {'metric_name': 'String', 'metric_value': 'Float', 'baseline_metric_value': 'Float',
+                        'metric_improvement': 'Float',
                         'mlpipeline_metrics': 'system.Metrics@0.0.1', 'mlpipeline_ui_metadata': 'system.Artifact@0.0.1'}),
     'batch_predict': ({'dataset_path': 'String', 'model_path': 'String', 'instances_format': 'String',
                        'predictions_format': 'String', 'max_bad_rows': 'Integer', 'rows_per_shard': 'Integer'},
@@ -41,7 +44,10 @@ TYPES = {
 
 
 def test_generated_specs_name_the_images_jib_built(images):
-    for image_name, module in (('trainer_image', 'trainer-image'), ('base_image', 'base-image')):
+    # The serving image has no spec; images.json names it too, for the pipelines' SERVING_IMAGE.
+    assert sorted(images) == ['base_image', 'serving_image', 'trainer_image'], images
+    for image_name, module in (('trainer_image', 'trainer-image'), ('base_image', 'base-image'),
+                               ('serving_image', 'serving-image')):
         target = BUILD_ROOT / module / 'target'
         digest = (target / 'jib-image.digest').read_text().strip()
         built = json.loads((target / 'jib-image.json').read_text())
@@ -67,15 +73,50 @@ def test_load_component_from_url_keeps_values_as_parameters(component_url_prefix
     assert spec.implementation.container.command[:3] == ['java', '-cp', '@/app/jib-classpath-file']
 
 
-def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix, images, tmp_path):
-    module = import_pipeline('covertype_training_pipeline_v2', component_url_prefix)
-    assert module.TRAINER_IMAGE == images['trainer_image']
+def _compile_lab_pipeline(prefix, tmp_path, serving_image=None):
+    module = import_pipeline('covertype_training_pipeline_v2', prefix, serving_image)
     path = tmp_path / 'covertype_training_pipeline_v2.yaml'
     module.compile_pipeline(str(path))
     spec = yaml.safe_load(path.read_text())
     assert spec['sdkVersion'] == f'kfp-{kfp.__version__}'
     specs = {name: {'command': getattr(module, f'{name}_op').component_spec.implementation.container.command}
              for name in LAB_COMPONENTS}
+    return module, spec, specs
+
+
+def test_serving_image_overrides_images_json(component_url_prefix, images, tmp_path):
+    module, spec, specs = _compile_lab_pipeline(component_url_prefix, tmp_path, OTHER_SERVING_IMAGE)
+    assert module.SERVING_IMAGE == OTHER_SERVING_IMAGE
+    check_lab_pipeline(CompiledPipeline(spec), images, specs, 'pipelinechannel--', OTHER_SERVING_IMAGE)
+
+
+def test_the_serving_image_default_needs_images_json_naming_it(tmp_path):
+    import covertype_common as common
+    # A prefix with no images.json, and one whose images.json predates the serving image.
+    with pytest.raises(SystemExit, match=r'cannot read file://.*/images.json .*or set SERVING_IMAGE'):
+        common.serving_image(tmp_path.as_uri() + '/', {})
+    (tmp_path / 'images.json').write_text(json.dumps({'base_image': 'b@sha256:' + '1' * 64}))
+    with pytest.raises(SystemExit, match=r'names no serving_image'):
+        common.serving_image(tmp_path.as_uri() + '/', {})
+    assert common.serving_image(tmp_path.as_uri() + '/', {'SERVING_IMAGE': OTHER_SERVING_IMAGE}) == OTHER_SERVING_IMAGE
+    (tmp_path / 'images.json').write_text(json.dumps({'serving_image': 'r/serving_image@sha256:' + '2' * 64}))
+    assert common.serving_image(tmp_path.as_uri() + '/', {'SERVING_IMAGE': ''}) == 'r/serving_image@sha256:' + '2' * 64
+
+
+def test_the_serving_image_has_the_routes_and_port_serve_defaults_to():
+    """The model artifact's containerSpec agrees with serve's own defaults (ServeCommand, ServingConfig)."""
+    import covertype_common as common
+    serve = (PIPELINE.parent / 'serving-image/src/main/java/dev/kfptribuo/serving/ServeCommand.java').read_text()
+    assert 'orElse(healthRoute, "AIP_HEALTH_ROUTE", "%s")' % common.SERVING_HEALTH_ROUTE in serve
+    assert 'orElse(predictRoute, "AIP_PREDICT_ROUTE", "%s")' % common.SERVING_PREDICT_ROUTE in serve
+    assert 'listenPort = text == null ? %d :' % common.SERVING_PORT in serve
+
+
+def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix, images, tmp_path):
+    # No variable but the prefix: the serving image comes from images.json beside the specs.
+    module, spec, specs = _compile_lab_pipeline(component_url_prefix, tmp_path)
+    assert module.TRAINER_IMAGE == images['trainer_image']
+    assert module.SERVING_IMAGE == images['serving_image']
     check_lab_pipeline(CompiledPipeline(spec), images, specs, 'pipelinechannel--')
     # Pipeline parameters, with the lab's defaults.
     parameters = spec['root']['inputDefinitions']['parameters']
@@ -83,6 +124,7 @@ def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix,
         'defaultValue': 0.69, 'isOptional': True, 'parameterType': 'NUMBER_DOUBLE'}
     assert parameters['max_trial_count']['defaultValue'] == 6
     assert parameters['parallel_trial_count']['defaultValue'] == 3
+    assert parameters['baseline_model_path'] == {'defaultValue': '', 'isOptional': True, 'parameterType': 'STRING'}
 
 
 def test_batch_predict_defaults_and_optional_inputs(component_url_prefix):
