@@ -63,12 +63,14 @@ import picocli.CommandLine.Spec;
  *       ({@link LocalTuningService}), each trial a {@code train} process;</li>
  *   <li><b>best run</b>: {@code helpers retrieve-best-run} on the study's job document;</li>
  *   <li><b>train</b> the final model: {@code train --hptune False} with the best values;</li>
- *   <li><b>evaluate</b> it on the testing split: {@code helpers evaluate-model};</li>
- *   <li><b>deploy</b> it to a local model registry if its metric is above the threshold
- *       ({@link ModelRegistry}).</li>
+ *   <li><b>evaluate</b> it on the testing split: {@code helpers evaluate-model}, and the baseline (the
+ *       version deployed now, or {@code --baseline}) on the same rows;</li>
+ *   <li><b>deploy</b> it to a local model registry if its metric is above the threshold and it beats
+ *       the baseline ({@link ModelRegistry}).</li>
  * </ol>
  * Every run has its own directory with each step's inputs, outputs and logs, {@code run.json} and
- * {@code report.html}. A failed trial does not stop the study; a failed step stops the run with one
+ * {@code report.html}; a run that succeeds ends with the {@code bin/serve} and {@code curl} lines
+ * that serve the version deployed last and ask it for a prediction. A failed trial does not stop the study; a failed step stops the run with one
  * line naming the step and its log, exit code 1.
  */
 @Command(name = "continuous-training", mixinStandardHelpOptions = true, version = "continuous-training (kfp-tribuo) 0.1.0",
@@ -77,7 +79,10 @@ import picocli.CommandLine.Spec;
             "Runs the lab's whole continuous-training pipeline on this machine: split the source by "
                     + "MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(row))), 10), tune (6 trials, 3 at a time), retrieve the "
                     + "best run, train the final model, evaluate it on the testing split, and publish it to a local "
-                    + "model registry if its metric is above the threshold.",
+                    + "model registry if its metric is above the threshold and beats the baseline (the version "
+                    + "deployed now) on the same rows.",
+            "A run that succeeds ends with a bin/serve line that serves the version deployed last and a curl "
+                    + "line that asks it for a prediction of the first testing row.",
             "Each run gets a directory under --runs-dir with every step's inputs, outputs and logs, and report.html."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (deployed or not)", "1:a step failed", "2:usage error"})
