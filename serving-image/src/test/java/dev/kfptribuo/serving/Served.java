@@ -79,6 +79,15 @@ final class Served {
 
         /**
          * @param row a row index
+         * @param column a column of the file
+         * @return the row's cell in that column, as written
+         */
+        String cell(int row, String column) {
+            return rows.get(row).get(column);
+        }
+
+        /**
+         * @param row a row index
          * @return the row as an object instance: numbers as JSON numbers, categories as strings,
          *     every column of the file (the label too, which the server ignores)
          */

@@ -12,9 +12,12 @@ import dev.kfptribuo.io.Location;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,6 +122,46 @@ class ServingTest {
         for (int from = 0; from < rows.size(); from += 100) {
             predictsRows(from, Math.min(from + 100, rows.size()), rows::object);
         }
+    }
+
+    @Test
+    void theServedPredictionsScoreAsEvaluateModelScoresTheSameRows() throws Exception {
+        long correct = 0;
+        double logLoss = 0;
+        for (int from = 0; from < rows.size(); from += 100) { // within this server's 64 KiB body limit
+            List<JsonNode> instances = new ArrayList<>();
+            for (int row = from; row < Math.min(from + 100, rows.size()); row++) {
+                instances.add(rows.object(row));
+            }
+            JsonNode predictions = json(client.post("/predict", Served.body(instances))).get("predictions");
+            for (int i = 0; i < predictions.size(); i++) {
+                String truth = rows.cell(from + i, "Cover_Type");
+                JsonNode prediction = predictions.get(i);
+                correct += truth.equals(prediction.get("label").textValue()) ? 1 : 0;
+                List<String> classes = new ArrayList<>();
+                prediction.get("classes").forEach(c -> classes.add(c.textValue()));
+                double p = prediction.get("scores").get(classes.indexOf(truth)).doubleValue();
+                double epsilon = Math.ulp(1.0); // scikit-learn's clip
+                logLoss -= Math.log(Math.min(1 - epsilon, Math.max(epsilon, p)));
+            }
+        }
+        // evaluate-model on the same file, through the base image's program.
+        Path out = shared.resolve("evaluate-outputs");
+        StringWriter err = new StringWriter();
+        int code = dev.kfptribuo.helpers.HelperComponents.run(new String[] {"evaluate-model", "--dataset-path",
+                Served.TESTING.toString(), "--model-path", jobDir, "--metric-name", "accuracy",
+                "--metric-value-output", out.resolve("metric_value").toString(),
+                "--mlpipeline-metrics-output", out.resolve("metrics.json").toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(0, code, err.toString());
+        assertEquals(correct / (double) rows.size(), Double.parseDouble(Files.readString(out.resolve("metric_value"))));
+        double evaluated = Double.NaN;
+        for (JsonNode metric : Served.JSON.readTree(out.resolve("metrics.json").toFile()).get("metrics")) {
+            if (metric.get("name").textValue().equals("log_loss")) {
+                evaluated = metric.get("numberValue").doubleValue();
+            }
+        }
+        assertEquals(evaluated, logLoss / rows.size(), 1e-12);
     }
 
     @Test
