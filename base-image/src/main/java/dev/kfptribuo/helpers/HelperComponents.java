@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 success, 1 runtime error (one line on standard error), 2 usage error.
  */
-@Command(name = "helpers", mixinStandardHelpOptions = true, version = "helpers (kfp-tribuo) 0.1.0",
+@Command(name = "helpers", mixinStandardHelpOptions = true,
         description = "The helper components of the lab's continuous-training pipeline.",
         subcommands = {RetrieveBestRunCommand.class, EvaluateModelCommand.class, BatchPredictCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

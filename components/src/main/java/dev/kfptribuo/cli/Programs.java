@@ -13,8 +13,9 @@ import picocli.CommandLine;
 
 /**
  * The exit-code and error contract every program of the images shares: 0 success, 1 runtime error,
- * 2 usage error (picocli's), and a runtime error reported as one line on standard error, never a
- * stack trace.
+ * 2 usage error (picocli's), a usage error reported as one line and a pointer to {@code --help}, a
+ * runtime error as one line on standard error, never a stack trace, and {@code --version} from the
+ * build ({@link BuildVersion}).
  *
  * <p>That holds for an {@link OutOfMemoryError} too, which picocli's exception handler never sees
  * (it handles Exceptions): thrown by the command, or wrapped by a worker thread's future (an
@@ -39,11 +40,13 @@ public final class Programs {
         CommandLine commandLine = new CommandLine(command)
                 .setOut(out)
                 .setErr(err)
+                .setParameterExceptionHandler(Programs::usageError)
                 .setExecutionExceptionHandler((e, cmd, parseResult) -> {
                     cmd.getErr().println(cmd.getCommandName() + ": error: " + describe(e));
                     cmd.getErr().flush();
                     return CommandLine.ExitCode.SOFTWARE;
                 });
+        setVersionProviders(commandLine);
         try {
             return commandLine.execute(args);
         } catch (OutOfMemoryError e) {
@@ -51,6 +54,29 @@ public final class Programs {
             err.flush();
             return CommandLine.ExitCode.SOFTWARE;
         }
+    }
+
+    /**
+     * A usage error as two lines, not picocli's default of the whole usage after the message, which
+     * floods a KFP step's log: {@code <command>: error: <message>} (with picocli's suggestions for a
+     * mistyped option, if any) and {@code Try '<command> --help' for more information.}
+     *
+     * @return exit 2
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandName() + ": error: " + oneLine(e.getMessage()));
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** Every (sub)command's --version prints {@link BuildVersion}'s line. */
+    private static void setVersionProviders(CommandLine commandLine) {
+        commandLine.getCommandSpec().versionProvider(new BuildVersion(commandLine.getCommandSpec()));
+        commandLine.getSubcommands().values().forEach(Programs::setVersionProviders);
     }
 
     /** The name of the (sub)command that ran: the last one on the parsed command line. */

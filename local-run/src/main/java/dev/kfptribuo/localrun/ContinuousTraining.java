@@ -73,7 +73,7 @@ import picocli.CommandLine.Spec;
  * that serve the version deployed last and ask it for a prediction. A failed trial does not stop the study; a failed step stops the run with one
  * line naming the step and its log, exit code 1.
  */
-@Command(name = "continuous-training", mixinStandardHelpOptions = true, version = "continuous-training (kfp-tribuo) 0.1.0",
+@Command(name = "continuous-training", mixinStandardHelpOptions = true,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Runs the lab's whole continuous-training pipeline on this machine: split the source by "

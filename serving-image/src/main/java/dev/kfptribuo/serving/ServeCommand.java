@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * {@link ServingConfig}, starts a {@link PredictionServer}, loads the model and serves until stopped.
  * A flag wins over its variable; a variable set to an empty value counts as unset.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, version = "serve (kfp-tribuo) 0.1.0",
+@Command(name = "serve", mixinStandardHelpOptions = true,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Serves online predictions of a model saved by train (its job dir) on Vertex AI's custom "

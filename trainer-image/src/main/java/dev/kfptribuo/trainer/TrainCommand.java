@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
  * validation data and saves the model bundle to the job dir (and to {@code AIP_MODEL_DIR} on
  * Vertex AI).
  */
-@Command(name = "train", mixinStandardHelpOptions = true, version = "train (kfp-tribuo) 0.1.0",
+@Command(name = "train", mixinStandardHelpOptions = true,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Trains the lab's covertype classifier (standardised numeric columns, one-hot categorical "

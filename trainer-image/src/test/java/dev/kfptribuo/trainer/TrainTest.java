@@ -892,7 +892,7 @@ class TrainTest {
             }
         }
 
-        /** Exit 2, a first err line holding every fragment, then the usage. */
+        /** Exit 2, a first err line holding every fragment, then a pointer to --help (not the usage). */
         void assertUsageError(String... fragments) {
             assertEquals(2, code, () -> "exit code; err:\n" + err + "\nout:\n" + out);
             List<String> lines = errLines();
@@ -901,7 +901,8 @@ class TrainTest {
             for (String fragment : fragments) {
                 assertTrue(line.contains(fragment), () -> "'" + fragment + "' missing from: " + line);
             }
-            assertTrue(err.contains("Usage: train"), () -> "usage on err:\n" + err);
+            assertEquals("Try 'train --help' for more information.", lines.get(lines.size() - 1), err);
+            assertFalse(err.contains("Usage: train"), () -> "no usage on err:\n" + err);
             assertFalse(out.contains("mode="), () -> "no training on a usage error:\n" + out);
         }
     }
