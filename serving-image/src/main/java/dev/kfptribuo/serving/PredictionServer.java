@@ -46,6 +46,7 @@ final class PredictionServer {
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
         routes = new VertexRoutes(config);
         server.setHandler(new GracefulHandler(routes));

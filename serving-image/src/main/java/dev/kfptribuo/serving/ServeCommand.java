@@ -34,13 +34,16 @@ import picocli.CommandLine.Spec;
             "An instance is an object of column values (numbers as JSON numbers or strings; other keys "
                     + "ignored) or an array of the model's input columns in training order. A bad body or "
                     + "instance gets 400 with {\"error\": \"...\"} naming the instance (0-based) and the column; "
-                    + "another method 405, another path 404, a body over the limit 413.",
+                    + "another method 405, another path 404, a body over the limit 413, a body that stops arriving 408.",
             "The log is one JSON line per request (Cloud Logging's httpRequest) on standard output. SIGTERM "
                     + "stops taking connections and lets the requests in flight finish."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped", "1:runtime error (the model cannot be loaded, the port cannot be bound)",
             "2:usage error", "143:stopped by SIGTERM, after the requests in flight"})
 final class ServeCommand implements Callable<Integer> {
+    /** The longest timeout a flag takes: a day. */
+    private static final long MAX_TIMEOUT_SECONDS = 86_400;
+
     @Spec
     private CommandSpec spec;
 
@@ -89,6 +92,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "25",
             description = "On SIGTERM, how long the requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
     private long shutdownSeconds;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long a connection may send nothing: a request whose body stops arriving gets 408, "
+                    + "an idle connection is closed. Default: ${DEFAULT-VALUE}.")
+    private long idleSeconds;
 
     @Option(names = "--access-log", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "One log line per request on standard output (--no-access-log: none). Default: on.")
@@ -175,11 +183,20 @@ final class ServeCommand implements Callable<Integer> {
                 throw usage("AIP_HTTP_PORT='" + text + "' is not a port number");
             }
         }
+        if (maxRequestBytes < 1) {
+            throw usage("--max-request-bytes must be at least 1 byte, got " + maxRequestBytes);
+        }
+        if (shutdownSeconds < 0 || shutdownSeconds > MAX_TIMEOUT_SECONDS) {
+            throw usage("--shutdown-timeout must be 0.." + MAX_TIMEOUT_SECONDS + " seconds, got " + shutdownSeconds);
+        }
+        if (idleSeconds < 1 || idleSeconds > MAX_TIMEOUT_SECONDS) {
+            throw usage("--idle-timeout must be 1.." + MAX_TIMEOUT_SECONDS + " seconds, got " + idleSeconds);
+        }
         ServingConfig config;
         try {
             config = new ServingConfig(host, listenPort, orElse(healthRoute, "AIP_HEALTH_ROUTE", "/health"),
                     orElse(predictRoute, "AIP_PREDICT_ROUTE", "/predict"), Location.parse(model != null ? model : registry.toString()),
-                    maxRequestBytes, Duration.ofSeconds(shutdownSeconds), accessLog);
+                    maxRequestBytes, Duration.ofSeconds(shutdownSeconds), Duration.ofSeconds(idleSeconds), accessLog);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

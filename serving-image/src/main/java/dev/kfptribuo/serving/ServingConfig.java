@@ -14,16 +14,22 @@ import java.time.Duration;
  * @param model the model's job dir ({@code $AIP_STORAGE_URI}): a local directory or {@code gs://}
  * @param maxRequestBytes the largest request body accepted; a larger one gets 413
  * @param shutdownTimeout how long a stop waits for the requests in flight to finish
+ * @param idleTimeout how long a connection may send nothing (mid-request: the request gets 408;
+ *     between requests: the connection is closed)
  * @param accessLog whether each request gets a line on standard output
  */
 public record ServingConfig(String host, int port, String healthRoute, String predictRoute, Location model,
-        long maxRequestBytes, Duration shutdownTimeout, boolean accessLog) {
+        long maxRequestBytes, Duration shutdownTimeout, Duration idleTimeout, boolean accessLog) {
+    /** Jetty's default idle timeout, 30 s. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
     /** Vertex AI's request size limit for online predictions, 1.5 MB (here 1.5 MiB). */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1536L * 1024;
 
     /**
      * @throws IllegalArgumentException if a value is out of range: a port outside 0..65535, a route
-     *     that does not start with {@code /}, a limit below 1 byte, a negative timeout
+     *     that does not start with {@code /}, a limit below 1 byte, a negative shutdown timeout, an
+     *     idle timeout under 1 ms
      */
     public ServingConfig {
         if (port < 0 || port > 65535) {
@@ -37,6 +43,9 @@ public record ServingConfig(String host, int port, String healthRoute, String pr
         if (shutdownTimeout.isNegative()) {
             throw new IllegalArgumentException("the shutdown timeout must not be negative, got " + shutdownTimeout);
         }
+        if (idleTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("the idle timeout must be at least 1 ms, got " + idleTimeout);
+        }
     }
 
     /**
@@ -44,7 +53,8 @@ public record ServingConfig(String host, int port, String healthRoute, String pr
      * @return this configuration with another model
      */
     public ServingConfig withModel(Location other) {
-        return new ServingConfig(host, port, healthRoute, predictRoute, other, maxRequestBytes, shutdownTimeout, accessLog);
+        return new ServingConfig(host, port, healthRoute, predictRoute, other, maxRequestBytes, shutdownTimeout, idleTimeout,
+                accessLog);
     }
 
     private static void requireRoute(String what, String route) {

@@ -2,14 +2,10 @@ package dev.kfptribuo.serving;
 
 import dev.kfptribuo.online.BadRequestException;
 import dev.kfptribuo.online.OnlinePredictor;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,9 +17,11 @@ import org.eclipse.jetty.util.Callback;
  *
  * <ul>
  *   <li>{@code GET} (or {@code HEAD}) on the health route: 200 once the model is loaded, 503 before.</li>
- *   <li>{@code POST} on the predict route: the body to {@link OnlinePredictor}, its answer as 200;
- *       a bad body or instance as 400; a body over the limit as 413 (before it is read when its
- *       length is declared); 503 until the model is loaded.</li>
+ *   <li>{@code POST} on the predict route: the body, read without holding a thread while it
+ *       arrives ({@link RequestBody}), to {@link OnlinePredictor}, its answer as 200; a bad body or
+ *       instance as 400; a body over the limit as 413 (before it is read when its length is
+ *       declared); a body that stops arriving for the idle timeout as 408; 503 until the model is
+ *       loaded.</li>
  *   <li>Another method on either route: 405 with {@code Allow}; any other path: 404.</li>
  * </ul>
  * Every error goes through {@link Response#writeError}, so its body is {@link JsonErrorHandler}'s.
@@ -82,7 +80,7 @@ final class VertexRoutes extends Handler.Abstract {
         response.write(true, HttpMethod.HEAD.is(request.getMethod()) ? null : ByteBuffer.wrap(READY), callback);
     }
 
-    private void predict(Request request, Response response, Callback callback) throws IOException {
+    private void predict(Request request, Response response, Callback callback) {
         OnlinePredictor model = predictor;
         if (model == null) {
             Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "the model is loading");
@@ -94,11 +92,34 @@ final class VertexRoutes extends Handler.Abstract {
             tooLarge(request, response, callback, declared + " bytes");
             return;
         }
-        byte[] body = readAtMost(request, limit);
-        if (body == null) {
-            tooLarge(request, response, callback, "more than " + limit + " bytes");
-            return;
-        }
+        RequestBody.read(request, limit, new RequestBody.Listener() {
+            @Override
+            public void read(byte[] body) {
+                answer(model, body, request, response, callback);
+            }
+
+            @Override
+            public void tooLarge() {
+                VertexRoutes.this.tooLarge(request, response, callback, "more than " + limit + " bytes");
+            }
+
+            @Override
+            public void timedOut() {
+                Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408,
+                        "the request body stopped arriving: nothing came for " + config.idleTimeout().toSeconds()
+                                + " s (serve --idle-timeout)");
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+                        "the request body could not be read: " + failure.getMessage());
+            }
+        });
+    }
+
+    private static void answer(OnlinePredictor model, byte[] body, Request request, Response response,
+            Callback callback) {
         OnlinePredictor.Answer answer;
         try {
             answer = model.answer(body);
@@ -110,27 +131,6 @@ final class VertexRoutes extends Handler.Abstract {
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(answer.body()), callback);
-    }
-
-    /**
-     * Reads the whole body, blocking this request's thread.
-     *
-     * @return the body, or null if it is longer than limit bytes (the rest is left unread: Jetty
-     *     drains it or closes the connection after the response)
-     * @throws IOException if the client goes away while sending
-     */
-    private static byte[] readAtMost(Request request, long limit) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Math.max(request.getLength(), 256), limit));
-        byte[] buffer = new byte[16384];
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                if (body.size() + (long) n > limit) {
-                    return null;
-                }
-                body.write(buffer, 0, n);
-            }
-        }
-        return body.toByteArray();
     }
 
     private void tooLarge(Request request, Response response, Callback callback, String size) {

@@ -63,6 +63,14 @@ class ServeProcessTest {
         return new Run(code, log.toString(StandardCharsets.UTF_8), err.toString());
     }
 
+    /** A usage error: exit 2, the reason on the first line, then the pointer to --help. */
+    private static void assertUsage(Run run, String reason) {
+        assertEquals(2, run.code, run.err);
+        List<String> lines = run.err.lines().toList();
+        assertTrue(lines.get(0).startsWith("serve: error: " + reason), run.err);
+        assertEquals(List.of("Try 'serve --help' for more information."), lines.subList(1, lines.size()), run.err);
+    }
+
     /** An InputStream that gives the first part of a body, then blocks until released. */
     private static final class HeldBody extends InputStream {
         private final byte[] body;
@@ -216,11 +224,15 @@ class ServeProcessTest {
             assertFalse(reason.isBlank(), run.err);
             assertFalse(run.log.contains("listening"), "a usage error starts no server");
         }
-        assertTrue(run(Map.of(), "--max-request-bytes", "0", "--model-dir", jobDir).err
-                .startsWith("the request size limit must be at least 1 byte, got 0"));
-        assertTrue(run(Map.of("AIP_HTTP_PORT", "eighty", "AIP_STORAGE_URI", jobDir)).err
-                .startsWith("AIP_HTTP_PORT='eighty' is not a port number"));
-        assertTrue(run(Map.of()).err.startsWith("no model: set AIP_STORAGE_URI or --model-dir"));
+        assertUsage(run(Map.of(), "--max-request-bytes", "0", "--model-dir", jobDir),
+                "--max-request-bytes must be at least 1 byte, got 0");
+        assertUsage(run(Map.of(), "--shutdown-timeout", "-1", "--model-dir", jobDir),
+                "--shutdown-timeout must be 0..86400 seconds, got -1");
+        assertUsage(run(Map.of(), "--idle-timeout", "0", "--model-dir", jobDir),
+                "--idle-timeout must be 1..86400 seconds, got 0");
+        assertUsage(run(Map.of("AIP_HTTP_PORT", "eighty", "AIP_STORAGE_URI", jobDir)),
+                "AIP_HTTP_PORT='eighty' is not a port number");
+        assertUsage(run(Map.of()), "no model: set AIP_STORAGE_URI or --model-dir");
         Run help = run(Map.of(), "--help");
         assertEquals(0, help.code);
         assertTrue(help.log.contains("Usage: serve"), help.log);

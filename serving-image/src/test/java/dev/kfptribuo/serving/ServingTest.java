@@ -71,7 +71,7 @@ class ServingTest {
 
     static ServingConfig config(String model, long limit) {
         return new ServingConfig("127.0.0.1", 0, "/health", "/predict", Location.parse(model), limit,
-                Duration.ofSeconds(5), true);
+                Duration.ofSeconds(5), ServingConfig.DEFAULT_IDLE_TIMEOUT, true);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
