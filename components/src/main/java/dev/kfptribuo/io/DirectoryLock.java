@@ -7,6 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -44,18 +45,30 @@ public final class DirectoryLock implements AutoCloseable {
      * @param what who holds such a lock, for the message, e.g. {@code another train run}
      * @return the held lock; close it to release
      * @throws HeldException if another process (or this one) holds it
-     * @throws IOException if the directory or the lock file cannot be made
+     * @throws IOException if the directory or the lock file cannot be made, or the lock file is
+     *     a symbolic link, a directory or a special file
      */
     public static DirectoryLock tryLock(Path dir, String name, String what) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(name);
+        // Never through a link (it would write the pid to wherever the link points), nor into a
+        // directory, a FIFO or a device: the lock file is a regular file of this directory or nothing.
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(file + ": the lock file is " + kind(file) + ", not a regular file; remove it");
+        }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            channel.close(); // replaced between the check and the open
+            throw new IOException(file + ": the lock file is " + kind(file) + ", not a regular file; remove it");
+        }
         FileLock lock;
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
-            lock = null;
+            channel.close();
+            throw new HeldException(dir + ": already locked by this process (the same directory given twice?); "
+                    + "it holds " + file);
         } catch (IOException e) {
             channel.close();
             throw e;
@@ -74,6 +87,16 @@ public final class DirectoryLock implements AutoCloseable {
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
         return new DirectoryLock(file, channel, lock);
+    }
+
+    private static String kind(Path file) {
+        if (Files.isSymbolicLink(file)) {
+            return "a symbolic link";
+        }
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            return "a directory";
+        }
+        return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? "a special file (a FIFO, socket or device)" : "gone";
     }
 
     /** @return the lock file */

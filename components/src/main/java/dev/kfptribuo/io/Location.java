@@ -89,6 +89,30 @@ public final class Location {
         return new Location(null, Path.of(path).resolve(name).toString());
     }
 
+    /**
+     * @param other another location
+     * @return true if both name the same directory as text can tell: {@code JD}, {@code JD/} and
+     *     {@code ./JD} locally (absolute and normalized, links not followed), {@code gs://b/p} and
+     *     {@code gs://b/p/}
+     */
+    public boolean isSameDirectoryAs(Location other) {
+        if (isGcs() != other.isGcs()) {
+            return false;
+        }
+        if (isGcs()) {
+            return bucket.equals(other.bucket) && stripSlashes(path).equals(stripSlashes(other.path));
+        }
+        return localPath().toAbsolutePath().normalize().equals(other.localPath().toAbsolutePath().normalize());
+    }
+
+    private static String stripSlashes(String object) {
+        int end = object.length();
+        while (end > 0 && object.charAt(end - 1) == '/') {
+            end--;
+        }
+        return object.substring(0, end);
+    }
+
     @Override
     public String toString() {
         return isGcs() ? GCS_SCHEME + bucket + "/" + path : path;

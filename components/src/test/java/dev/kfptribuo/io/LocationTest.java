@@ -33,4 +33,14 @@ class LocationTest {
     void otherSchemesAndEmptyPathsAreRefused(String text) {
         assertThrows(IllegalArgumentException.class, () -> Location.parse(text));
     }
+
+    @Test
+    void theSameDirectorySpelledTwoWaysIsTheSame() {
+        assertTrue(Location.parse("jd").isSameDirectoryAs(Location.parse("jd/")));
+        assertTrue(Location.parse("jd").isSameDirectoryAs(Location.parse("./x/../jd")));
+        assertTrue(Location.parse("gs://b/jobs/1").isSameDirectoryAs(Location.parse("gs://b/jobs/1/")));
+        assertFalse(Location.parse("gs://b/jobs/1").isSameDirectoryAs(Location.parse("gs://b/jobs/12")));
+        assertFalse(Location.parse("gs://b/jd").isSameDirectoryAs(Location.parse("gs://c/jd")));
+        assertFalse(Location.parse("jd").isSameDirectoryAs(Location.parse("gs://jd")));
+    }
 }

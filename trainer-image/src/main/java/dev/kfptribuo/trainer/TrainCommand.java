@@ -331,7 +331,7 @@ final class TrainCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw usage("model directory: " + e.getMessage());
                 }
-                if (!dirs.contains(location)) {
+                if (dirs.stream().noneMatch(location::isSameDirectoryAs)) {
                     dirs.add(location);
                 }
             }
