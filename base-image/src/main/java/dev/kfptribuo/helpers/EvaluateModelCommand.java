@@ -122,8 +122,9 @@ final class EvaluateModelCommand implements Callable<Integer> {
         try {
             schema = baseline == null ? predictor.inputSchema(true) : ModelScoring.inputSchema(List.of(predictor, baseline));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the model and the baseline " + baselinePath
-                    + " cannot be scored on the same rows: " + e.getMessage(), e);
+            throw new IllegalArgumentException((baseline == null ? "the model " + modelPath + " cannot be scored: "
+                    : "the model and the baseline " + baselinePath + " cannot be scored on the same rows: ")
+                    + e.getMessage(), e);
         }
         Table table = new CsvTableReader(schema).read(InputFiles.expand(datasetPath));
         if (!table.unusedColumns().isEmpty()) {

@@ -31,7 +31,8 @@ import org.tribuo.protos.core.ModelProto;
  * </ul>
  *
  * <p>{@link #load} trusts nothing it reads: the manifest may only name regular files inside the
- * job dir, of bounded size, whose digests match; the model's declared weight shape must be the
+ * job dir, of bounded size, whose digests match (the ONNX file's too, though only its digest is
+ * checked); the model's declared weight shape must be the
  * manifest's before Tribuo builds any tensor.
  */
 public final class ModelBundle {
@@ -132,9 +133,9 @@ public final class ModelBundle {
      *
      * @param dir the job dir
      * @return the model and manifest
-     * @throws FileNotFoundException if the manifest or the model file is missing
+     * @throws FileNotFoundException if the manifest, the model file or the ONNX file is missing
      * @throws IOException if the files cannot be read, the manifest is not valid JSON, its format
-     *     version or Tribuo major version differs from this code's, the digest does not match, the
+     *     version or Tribuo major version differs from this code's, a digest does not match, the
      *     model cannot be decoded or is not a linear SGD classifier, or the manifest does not
      *     describe it
      */
@@ -162,6 +163,13 @@ public final class ModelBundle {
         if (mismatch != null) {
             throw new IOException(manifestLocation + ": does not describe " + modelLocation + ": " + mismatch);
         }
+        // The ONNX file is not used here, but it ships with the model (to Triton, BigQuery ML): a
+        // corrupt or missing one is refused like a corrupt model file.
+        Location onnxLocation = ModelFiles.resolve(dir, manifest.onnx().file(), manifestLocation);
+        if (!sha256(ModelFiles.read(onnxLocation, MAX_MODEL_BYTES)).equals(manifest.onnx().sha256())) {
+            throw new IOException(onnxLocation + ": SHA-256 does not match " + MANIFEST_FILE
+                    + " (an interrupted or mixed save?)");
+        }
         return new ModelBundle(linear, manifest);
     }
 
@@ -182,6 +190,9 @@ public final class ModelBundle {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(manifestLocation + ": not a valid manifest: " + e.getOriginalMessage(), e);
         }
+        if (manifest == null) {
+            throw new IOException(manifestLocation + ": not a valid manifest: null, where a JSON object belongs");
+        }
         if (manifest.formatVersion() != FORMAT_VERSION) {
             throw new IOException(manifestLocation + ": manifest format " + manifest.formatVersion()
                     + " is not supported (this build reads format " + FORMAT_VERSION
@@ -196,7 +207,34 @@ public final class ModelBundle {
                 || manifest.onnx() == null || manifest.onnx().file() == null || manifest.onnx().sha256() == null) {
             throw new IOException(manifestLocation + ": not a valid manifest: the model files or their digests are missing");
         }
+        String missing = missingField(manifest);
+        if (missing != null) {
+            throw new IOException(manifestLocation + ": not a valid manifest: \"" + missing + "\" is missing or null");
+        }
         return manifest;
+    }
+
+    /** @return the first field readers need that the manifest lacks, by its JSON name, or null */
+    private static String missingField(Manifest manifest) {
+        if (manifest.labelColumn() == null) {
+            return "label_column";
+        }
+        if (manifest.labels() == null || manifest.labels().contains(null)) {
+            return "labels";
+        }
+        if (manifest.inputColumns() == null || manifest.inputColumns().contains(null)) {
+            return "input_columns";
+        }
+        if (manifest.features() == null || manifest.features().contains(null)) {
+            return "features";
+        }
+        if (manifest.numericColumns() == null || manifest.numericColumns().contains(null)) {
+            return "numeric_columns";
+        }
+        if (manifest.categoricalColumns() == null) {
+            return "categorical_columns";
+        }
+        return null;
     }
 
     /**

@@ -132,4 +132,59 @@ class HostileModelFilesIT {
         IOException e = load(copy);
         assertTrue(e.getMessage().contains("garbage.tribuo: not a Tribuo model"), e.getMessage());
     }
+
+    /** A copy of the whole job dir: manifest, model and ONNX files, in their bundle directory. */
+    private Path copyOfJobDir() throws IOException {
+        Path copy = dir.resolve("whole-copy");
+        try (var files = Files.walk(jobDir)) {
+            for (Path file : files.toList()) {
+                Path to = copy.resolve(jobDir.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(file, to);
+                }
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void aTruncatedOrMissingOnnxFileIsRefusedThoughOnlyItsDigestIsRead() throws IOException {
+        Path truncated = copyOfJobDir();
+        Path onnx = truncated.resolve(ModelBundle.readManifest(Location.parse(truncated.toString())).onnx().file());
+        byte[] bytes = Files.readAllBytes(onnx);
+        Files.write(onnx, java.util.Arrays.copyOf(bytes, 100));
+        assertEquals(onnx + ": SHA-256 does not match manifest.json (an interrupted or mixed save?)",
+                load(truncated).getMessage());
+
+        Files.delete(onnx);
+        IOException missing = load(truncated);
+        assertTrue(missing instanceof java.io.FileNotFoundException, missing.toString());
+        assertTrue(missing.getMessage().contains(onnx.getFileName().toString()), missing.getMessage());
+
+        Files.write(onnx, bytes);
+        ModelBundle.load(Location.parse(truncated.toString())); // whole again: loads
+    }
+
+    @Test
+    void aManifestThatIsNullOrLacksAFieldReadersNeedIsNamed() throws IOException {
+        Path copy = copyOfJobDir();
+        Path manifestFile = copy.resolve(ModelBundle.MANIFEST_FILE);
+        String original = Files.readString(manifestFile);
+        Files.writeString(manifestFile, "null");
+        assertEquals(manifestFile + ": not a valid manifest: null, where a JSON object belongs", load(copy).getMessage());
+        for (String field : List.of("label_column", "labels", "input_columns", "features", "numeric_columns",
+                "categorical_columns")) {
+            ObjectNode manifest = (ObjectNode) JSON.readTree(original);
+            manifest.remove(field);
+            Files.writeString(manifestFile, manifest.toString());
+            assertEquals(manifestFile + ": not a valid manifest: \"" + field + "\" is missing or null",
+                    load(copy).getMessage());
+            manifest.putNull(field);
+            Files.writeString(manifestFile, manifest.toString());
+            assertEquals(manifestFile + ": not a valid manifest: \"" + field + "\" is missing or null",
+                    load(copy).getMessage());
+        }
+    }
 }
