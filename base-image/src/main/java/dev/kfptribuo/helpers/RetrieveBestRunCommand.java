@@ -3,6 +3,7 @@ package dev.kfptribuo.helpers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.cli.GcsOptions;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
@@ -23,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -75,6 +77,9 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private GcsOptions gcs;
 
     @Option(names = {"--project-id", "--project_id"}, paramLabel = "PROJECT",
             description = "AI Platform project id, with --job-id. With --job-name it must match the name's project.")
@@ -198,6 +203,7 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     }
 
     private Source source() {
+        checkClientFlags(); // even for --job-file, where they do not apply: a bad value is a mistake anyway
         int sources = (jobId != null ? 1 : 0) + (jobName != null ? 1 : 0) + (gcpResources != null ? 1 : 0)
                 + (jobFile != null ? 1 : 0);
         if (sources != 1) {
@@ -301,7 +307,7 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         return name;
     }
 
-    private TuningJobClient client() {
+    private void checkClientFlags() {
         if (maxRetries < 0 || maxRetries > 20) {
             throw usage("--max-retries must be 0-20, got " + maxRetries);
         }
@@ -312,6 +318,9 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
             throw usage("--deadline-seconds must be 1-" + TuningJobClient.MAX_DEADLINE.toSeconds() + ", got "
                     + deadlineSeconds);
         }
+    }
+
+    private TuningJobClient client() {
         try {
             return TuningJobClient.builder()
                     .endpoint(apiEndpoint)

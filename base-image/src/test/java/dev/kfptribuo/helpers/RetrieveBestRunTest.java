@@ -395,6 +395,14 @@ class RetrieveBestRunTest {
                         "--deadline-seconds must be 1-3600, got 0"),
                 Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--deadline_seconds", "3601"),
                         "--deadline-seconds must be 1-3600, got 3601"),
+                Arguments.of(List.of("--job-file", "job.json", "--deadline-seconds", "0"),
+                        "--deadline-seconds must be 1-3600, got 0"),
+                Arguments.of(List.of("--job-file", "job.json", "--deadline-seconds", "-1"),
+                        "--deadline-seconds must be 1-3600, got -1"),
+                Arguments.of(List.of("--job-file", "gs://b/job.json", "--gcs-deadline", "9223372036854775807"),
+                        "--gcs-deadline must be 1..604800 seconds (a week), got 9223372036854775807"),
+                Arguments.of(List.of("--job-file", "gs://b/job.json", "--gcs-deadline", "0"),
+                        "--gcs-deadline must be 1..604800 seconds (a week), got 0"),
                 Arguments.of(List.of("--job-file", "job.json", "--alpha"), "Unknown option: '--alpha'"));
     }
 
