@@ -3,6 +3,7 @@ package dev.kfptribuo.cli;
 import com.google.cloud.storage.StorageException;
 import dev.kfptribuo.batch.BatchPrediction;
 import dev.kfptribuo.data.DataFormatException;
+import dev.kfptribuo.executor.ExecutorInputException;
 import dev.kfptribuo.model.TrainingDivergedException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import picocli.CommandLine;
 
 /**
  * The exit-code and error contract every program of the images shares: 0 success, 1 runtime error,
- * 2 usage error (picocli's), a usage error reported as one line and a pointer to {@code --help}, a
+ * 2 usage error (picocli's), a usage error reported as one line and a pointer to {@code --help} (a
+ * KFP v2 executor input the command cannot use, {@link ExecutorInputException}: the one line alone), a
  * runtime error as one line on standard error, never a stack trace, and {@code --version} from the
  * build ({@link BuildVersion}).
  *
@@ -44,7 +46,8 @@ public final class Programs {
                 .setExecutionExceptionHandler((e, cmd, parseResult) -> {
                     cmd.getErr().println(cmd.getCommandName() + ": error: " + describe(e));
                     cmd.getErr().flush();
-                    return CommandLine.ExitCode.SOFTWARE;
+                    // A KFP v2 executor input the command cannot use is a usage error, on one line.
+                    return e instanceof ExecutorInputException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
                 });
         setVersionProviders(commandLine);
         try {
@@ -137,7 +140,7 @@ public final class Programs {
         if (outOfMemory != null) {
             return outOfMemory(outOfMemory);
         }
-        if (e instanceof FileNotFoundException || e instanceof DataFormatException
+        if (e instanceof FileNotFoundException || e instanceof DataFormatException || e instanceof ExecutorInputException
                 || e instanceof TrainingDivergedException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException || e instanceof BatchPrediction.TooManyBadRowsException) {
             return oneLine(e.getMessage());

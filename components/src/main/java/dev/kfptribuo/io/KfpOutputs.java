@@ -134,8 +134,18 @@ public final class KfpOutputs {
             }
             throw e;
         }
-        for (Path[] file : staged) {
-            Files.move(file[0], file[1], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        for (int i = 0; i < staged.size(); i++) {
+            try {
+                Files.move(staged.get(i)[0], staged.get(i)[1], StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // No staged file is left behind: this one and those not yet renamed are removed.
+                for (Path[] file : staged.subList(i, staged.size())) {
+                    Files.deleteIfExists(file[0]);
+                }
+                throw new IOException(staged.get(i)[1] + ": cannot write the output (" + e.getClass().getSimpleName()
+                        + ": " + e.getMessage() + ")", e);
+            }
         }
         for (Map.Entry<Location, byte[]> value : remote.entrySet()) {
             OutputFiles.write(value.getKey(), value.getValue());
