@@ -4,13 +4,15 @@ It builds the input tensor as the job dir's manifest.json describes it (`feature
 `feature_encoding`): one float32 per feature name, in that order; a numeric column's raw value;
 1.0 for `column@value` where a categorical column holds that value; 0 elsewhere. The ONNX model's
 outputs are `output` (decision values) and `probabilities` (scikit-learn's predict_proba), one
-column per name of `labels`.
+column per name of `labels`; a hinge model (`train --loss hinge`) has no probabilities, only
+`output` (the manifest's `onnx.outputs` lists what the file has).
 
     python predict.py JOB_DIR ROWS.csv [--compare PREDICTIONS_DIR]
 
 With --compare, the predictions that `helpers batch-predict` wrote for the same rows (JSON Lines
 in PREDICTIONS_DIR) are read back and checked: the same label on every row and every probability
-within 1e-5 (ONNX runs in float32, kfp-tribuo in float64).
+within 1e-5 (ONNX runs in float32, kfp-tribuo in float64); for a hinge model, every decision value
+within 1e-4 (float32 sums of raw feature values times weights, some terms in the thousands).
 """
 
 import argparse
@@ -55,10 +57,14 @@ def main():
         manifest = json.load(f)
     session = ort.InferenceSession(os.path.join(args.job_dir, manifest["onnx"]["file"]))
     x = tensor(manifest, args.rows)
-    scores, probabilities = session.run(["output", "probabilities"], {manifest["onnx"]["input"]: x})
-    labels = [manifest["labels"][k] for k in scores.argmax(axis=1)]
+    # "probabilities" only where the model has them (log loss); a hinge model's scores are "output".
+    names = ["output", "probabilities"] if "probabilities" in manifest["onnx"]["outputs"] else ["output"]
+    results = session.run(names, {manifest["onnx"]["input"]: x})
+    decision, scores = results[0], results[-1]
+    labels = [manifest["labels"][k] for k in decision.argmax(axis=1)]
+    kind, one = ("probabilities", "probability") if len(names) == 2 else ("decision values", "decision value")
     print(f"onnxruntime {ort.__version__}: {len(labels)} rows, input {list(x.shape)}, labels {manifest['labels']}")
-    print(f"row 0: label {labels[0]}, probabilities {[round(float(p), 4) for p in probabilities[0]]}")
+    print(f"row 0: label {labels[0]}, {kind} {[round(float(p), 4) for p in scores[0]]}")
 
     if args.compare:
         ours = []
@@ -68,10 +74,11 @@ def main():
         if len(ours) != len(labels):
             sys.exit(f"batch-predict wrote {len(ours)} predictions for {len(labels)} rows")
         agree = sum(label == p["label"] for label, p in zip(labels, ours))
-        worst = max(float(np.max(np.abs(probabilities[i] - np.array(p["scores"])))) for i, p in enumerate(ours))
+        worst = max(float(np.max(np.abs(scores[i] - np.array(p["scores"])))) for i, p in enumerate(ours))
         print(f"against batch-predict: the same label on {agree} of {len(labels)} rows; "
-              f"largest probability difference {worst:.1e}")
-        if agree != len(labels) or worst >= 1e-5:
+              f"largest {one} difference {worst:.1e}")
+        # Decision values are float32 sums of raw features times weights, some terms in the thousands.
+        if agree != len(labels) or worst >= (1e-5 if len(names) == 2 else 1e-4):
             sys.exit("onnxruntime and batch-predict disagree")
 
 
