@@ -2,6 +2,7 @@ package dev.kfptribuo.io;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.kfptribuo.process.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -167,7 +168,7 @@ public final class FakeGcsServer implements BeforeAllCallback {
             String hostPort = "127.0.0.1:" + port;
             String endpoint = "http://" + hostPort;
             Path log = Files.createTempFile("fake-gcs-server-", ".log");
-            Process process = new ProcessBuilder(binary.toString(),
+            ProcessBuilder builder = new ProcessBuilder(binary.toString(),
                     "-scheme", "http",
                     "-host", "127.0.0.1",
                     "-port", Integer.toString(port),
@@ -176,8 +177,9 @@ public final class FakeGcsServer implements BeforeAllCallback {
                     "-external-url", endpoint,
                     "-log-level", "warn")
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+                    .redirectOutput(log.toFile());
+            // Through ChildProcesses: a test JVM killed with SIGKILL (a timed-out fork) takes the server with it.
+            Process process = ChildProcesses.start(builder);
             Server server = new Server(process, endpoint, log);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             long deadline = System.nanoTime() + STARTUP.toNanos();

@@ -20,6 +20,7 @@ import dev.kfptribuo.localrun.tuning.SearchStrategy;
 import dev.kfptribuo.localrun.tuning.TuningSpec;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.process.ChildProcesses;
 import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.io.InputStream;

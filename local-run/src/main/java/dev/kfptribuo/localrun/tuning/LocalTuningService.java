@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.localrun.AtomicFiles;
-import dev.kfptribuo.localrun.ChildProcesses;
+import dev.kfptribuo.process.ChildProcesses;
 import dev.kfptribuo.localrun.ProgramLauncher;
 import java.io.IOException;
 import java.math.BigDecimal;

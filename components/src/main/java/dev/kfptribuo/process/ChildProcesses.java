@@ -1,4 +1,4 @@
-package dev.kfptribuo.localrun;
+package dev.kfptribuo.process;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The processes a run starts, ended with it: when the run's JVM shuts down (Ctrl-C, a failed
- * step), every process still running is asked to stop, then killed, so that no trial keeps
- * writing into a run that is over.
+ * Processes that end with the JVM that started them: when it shuts down (Ctrl-C, a failed step of
+ * a local run), every process still running is asked to stop, then killed, so that no trial keeps
+ * writing into a run that is over and no test server outlives its tests.
  *
  * <p>A JVM killed with SIGKILL runs no shutdown hook, and Java has no {@code PR_SET_PDEATHSIG}
  * (whose signal would anyway follow the death of the spawning <em>thread</em>, not of the JVM).
@@ -70,7 +70,7 @@ public final class ChildProcesses {
      */
     public static Process start(ProcessBuilder builder) throws IOException {
         if (stopping) {
-            throw new IOException("the run is stopping: no new process");
+            throw new IOException("this JVM is stopping: no new process");
         }
         Process process = startWatched(builder);
         RUNNING.add(process);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kfptribuo.process.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,29 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Processes started by {@link ChildProcesses} behave as the program itself, and die with the JVM. */
-class ChildProcessesIT {
+/** The trials of a local run, started by {@link ChildProcesses}, die with the run's JVM. */
+class TrialsDieWithTheRunIT {
     @TempDir
     Path dir;
-
-    @Test
-    void aWatchedProcessIsTheProgramItself() throws Exception {
-        Path out = dir.resolve("out.txt");
-        Process process = ChildProcesses.start(new ProcessBuilder("/bin/sh", "-c",
-                "echo \"pid $$\"; if read -r x; then echo read; else echo eof; fi; exit 7")
-                .redirectOutput(out.toFile()).redirectErrorStream(true));
-        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the program reads end of file at once");
-        assertEquals(7, process.exitValue(), "the program's exit code");
-        assertEquals(List.of("pid " + process.pid(), "eof"), Files.readAllLines(out),
-                "the Process's pid is the program's; its input is /dev/null");
-    }
-
-    @Test
-    void aMissingProgramIsReportedByJava() {
-        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                () -> ChildProcesses.start(new ProcessBuilder(dir.resolve("no-such-program").toString())));
-        assertTrue(e.getMessage().contains("no-such-program"), e.getMessage());
-    }
 
     /**
      * The pipeline in a child JVM, killed with SIGKILL while its trials run: within 2 s no process
