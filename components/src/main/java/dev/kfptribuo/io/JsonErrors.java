@@ -12,7 +12,11 @@ import java.util.regex.Pattern;
  * with where it went wrong: the field path of a mapping error, the line and column of a syntax one.
  */
 public final class JsonErrors {
+    private static final Pattern SOURCE_AT = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
     private static final Pattern SOURCE = Pattern.compile("\\s*\\[Source: [^\\]]*]");
+    private static final Pattern TOKEN = Pattern.compile("\\s*\\(token `JsonToken\\.[A-Z_]+`\\)");
+    private static final Pattern NOT_VALID_INTEGER = Pattern.compile("not a valid `(?:int|long|short|java\\.lang\\.(?:Integer|Long|Short))` value");
+    private static final Pattern NOT_VALID_NUMBER = Pattern.compile("not a valid `(?:double|float|java\\.lang\\.(?:Double|Float))` value");
     private static final Pattern HINT = Pattern.compile("[:;,]?\\s*\\(?\\s*(?:enable|disable) `[^`]+`[^)]*?(?:to allow|\\)|$)\\)?");
     private static final Pattern STRING = Pattern.compile("`java\\.lang\\.String`");
     private static final Pattern INTEGER = Pattern.compile("`(?:int|long|short|java\\.lang\\.(?:Integer|Long|Short))`");
@@ -32,7 +36,11 @@ public final class JsonErrors {
     public static String describe(JacksonException e) {
         String reason = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         reason = reason.strip().replaceAll("\\s*\\R\\s*", " ");
+        reason = SOURCE_AT.matcher(reason).replaceAll("line $1, column $2");
         reason = SOURCE.matcher(reason).replaceAll("");
+        reason = TOKEN.matcher(reason).replaceAll("");
+        reason = NOT_VALID_INTEGER.matcher(reason).replaceAll("not an integer");
+        reason = NOT_VALID_NUMBER.matcher(reason).replaceAll("not a number");
         reason = HINT.matcher(reason).replaceAll("");
         reason = STRING.matcher(reason).replaceAll("a string");
         reason = INTEGER.matcher(reason).replaceAll("an integer");
@@ -42,12 +50,12 @@ public final class JsonErrors {
         reason = MAP.matcher(reason).replaceAll("an object");
         reason = CLASS.matcher(reason).replaceAll("an object");
         reason = reason.strip();
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            return "field " + path(mapping) + ": " + reason;
-        }
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
             reason += " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return "field " + path(mapping) + ": " + reason;
         }
         return reason;
     }

@@ -32,7 +32,7 @@ class JsonErrorsTest {
     void syntaxErrorsSayWhereWithoutTheSourceOrJacksonsFeatureHints() {
         assertTrue(describe("{\"name\": 1").endsWith("(line 1, column 11)"));
         String nan = describe("{\"name\": \"x\", \"scales\": {\"a\": NaN}}");
-        assertTrue(nan.startsWith("Non-standard token 'NaN'") && nan.endsWith("(line 1, column 34)"), nan);
+        assertTrue(nan.startsWith("field scales: Non-standard token 'NaN'") && nan.endsWith("(line 1, column 34)"), nan);
     }
 
     @Test
