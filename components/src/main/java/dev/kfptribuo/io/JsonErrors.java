@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 public final class JsonErrors {
     private static final Pattern SOURCE_AT = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
     private static final Pattern SOURCE = Pattern.compile("\\s*\\[Source: [^\\]]*]");
+    private static final Pattern AS_PER = Pattern.compile(" as per `[A-Za-z]+Feature\\.[A-Z_]+`");
+    private static final Pattern BOUND = Pattern.compile("\\s*\\(bound as `[^`]*`\\)");
     private static final Pattern TOKEN = Pattern.compile("\\s*\\(token `JsonToken\\.[A-Z_]+`\\)");
     private static final Pattern NOT_VALID_INTEGER = Pattern.compile("not a valid `(?:int|long|short|java\\.lang\\.(?:Integer|Long|Short))` value");
     private static final Pattern NOT_VALID_NUMBER = Pattern.compile("not a valid `(?:double|float|java\\.lang\\.(?:Double|Float))` value");
@@ -39,6 +41,8 @@ public final class JsonErrors {
         reason = SOURCE_AT.matcher(reason).replaceAll("line $1, column $2");
         reason = SOURCE.matcher(reason).replaceAll("");
         reason = TOKEN.matcher(reason).replaceAll("");
+        reason = AS_PER.matcher(reason).replaceAll("");
+        reason = BOUND.matcher(reason).replaceAll("");
         reason = NOT_VALID_INTEGER.matcher(reason).replaceAll("not an integer");
         reason = NOT_VALID_NUMBER.matcher(reason).replaceAll("not a number");
         reason = HINT.matcher(reason).replaceAll("");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kfptribuo.io.JsonErrors;
 import dev.kfptribuo.io.Location;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -188,7 +189,7 @@ public final class ModelBundle {
         try {
             manifest = JSON.readValue(ModelFiles.read(manifestLocation, MAX_MANIFEST_BYTES), Manifest.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(manifestLocation + ": not a valid manifest: " + e.getOriginalMessage(), e);
+            throw new IOException(manifestLocation + ": not a valid manifest: " + JsonErrors.describe(e), e);
         }
         if (manifest == null) {
             throw new IOException(manifestLocation + ": not a valid manifest: null, where a JSON object belongs");

@@ -1,11 +1,11 @@
 package dev.kfptribuo.online;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.kfptribuo.io.JsonErrors;
 import dev.kfptribuo.prediction.Instances;
 import java.io.IOException;
 
@@ -34,7 +34,7 @@ public record PredictRequest(ArrayNode instances, JsonNode parameters) {
         try {
             root = JSON.readTree(body);
         } catch (JacksonException e) {
-            throw new BadRequestException("the body is not valid JSON: " + describe(e));
+            throw new BadRequestException("the body is not valid JSON: " + JsonErrors.describe(e));
         } catch (IOException e) {
             throw new BadRequestException("the body could not be read as JSON: " + e.getMessage());
         }
@@ -56,16 +56,5 @@ public record PredictRequest(ArrayNode instances, JsonNode parameters) {
 
     private static final String SHAPE = "a JSON object {\"instances\": [...], \"parameters\": {...}}";
 
-    /** Jackson's reason without its source excerpt, and where in the body. */
-    private static String describe(JacksonException e) {
-        String reason = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-        // Jackson names a source it was told not to show: "[Source: REDACTED (...); line: 1, column: 15]".
-        reason = reason.strip().replaceAll("\\s*\\R\\s*", " ").replaceAll("\\[Source: [^\\]]*?; (line: \\d+, column: \\d+)]", "$1");
-        JsonLocation location = e.getLocation();
-        if (location != null && location.getLineNr() > 0) {
-            reason += " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-        }
-        return reason;
-    }
 
 }

@@ -66,7 +66,8 @@ public final class Instances {
             if (value.isNumber()) {
                 numeric[c] = value.doubleValue();
                 if (!Double.isFinite(numeric[c])) {
-                    return "column " + column + ": " + value + " is not a finite number";
+                    // Jackson reads 1e400 as Infinity: the text is gone, its size is not.
+                    return "column " + column + ": the number is beyond the range of a double (about 1.8e308)";
                 }
             } else if (value.isTextual()) {
                 try {

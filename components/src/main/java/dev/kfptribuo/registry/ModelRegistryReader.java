@@ -3,6 +3,7 @@ package dev.kfptribuo.registry;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.io.JsonErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -240,7 +241,7 @@ public final class ModelRegistryReader {
             }
             return node;
         } catch (JacksonException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kfptribuo.io.JsonErrors;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -106,9 +107,7 @@ public final class TuningJobDocuments {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(origin + ": not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-                            + ", column " + e.getLocation().getColumnNr() + ")"), e);
+            throw new IllegalArgumentException(origin + ": not valid JSON: " + JsonErrors.describe(e), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(origin + ": cannot read JSON: " + e.getMessage(), e);
         }
@@ -123,23 +122,11 @@ public final class TuningJobDocuments {
         try {
             return JSON.treeToValue(root, type);
         } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(origin + ": field " + path(e) + " has the wrong shape: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(origin + ": field " + JsonErrors.path(e) + " has the wrong shape: "
+                    + JsonErrors.describe(e).replaceFirst("^field [^:]*: ", ""), e);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(origin + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(origin + ": " + JsonErrors.describe(e), e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.length() == 0 ? "(root)" : path.toString();
     }
 
     // ---- AI Platform Training v1 -------------------------------------------------------------

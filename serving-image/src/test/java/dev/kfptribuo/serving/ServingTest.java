@@ -238,12 +238,11 @@ class ServingTest {
     @Test
     void aBodyThatIsNotARequestGets400() throws Exception {
         refused("{\"instances\": [", 400, "the body is not valid JSON: Unexpected end-of-input: expected close marker"
-                + " for Array (start marker at line: 1, column: 15) (line 1, column 16)");
+                + " for Array (start marker at line 1, column 15) (line 1, column 16)");
         refused("{\"instances\": [{\"Elevation\": 1,}]}", 400, "the body is not valid JSON: Unexpected character"
                 + " ('}' (code 125)): was expecting double-quote to start field name (line 1, column 32)");
         refused("{\"instances\": []} []", 400, "the body is not valid JSON: Trailing token (of type START_ARRAY) found"
-                + " after value (bound as `com.fasterxml.jackson.databind.JsonNode`): not allowed as per"
-                + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS` (line 1, column 19)");
+                + " after value: not allowed (line 1, column 19)");
         refused("", 400, "the body is empty; expected a JSON object {\"instances\": [...], \"parameters\": {...}}");
         refused("[1, 2]", 400, "the body is an array; expected a JSON object {\"instances\": [...], \"parameters\": {...}}");
         refused("\"instances\"", 400, "the body is a string; expected a JSON object {\"instances\": [...],"
@@ -301,7 +300,7 @@ class ServingTest {
         nullInArray.set(rows.predictor().inputColumns().indexOf("Soil_Type"), JsonNodeFactory.instance.nullNode());
         refused(instances(nullInArray), 400, "instance 0: column Soil_Type: null");
         refused("{\"instances\": [" + rows.object(0).toString().replace("\"Elevation\":2634", "\"Elevation\":1e400")
-                + "]}", 400, "instance 0: column Elevation: \"Infinity\" is not a finite number");
+                + "]}", 400, "instance 0: column Elevation: the number is beyond the range of a double (about 1.8e308)");
     }
 
     @Test
