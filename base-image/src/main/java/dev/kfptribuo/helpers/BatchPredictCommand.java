@@ -1,13 +1,19 @@
 package dev.kfptribuo.helpers;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.batch.BatchPrediction;
 import dev.kfptribuo.batch.InstancesFormat;
 import dev.kfptribuo.batch.PredictionsFormat;
+import dev.kfptribuo.cli.ExecutorInputOption;
+import dev.kfptribuo.executor.ExecutorInput;
+import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.kfptribuo.cli.GcsOptions;
 import picocli.CommandLine.Command;
@@ -20,6 +26,11 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code batch_predict} component: a saved model's predictions for every instance of a dataset,
  * in Vertex AI batch prediction's output shape ({@link BatchPrediction}).
+ *
+ * <p>KFP v2 ({@code --executor-input}, the v2 spec): the predictions directory is the
+ * {@code system.Dataset} output artifact {@value #PREDICTIONS}, written at the artifact's URI
+ * ({@link ExecutorInput#artifactLocation}), and {@code predicted_rows} and {@code bad_rows} are
+ * output parameters of the executor output, written after the directory is whole.
  */
 @Command(name = "batch-predict", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
@@ -36,11 +47,21 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime error (bad data, too many bad rows, I/O)", "2:usage error"})
 final class BatchPredictCommand implements Callable<Integer> {
+    /** The v2 spec's output artifact: the predictions directory, a {@code system.Dataset}. */
+    static final String PREDICTIONS = "predictions";
+    /** The artifact's type. */
+    static final String DATASET = "system.Dataset";
+    /** The v2 spec's output parameters. */
+    static final String PREDICTED_ROWS = "predicted_rows", BAD_ROWS = "bad_rows";
+
     @Spec
     private CommandSpec spec;
 
     @Mixin
     private GcsOptions gcs;
+
+    @Mixin
+    private ExecutorInputOption executorInput;
 
     @Option(names = {"--dataset-path", "--dataset_path"}, required = true, paramLabel = "PATH",
             description = "The instances: local or gs://, a wildcard of shards, gzip detected.")
@@ -51,9 +72,10 @@ final class BatchPredictCommand implements Callable<Integer> {
                     + ModelBundle.MANIFEST_FILE + ".")
     private String modelPath;
 
-    @Option(names = {"--predictions-dir", "--predictions_dir"}, required = true, paramLabel = "DIR",
+    @Option(names = {"--predictions-dir", "--predictions_dir"}, paramLabel = "DIR",
             description = "Output predictions: the directory the files go to (local or gs://; KFP's "
-                    + "{outputPath}). It appears whole or not at all; one from an earlier run is replaced.")
+                    + "{outputPath}). It appears whole or not at all; one from an earlier run is replaced. "
+                    + "Required, unless --executor-input names it (the predictions artifact's URI).")
     private String predictionsDir;
 
     @Option(names = {"--instances-format", "--instances_format"}, paramLabel = "auto|csv|jsonl", defaultValue = "auto",
@@ -84,21 +106,62 @@ final class BatchPredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        ExecutorInput executor = executorInput();
+        Location predictions;
+        if (executor != null) {
+            predictions = executor.artifactLocation(PREDICTIONS, DATASET);
+        } else if (predictionsDir == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--predictions-dir=DIR' "
+                    + "(or --executor-input naming the predictions artifact)");
+        } else {
+            try {
+                predictions = Location.parse(predictionsDir);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--predictions-dir: " + e.getMessage());
+            }
+        }
         BatchPrediction.Config config;
         try {
             config = new BatchPrediction.Config(datasetPath, InstancesFormat.parse(instancesFormat, datasetPath),
-                    Location.parse(modelPath), Location.parse(predictionsDir), PredictionsFormat.parse(predictionsFormat),
+                    Location.parse(modelPath), predictions, PredictionsFormat.parse(predictionsFormat),
                     maxBadRows, rowsPerShard, Runtime.getRuntime().availableProcessors());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        KfpOutputs.check(predictedRowsOutput, badRowsOutput);
+        if (executor == null) {
+            KfpOutputs.check(predictedRowsOutput, badRowsOutput);
+        } else {
+            KfpOutputs.check(executor.outputFile());
+        }
         BatchPrediction.Result result = BatchPrediction.run(config, line -> {
             out.println("batch-predict: " + line);
             out.flush();
         });
-        new KfpOutputs().integer(predictedRowsOutput, result.predictedRows()).integer(badRowsOutput, result.badRows())
-                .commit();
+        if (executor == null) {
+            new KfpOutputs().integer(predictedRowsOutput, result.predictedRows())
+                    .integer(badRowsOutput, result.badRows()).commit();
+        } else {
+            new ExecutorOutput(executor).integer(PREDICTED_ROWS, result.predictedRows())
+                    .integer(BAD_ROWS, result.badRows())
+                    .artifact(PREDICTIONS, DATASET, null, (ObjectNode) executor.artifact(PREDICTIONS, DATASET).get("metadata"))
+                    .commit();
+            out.println("batch-predict: executor output -> " + executor.outputFile());
+            out.flush();
+        }
         return 0;
+    }
+
+    /** The executor input, checked to name every output of the v2 spec, or null without {@code --executor-input}. */
+    private ExecutorInput executorInput() {
+        Map<String, String> outputFlags = new LinkedHashMap<>();
+        outputFlags.put("--predictions-dir", predictionsDir);
+        outputFlags.put("--predicted-rows-output", predictedRowsOutput);
+        outputFlags.put("--bad-rows-output", badRowsOutput);
+        ExecutorInput executor = executorInput.parse(outputFlags);
+        if (executor != null) {
+            executor.requireParameters(PREDICTED_ROWS, BAD_ROWS);
+            executor.artifact(PREDICTIONS, DATASET);
+        }
+        return executor;
     }
 }

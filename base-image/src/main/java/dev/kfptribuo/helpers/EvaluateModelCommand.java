@@ -7,7 +7,10 @@ import dev.kfptribuo.evaluation.ClassificationMetrics;
 import dev.kfptribuo.evaluation.ConfusionMatrix;
 import dev.kfptribuo.evaluation.KfpMetadata;
 import dev.kfptribuo.evaluation.Metric;
+import dev.kfptribuo.evaluation.MetricsArtifacts;
 import dev.kfptribuo.evaluation.ModelScoring;
+import dev.kfptribuo.executor.ExecutorInput;
+import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
@@ -16,11 +19,13 @@ import dev.kfptribuo.prediction.Predictor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +45,12 @@ import picocli.CommandLine.Spec;
  * {@code metric_improvement > 0}. With no baseline the comparison is with the worst possible model
  * ({@link Metric#worstValue()}), so that the same condition holds for any model that is not itself
  * the worst possible. Every output is written at the end or none is.
+ *
+ * <p>KFP v2 ({@code --executor-input}, the v2 spec): the four values are output parameters of the
+ * executor output, with a {@code system.Metrics} artifact {@value #METRICS} of every metric and a
+ * {@code system.ClassificationMetrics} artifact {@value #CLASSIFICATION_METRICS} of the confusion
+ * matrix ({@link MetricsArtifacts}), which the KFP 2 and Vertex AI Pipelines UIs render; the KFP v1
+ * files are not written.
  */
 @Command(name = "evaluate-model", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
@@ -50,11 +61,22 @@ import picocli.CommandLine.Spec;
             "With --baseline-model-path (the model in production) the baseline is scored on the same rows: "
                     + "deploy when metric_value > threshold and metric_improvement > 0."})
 final class EvaluateModelCommand implements Callable<Integer> {
+    /** The v2 spec's output parameters. */
+    static final String METRIC_NAME = "metric_name", METRIC_VALUE = "metric_value",
+            BASELINE_METRIC_VALUE = "baseline_metric_value", METRIC_IMPROVEMENT = "metric_improvement";
+    /** The v2 spec's output artifact of every metric, a {@code system.Metrics}. */
+    static final String METRICS = "metrics";
+    /** The v2 spec's output artifact of the confusion matrix, a {@code system.ClassificationMetrics}. */
+    static final String CLASSIFICATION_METRICS = "classification_metrics";
+
     @Spec
     private CommandSpec spec;
 
     @Mixin
     private GcsOptions gcs;
+
+    @Mixin
+    private ExecutorInputOption executorInput;
 
     @Option(names = {"--dataset-path", "--dataset_path"}, required = true, paramLabel = "PATH",
             description = "Labelled CSV with a header: local, gs://, or a wildcard of shards; gzip is detected.")
@@ -110,8 +132,13 @@ final class EvaluateModelCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--metric-name: " + e.getMessage());
         }
-        KfpOutputs.check(metricNameOutput, metricValueOutput, baselineMetricValueOutput, metricImprovementOutput,
-                metricsOutput, uiMetadataOutput);
+        ExecutorInput executor = executorInput();
+        if (executor == null) {
+            KfpOutputs.check(metricNameOutput, metricValueOutput, baselineMetricValueOutput, metricImprovementOutput,
+                    metricsOutput, uiMetadataOutput);
+        } else {
+            KfpOutputs.check(executor.outputFile());
+        }
         long start = System.nanoTime();
         // KFP passes an optional input the pipeline gives as '' (no baseline) as an empty argument.
         String baselinePath = baselineModelPath == null || baselineModelPath.isBlank() ? null : baselineModelPath.strip();
@@ -148,12 +175,22 @@ final class EvaluateModelCommand implements Callable<Integer> {
         }
         double improvement = metric.improvement(value, baselineValue);
 
-        new KfpOutputs().string(metricNameOutput, metricName).floatValue(metricValueOutput, value)
-                .floatValue(baselineMetricValueOutput, baselineValue)
-                .floatValue(metricImprovementOutput, improvement)
-                .string(metricsOutput, KfpMetadata.metricsJson(metrics))
-                .string(uiMetadataOutput, KfpMetadata.uiMetadataJson(metrics))
-                .commit();
+        if (executor == null) {
+            new KfpOutputs().string(metricNameOutput, metricName).floatValue(metricValueOutput, value)
+                    .floatValue(baselineMetricValueOutput, baselineValue)
+                    .floatValue(metricImprovementOutput, improvement)
+                    .string(metricsOutput, KfpMetadata.metricsJson(metrics))
+                    .string(uiMetadataOutput, KfpMetadata.uiMetadataJson(metrics))
+                    .commit();
+        } else {
+            new ExecutorOutput(executor).string(METRIC_NAME, metricName).number(METRIC_VALUE, value)
+                    .number(BASELINE_METRIC_VALUE, baselineValue).number(METRIC_IMPROVEMENT, improvement)
+                    .artifact(METRICS, MetricsArtifacts.METRICS, null, MetricsArtifacts.metrics(metrics))
+                    .artifact(CLASSIFICATION_METRICS, MetricsArtifacts.CLASSIFICATION_METRICS, null,
+                            MetricsArtifacts.confusionMatrix(metrics))
+                    .commit();
+            log(out, "executor output -> %s", executor.outputFile());
+        }
         if (baseline != null) {
             log(out, "baseline %s: %s=%s; improvement %s (%s)", baselinePath, metricName,
                     KfpOutputs.formatFloat(baselineValue), KfpOutputs.formatFloat(improvement),
@@ -164,6 +201,27 @@ final class EvaluateModelCommand implements Callable<Integer> {
         }
         log(out, "%s=%s (%.2fs)", metricName, KfpOutputs.formatFloat(value), (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    /**
+     * The executor input, checked to name every output of the v2 spec, or null without
+     * {@code --executor-input}.
+     */
+    private ExecutorInput executorInput() {
+        Map<String, String> outputFlags = new LinkedHashMap<>();
+        outputFlags.put("--metric-name-output", metricNameOutput);
+        outputFlags.put("--metric-value-output", metricValueOutput);
+        outputFlags.put("--baseline-metric-value-output", baselineMetricValueOutput);
+        outputFlags.put("--metric-improvement-output", metricImprovementOutput);
+        outputFlags.put("--mlpipeline-metrics-output", metricsOutput);
+        outputFlags.put("--mlpipeline-ui-metadata-output", uiMetadataOutput);
+        ExecutorInput executor = executorInput.parse(outputFlags);
+        if (executor != null) {
+            executor.requireParameters(METRIC_NAME, METRIC_VALUE, BASELINE_METRIC_VALUE, METRIC_IMPROVEMENT);
+            executor.artifact(METRICS, MetricsArtifacts.METRICS);
+            executor.artifact(CLASSIFICATION_METRICS, MetricsArtifacts.CLASSIFICATION_METRICS);
+        }
+        return executor;
     }
 
     /** The baseline's model; an error names it as the baseline's, keeping its kind (and so its exit code and text). */

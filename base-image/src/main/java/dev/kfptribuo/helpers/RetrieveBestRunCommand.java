@@ -3,7 +3,10 @@ package dev.kfptribuo.helpers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.executor.ExecutorInput;
+import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
@@ -18,8 +21,10 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import picocli.CommandLine.Command;
@@ -41,6 +46,9 @@ import picocli.CommandLine.Spec;
  * skipped. Every value is computed before any output is written, so a run that fails writes no
  * output. Every output is optional: a run without output flags prints the choice and writes
  * nothing (a dry run).
+ *
+ * <p>KFP v2 ({@code --executor-input}, the v2 spec): all five are output parameters of the
+ * executor output ({@code hyperparameters} a {@code STRUCT}), written together or not at all.
  */
 @Command(name = "retrieve-best-run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
@@ -71,6 +79,12 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     static final String ALPHA = "alpha";
     /** The hyperparameter behind --max-iter-output: the lab's epoch limit. */
     static final String MAX_ITER = "max_iter";
+    /** The output parameter of the best trial's metric value. */
+    static final String METRIC_VALUE = "metric_value";
+    /** The output parameter of the best trial's id. */
+    static final String TRIAL_ID = "trial_id";
+    /** The output parameter of all the best trial's hyperparameters. */
+    static final String HYPERPARAMETERS = "hyperparameters";
     /** The gcp_resources resourceType of a Vertex AI tuning job. */
     static final String HYPERPARAMETER_TUNING_JOB = "HyperparameterTuningJob";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,6 +94,9 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
 
     @Mixin
     private GcsOptions gcs;
+
+    @Mixin
+    private ExecutorInputOption executorInput;
 
     @Option(names = {"--project-id", "--project_id"}, paramLabel = "PROJECT",
             description = "AI Platform project id, with --job-id. With --job-name it must match the name's project.")
@@ -158,7 +175,12 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
-        KfpOutputs.check(metricValueOutput, alphaOutput, maxIterOutput, trialIdOutput, hyperparametersOutput);
+        ExecutorInput executor = executorInput();
+        if (executor == null) {
+            KfpOutputs.check(metricValueOutput, alphaOutput, maxIterOutput, trialIdOutput, hyperparametersOutput);
+        } else {
+            KfpOutputs.check(executor.outputFile());
+        }
         Source source = source();
 
         TuningJob job = source.read();
@@ -173,12 +195,20 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         }
 
         // Compute every requested value before writing anything, so that a failure writes no output.
-        Double alpha = alphaOutput == null ? null : best.doubleHyperparameter(ALPHA);
-        Long maxIter = maxIterOutput == null ? null : best.wholeHyperparameter(MAX_ITER);
+        Double alpha = alphaOutput == null && executor == null ? null : best.doubleHyperparameter(ALPHA);
+        Long maxIter = maxIterOutput == null && executor == null ? null : best.wholeHyperparameter(MAX_ITER);
         String hyperparameters = best.hyperparametersJsonText();
         log("best trial %s: %s=%s hyperparameters=%s", best.trial().id(), best.objective().metric(),
                 PythonFloats.repr(best.metricValue()), hyperparameters);
 
+        if (executor != null) {
+            new ExecutorOutput(executor).number(METRIC_VALUE, best.metricValue()).number(ALPHA, alpha)
+                    .integer(MAX_ITER, maxIter).string(TRIAL_ID, best.trial().id())
+                    .struct(HYPERPARAMETERS, best.hyperparametersJson())
+                    .commit();
+            log("wrote the executor output %s", executor.outputFile());
+            return 0;
+        }
         // Every output, or none: staged beside their targets and renamed together.
         new KfpOutputs().floatValue(metricValueOutput, best.metricValue())
                 .floatValue(alphaOutput, alpha == null ? 0 : alpha)
@@ -195,6 +225,21 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         }
         log(written.isEmpty() ? "no output requested" : "wrote " + String.join(", ", written));
         return 0;
+    }
+
+    /** The executor input, checked to name every output of the v2 spec, or null without {@code --executor-input}. */
+    private ExecutorInput executorInput() {
+        Map<String, String> outputFlags = new LinkedHashMap<>();
+        outputFlags.put("--metric-value-output", metricValueOutput);
+        outputFlags.put("--alpha-output", alphaOutput);
+        outputFlags.put("--max-iter-output", maxIterOutput);
+        outputFlags.put("--trial-id-output", trialIdOutput);
+        outputFlags.put("--hyperparameters-output", hyperparametersOutput);
+        ExecutorInput executor = executorInput.parse(outputFlags);
+        if (executor != null) {
+            executor.requireParameters(METRIC_VALUE, ALPHA, MAX_ITER, TRIAL_ID, HYPERPARAMETERS);
+        }
+        return executor;
     }
 
     /** Where the job document comes from: exactly one of the three sources. */

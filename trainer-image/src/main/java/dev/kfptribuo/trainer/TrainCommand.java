@@ -8,6 +8,10 @@ import dev.kfptribuo.data.Table;
 import dev.kfptribuo.evaluation.ClassificationMetrics;
 import dev.kfptribuo.evaluation.ConfusionMatrix;
 import dev.kfptribuo.evaluation.Metric;
+import dev.kfptribuo.executor.ExecutorInput;
+import dev.kfptribuo.executor.ExecutorInputException;
+import dev.kfptribuo.executor.ExecutorOutput;
+import dev.kfptribuo.executor.UnmanagedContainerModel;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.io.InputFiles;
@@ -30,11 +34,13 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +57,12 @@ import picocli.CommandLine.Spec;
  * validation data and reports it in the cloudml-hypertune file; final mode fits on training plus
  * validation data and saves the model bundle to the job dir (and to {@code AIP_MODEL_DIR} on
  * Vertex AI).
+ *
+ * <p>KFP v2 ({@code --executor-input}, the v2 spec; final mode only): once the model is saved, the
+ * executor output holds the output parameter {@value #JOB_DIR} and the
+ * {@code google.UnmanagedContainerModel} artifact {@value #MODEL} whose URI is the job dir and whose
+ * metadata names the serving container ({@link ServingContainerOptions}), the input Google Cloud
+ * Pipeline Components' {@code ModelUploadOp} takes.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -69,12 +81,22 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     /** Vertex AI's model output directory variable. */
     static final String AIP_MODEL_DIR = "AIP_MODEL_DIR";
+    /** The v2 spec's output parameter: the job dir, once the model is saved there. */
+    static final String JOB_DIR = "job_dir";
+    /** The v2 spec's output artifact: the model in the job dir, with its serving container. */
+    static final String MODEL = "model";
 
     @Spec
     private CommandSpec spec;
 
     @Mixin
     private GcsOptions gcs;
+
+    @Mixin
+    private ExecutorInputOption executorInput;
+
+    @Mixin
+    private ServingContainerOptions serving;
 
     @Option(names = {"--job-dir", "--job_dir"}, paramLabel = "DIR",
             description = "Where final mode saves the model (local or gs://). AI Platform passes it.")
@@ -161,6 +183,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private final PrintWriter out;
     private final Map<String, String> env;
+    /** The KFP v2 executor input and the model artifact's serving container, or null (KFP v1, bin/train). */
+    private ExecutorInput executor;
+    private UnmanagedContainerModel servingContainer;
 
     TrainCommand(PrintWriter out, Map<String, String> env) {
         this.out = out;
@@ -181,7 +206,8 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("--job-dir-output: tuning mode (--hptune True) saves no model");
         }
 
-        KfpOutputs.check(jobDirOutput);
+        executorInput(tuning);
+        KfpOutputs.check(executor == null ? jobDirOutput : executor.outputFile());
         // Take the model directories before reading or training: one that cannot be made, or that
         // another train run holds, fails the run at once, and before a bundle lands in another one.
         try (JobDirWriter writer = tuning ? null : openModelDirs(modelDirs)) {
@@ -248,7 +274,42 @@ final class TrainCommand implements Callable<Integer> {
             KfpOutputs.writeString(jobDirOutput, modelDirs.get(0).toString());
             log("job_dir -> %s", jobDirOutput);
         }
+        if (executor != null) {
+            String dir = modelDirs.get(0).toString();
+            new ExecutorOutput(executor).string(JOB_DIR, dir)
+                    .artifact(MODEL, UnmanagedContainerModel.SCHEMA_TITLE, dir, servingContainer.metadata())
+                    .commit();
+            log("executor output -> %s (model %s, served by %s)", executor.outputFile(), dir, servingContainer.imageUri());
+        }
         return 0;
+    }
+
+    /**
+     * Reads {@code --executor-input}, checked to name the v2 spec's outputs, and the serving
+     * container its model artifact names; without it, refuses the serving flags.
+     */
+    private void executorInput(boolean tuning) {
+        Map<String, String> outputFlags = new HashMap<>();
+        outputFlags.put("--job-dir-output", jobDirOutput);
+        executor = executorInput.parse(outputFlags);
+        if (executor == null) {
+            if (serving.image != null) {
+                throw usage("--serving-image names the serving container of the KFP v2 model artifact: it needs "
+                        + "--executor-input");
+            }
+            return;
+        }
+        if (tuning) {
+            throw new ExecutorInputException(ExecutorInput.FLAG + ": tuning mode (--hptune True) saves no model, "
+                    + "so it has no outputs: the v2 spec runs final mode");
+        }
+        executor.requireParameters(JOB_DIR);
+        executor.artifact(MODEL, UnmanagedContainerModel.SCHEMA_TITLE);
+        try {
+            servingContainer = serving.container();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     private void rejectStrayArguments() {
