@@ -697,7 +697,12 @@ public final class TuningJobClient {
             return new Outcome(status, response.getStatusMessage(), success, body,
                     headers.getFirstHeaderStringValue("Retry-After"), headers.getFirstHeaderStringValue("Date"), false);
         } finally {
-            response.disconnect();
+            // After an abort the closer thread has disconnected; closing here too would wait for
+            // the JDK's keep-alive cleaner, which drains the rest of a trickled body holding the
+            // stream's lock (at a byte a second, for as long as the body is long).
+            if (!attempt.aborted) {
+                response.disconnect();
+            }
         }
     }
 
