@@ -74,7 +74,11 @@ final class BatchPredictCommand implements Callable<Integer> {
 
     @Option(names = {"--predictions-dir", "--predictions_dir"}, paramLabel = "DIR",
             description = "Output predictions: the directory the files go to (local or gs://; KFP's "
-                    + "{outputPath}). It appears whole or not at all; one from an earlier run is replaced. "
+                    + "{outputPath}). It appears whole or not at all. An existing local one is replaced only when "
+                    + "it holds nothing but an earlier run's prediction.results-* and prediction.errors_stats-* "
+                    + "files (or nothing); anything else in it refuses the run (exit 1), as does a gs:// prefix or "
+                    + "bucket that holds objects, and a directory that is, holds or lies inside --model-path or "
+                    + "holds an input. "
                     + "Required, unless --executor-input names it (the predictions artifact's URI).")
     private String predictionsDir;
 
@@ -84,8 +88,10 @@ final class BatchPredictCommand implements Callable<Integer> {
     private String instancesFormat;
 
     @Option(names = {"--predictions-format", "--predictions_format"}, paramLabel = "jsonl|csv", defaultValue = "jsonl",
-            description = "How the predictions are written; csv: the instance's columns, predicted_label and a "
-                    + "probability_<class> (score_<class>) column per class. Default: ${DEFAULT-VALUE}.")
+            description = "How the predictions are written; csv: the instance's columns (a JSON Lines instance's "
+                    + "keys, as the first instance names them), predicted_label and a probability_<class> "
+                    + "(score_<class>) column per class; an instance column of one of those names is refused. "
+                    + "Default: ${DEFAULT-VALUE}.")
     private String predictionsFormat;
 
     @Option(names = {"--max-bad-rows", "--max_bad_rows"}, paramLabel = "N", defaultValue = "0",

@@ -24,6 +24,13 @@ import java.util.function.Consumer;
  * of fields) goes to {@value #ERRORS_FILE} with its file, line and reason; when more than
  * {@link Config#maxBadRows()} rows are bad, the job fails and writes nothing. Outputs appear whole
  * or not at all ({@link StagedDirectory}).
+ *
+ * <p>Before anything is read, the predictions directory is checked ({@link PredictionsDir}): it may
+ * not be, hold or lie inside the model's job dir, nor hold an input file; an existing local one is
+ * replaced only when it holds nothing but an earlier run's output files, and a gs:// one (a prefix,
+ * or a bucket's root) must be empty. CSV predictions may not name a column twice: an instance
+ * column that is one of the columns they add ({@code predicted_label}, {@code probability_<class>})
+ * fails the job before anything is written.
  */
 public final class BatchPrediction {
     /** The errors file, as Vertex AI names it; written only when some rows were bad. */
@@ -68,6 +75,19 @@ public final class BatchPrediction {
      */
     public record Result(long predictedRows, long badRows, List<Location> files) {}
 
+    /**
+     * The predictions directory may not be written: it holds files batch prediction did not write,
+     * or is, holds or lies inside the model or an input. Nothing was read or written; the message is
+     * one line naming the directory and what is in the way.
+     */
+    public static final class PredictionsDirException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PredictionsDirException(String message) {
+            super(message);
+        }
+    }
+
     /** More bad rows than allowed: the job stops and writes nothing. */
     public static final class TooManyBadRowsException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -85,52 +105,78 @@ public final class BatchPrediction {
      * @param config what to predict and where
      * @param log receives progress lines and the first bad rows' reasons
      * @return what was done
+     * @throws PredictionsDirException if the predictions directory may not be written, before
+     *     anything is read
      * @throws TooManyBadRowsException if more than {@code maxBadRows} rows are bad
      * @throws dev.kfptribuo.data.DataFormatException if the instances cannot be read at all (no
-     *     file, a header without a model column, malformed CSV)
+     *     file, a header without a model column, malformed CSV) or, for CSV predictions, have a
+     *     column the predictions add
      * @throws IOException if the model, the instances or the outputs cannot be read or written
      */
     public static Result run(Config config, Consumer<String> log) throws IOException {
-        Predictor predictor = Predictor.of(ModelBundle.load(config.modelDir()));
         List<InputFile> files = InputFiles.expand(config.datasetPath());
-        try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir());
-             Output output = new Output(staged.path(), config, log)) {
-            PredictionsFormat format = config.predictionsFormat();
-            // Big enough for a piece's predictions in JSON Lines (about 2.5 MB from 256 KiB of CSV).
-            LineBuffer.Pool buffers = new LineBuffer.Pool(4 << 20);
-            long start = System.nanoTime();
-            long read;
-            if (config.instancesFormat() == InstancesFormat.CSV) {
-                CsvRowStream stream = new CsvRowStream(predictor.inputSchema(false), config.threads(),
-                        CsvRowStream.DEFAULT_CHUNK_BYTES);
-                CsvRowStream.Summary summary = stream.read(files, new CsvInstances(predictor, format, buffers),
-                        piece -> output.accept(piece, predictor));
-                if (!summary.unusedColumns().isEmpty()) {
-                    log.accept("columns the model does not use, not read: " + String.join(", ", summary.unusedColumns()));
-                }
-                read = summary.rows();
-            } else {
-                read = new JsonLinesStream(config.threads(), JsonLinesStream.PIECE_BYTES)
-                        .read(files, new JsonLinesInstances(predictor, format, buffers), piece -> output.accept(piece, predictor));
+        PredictionsDir.checkPlace(config.predictionsDir(), config.modelDir(), files);
+        try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir(), log)) {
+            Predictor predictor = Predictor.of(ModelBundle.load(config.modelDir()));
+            try (Output output = new Output(staged.path(), config, log)) {
+                return predict(config, log, files, predictor, staged, output);
             }
-            Output.Counts counts = output.finish();
-            if (output.unseen != null && output.unseen.rows() > 0) {
-                log.accept(String.format(Locale.ROOT, "%d row(s) hold categories unseen in training, predicted without them: %s",
-                        output.unseen.rows(), output.unseen.describe()));
-            }
-            if (counts.predicted() + counts.bad() == 0) {
-                throw new DataFormatException(config.datasetPath() + ": no instances (only blank lines)");
-            }
-            if (counts.bad() > 0) {
-                log.accept(String.format(Locale.ROOT, "%d bad row(s), at most %d allowed (--max-bad-rows): written to %s",
-                        counts.bad(), config.maxBadRows(), ERRORS_FILE));
-            }
-            List<Location> published = staged.publish();
-            log.accept(String.format(Locale.ROOT, "%d row(s) predicted from %d file(s) (%d %s) in %.2fs; %d file(s) in %s",
-                    counts.predicted(), files.size(), read, config.instancesFormat() == InstancesFormat.CSV ? "data rows" : "lines",
-                    (System.nanoTime() - start) / 1e9, published.size(), config.predictionsDir()));
-            return new Result(counts.predicted(), counts.bad(), published);
         }
+    }
+
+    /** Predicts every instance into the staging directory, then publishes it. */
+    private static Result predict(Config config, Consumer<String> log, List<InputFile> files, Predictor predictor,
+            StagedDirectory staged, Output output) throws IOException {
+        PredictionsFormat format = config.predictionsFormat();
+        // Big enough for a piece's predictions in JSON Lines (about 2.5 MB from 256 KiB of CSV).
+        LineBuffer.Pool buffers = new LineBuffer.Pool(4 << 20);
+        long start = System.nanoTime();
+        long read;
+        if (config.instancesFormat() == InstancesFormat.CSV) {
+            CsvRowStream stream = new CsvRowStream(predictor.inputSchema(false), config.threads(),
+                    CsvRowStream.DEFAULT_CHUNK_BYTES);
+            CsvRowStream.Summary summary = stream.read(files, new CsvInstances(predictor, format, buffers),
+                    piece -> output.accept(piece, predictor));
+            if (!summary.unusedColumns().isEmpty()) {
+                log.accept("columns the model does not use, not read: " + String.join(", ", summary.unusedColumns()));
+            }
+            read = summary.rows();
+        } else {
+            JsonCsvColumns columns = format == PredictionsFormat.CSV ? csvColumns(files, predictor) : null;
+            read = new JsonLinesStream(config.threads(), JsonLinesStream.PIECE_BYTES)
+                    .read(files, new JsonLinesInstances(predictor, format, columns, buffers),
+                            piece -> output.accept(piece, predictor));
+        }
+        Output.Counts counts = output.finish();
+        if (output.unseen != null && output.unseen.rows() > 0) {
+            log.accept(String.format(Locale.ROOT, "%d row(s) hold categories unseen in training, predicted without them: %s",
+                    output.unseen.rows(), output.unseen.describe()));
+        }
+        if (counts.predicted() + counts.bad() == 0) {
+            throw new DataFormatException(config.datasetPath() + ": no instances (only blank lines)");
+        }
+        if (counts.bad() > 0) {
+            log.accept(String.format(Locale.ROOT, "%d bad row(s), at most %d allowed (--max-bad-rows): written to %s",
+                    counts.bad(), config.maxBadRows(), ERRORS_FILE));
+        }
+        List<Location> published = staged.publish();
+        log.accept(String.format(Locale.ROOT, "%d row(s) predicted from %d file(s) (%d %s) in %.2fs; %d file(s) in %s",
+                counts.predicted(), files.size(), read, config.instancesFormat() == InstancesFormat.CSV ? "data rows" : "lines",
+                (System.nanoTime() - start) / 1e9, published.size(), config.predictionsDir()));
+        return new Result(counts.predicted(), counts.bad(), published);
+    }
+
+    /**
+     * The instance columns of CSV predictions of JSON Lines instances, checked for a column the
+     * predictions add.
+     */
+    private static JsonCsvColumns csvColumns(List<InputFile> files, Predictor predictor) throws IOException {
+        JsonCsvColumns columns = JsonCsvColumns.of(files, predictor.inputColumns());
+        String clash = PieceEncoder.clash(columns.names(), predictor.classes(), predictor.hasProbabilities());
+        if (clash != null) {
+            throw new DataFormatException(columns.source() + ": key " + clash + ": " + PieceEncoder.clashMessage());
+        }
+        return columns;
     }
 
     /** Where the pieces' lines go, on the calling thread; counts the bad rows as they come. */

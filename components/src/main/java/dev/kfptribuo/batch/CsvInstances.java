@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.kfptribuo.data.CsvRowStream;
+import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.prediction.PredictionException;
 import dev.kfptribuo.prediction.Predictor;
 import dev.kfptribuo.prediction.UnseenCategories;
@@ -18,7 +19,9 @@ import java.util.List;
  *
  * <p>In JSON Lines, a row's instance is an object of every column of the file by name: the model's
  * numeric columns as JSON numbers (integers without a fraction), every other column as the string
- * the cell holds. In CSV, the instance is the row's cells as they were.
+ * the cell holds. In CSV, the instance is the row's cells as they were, under the file's header;
+ * a header with a column the CSV predictions add ({@link PieceEncoder#clash}) fails the piece, the
+ * first one included, so nothing is written.
  */
 final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encoded> {
     /** Integers up to this magnitude are exact doubles, written without a fraction. */
@@ -42,6 +45,11 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
     @Override
     public PieceEncoder.Encoded handle(CsvRowStream.Rows rows) {
         List<String> header = rows.header();
+        String clash = format == PredictionsFormat.CSV
+                ? PieceEncoder.clash(header, predictor.classes(), predictor.hasProbabilities()) : null;
+        if (clash != null) {
+            throw new DataFormatException(rows.file() + ": column " + clash + ": " + PieceEncoder.clashMessage());
+        }
         List<String> fileNumeric = rows.numericColumns();
         // Where each of the predictor's numeric columns is among the row's, and each header
         // column among the row's numeric values (-1: written as text).

@@ -19,7 +19,9 @@ import java.util.function.Function;
  * Predicts a piece of JSON Lines instances ({@link JsonLinesStream}), in Vertex AI batch
  * prediction's input format: one instance per line, an object of column values or an array in the
  * model's column order ({@link Instances}). Blank lines are skipped. In JSON Lines output the
- * instance is written back as it was given; in CSV, as the values of the model's input columns.
+ * instance is written back as it was given; in CSV, as its values under the columns fixed from the
+ * first instance ({@link JsonCsvColumns}), its other keys included: a key that is not one of those
+ * columns makes the instance a bad row.
  */
 final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceEncoder.Encoded> {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -27,23 +29,30 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
 
     private final Instances instances;
     private final PredictionsFormat format;
+    private final JsonCsvColumns columns;
     private final LineBuffer.Pool buffers;
 
     /**
      * @param predictor the model
      * @param format the predictions' format
+     * @param columns the instance columns of CSV predictions; null for JSON Lines
      * @param buffers where the pieces' buffers come from
      */
-    JsonLinesInstances(Predictor predictor, PredictionsFormat format, LineBuffer.Pool buffers) {
+    JsonLinesInstances(Predictor predictor, PredictionsFormat format, JsonCsvColumns columns, LineBuffer.Pool buffers) {
+        if (format == PredictionsFormat.CSV && columns == null) {
+            throw new IllegalArgumentException("CSV predictions need their instance columns");
+        }
         this.instances = new Instances(predictor);
         this.format = format;
+        this.columns = columns;
         this.buffers = buffers;
     }
 
     @Override
     public PieceEncoder.Encoded apply(JsonLinesStream.Piece piece) {
         Predictor predictor = instances.predictor();
-        PieceEncoder encoder = new PieceEncoder(predictor.classes(), predictor.inputColumns(), format, buffers);
+        PieceEncoder encoder = new PieceEncoder(predictor.classes(),
+                columns == null ? predictor.inputColumns() : columns.names(), format, buffers);
         double[] numeric = new double[predictor.numericColumns().size()];
         String[] categorical = new String[predictor.categoricalColumns().size()];
         double[] scores = new double[predictor.classes().size()];
@@ -63,6 +72,10 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
                     return;
                 }
                 String problem = instances.read(instance, numeric, categorical);
+                List<String> cells = format == PredictionsFormat.CSV ? new ArrayList<>(columns.names().size()) : null;
+                if (problem == null && cells != null) {
+                    problem = columns.cells(instance, predictor.inputColumns(), cells);
+                }
                 int label = -1;
                 if (problem == null) {
                     try {
@@ -77,23 +90,13 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
                 } else if (format == PredictionsFormat.JSONL) {
                     encoder.json(json -> json.writeTree(instance), label, scores);
                 } else {
-                    encoder.csv(values(instance, predictor.inputColumns()), label, scores);
+                    encoder.csv(cells, label, scores);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
         return encoder.finish(unseen);
-    }
-
-    /** The instance's values of the input columns, as text. */
-    private static List<String> values(JsonNode instance, List<String> columns) {
-        List<String> values = new ArrayList<>(columns.size());
-        for (int c = 0; c < columns.size(); c++) {
-            JsonNode value = instance.isArray() ? instance.get(c) : instance.get(columns.get(c));
-            values.add(value.asText());
-        }
-        return values;
     }
 
     private static boolean blank(byte[] bytes, int start, int end) {

@@ -225,6 +225,31 @@ final class PieceEncoder {
     }
 
     /**
+     * The first instance column that the columns CSV predictions add would name twice.
+     *
+     * @param instanceColumns the instance's columns
+     * @param classes the model's classes
+     * @param probabilities whether the model has probabilities
+     * @return that column ({@code predicted_label}, a {@code probability_<class>} or
+     *     {@code score_<class>}), or null if there is none
+     */
+    static String clash(List<String> instanceColumns, List<String> classes, boolean probabilities) {
+        List<String> added = csvHeader(List.of(), classes, probabilities);
+        return instanceColumns.stream().filter(added::contains).findFirst().orElse(null);
+    }
+
+    /**
+     * What is wrong with an instance column {@link #clash} found, after its name.
+     *
+     * @return the rest of the one-line message
+     */
+    static String clashMessage() {
+        return "CSV predictions add a column of that name (predicted_label, then probability_<class> or"
+                + " score_<class> per class), which would then be in the header twice; rename it in the instances,"
+                + " or write --predictions-format jsonl";
+    }
+
+    /**
      * @param header a CSV header's names
      * @return the header line's bytes
      */

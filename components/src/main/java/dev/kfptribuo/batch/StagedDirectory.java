@@ -2,34 +2,43 @@ package dev.kfptribuo.batch;
 
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
+import dev.kfptribuo.io.CrashPoints;
 import dev.kfptribuo.io.GcsClient;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.io.OutputFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * An output directory that appears whole or not at all: files are written into a staging
  * directory, then published together.
  *
- * <p>Locally the staging directory is a hidden sibling of the target ({@code .NAME.staging-UUID}),
- * on the same file system, and publishing is one rename of the directory (a target left by an
- * earlier run is moved aside first, then deleted). Where directories cannot be renamed (Cloud
- * Storage FUSE), the files are moved one by one into the new target, which is removed again if a
- * move fails. For a gs:// target the staging directory is a
- * local temporary one, the prefix must hold no object yet, and publishing uploads each file; if an upload fails, the objects already
- * uploaded are deleted, so the prefix holds all of the files or none of them (Cloud Storage has
- * no rename of many objects at once: while the uploads run, a reader may see some of them).
+ * <p>Locally the staging directory is a hidden sibling of the target
+ * ({@code .NAME.staging-PID-START-RANDOM}, {@link Leftovers}), on the same file system, and
+ * publishing is one rename of the directory. A target left by an earlier run is first moved aside
+ * ({@code .NAME.replaced-...}), then deleted once the new one is in place; it is replaced only if it
+ * holds nothing but an earlier run's output files ({@link PredictionsDir#checkReplaceable}), which
+ * {@link #create} checks before anything is written. A run killed between those two renames leaves
+ * no target: the next run on it moves the earlier output back first, and deletes what killed runs
+ * staged ({@link Leftovers#repair}). Where directories cannot be renamed (Cloud Storage FUSE), the
+ * files are moved one by one into the new target, which is removed again if a move fails. For a
+ * gs:// target the staging directory is a local temporary one, the prefix (or the bucket, for its
+ * root) must hold no object yet, and publishing uploads each file; if an upload fails, the objects
+ * already uploaded are deleted, so the prefix holds all of the files or none of them (Cloud Storage
+ * has no rename of many objects at once: while the uploads run, a reader may see some of them).
  * Closing an unpublished directory deletes what was staged.
+ *
+ * <p>The steps of a publish are {@link CrashPoints}: {@code batch:staging-created} (in
+ * {@link #create}), {@code batch:written} (every file staged, nothing published), then locally
+ * {@code batch:moved-aside} (the earlier target renamed away),
+ * {@code batch:renamed} (the new one in place) and {@code batch:cleaned} (the earlier one deleted).
  */
 final class StagedDirectory implements AutoCloseable {
     private final Location target;
@@ -42,33 +51,45 @@ final class StagedDirectory implements AutoCloseable {
     }
 
     /**
+     * Checks the target and makes the staging directory for it; locally, first repairs what killed
+     * runs left beside it.
+     *
      * @param target the directory to publish to, local or gs://
+     * @param log receives a line per leftover of a killed run restored or removed
      * @return an empty staging directory for it
-     * @throws IOException if the staging directory cannot be made, or a local target exists and is
-     *     not a directory
+     * @throws BatchPrediction.PredictionsDirException if the target exists and may not be replaced:
+     *     a gs:// prefix (or bucket) holding objects, a local path that is not a directory or holds
+     *     anything but an earlier run's output files
+     * @throws IOException if the target cannot be checked or the staging directory made
      */
-    static StagedDirectory create(Location target) throws IOException {
+    static StagedDirectory create(Location target, Consumer<String> log) throws IOException {
         if (target.isGcs()) {
             // Uploads never replace objects (that would mix two runs' files): a new prefix, as
-            // Vertex AI gives each batch prediction job.
-            String prefix = target.path().endsWith("/") ? target.path() : target.path() + "/";
+            // Vertex AI gives each batch prediction job. The bucket's root is a prefix too.
+            String prefix = target.path().isEmpty() || target.path().endsWith("/") ? target.path() : target.path() + "/";
             try {
                 if (GcsClient.get().list(target.bucket(), Storage.BlobListOption.prefix(prefix),
                         Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext()) {
-                    throw new FileAlreadyExistsException(target + ": holds files already; write the predictions to a new prefix");
+                    throw new BatchPrediction.PredictionsDirException(target
+                            + ": holds files already; write the predictions to a new prefix");
                 }
             } catch (StorageException e) {
                 throw new IOException(target + ": " + e.getMessage(), e);
             }
-            return new StagedDirectory(target, Files.createTempDirectory("kfp-tribuo-predictions"));
+            return new StagedDirectory(target, Leftovers.tempStaging(log));
         }
-        Path dir = target.localPath().toAbsolutePath();
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new FileAlreadyExistsException(dir + ": exists and is not a directory");
+        Path dir = target.localPath().toAbsolutePath().normalize();
+        if (dir.getParent() == null) {
+            throw new BatchPrediction.PredictionsDirException(dir + ": is the root directory; write the predictions"
+                    + " to a directory of their own");
         }
         Files.createDirectories(dir.getParent());
-        Path staging = dir.resolveSibling("." + dir.getFileName() + ".staging-" + UUID.randomUUID());
-        Files.createDirectory(staging);
+        Leftovers.repair(dir, log);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            PredictionsDir.checkReplaceable(dir);
+        }
+        Path staging = Files.createDirectory(Leftovers.stagingFor(dir));
+        CrashPoints.reached("batch:staging-created");
         return new StagedDirectory(target, staging);
     }
 
@@ -88,6 +109,7 @@ final class StagedDirectory implements AutoCloseable {
         try (Stream<Path> files = Files.list(staging)) {
             names = files.map(p -> p.getFileName().toString()).sorted().toList();
         }
+        CrashPoints.reached("batch:written");
         List<Location> published = new ArrayList<>();
         if (target.isGcs()) {
             try {
@@ -106,14 +128,15 @@ final class StagedDirectory implements AutoCloseable {
                 throw e;
             }
             this.published = true;
-            deleteTree(staging);
+            Leftovers.deleteTree(staging);
             return published;
         }
-        Path dir = target.localPath().toAbsolutePath();
+        Path dir = target.localPath().toAbsolutePath().normalize();
         Path replaced = null;
-        if (Files.exists(dir)) {
-            replaced = dir.resolveSibling("." + dir.getFileName() + ".replaced-" + UUID.randomUUID());
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            replaced = Leftovers.replacedFor(dir);
             Files.move(dir, replaced, StandardCopyOption.ATOMIC_MOVE);
+            CrashPoints.reached("batch:moved-aside");
         }
         try {
             try {
@@ -129,9 +152,11 @@ final class StagedDirectory implements AutoCloseable {
             }
             throw e;
         }
+        CrashPoints.reached("batch:renamed");
         this.published = true;
         if (replaced != null) {
-            deleteTree(replaced);
+            Leftovers.deleteTree(replaced);
+            CrashPoints.reached("batch:cleaned");
         }
         for (String name : names) {
             published.add(target.resolve(name));
@@ -144,45 +169,32 @@ final class StagedDirectory implements AutoCloseable {
      * directory away again.
      */
     private void moveFiles(List<String> names, Path dir, IOException directoryRename) throws IOException {
+        boolean created = false;
         try {
             Files.createDirectory(dir);
+            created = true;
             for (String name : names) {
                 Files.move(staging.resolve(name), dir.resolve(name));
             }
         } catch (IOException e) {
             e.addSuppressed(directoryRename);
             try {
-                deleteTree(dir);
+                if (created) { // never a directory another process made meanwhile
+                    Leftovers.deleteTree(dir);
+                }
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
         }
-        deleteTree(staging);
+        Leftovers.deleteTree(staging);
     }
 
     /** Deletes the staged files unless they were published. */
     @Override
     public void close() throws IOException {
         if (!published) {
-            deleteTree(staging);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            Leftovers.deleteTree(staging);
         }
     }
 }

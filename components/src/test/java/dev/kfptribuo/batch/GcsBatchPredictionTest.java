@@ -93,4 +93,27 @@ class GcsBatchPredictionTest {
         assertTrue(e.getMessage().contains("rows.csv: line 4: column Elevation: \"x\" is not a number"), e.getMessage());
         assertEquals(List.of(), objects("batch/none"));
     }
+
+    @Test
+    void aBucketsRootThatHoldsObjectsIsRefusedAsAPrefixIs(@TempDir Path dir) throws IOException {
+        // A local model and local instances: only the bucket's objects are in the way.
+        Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 2000));
+        Hyperparameters hyperparameters = new Hyperparameters(BinaryLoss.LOG, 1e-4, 5, 1e-3, 5, 3);
+        TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
+        Location jobDir = Location.parse(dir.resolve("job").toString());
+        JobDirWriter.save(new ModelBundle(result.model(), ModelTraining.manifest(result, hyperparameters, train, 1,
+                Instant.EPOCH)), List.of(jobDir));
+        Path rows = TestData.slice(dir, "rows.csv", 2000, 2100);
+        OutputFiles.write(Location.parse(FakeGcsServer.uri("root/kept.txt")), "a user's object".getBytes(StandardCharsets.UTF_8));
+        List<String> before = objects("");
+
+        for (String root : List.of("gs://" + FakeGcsServer.BUCKET + "/", "gs://" + FakeGcsServer.BUCKET)) {
+            BatchPrediction.PredictionsDirException e = assertThrows(BatchPrediction.PredictionsDirException.class,
+                    () -> BatchPrediction.run(new BatchPrediction.Config(rows.toString(), InstancesFormat.CSV, jobDir,
+                            Location.parse(root), PredictionsFormat.JSONL, 0, 1000, 1), line -> { }));
+            assertEquals("gs://" + FakeGcsServer.BUCKET + "/: holds files already; write the predictions to a new prefix",
+                    e.getMessage());
+        }
+        assertEquals(before, objects(""), "nothing written into the bucket");
+    }
 }
