@@ -173,9 +173,9 @@ class ServingRegistryTest {
             assertEquals(2, run.code, String.join(" ", args) + ": " + run.err);
             assertFalse(run.log.contains("listening"), run.log);
         }
-        assertTrue(run("--registry", "r").err.startsWith("--registry needs --model, the id of the model to serve"));
-        assertTrue(run("--model", MODEL).err.startsWith("--model chooses a model of a local registry: give --registry DIR too"));
+        assertTrue(run("--registry", "r").err.startsWith("serve: error: --registry needs --model, the id of the model to serve"));
+        assertTrue(run("--model", MODEL).err.startsWith("serve: error: --model chooses a model of a local registry: give --registry DIR too"));
         assertTrue(run("--registry", "r", "--model", MODEL, "--model-dir", "j").err
-                .startsWith("--registry and --model-dir each name a model: give one"));
+                .startsWith("serve: error: --registry and --model-dir each name a model: give one"));
     }
 }
