@@ -17,6 +17,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * A KFP v1 component specification ({@code component.yaml}) read with SnakeYAML, and a resolver
  * of its command-line placeholders as KFP resolves them: {@code inputValue}, {@code outputPath},
  * {@code concat} and {@code if} on {@code isPresent}, the only condition KFP SDK 2.x keeps.
+ *
+ * <p>And its {@code v2} section, from which {@code component-yaml/generate} derives the KFP v2 spec
+ * by the same rules as {@link #resolveV2}: the args without their {@code --flag {outputPath: x}}
+ * pairs, then {@code v2.args}, then {@code --executor-input} and the executor input; the inputs
+ * plus {@code v2.inputs}; the outputs without {@code v2.without}, plus {@code v2.outputs}.
  */
 final class ComponentSpec {
     /** One input or output: name, type, description, and for inputs default and optional. */
@@ -31,6 +36,12 @@ final class ComponentSpec {
     final Map<String, Object> container;
     final List<String> command;
     final List<Object> args;
+    /** The v2 section: added inputs, args and outputs, and the outputs the v2 spec leaves out. */
+    final Map<String, Object> v2;
+    final Map<String, Port> v2Inputs = new LinkedHashMap<>();
+    final Map<String, Port> v2AddedOutputs = new LinkedHashMap<>();
+    final List<Object> v2Args;
+    final List<String> v2Without = new ArrayList<>();
 
     @SuppressWarnings("unchecked")
     ComponentSpec(String component, Path file) throws IOException {
@@ -57,6 +68,70 @@ final class ComponentSpec {
             command.add(String.valueOf(part));
         }
         args = new ArrayList<>(list(container.get("args")));
+        v2 = (Map<String, Object>) root.getOrDefault("v2", Map.of());
+        for (Object port : list(v2.get("inputs"))) {
+            Port p = port((Map<String, Object>) port);
+            v2Inputs.put(p.name(), p);
+        }
+        for (Object port : list(v2.get("outputs"))) {
+            Port p = port((Map<String, Object>) port);
+            v2AddedOutputs.put(p.name(), p);
+        }
+        v2Args = new ArrayList<>(list(v2.get("args")));
+        for (Object name : list(v2.get("without"))) {
+            v2Without.add(String.valueOf(name));
+        }
+    }
+
+    /**
+     * The v2 spec's outputs and their types: the outputs without {@code v2.without}, then
+     * {@code v2.outputs}; a v1 Dataset, Model or Metrics as its {@code system.*} type.
+     *
+     * @return output name to type (a v1 parameter type, or {@code schemaTitle@version})
+     */
+    Map<String, String> v2Outputs() {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Port port : outputs.values()) {
+            if (!v2Without.contains(port.name())) {
+                String type = switch (port.type()) {
+                    case "Dataset", "Model", "Metrics" -> "system." + port.type() + "@0.0.1";
+                    default -> port.type();
+                };
+                result.put(port.name(), type);
+            }
+        }
+        for (Port port : v2AddedOutputs.values()) {
+            result.put(port.name(), port.type());
+        }
+        return result;
+    }
+
+    /**
+     * Resolves the v2 spec's args as KFP does: those of the v1 spec without the outputPath pairs,
+     * then {@code v2.args}, then {@code --executor-input} and the executor input's JSON.
+     *
+     * @param arguments input name (of the inputs and {@code v2.inputs}) to value
+     * @param executorInput the JSON KFP puts in place of {@code {{$}}}
+     * @return the command-line arguments after the command
+     */
+    List<String> resolveV2(Map<String, String> arguments, String executorInput) {
+        Map<String, Port> ports = new LinkedHashMap<>(inputs);
+        ports.putAll(v2Inputs);
+        List<String> resolved = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof String flag && flag.startsWith("--") && i + 1 < args.size()
+                    && args.get(i + 1) instanceof Map<?, ?> next && next.containsKey("outputPath")) {
+                i++;
+                continue;
+            }
+            expand(args.get(i), ports, arguments, Map.of(), resolved::add);
+        }
+        for (Object part : v2Args) {
+            expand(part, ports, arguments, Map.of(), resolved::add);
+        }
+        resolved.add("--executor-input");
+        resolved.add(executorInput);
+        return resolved;
     }
 
     private static Port port(Map<String, Object> map) {
@@ -91,14 +166,14 @@ final class ComponentSpec {
     List<String> resolve(Map<String, String> arguments, Map<String, String> outputPaths) {
         List<String> resolved = new ArrayList<>();
         for (Object part : args) {
-            expand(part, arguments, outputPaths, resolved::add);
+            expand(part, inputs, arguments, outputPaths, resolved::add);
         }
         return resolved;
     }
 
     @SuppressWarnings("unchecked")
-    private void expand(Object part, Map<String, String> arguments, Map<String, String> outputPaths,
-            Consumer<String> sink) {
+    private void expand(Object part, Map<String, Port> ports, Map<String, String> arguments,
+            Map<String, String> outputPaths, Consumer<String> sink) {
         if (part instanceof String || part instanceof Number || part instanceof Boolean) {
             sink.accept(part.toString());
             return;
@@ -109,7 +184,7 @@ final class ComponentSpec {
         }
         Map.Entry<String, Object> entry = placeholder.entrySet().iterator().next();
         switch (entry.getKey()) {
-            case "inputValue" -> sink.accept(value((String) entry.getValue(), arguments));
+            case "inputValue" -> sink.accept(value((String) entry.getValue(), ports, arguments));
             case "outputPath" -> {
                 String path = outputPaths.get((String) entry.getValue());
                 if (path == null) {
@@ -120,7 +195,7 @@ final class ComponentSpec {
             case "concat" -> {
                 StringBuilder text = new StringBuilder();
                 for (Object item : list(entry.getValue())) {
-                    expand(item, arguments, outputPaths, text::append);
+                    expand(item, ports, arguments, outputPaths, text::append);
                 }
                 sink.accept(text.toString());
             }
@@ -133,15 +208,15 @@ final class ComponentSpec {
                 }
                 boolean present = arguments.containsKey(input);
                 for (Object item : list(branch.get(present ? "then" : "else"))) {
-                    expand(item, arguments, outputPaths, sink);
+                    expand(item, ports, arguments, outputPaths, sink);
                 }
             }
             default -> throw new IllegalArgumentException(file + ": unsupported placeholder " + entry.getKey());
         }
     }
 
-    private String value(String input, Map<String, String> arguments) {
-        Port port = inputs.get(input);
+    private String value(String input, Map<String, Port> ports, Map<String, String> arguments) {
+        Port port = ports.get(input);
         if (port == null) {
             throw new IllegalArgumentException(file + ": inputValue of an undeclared input " + input);
         }
