@@ -6,16 +6,22 @@ evaluate_model on the testing split -> deploy the model if its metric beats the 
 model in production (baseline_model_path).
 
 KFP SDK 2.x has no ComponentStore: our components load with kfp.components.load_component_from_url
-from component-yaml/ at a release tag. The Google Cloud steps come from
+from the KFP v2 specs, <prefix>v2/<name>/component.yaml, that component-yaml/generate writes beside the
+v1 ones. Their outputs go through KFP's executor output: evaluate_model's metrics and confusion matrix
+are system.Metrics and system.ClassificationMetrics artifacts the run page draws, and train's `model`
+output is a google.UnmanagedContainerModel at the job dir naming the serving image, which
+ModelUploadOp takes as it is (no importer). The Google Cloud steps come from
 google-cloud-pipeline-components 2.x.
 
 Environment, read at import:
-  COMPONENT_URL_SEARCH_PREFIX  URL of component-yaml/ ending in '/', e.g.
-                               https://raw.githubusercontent.com/OWNER/kfp-tribuo/TAG/component-yaml/
+  COMPONENT_URL_SEARCH_PREFIX  URL of the generated specs (component-yaml/generate's output) ending in
+                               '/', e.g. https://storage.googleapis.com/BUCKET/kfp-tribuo/TAG/; the v2
+                               specs are under its v2/
   TRAINER_IMAGE                the tuning trials' image; default: the image of the train component
-  SERVING_IMAGE                the container that serves the deployed model (serving-image); default:
-                               the serving_image of <prefix>images.json, which component-yaml/generate
-                               writes beside the specs (the image Jib pushed, by digest)
+  SERVING_IMAGE                the container that serves the deployed model (serving-image), passed to
+                               train's serving_image; default: the serving_image of <prefix>images.json,
+                               which component-yaml/generate writes beside the specs (the image Jib
+                               pushed, by digest)
 
 Champion/challenger: the pipeline parameter baseline_model_path names the model now in production
 (its job dir, gs://...); evaluate_model scores it on the same testing rows, and the deploy steps run
@@ -28,7 +34,6 @@ import os
 import sys
 
 from google.cloud.aiplatform import hyperparameter_tuning as hpt
-from google_cloud_pipeline_components.types import artifact_types
 from google_cloud_pipeline_components.v1.bigquery import BigqueryQueryJobOp
 from google_cloud_pipeline_components.v1.endpoint import EndpointCreateOp
 from google_cloud_pipeline_components.v1.endpoint import ModelDeployOp
@@ -50,8 +55,8 @@ if not COMPONENT_URL_SEARCH_PREFIX or not COMPONENT_URL_SEARCH_PREFIX.endswith('
 
 
 def load_component(name):
-    """Our component from <prefix><name>/component.yaml: the URL ComponentStore builds."""
-    return components.load_component_from_url(COMPONENT_URL_SEARCH_PREFIX + name + '/component.yaml')
+    """Our KFP v2 component from <prefix>v2/<name>/component.yaml."""
+    return components.load_component_from_url(COMPONENT_URL_SEARCH_PREFIX + 'v2/' + name + '/component.yaml')
 
 
 train_op = load_component('train')
@@ -113,6 +118,7 @@ def covertype_train(project_id: str,
         job_dir=common.job_dir(gcs_root, dsl.PIPELINE_JOB_ID_PLACEHOLDER),
         alpha=get_best_trial.outputs['alpha'],
         max_iter=get_best_trial.outputs['max_iter'],
+        serving_image=SERVING_IMAGE,
     ).set_cpu_limit(common.TRAIN_CPU_LIMIT).set_memory_limit(common.TRAIN_MEMORY_LIMIT)
 
     # Evaluate the model on the testing split.
@@ -128,16 +134,12 @@ def covertype_train(project_id: str,
     with dsl.If(eval_model.outputs['metric_value'] > evaluation_metric_threshold, name='deploy-if-better'):
         with dsl.If(eval_model.outputs['metric_improvement'] > common.MIN_IMPROVEMENT,
                     name='and-better-than-baseline'):
-            model = dsl.importer(
-                artifact_uri=train_model.outputs['job_dir'],
-                artifact_class=artifact_types.UnmanagedContainerModel,
-                metadata={'containerSpec': common.serving_container_spec(SERVING_IMAGE)},
-            ).set_display_name('model-in-job-dir')
+            # train's model output: the job dir as an UnmanagedContainerModel naming SERVING_IMAGE.
             upload = ModelUploadOp(
                 project=project_id,
                 location=region,
                 display_name=model_id,
-                unmanaged_container_model=model.outputs['artifact'],
+                unmanaged_container_model=train_model.outputs['model'],
             )
             endpoint = EndpointCreateOp(project=project_id, location=region, display_name=endpoint_id)
             ModelDeployOp(

@@ -16,10 +16,12 @@ def _expression(task):
     return task['triggerPolicy']['condition'].replace('.double_value', '').replace('parameter_values', 'parameters')
 
 
-def check_lab_pipeline(compiled, images, specs, channel, serving_image=None):
+def check_lab_pipeline(compiled, images, specs, channel, serving_image=None, v2_specs=False):
     """channel: the SDK's prefix of pipeline parameters inside strings ('pipelineparam--' in 1.8,
     'pipelinechannel--' in 2.x). specs: our loaded component specs by name (command, image).
-    serving_image: the image the model artifact must name; default images.json's serving_image."""
+    serving_image: the image the model artifact must name; default images.json's serving_image.
+    v2_specs: the pipeline runs our KFP v2 specs (outputs through the executor output, train's model
+    artifact uploaded as it is) rather than the v1 ones (the job dir turned into a model by an importer)."""
     root = gcs_root(channel)
 
     # Our three steps run the images by digest, with the specs' commands.
@@ -109,20 +111,38 @@ def check_lab_pipeline(compiled, images, specs, channel, serving_image=None):
         'pipeline', 'evaluation_metric_threshold')
     assert compiled.source(inner, f'{channel}evaluate-model-metric_improvement') == (
         'task', 'evaluate-model', 'metric_improvement')
-    importer = compiled.find('importer')
-    for step in (importer, 'model-upload', 'endpoint-create', 'model-deploy'):
-        assert compiled.parent(step) == inner, (step, compiled.parent(step))
-    assert compiled.source(importer, 'uri') == ('task', 'train', 'job_dir')
-
-    # The model artifact names the serving image with serve's routes and port (Vertex AI's
-    # ModelContainerSpec, which sets AIP_PREDICT_ROUTE, AIP_HEALTH_ROUTE and AIP_HTTP_PORT).
-    metadata = compiled.executor(importer)['importer']['metadata']
-    assert metadata == {'containerSpec': {
-        'imageUri': serving_image or images['serving_image'],
-        'predictRoute': '/predict',
-        'healthRoute': '/health',
-        'ports': [{'containerPort': 8080}]}}, metadata
-    assert compiled.source('model-upload', 'unmanaged_container_model') == ('task', importer, 'artifact')
+    serving_image = serving_image or images['serving_image']
+    if v2_specs:
+        # Every output through the executor output: no outputPath flag, the executor input last.
+        for task in ('train', 'retrieve-best-run', 'evaluate-model'):
+            args = compiled.container(task)['args']
+            assert args[-2:] == ['--executor-input', '{{$}}'], (task, args)
+            assert not any('.output_file}}' in str(a) or "outputs.artifacts[" in str(a) for a in args), (task, args)
+        # train's model artifact goes to ModelUploadOp as it is; it names the serving image train is given.
+        assert not any(name.startswith('importer') for name in compiled.tasks), sorted(compiled.tasks)
+        for step in ('model-upload', 'endpoint-create', 'model-deploy'):
+            assert compiled.parent(step) == inner, (step, compiled.parent(step))
+        assert compiled.source('model-upload', 'unmanaged_container_model') == ('task', 'train', 'model')
+        assert compiled.constant('train', 'serving_image') == serving_image
+        model = compiled.component('train')['outputDefinitions']['artifacts']['model']
+        assert model['artifactType']['schemaTitle'] == 'google.UnmanagedContainerModel', model
+        metrics = compiled.component('evaluate-model')['outputDefinitions']['artifacts']
+        assert {k: v['artifactType']['schemaTitle'] for k, v in metrics.items()} == {
+            'metrics': 'system.Metrics', 'classification_metrics': 'system.ClassificationMetrics'}, metrics
+    else:
+        importer = compiled.find('importer')
+        for step in (importer, 'model-upload', 'endpoint-create', 'model-deploy'):
+            assert compiled.parent(step) == inner, (step, compiled.parent(step))
+        assert compiled.source(importer, 'uri') == ('task', 'train', 'job_dir')
+        # The model artifact names the serving image with serve's routes and port (Vertex AI's
+        # ModelContainerSpec, which sets AIP_PREDICT_ROUTE, AIP_HEALTH_ROUTE and AIP_HTTP_PORT).
+        metadata = compiled.executor(importer)['importer']['metadata']
+        assert metadata == {'containerSpec': {
+            'imageUri': serving_image,
+            'predictRoute': '/predict',
+            'healthRoute': '/health',
+            'ports': [{'containerPort': 8080}]}}, metadata
+        assert compiled.source('model-upload', 'unmanaged_container_model') == ('task', importer, 'artifact')
     assert compiled.source('model-deploy', 'model') == ('task', 'model-upload', 'model')
     assert compiled.source('model-deploy', 'endpoint') == ('task', 'endpoint-create', 'endpoint')
 

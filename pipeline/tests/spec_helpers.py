@@ -50,8 +50,8 @@ class CompiledPipeline:
         if 'taskOutputArtifact' in spec:
             out = spec['taskOutputArtifact']
             return 'task', out['producerTask'], out['outputArtifactKey']
-        if 'componentInputParameter' in spec:
-            name = spec['componentInputParameter']
+        if 'componentInputParameter' in spec or 'componentInputArtifact' in spec:
+            name = spec.get('componentInputParameter', spec.get('componentInputArtifact'))
             parent = self.parent(task_name)
             if parent is None:
                 return 'pipeline', name

@@ -1,6 +1,8 @@
 """KFP SDK 2.x (run in the venv of pipeline/requirements-kfp2.txt): load_component_from_url loads our
-generated specs with their types kept as parameters, and the lab's pipeline compiles for Vertex AI
-Pipelines."""
+generated specs, v1 and v2, with their types kept as parameters; the v2 specs are exactly what KFP
+compiles a container component to; and the lab's pipeline compiles for Vertex AI Pipelines on the v2
+specs."""
+import copy
 import json
 import pathlib
 
@@ -43,6 +45,21 @@ TYPES = {
 }
 
 
+# The v2 specs' types: train takes serving_image and outputs the model artifact; evaluate_model's
+# metrics and confusion matrix are the artifacts the v2 UIs draw, in place of the v1 UI files.
+V2_TYPES = copy.deepcopy(TYPES)
+V2_TYPES['train'][0]['serving_image'] = 'String'
+V2_TYPES['train'][1]['model'] = 'google.UnmanagedContainerModel@0.0.1'
+for _name in ('mlpipeline_metrics', 'mlpipeline_ui_metadata'):
+    del V2_TYPES['evaluate_model'][1][_name]
+V2_TYPES['evaluate_model'][1].update(
+    {'metrics': 'system.Metrics@0.0.1', 'classification_metrics': 'system.ClassificationMetrics@0.0.1'})
+
+
+def _v2_url(prefix, name):
+    return prefix + 'v2/' + name + '/component.yaml'
+
+
 def test_generated_specs_name_the_images_jib_built(images):
     # The serving image has no spec; images.json names it too, for the pipelines' SERVING_IMAGE.
     assert sorted(images) == ['base_image', 'serving_image', 'trainer_image'], images
@@ -60,6 +77,46 @@ def test_generated_specs_name_the_images_jib_built(images):
         template = (pathlib.Path(__file__).resolve().parents[2] / 'component-yaml' / name / 'component.yaml').read_text()
         assert template.startswith('# TEMPLATE (checked in)')
         assert "image: '{{image:%s}}'" % IMAGE_OF[name] in template
+        v2 = yaml.safe_load((GENERATED / 'v2' / name / 'component.yaml').read_text())
+        (executor,) = v2['deploymentSpec']['executors'].values()
+        assert executor['container']['image'] == images[IMAGE_OF[name]]
+        assert executor['container']['command'] == generated['implementation']['container']['command']
+
+
+@pytest.mark.parametrize('name', COMPONENTS)
+def test_v2_specs_load_with_their_parameters_and_artifacts(component_url_prefix, images, name):
+    op = components.load_component_from_url(_v2_url(component_url_prefix, name))
+    spec = op.component_spec
+    assert spec.implementation.container.image == images[IMAGE_OF[name]]
+    inputs, outputs = V2_TYPES[name]
+    assert {k: v.type for k, v in spec.inputs.items()} == inputs
+    assert {k: v.type for k, v in spec.outputs.items()} == outputs
+    assert spec.implementation.container.command[:3] == ['java', '-cp', '@/app/jib-classpath-file']
+    # Outputs go through the executor output: no output path in the args, the executor input last.
+    args = [str(a) for a in spec.implementation.container.args]
+    assert args[-2:] == ['--executor-input', '{{$}}'], args
+    assert not any('outputs' in a for a in args[:-1]), args
+    assert spec.description and spec.description.startswith(
+        yaml.safe_load((GENERATED / name / 'component.yaml').read_text())['description'].split('\n')[0])
+    v1 = components.load_component_from_url(component_url_prefix + name + '/component.yaml').component_spec
+    for key, port in v1.inputs.items():  # the same inputs with the same defaults as the v1 spec
+        assert (spec.inputs[key].default, spec.inputs[key].optional) == (port.default, port.optional), key
+
+
+@pytest.mark.parametrize('name', COMPONENTS)
+def test_v2_specs_are_what_kfp_compiles_a_container_component_to(component_url_prefix, name, tmp_path):
+    """Loaded and compiled again by KFP, each v2 spec gives back the same document."""
+    op = components.load_component_from_url(_v2_url(component_url_prefix, name))
+    compiler.Compiler().compile(op, str(tmp_path / 'recompiled.yaml'))
+    recompiled = yaml.safe_load((tmp_path / 'recompiled.yaml').read_text())
+    ours = yaml.safe_load((GENERATED / 'v2' / name / 'component.yaml').read_text())
+    assert ours == recompiled
+    assert recompiled['sdkVersion'] == f'kfp-{kfp.__version__}'
+
+
+def test_v2_train_defaults_serving_image_to_the_serving_image_built(component_url_prefix, images):
+    spec = components.load_component_from_url(_v2_url(component_url_prefix, 'train')).component_spec
+    assert spec.inputs['serving_image'].default == images['serving_image']
 
 
 @pytest.mark.parametrize('name', COMPONENTS)
@@ -87,7 +144,7 @@ def _compile_lab_pipeline(prefix, tmp_path, serving_image=None):
 def test_serving_image_overrides_images_json(component_url_prefix, images, tmp_path):
     module, spec, specs = _compile_lab_pipeline(component_url_prefix, tmp_path, OTHER_SERVING_IMAGE)
     assert module.SERVING_IMAGE == OTHER_SERVING_IMAGE
-    check_lab_pipeline(CompiledPipeline(spec), images, specs, 'pipelinechannel--', OTHER_SERVING_IMAGE)
+    check_lab_pipeline(CompiledPipeline(spec), images, specs, 'pipelinechannel--', OTHER_SERVING_IMAGE, v2_specs=True)
 
 
 def test_the_serving_image_default_needs_images_json_naming_it(tmp_path):
@@ -117,7 +174,10 @@ def test_the_lab_pipeline_compiles_for_vertex_ai_pipelines(component_url_prefix,
     module, spec, specs = _compile_lab_pipeline(component_url_prefix, tmp_path)
     assert module.TRAINER_IMAGE == images['trainer_image']
     assert module.SERVING_IMAGE == images['serving_image']
-    check_lab_pipeline(CompiledPipeline(spec), images, specs, 'pipelinechannel--')
+    check_lab_pipeline(CompiledPipeline(spec), images, specs, 'pipelinechannel--', v2_specs=True)
+    # The pipeline loads the v2 specs (the 1.8 pipeline keeps the v1 ones).
+    for name in LAB_COMPONENTS:
+        assert getattr(module, f'{name}_op').component_spec.outputs.keys() == V2_TYPES[name][1].keys()
     # Pipeline parameters, with the lab's defaults.
     parameters = spec['root']['inputDefinitions']['parameters']
     assert parameters['evaluation_metric_threshold'] == {

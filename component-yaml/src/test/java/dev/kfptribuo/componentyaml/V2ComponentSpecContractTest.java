@@ -123,6 +123,21 @@ class V2ComponentSpecContractTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("specs")
+    void theReadmeTablesTheV2PortsAndLoadsTheV2Spec(ComponentSpec spec) throws IOException {
+        String readme = Files.readString(SPECS.resolve(spec.component).resolve("README.md"), StandardCharsets.UTF_8);
+        for (String port : spec.v2Inputs.keySet()) {
+            assertTrue(readme.contains("| `" + port + "` |"), "README table row of v2 input " + port);
+        }
+        for (String port : spec.v2AddedOutputs.keySet()) {
+            assertTrue(readme.contains("| `" + port + "` |"), "README table row of v2 output " + port);
+        }
+        assertTrue(readme.contains("## Which spec, with which SDK"), "README says which spec goes with which SDK");
+        assertTrue(readme.contains("load_component_from_url(\n    'https://raw.githubusercontent.com/OWNER/kfp-tribuo/TAG/"
+                + "component-yaml/v2/" + spec.component + "/component.yaml')"), "README loads the v2 spec");
+    }
+
     // ---------------------------------------------------------------- running the v2 command lines
 
     @Test

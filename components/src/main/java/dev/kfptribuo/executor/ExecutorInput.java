@@ -1,6 +1,5 @@
 package dev.kfptribuo.executor;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kfptribuo.io.JsonErrors;
 import dev.kfptribuo.io.Location;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,9 +62,7 @@ public final class ExecutorInput {
         try {
             root = JSON.readTree(json == null ? "" : json);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw error("is not JSON: " + e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " ")
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            throw error("is not JSON: " + JsonErrors.describe(e));
         }
         if (root == null || root.isMissingNode()) {
             throw error("is empty, not the JSON of KFP's executor input ({{$}})");
