@@ -154,6 +154,17 @@ def test_a_failing_step_yields_no_metric(module, pipeline_root):
     assert 'metric_value' not in task.outputs, task.outputs
 
 
+def test_the_metrics_artifact_holds_the_metrics_of_the_v1_spec(component_url_prefix, pipeline_root, trained, evaluated):
+    """The v1 spec's mlpipeline_metrics file (KFP 1.x's Metrics tab) of the same evaluation, number for number."""
+    v1 = components.load_component_from_url(component_url_prefix + 'evaluate_model/component.yaml')
+    task = v1(dataset_path=str(pipeline_root / 'data' / 'testing.csv'), model_path=trained.outputs['job_dir'])
+    assert task.outputs['metric_value'] == evaluated.outputs['metric_value']
+    found = glob.glob(str(pipeline_root / 'evaluate-model-*' / 'evaluate-model' / 'mlpipeline_metrics'))
+    assert found, sorted(p.name for p in pipeline_root.iterdir())
+    v1_metrics = json.loads(pathlib.Path(found[-1]).read_text())['metrics']
+    assert {m['name']: m['numberValue'] for m in v1_metrics} == evaluated.outputs['metrics'].metadata
+
+
 def test_batch_predictions_make_the_confusion_matrix_evaluate_model_outputs(component_url_prefix, pipeline_root,
                                                                             trained, evaluated):
     """batch_predict (v2 spec, CSV predictions) on the testing split with the trained model: the counts of
