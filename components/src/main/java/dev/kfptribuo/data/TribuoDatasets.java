@@ -30,6 +30,11 @@ public final class TribuoDatasets {
     /**
      * Builds a Tribuo dataset from every row of the table.
      *
+     * <p>The programs train from a {@code Table} directly ({@code TrainingRows}), without Tribuo
+     * examples, which cost ten times more per row; this is for Tribuo's own API: the dataset that
+     * {@code SgdClassifierTrainer.train}, a Tribuo {@code Trainer}, or any other Tribuo trainer or
+     * evaluator takes. Both paths train the same model ({@code SgdClassifierTrainerTest}).
+     *
      * @param table the rows
      * @param description what the rows are, recorded in the dataset's provenance (e.g. the URIs)
      * @return a mutable dataset with one example per row, in table order

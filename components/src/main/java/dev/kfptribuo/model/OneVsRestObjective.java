@@ -17,6 +17,12 @@ import org.tribuo.math.util.VectorNormalizer;
  * <p>Tribuo 4.3.2's own objectives are multiclass ({@code LogMulticlass} is softmax, {@code Hinge}
  * is a multiclass hinge), so they train a different model than the lab's. The gradient follows
  * Tribuo's convention: it is the negative derivative of the loss, which Tribuo's parameters add.
+ *
+ * <p>Supported API, though our own epoch loop ({@link OneVsRestSgd}) calls only {@link #perClass}:
+ * {@link SgdClassifierTrainer} is a Tribuo {@code LinearSGDTrainer}, which takes its objective as a
+ * {@link LabelObjective}, and {@link #valueAndGradient} is that interface's per-example contract, what
+ * Tribuo's stock SGD trainers call when a user gives them this objective (tested against
+ * {@link #perClass} in {@code OneVsRestObjectiveTest}).
  */
 public final class OneVsRestObjective implements LabelObjective {
     @Config(mandatory = true, description = "The binary loss applied to each class against the rest.")

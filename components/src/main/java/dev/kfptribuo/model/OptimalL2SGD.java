@@ -24,8 +24,11 @@ import org.tribuo.math.la.Tensor;
  * {@link StochasticGradientOptimiser} extension point and expects {@link LinearParameters} whose
  * last column is the bias.
  *
- * <p>{@link SgdClassifierTrainer} uses its schedule ({@link #learningRate}) in its own loop;
- * {@link #step} makes the same update available to Tribuo's stock SGD trainers.
+ * <p>{@link SgdClassifierTrainer} uses its schedule ({@link #learningRate}) in its own loop.
+ * {@link #initialise} and {@link #step} are supported API all the same: a Tribuo
+ * {@code LinearSGDTrainer} takes its optimiser as a {@link StochasticGradientOptimiser}, and they are
+ * that interface's contract, the same update for Tribuo's stock SGD trainers (tested in
+ * {@code OptimalL2SGDTest}).
  */
 public final class OptimalL2SGD implements StochasticGradientOptimiser {
     @Config(mandatory = true, description = "L2 penalty strength, scikit-learn's alpha.")
