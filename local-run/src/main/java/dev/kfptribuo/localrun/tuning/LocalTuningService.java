@@ -1,16 +1,14 @@
 package dev.kfptribuo.localrun.tuning;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.hypertune.HypertuneReporter;
+import dev.kfptribuo.hypertune.HypertuneReports;
 import dev.kfptribuo.localrun.AtomicFiles;
 import dev.kfptribuo.process.ChildProcesses;
 import dev.kfptribuo.localrun.ProgramLauncher;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +53,6 @@ public final class LocalTuningService {
         void ended(LocalTrial trial);
     }
 
-    private static final ObjectMapper JSON = AtomicFiles.JSON;
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     private final TuningSpec spec;
@@ -231,34 +228,16 @@ public final class LocalTuningService {
     }
 
     private LocalTrial readMetric(LocalTrial running, Path metricFile, Instant end) {
-        if (!Files.isRegularFile(metricFile)) {
-            return failedTrial(running, end, "no metric reported (" + metricFile + " was not written)");
-        }
-        JsonNode last = null;
+        HypertuneReports.Report report;
         try {
-            for (String line : Files.readAllLines(metricFile, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    JsonNode report = JSON.readTree(line);
-                    if (report.has(spec.metricTag())) {
-                        last = report;
-                    }
-                }
-            }
+            report = HypertuneReports.last(metricFile, spec.metricTag());
+        } catch (HypertuneReports.NoReportException e) {
+            return failedTrial(running, end, e.getMessage());
         } catch (IOException e) {
             return failedTrial(running, end, "unreadable metric file " + metricFile + ": " + e.getMessage());
         }
-        if (last == null) {
-            return failedTrial(running, end, "no report of metric '" + spec.metricTag() + "' in " + metricFile);
-        }
-        double value;
-        try {
-            value = new BigDecimal(last.get(spec.metricTag()).asText().strip()).doubleValue();
-        } catch (NumberFormatException e) {
-            return failedTrial(running, end, "metric '" + spec.metricTag() + "' is not a number: " + last.get(spec.metricTag()));
-        }
-        String step = last.path("global_step").asText("0");
-        return new LocalTrial(running.id(), running.values(), running.dir(), "SUCCEEDED", value, step,
-                running.startTime(), end, null);
+        return new LocalTrial(running.id(), running.values(), running.dir(), "SUCCEEDED", report.value(),
+                report.globalStep(), running.startTime(), end, null);
     }
 
     private synchronized LocalTrial failedTrial(LocalTrial running, Instant end, String error) {

@@ -60,7 +60,7 @@ public final class SearchStrategy {
         List<Map<String, Value>> trials = new ArrayList<>();
         if (spec.algorithm() == TuningSpec.Algorithm.GRID_SEARCH) {
             List<List<Value>> axes = new ArrayList<>();
-            for (TuningSpec.Param p : spec.params()) {
+            for (ParameterSpec p : spec.params()) {
                 axes.add(gridValues(p, spec.maxTrials()));
             }
             int[] index = new int[dims];
@@ -91,7 +91,7 @@ public final class SearchStrategy {
             for (int d = 0; d < dims; d++) {
                 double u = spec.algorithm() == TuningSpec.Algorithm.RANDOM_SEARCH ? random.nextDouble()
                         : frac(halton(t + 1, PRIMES[d]) + shift[d]);
-                TuningSpec.Param p = spec.params().get(d);
+                ParameterSpec p = spec.params().get(d);
                 values.put(p.name(), value(p, u));
             }
             trials.add(Collections.unmodifiableMap(values));
@@ -123,7 +123,7 @@ public final class SearchStrategy {
      * @param u a point of [0, 1)
      * @return the parameter's value there (see the class comment)
      */
-    static Value value(TuningSpec.Param p, double u) {
+    static Value value(ParameterSpec p, double u) {
         switch (p.type()) {
             case DOUBLE: {
                 double x = Math.min(p.max(), Math.max(p.min(), scaled(p.scale(), p.min(), p.max(), u)));
@@ -137,7 +137,7 @@ public final class SearchStrategy {
             case DISCRETE: {
                 List<Double> values = p.discreteValues();
                 int index;
-                if (p.scale() == TuningSpec.Scale.NONE || values.size() == 1) {
+                if (p.scale() == ParameterSpec.Scale.NONE || values.size() == 1) {
                     index = Math.min(values.size() - 1, (int) Math.floor(u * values.size()));
                 } else {
                     double lo = values.get(0);
@@ -162,12 +162,12 @@ public final class SearchStrategy {
         }
     }
 
-    private static Value discrete(TuningSpec.Param p, double v) {
+    private static Value discrete(ParameterSpec p, double v) {
         return new Value(p.wholeValued() ? Long.toString((long) v) : PythonFloats.repr(v), v);
     }
 
     /** Maps u in [0, 1) into [lo, hi) by a scale. */
-    private static double scaled(TuningSpec.Scale scale, double lo, double hi, double u) {
+    private static double scaled(ParameterSpec.Scale scale, double lo, double hi, double u) {
         switch (scale) {
             case UNIT_LOG_SCALE:
                 return lo * Math.pow(hi / lo, u);
@@ -179,7 +179,7 @@ public final class SearchStrategy {
     }
 
     /** The inverse of {@link #scaled}: where x in [lo, hi] sits on the unit interval. */
-    private static double unscaled(TuningSpec.Scale scale, double lo, double hi, double x) {
+    private static double unscaled(ParameterSpec.Scale scale, double lo, double hi, double x) {
         switch (scale) {
             case UNIT_LOG_SCALE:
                 return Math.log(x / lo) / Math.log(hi / lo);
@@ -190,7 +190,7 @@ public final class SearchStrategy {
         }
     }
 
-    private static List<Value> gridValues(TuningSpec.Param p, int limit) {
+    private static List<Value> gridValues(ParameterSpec p, int limit) {
         List<Value> values = new ArrayList<>();
         if (p.type() == ParameterSpec.Type.INTEGER) {
             for (long v = p.min().longValue(); v <= p.max().longValue() && values.size() < Math.max(limit, 1); v++) {

@@ -3,11 +3,11 @@ package dev.kfptribuo.localrun.tuning;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kfptribuo.tuning.Goal;
 import dev.kfptribuo.tuning.ParameterSpec;
+import dev.kfptribuo.tuning.TuningJobDocuments;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -32,14 +32,14 @@ import java.util.Set;
  * @param earlyStopping {@code enableTrialEarlyStopping}: recorded; trials report one final
  *     measurement, so there is nothing to stop a trial early on
  * @param algorithm the search algorithm
- * @param params the searched parameters, in the spec's order
+ * @param params the searched parameters, in the spec's order (the type job documents use too)
  * @param document the spec as JSON (Python's True written as true), for the job document
  */
 public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxParallelTrials, int maxFailedTrials,
-        boolean earlyStopping, Algorithm algorithm, List<Param> params, JsonNode document) {
+        boolean earlyStopping, Algorithm algorithm, List<ParameterSpec> params, JsonNode document) {
 
-    /** The metric tag AI Platform uses when the spec names none. */
-    public static final String DEFAULT_METRIC_TAG = "training/hptuning/metric";
+    /** The metric tag AI Platform uses when the spec names none: the one its job documents fall back to. */
+    public static final String DEFAULT_METRIC_TAG = TuningJobDocuments.AI_PLATFORM_DEFAULT_METRIC_TAG;
 
     /** {@code HyperparameterSpec.algorithm}. */
     public enum Algorithm {
@@ -49,52 +49,6 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
         GRID_SEARCH,
         /** Independent uniform draws in the scaled space. */
         RANDOM_SEARCH
-    }
-
-    /** {@code ParameterSpec.scaleType}: how a value range maps to the search's unit interval. */
-    public enum Scale {
-        /** Not set: linear for numbers; values of a DISCRETE parameter drawn with equal chance. */
-        NONE,
-        /** Linear. */
-        UNIT_LINEAR_SCALE,
-        /** Logarithmic: equal chance per factor; the range must be positive. */
-        UNIT_LOG_SCALE,
-        /** Reverse logarithmic: dense near the top of the range; the range must be positive. */
-        UNIT_REVERSE_LOG_SCALE
-    }
-
-    /**
-     * One searched parameter ({@code ParameterSpec}).
-     *
-     * @param name {@code parameterName}, also the trainer's flag name
-     * @param type DOUBLE, INTEGER, DISCRETE or CATEGORICAL
-     * @param min {@code minValue} (DOUBLE, INTEGER), else null
-     * @param max {@code maxValue} (DOUBLE, INTEGER), else null
-     * @param discreteValues {@code discreteValues} (DISCRETE), increasing
-     * @param categoricalValues {@code categoricalValues} (CATEGORICAL)
-     * @param scale {@code scaleType}
-     */
-    public record Param(String name, ParameterSpec.Type type, Double min, Double max, List<Double> discreteValues,
-            List<String> categoricalValues, Scale scale) {
-        /** Copies the lists. */
-        public Param {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(type, "type");
-            discreteValues = List.copyOf(discreteValues);
-            categoricalValues = List.copyOf(categoricalValues);
-            Objects.requireNonNull(scale, "scale");
-        }
-
-        /** @return true if a DISCRETE parameter's values are all whole numbers, so they are passed as integers */
-        public boolean wholeValued() {
-            return type == ParameterSpec.Type.INTEGER || (type == ParameterSpec.Type.DISCRETE
-                    && discreteValues.stream().allMatch(v -> v == Math.rint(v) && Math.abs(v) < 1e15));
-        }
-
-        /** @return true if the parameter's values are numbers */
-        public boolean numeric() {
-            return type != ParameterSpec.Type.CATEGORICAL;
-        }
     }
 
     /** Copies the list. */
@@ -160,10 +114,10 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
         if (paramsNode == null || !paramsNode.isArray() || paramsNode.isEmpty()) {
             throw new IllegalArgumentException(where + ".params must be a non-empty list");
         }
-        List<Param> params = new ArrayList<>();
+        List<ParameterSpec> params = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < paramsNode.size(); i++) {
-            Param param = param(paramsNode.get(i), where + ".params[" + i + "]");
+            ParameterSpec param = param(paramsNode.get(i), where + ".params[" + i + "]");
             if (!names.add(param.name())) {
                 throw new IllegalArgumentException(where + ".params[" + i + "]: parameter " + param.name() + " appears twice");
             }
@@ -177,7 +131,7 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
                 algorithm, params, spec);
     }
 
-    private static Param param(JsonNode node, String where) {
+    private static ParameterSpec param(JsonNode node, String where) {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException(where + " must be a dict");
         }
@@ -197,15 +151,15 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
             throw new IllegalArgumentException(where + ".type '" + typeText
                     + "' is not DOUBLE, INTEGER, DISCRETE or CATEGORICAL");
         }
-        Scale scale;
-        String scaleText = text(node, "scaleType", where, Scale.NONE.name());
+        ParameterSpec.Scale scale;
+        String scaleText = text(node, "scaleType", where, ParameterSpec.Scale.NONE.name());
         try {
-            scale = Scale.valueOf(scaleText.strip().toUpperCase(Locale.ROOT));
+            scale = ParameterSpec.Scale.valueOf(scaleText.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ".scaleType '" + scaleText + "' is not NONE, UNIT_LINEAR_SCALE, "
                     + "UNIT_LOG_SCALE or UNIT_REVERSE_LOG_SCALE", e);
         }
-        boolean logScale = scale == Scale.UNIT_LOG_SCALE || scale == Scale.UNIT_REVERSE_LOG_SCALE;
+        boolean logScale = scale == ParameterSpec.Scale.UNIT_LOG_SCALE || scale == ParameterSpec.Scale.UNIT_REVERSE_LOG_SCALE;
         Double min = null;
         Double max = null;
         List<Double> discrete = List.of();
@@ -264,10 +218,10 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
                     list.add(v.textValue());
                 }
                 categorical = list;
-                scale = Scale.NONE;
+                scale = ParameterSpec.Scale.NONE;
             }
         }
-        return new Param(name, type, min, max, discrete, categorical, scale);
+        return new ParameterSpec(name, type, min, max, discrete, categorical, scale);
     }
 
     private static String text(JsonNode node, String field, String where, String fallback) {

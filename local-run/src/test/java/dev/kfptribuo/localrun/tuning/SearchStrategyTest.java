@@ -1,5 +1,6 @@
 package dev.kfptribuo.localrun.tuning;
 
+import dev.kfptribuo.tuning.ParameterSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,7 +52,7 @@ class SearchStrategyTest {
                 + "{'parameterName': 'int', 'type': 'INTEGER', 'minValue': 2, 'maxValue': 4},"
                 + "{'parameterName': 'dis', 'type': 'DISCRETE', 'discreteValues': [1, 10, 100], 'scaleType': 'UNIT_LOG_SCALE'},"
                 + "{'parameterName': 'cat', 'type': 'CATEGORICAL', 'categoricalValues': ['a', 'b']}]}", "s");
-        TuningSpec.Param lin = spec.params().get(0);
+        ParameterSpec lin = spec.params().get(0);
         assertEquals("2.0", SearchStrategy.value(lin, 0.5).text());
         assertEquals("10.0", SearchStrategy.value(spec.params().get(1), 0.5).text());
         assertEquals(91.0, SearchStrategy.value(spec.params().get(2), 0.5).number(), 1e-9); // dense near the top

@@ -24,16 +24,16 @@ class TuningSpecTest {
         assertEquals(0, spec.maxFailedTrials());
         assertTrue(spec.earlyStopping());
         assertEquals(TuningSpec.Algorithm.ALGORITHM_UNSPECIFIED, spec.algorithm());
-        TuningSpec.Param maxIter = spec.params().get(0);
+        ParameterSpec maxIter = spec.params().get(0);
         assertEquals("max_iter", maxIter.name());
         assertEquals(ParameterSpec.Type.DISCRETE, maxIter.type());
         assertEquals(List.of(500.0, 1000.0), maxIter.discreteValues());
         assertTrue(maxIter.wholeValued());
-        TuningSpec.Param alpha = spec.params().get(1);
+        ParameterSpec alpha = spec.params().get(1);
         assertEquals(ParameterSpec.Type.DOUBLE, alpha.type());
         assertEquals(0.0001, alpha.min());
         assertEquals(0.001, alpha.max());
-        assertEquals(TuningSpec.Scale.UNIT_LINEAR_SCALE, alpha.scale());
+        assertEquals(ParameterSpec.Scale.UNIT_LINEAR_SCALE, alpha.scale());
         assertTrue(spec.document().get("enableTrialEarlyStopping").booleanValue());
     }
 
