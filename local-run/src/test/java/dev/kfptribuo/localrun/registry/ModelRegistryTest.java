@@ -72,6 +72,13 @@ class ModelRegistryTest {
                 .put("tribuo_version", org.tribuo.Tribuo.VERSION);
         manifest.putObject("model").put("file", BUNDLE + "/" + ModelBundle.MODEL_FILE).put("sha256", ModelBundle.sha256(model));
         manifest.putObject("onnx").put("file", BUNDLE + "/" + ModelBundle.ONNX_FILE).put("sha256", ModelBundle.sha256(onnx));
+        // The fields every reader of a manifest needs (ModelBundle.readManifest checks them).
+        manifest.put("label_column", "Cover_Type");
+        manifest.putArray("labels").add("0").add("1");
+        manifest.putArray("input_columns").add("Elevation");
+        manifest.putArray("features").add("Elevation");
+        manifest.putArray("numeric_columns").addObject().put("feature", "Elevation").put("mean", 0.0).put("scale", 1.0);
+        manifest.putObject("categorical_columns");
         Files.writeString(jobDir.resolve(ModelBundle.MANIFEST_FILE), manifest.toString());
         return jobDir;
     }
