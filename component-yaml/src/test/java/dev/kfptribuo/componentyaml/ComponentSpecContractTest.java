@@ -109,7 +109,7 @@ class ComponentSpecContractTest {
     static Stream<ComponentSpec> specs() throws IOException {
         List<ComponentSpec> specs = new ArrayList<>();
         for (String component : new TreeSet<>(COMPONENTS)) {
-            specs.add(new ComponentSpec(component, SPECS.resolve(component).resolve("component.yaml")));
+            specs.add(ComponentSpec.read(component, SPECS.resolve(component).resolve("component.yaml")));
         }
         return specs.stream();
     }
@@ -134,9 +134,9 @@ class ComponentSpecContractTest {
     void nameDescriptionAndTypedDescribedPorts(ComponentSpec spec) {
         assertFalse(isBlank(spec.name()), "name");
         assertFalse(isBlank(spec.description()), "description");
-        assertFalse(spec.inputs.isEmpty(), "inputs");
-        assertFalse(spec.outputs.isEmpty(), "outputs");
-        for (ComponentSpec.Port input : spec.inputs.values()) {
+        assertFalse(spec.inputs().isEmpty(), "inputs");
+        assertFalse(spec.outputs().isEmpty(), "outputs");
+        for (ComponentSpec.Port input : spec.inputs().values()) {
             assertFalse(isBlank(input.description()), "description of input " + input.name());
             assertTrue(PARAMETER_TYPES.contains(input.type()),
                     "input " + input.name() + " has type " + input.type() + ", not one KFP 2.x keeps as a parameter");
@@ -154,9 +154,9 @@ class ComponentSpecContractTest {
                 assertParses(input.type(), input.defaultValue(), "default of " + input.name());
             }
         }
-        for (ComponentSpec.Port output : spec.outputs.values()) {
+        for (ComponentSpec.Port output : spec.outputs().values()) {
             assertFalse(isBlank(output.description()), "description of output " + output.name());
-            String artifactType = ARTIFACT_OUTPUTS.getOrDefault(spec.component, Map.of()).get(output.name());
+            String artifactType = ARTIFACT_OUTPUTS.getOrDefault(spec.component(), Map.of()).get(output.name());
             if (artifactType != null) {
                 assertEquals(artifactType, output.type(), "type of " + output.name());
             } else {
@@ -164,11 +164,11 @@ class ComponentSpecContractTest {
                         "output " + output.name() + " is a value: its type " + output.type() + " must be a parameter type");
             }
         }
-        assertTrue(spec.outputs.keySet().containsAll(ARTIFACT_OUTPUTS.getOrDefault(spec.component, Map.of()).keySet()),
-                "the artifact outputs " + ARTIFACT_OUTPUTS.get(spec.component) + " in " + spec.outputs.keySet());
-        assertNotNull(PIPELINE_OUTPUTS.get(spec.component), "the output names pipeline code reads, of " + spec);
-        assertTrue(spec.outputs.keySet().containsAll(PIPELINE_OUTPUTS.get(spec.component)),
-                "the output names " + PIPELINE_OUTPUTS.get(spec.component) + " in " + spec.outputs.keySet());
+        assertTrue(spec.outputs().keySet().containsAll(ARTIFACT_OUTPUTS.getOrDefault(spec.component(), Map.of()).keySet()),
+                "the artifact outputs " + ARTIFACT_OUTPUTS.get(spec.component()) + " in " + spec.outputs().keySet());
+        assertNotNull(PIPELINE_OUTPUTS.get(spec.component()), "the output names pipeline code reads, of " + spec);
+        assertTrue(spec.outputs().keySet().containsAll(PIPELINE_OUTPUTS.get(spec.component())),
+                "the output names " + PIPELINE_OUTPUTS.get(spec.component()) + " in " + spec.outputs().keySet());
     }
 
     @ParameterizedTest
@@ -184,7 +184,7 @@ class ComponentSpecContractTest {
                 }
                 if (map.get("inputValue") instanceof String name) {
                     inputValues.merge(name, 1, Integer::sum);
-                    ComponentSpec.Port input = spec.inputs.get(name);
+                    ComponentSpec.Port input = spec.inputs().get(name);
                     assertNotNull(input, "inputValue of an undeclared input " + name);
                     if (input.optional() && input.defaultValue() == null) {
                         assertEquals(name, guard, "optional input " + name + " is passed only when present");
@@ -192,11 +192,11 @@ class ComponentSpecContractTest {
                 }
             }
         });
-        for (String output : spec.outputs.keySet()) {
+        for (String output : spec.outputs().keySet()) {
             assertEquals(1, outputPaths.getOrDefault(output, 0), "outputPath of " + output);
         }
-        assertEquals(spec.outputs.keySet(), outputPaths.keySet(), "outputPath of undeclared outputs");
-        assertEquals(spec.inputs.keySet(), inputValues.keySet(), "every input is passed");
+        assertEquals(spec.outputs().keySet(), outputPaths.keySet(), "outputPath of undeclared outputs");
+        assertEquals(spec.inputs().keySet(), inputValues.keySet(), "every input is passed");
     }
 
     // ---------------------------------------------------------------- command and image
@@ -204,7 +204,7 @@ class ComponentSpecContractTest {
     @ParameterizedTest
     @MethodSource("specs")
     void commandIsTheImagesJibEntrypointAndTheImageIsThatModules(ComponentSpec spec) throws Exception {
-        List<String> command = spec.command;
+        List<String> command = spec.command();
         assertEquals(JIB_CLASSPATH, command.subList(0, 3), "command " + command);
         String mainClass = command.get(3);
         Program program = Program.of(mainClass);
@@ -212,6 +212,7 @@ class ComponentSpecContractTest {
         if (program.subcommand != null) {
             assertNotNull(program.spec(command.get(4)), "subcommand " + command.get(4));
         }
+        assertEquals(command.subList(3, command.size()), spec.entrypoint(), "the program a local run starts");
         assertEquals(mainClass, jibMainClass(program.module), "<mainClass> of " + program.module + "/pom.xml");
         Matcher image = IMAGE_PLACEHOLDER.matcher(spec.image());
         assertTrue(image.matches(), "the template's image is a placeholder the build fills in: " + spec.image());
@@ -229,7 +230,7 @@ class ComponentSpecContractTest {
             assertNotNull(command.findOption(flag.getKey()),
                     flag.getKey() + " is not an option of " + command.qualifiedName() + " " + options(command));
         }
-        checkValues(spec.args, command, spec);
+        checkValues(spec.args(), command, spec);
     }
 
     @SuppressWarnings("unchecked")
@@ -273,11 +274,11 @@ class ComponentSpecContractTest {
     void defaultsAreTheProgramsDefaults(ComponentSpec spec) throws Exception {
         CommandSpec command = commandSpec(spec);
         int checked = 0;
-        List<?> args = spec.args;
+        List<?> args = spec.args();
         for (int i = 0; i + 1 < args.size(); i++) {
             if (args.get(i) instanceof String flag && flag.startsWith("--")
                     && args.get(i + 1) instanceof Map<?, ?> value && value.get("inputValue") instanceof String input) {
-                ComponentSpec.Port port = spec.inputs.get(input);
+                ComponentSpec.Port port = spec.inputs().get(input);
                 OptionSpec option = command.findOption(flag);
                 if (port.defaultValue() == null || option == null) {
                     continue; // no default to compare, or an unknown flag (reported by the flag test)
@@ -290,7 +291,7 @@ class ComponentSpecContractTest {
                 checked++;
             }
         }
-        long withDefaults = spec.inputs.values().stream().filter(p -> p.defaultValue() != null).count();
+        long withDefaults = spec.inputs().values().stream().filter(p -> p.defaultValue() != null).count();
         assertEquals(withDefaults, checked, "every default checked against its flag's");
     }
 
@@ -298,7 +299,7 @@ class ComponentSpecContractTest {
 
     @Test
     void trainThenEvaluateModelWriteEveryOutput() throws Exception {
-        ComponentSpec train = new ComponentSpec("train", SPECS.resolve("train/component.yaml"));
+        ComponentSpec train = ComponentSpec.read("train", SPECS.resolve("train/component.yaml"));
         Path jobDir = tmp.resolve("gcs/jobdir/run-1");
         Map<String, String> trainOutputs = outputPaths(train, tmp.resolve("train-outputs"));
         Map<String, String> arguments = new LinkedHashMap<>();
@@ -315,7 +316,7 @@ class ComponentSpecContractTest {
         assertTrue(Files.size(jobDir.resolve(manifest.at("/model/file").asText())) > 0, "model.tribuo");
         assertEquals(4000, manifest.get("training").get("rows").asLong(), "training plus validation rows");
 
-        ComponentSpec evaluate = new ComponentSpec("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
+        ComponentSpec evaluate = ComponentSpec.read("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
         Map<String, String> evalOutputs = outputPaths(evaluate, tmp.resolve("evaluate-outputs"));
         // The job_dir output feeds model_path, as in the lab's pipeline.
         run(evaluate, Map.of("dataset_path", DATA.resolve("covertype_validation.csv").toString(),
@@ -333,7 +334,7 @@ class ComponentSpecContractTest {
 
     @Test
     void evaluateModelAgainstABaselineWritesItsMetricAndTheImprovement() throws Exception {
-        ComponentSpec train = new ComponentSpec("train", SPECS.resolve("train/component.yaml"));
+        ComponentSpec train = ComponentSpec.read("train", SPECS.resolve("train/component.yaml"));
         Map<String, String> champion = outputPaths(train, tmp.resolve("champion-outputs"));
         Map<String, String> challenger = outputPaths(train, tmp.resolve("challenger-outputs"));
         // The model in production: two epochs on the training rows; the new one: the lab's final training.
@@ -341,7 +342,7 @@ class ComponentSpecContractTest {
                 "max_iter", "2", "tol", "none"), champion);
         run(train, Map.of("training_dataset_path", smallTrain.toString(), "validation_dataset_path", smallValid.toString(),
                 "job_dir", tmp.resolve("challenger").toString(), "max_iter", "20"), challenger);
-        ComponentSpec evaluate = new ComponentSpec("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
+        ComponentSpec evaluate = ComponentSpec.read("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
         String testing = DATA.resolve("covertype_validation.csv").toString();
 
         Map<String, String> gate = outputPaths(evaluate, tmp.resolve("gate"));
@@ -374,7 +375,7 @@ class ComponentSpecContractTest {
 
     @Test
     void trainWithoutTheOptionalValidationPath() throws Exception {
-        ComponentSpec train = new ComponentSpec("train", SPECS.resolve("train/component.yaml"));
+        ComponentSpec train = ComponentSpec.read("train", SPECS.resolve("train/component.yaml"));
         Path jobDir = tmp.resolve("model");
         Map<String, String> outputs = outputPaths(train, tmp.resolve("outputs"));
 
@@ -388,7 +389,7 @@ class ComponentSpecContractTest {
 
     @Test
     void trainThenBatchPredictWriteEveryOutput() throws Exception {
-        ComponentSpec train = new ComponentSpec("train", SPECS.resolve("train/component.yaml"));
+        ComponentSpec train = ComponentSpec.read("train", SPECS.resolve("train/component.yaml"));
         Path jobDir = tmp.resolve("gcs/jobdir/run-2");
         Map<String, String> trainOutputs = outputPaths(train, tmp.resolve("train-outputs"));
         run(train, Map.of("training_dataset_path", smallTrain.toString(), "validation_dataset_path",
@@ -404,7 +405,7 @@ class ComponentSpecContractTest {
         Path csv = tmp.resolve("instances.csv");
         Files.write(csv, instances, StandardCharsets.UTF_8);
 
-        ComponentSpec predict = new ComponentSpec("batch_predict", SPECS.resolve("batch_predict/component.yaml"));
+        ComponentSpec predict = ComponentSpec.read("batch_predict", SPECS.resolve("batch_predict/component.yaml"));
         Map<String, String> outputs = outputPaths(predict, tmp.resolve("predict-outputs"));
         // The job_dir output feeds model_path, as it feeds evaluate_model's.
         run(predict, Map.of("dataset_path", csv.toString(), "model_path", read(trainOutputs.get("job_dir")),
@@ -510,7 +511,7 @@ class ComponentSpecContractTest {
 
     @Test
     void retrieveBestRunWritesEveryOutputForBothApis() throws Exception {
-        ComponentSpec retrieve = new ComponentSpec("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
+        ComponentSpec retrieve = ComponentSpec.read("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
         for (String job : List.of("vertex/succeeded.json", "ai-platform/succeeded-unordered.json")) {
             Map<String, String> outputs = outputPaths(retrieve, tmp.resolve(job.replace('/', '-')));
 
@@ -533,14 +534,14 @@ class ComponentSpecContractTest {
     @ParameterizedTest
     @MethodSource("specs")
     void readmeTablesEveryInputAndOutputAndNamesTheImage(ComponentSpec spec) throws Exception {
-        String readme = Files.readString(SPECS.resolve(spec.component).resolve("README.md"), StandardCharsets.UTF_8);
-        for (String port : spec.inputs.keySet()) {
+        String readme = Files.readString(SPECS.resolve(spec.component()).resolve("README.md"), StandardCharsets.UTF_8);
+        for (String port : spec.inputs().keySet()) {
             assertTrue(readme.contains("| `" + port + "` |"), "README table row of input " + port);
         }
-        for (String port : spec.outputs.keySet()) {
+        for (String port : spec.outputs().keySet()) {
             assertTrue(readme.contains("| `" + port + "` |"), "README table row of output " + port);
         }
-        assertTrue(readme.contains(Program.of(spec.command.get(3)).image), "README names the image");
+        assertTrue(readme.contains(Program.of(spec.mainClass()).image), "README names the image");
         assertTrue(readme.contains("load_component"), "README shows how to load the component");
     }
 
@@ -572,14 +573,14 @@ class ComponentSpecContractTest {
     }
 
     private static CommandSpec commandSpec(ComponentSpec spec) throws Exception {
-        Program program = Program.of(spec.command.get(3));
-        return program.spec(program.subcommand == null ? null : spec.command.get(4));
+        Program program = Program.of(spec.mainClass());
+        return program.spec(program.subcommand == null ? null : spec.entrypoint().get(1));
     }
 
     private static Map<String, String> outputPaths(ComponentSpec spec, Path dir) {
         // As KFP v1 lays them out: /tmp/outputs/<name>/data, parent directories not made.
         Map<String, String> paths = new LinkedHashMap<>();
-        for (String output : spec.outputs.keySet()) {
+        for (String output : spec.outputs().keySet()) {
             paths.put(output, dir.resolve(output).resolve("data").toString());
         }
         return paths;
@@ -588,12 +589,12 @@ class ComponentSpecContractTest {
     /** Runs the spec's command line through the program's seam and checks it wrote every output. */
     private static void run(ComponentSpec spec, Map<String, String> arguments, Map<String, String> outputs)
             throws Exception {
-        List<String> args = new ArrayList<>(spec.command.subList(4, spec.command.size()));
+        List<String> args = new ArrayList<>(spec.entrypoint().subList(1, spec.entrypoint().size()));
         args.addAll(spec.resolve(arguments, outputs));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code;
-        if (spec.command.get(3).equals("dev.kfptribuo.trainer.Train")) {
+        if (spec.mainClass().equals("dev.kfptribuo.trainer.Train")) {
             code = Train.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err), Map.of());
         } else {
             code = HelperComponents.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
@@ -601,7 +602,7 @@ class ComponentSpecContractTest {
         if (code != 0) {
             fail(spec + " exited " + code + " on " + args + "\nerr:\n" + err + "\nout:\n" + out);
         }
-        Set<String> directories = DIRECTORY_OUTPUTS.getOrDefault(spec.component, Set.of());
+        Set<String> directories = DIRECTORY_OUTPUTS.getOrDefault(spec.component(), Set.of());
         for (Map.Entry<String, String> output : outputs.entrySet()) {
             Path path = Path.of(output.getValue());
             if (directories.contains(output.getKey())) {
@@ -703,10 +704,10 @@ class ComponentSpecContractTest {
 
     @Test
     void theResolverExpandsPlaceholdersAsKfpDoes() throws Exception {
-        ComponentSpec retrieve = new ComponentSpec("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
+        ComponentSpec retrieve = ComponentSpec.read("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
         List<String> args = retrieve.resolve(Map.of("project_id", "p", "job_id", "j"), outputPaths(retrieve, Path.of("/o")));
         assertEquals(List.of("--project-id", "p", "--job-id", "j", "--max-retries", "5"), args.subList(0, 6));
         assertFalse(args.contains("--job-name"), "absent optional inputs pass nothing");
-        assertNull(retrieve.inputs.get("job_id").defaultValue());
+        assertNull(retrieve.inputs().get("job_id").defaultValue());
     }
 }

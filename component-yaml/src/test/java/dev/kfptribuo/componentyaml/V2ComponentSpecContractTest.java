@@ -73,36 +73,36 @@ class V2ComponentSpecContractTest {
         Files.write(training, lines.subList(0, 2001), StandardCharsets.UTF_8);
     }
 
-    static Stream<ComponentSpec> specs() throws IOException {
-        List<ComponentSpec> specs = new ArrayList<>();
+    static Stream<V2ComponentSpec> specs() throws IOException {
+        List<V2ComponentSpec> specs = new ArrayList<>();
         for (String component : COMPONENTS) {
             specs.add(spec(component));
         }
         return specs.stream();
     }
 
-    private static ComponentSpec spec(String component) throws IOException {
-        return new ComponentSpec(component, SPECS.resolve(component).resolve("component.yaml"));
+    private static V2ComponentSpec spec(String component) throws IOException {
+        return V2ComponentSpec.readV2(component, SPECS.resolve(component).resolve("component.yaml"));
     }
 
     // ---------------------------------------------------------------- the v2 section
 
     @ParameterizedTest
     @MethodSource("specs")
-    void theV2SectionHoldsOnlyWhatAV2SpecCan(ComponentSpec spec) {
+    void theV2SectionHoldsOnlyWhatAV2SpecCan(V2ComponentSpec spec) {
         assertTrue(V2_KEYS.containsAll(spec.v2.keySet()), "v2 keys " + spec.v2.keySet());
         for (ComponentSpec.Port input : spec.v2Inputs.values()) {
-            assertFalse(spec.inputs.containsKey(input.name()), "v2 input " + input.name() + " is an input already");
+            assertFalse(spec.inputs().containsKey(input.name()), "v2 input " + input.name() + " is an input already");
             assertTrue(PARAMETER_TYPES.contains(input.type()), "v2 input " + input.name() + ": " + input.type());
             assertFalse(input.description() == null || input.description().isBlank(), "description of " + input.name());
         }
         for (ComponentSpec.Port output : spec.v2AddedOutputs.values()) {
-            assertFalse(spec.outputs.containsKey(output.name()), "v2 output " + output.name() + " is an output already");
+            assertFalse(spec.outputs().containsKey(output.name()), "v2 output " + output.name() + " is an output already");
             assertTrue(ARTIFACT_TYPE.matcher(output.type()).matches() || PARAMETER_TYPES.contains(output.type()),
                     "v2 output " + output.name() + " type " + output.type() + ": a parameter type or schemaTitle@version");
             assertFalse(output.description() == null || output.description().isBlank(), "description of " + output.name());
         }
-        assertTrue(spec.outputs.keySet().containsAll(spec.v2Without), "v2.without " + spec.v2Without);
+        assertTrue(spec.outputs().keySet().containsAll(spec.v2Without), "v2.without " + spec.v2Without);
         // A KFP v1 file the v2 UIs never open (UI metadata) has no v2 form: the v2 spec leaves it out.
         spec.v2Outputs().forEach((name, type) -> assertTrue(PARAMETER_TYPES.contains(type)
                 || ARTIFACT_TYPE.matcher(type).matches(), "v2 output " + name + " of type " + type));
@@ -113,7 +113,7 @@ class V2ComponentSpecContractTest {
 
     @ParameterizedTest
     @MethodSource("specs")
-    void theV2FlagsAreOptionsOfTheProgram(ComponentSpec spec) throws Exception {
+    void theV2FlagsAreOptionsOfTheProgram(V2ComponentSpec spec) throws Exception {
         CommandSpec command = commandSpec(spec);
         assertNotNull(command.findOption("--executor-input"), command.qualifiedName() + " takes --executor-input");
         for (Object part : spec.v2Args) {
@@ -125,8 +125,8 @@ class V2ComponentSpecContractTest {
 
     @ParameterizedTest
     @MethodSource("specs")
-    void theReadmeTablesTheV2PortsAndLoadsTheV2Spec(ComponentSpec spec) throws IOException {
-        String readme = Files.readString(SPECS.resolve(spec.component).resolve("README.md"), StandardCharsets.UTF_8);
+    void theReadmeTablesTheV2PortsAndLoadsTheV2Spec(V2ComponentSpec spec) throws IOException {
+        String readme = Files.readString(SPECS.resolve(spec.component()).resolve("README.md"), StandardCharsets.UTF_8);
         for (String port : spec.v2Inputs.keySet()) {
             assertTrue(readme.contains("| `" + port + "` |"), "README table row of v2 input " + port);
         }
@@ -135,14 +135,14 @@ class V2ComponentSpecContractTest {
         }
         assertTrue(readme.contains("## Which spec, with which SDK"), "README says which spec goes with which SDK");
         assertTrue(readme.contains("load_component_from_url(\n    'https://raw.githubusercontent.com/OWNER/kfp-tribuo/TAG/"
-                + "component-yaml/v2/" + spec.component + "/component.yaml')"), "README loads the v2 spec");
+                + "component-yaml/v2/" + spec.component() + "/component.yaml')"), "README loads the v2 spec");
     }
 
     // ---------------------------------------------------------------- running the v2 command lines
 
     @Test
     void trainThenEvaluateModelWriteTheirV2Outputs() throws Exception {
-        ComponentSpec train = spec("train");
+        V2ComponentSpec train = spec("train");
         Path jobDir = tmp.resolve("jobdir/run-1");
         JsonNode trained = run(train, Map.of("training_dataset_path", training.toString(), "job_dir", jobDir.toString(),
                 "max_iter", "10", "serving_image", SERVING_IMAGE), tmp.resolve("train"));
@@ -180,9 +180,9 @@ class V2ComponentSpecContractTest {
 
     @ParameterizedTest
     @MethodSource("specs")
-    void anExecutorInputWithoutOneOfTheV2OutputsIsExit2AndWritesNothing(ComponentSpec spec) throws Exception {
+    void anExecutorInputWithoutOneOfTheV2OutputsIsExit2AndWritesNothing(V2ComponentSpec spec) throws Exception {
         Map<String, String> arguments = new LinkedHashMap<>();
-        for (ComponentSpec.Port input : spec.inputs.values()) {
+        for (ComponentSpec.Port input : spec.inputs().values()) {
             if (!input.optional() && input.defaultValue() == null) {
                 arguments.put(input.name(), tmp.resolve("no-such-" + input.name()).toString());
             }
@@ -235,12 +235,12 @@ class V2ComponentSpecContractTest {
 
     private record Result(int code, String out, String err) {}
 
-    private static Result execute(ComponentSpec spec, Map<String, String> arguments, String executorInput) {
-        List<String> args = new ArrayList<>(spec.command.subList(4, spec.command.size()));
+    private static Result execute(V2ComponentSpec spec, Map<String, String> arguments, String executorInput) {
+        List<String> args = new ArrayList<>(spec.entrypoint().subList(1, spec.entrypoint().size()));
         args.addAll(spec.resolveV2(arguments, executorInput));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = spec.command.get(3).equals("dev.kfptribuo.trainer.Train")
+        int code = spec.mainClass().equals("dev.kfptribuo.trainer.Train")
                 ? Train.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err), Map.of())
                 : HelperComponents.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
         return new Result(code, out.toString(), err.toString());
@@ -250,7 +250,7 @@ class V2ComponentSpecContractTest {
      * Runs the v2 command line and checks the executor output: exactly the v2 spec's output
      * parameters, each of its type, and its output artifacts, each of its type; nothing else written.
      */
-    private static JsonNode run(ComponentSpec spec, Map<String, String> arguments, Path dir) throws IOException {
+    private static JsonNode run(V2ComponentSpec spec, Map<String, String> arguments, Path dir) throws IOException {
         Result result = execute(spec, arguments, executorInput(spec.v2Outputs(), dir));
         if (result.code() != 0) {
             fail(spec + " exited " + result.code() + "\nerr:\n" + result.err() + "\nout:\n" + result.out());
@@ -296,8 +296,8 @@ class V2ComponentSpecContractTest {
         return names;
     }
 
-    private static CommandSpec commandSpec(ComponentSpec spec) throws Exception {
-        if (spec.command.get(3).equals("dev.kfptribuo.trainer.Train")) {
+    private static CommandSpec commandSpec(V2ComponentSpec spec) throws Exception {
+        if (spec.mainClass().equals("dev.kfptribuo.trainer.Train")) {
             // TrainCommand is package-private: the program's own command object, made as Train makes it.
             Class<?> type = Class.forName("dev.kfptribuo.trainer.TrainCommand");
             Constructor<?> constructor = type.getDeclaredConstructor(PrintWriter.class, Map.class);
@@ -305,6 +305,6 @@ class V2ComponentSpecContractTest {
             return new CommandLine(constructor.newInstance(new PrintWriter(Writer.nullWriter()), Map.of()))
                     .getCommandSpec();
         }
-        return new CommandLine(new HelperComponents()).getSubcommands().get(spec.command.get(4)).getCommandSpec();
+        return new CommandLine(new HelperComponents()).getSubcommands().get(spec.entrypoint().get(1)).getCommandSpec();
     }
 }
