@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kfptribuo.localrun.launch.ProgramLauncher;
 import dev.kfptribuo.process.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.io.CrashPoints;
 import dev.kfptribuo.io.Location;
-import dev.kfptribuo.localrun.AtomicFiles;
+import dev.kfptribuo.localrun.io.AtomicFiles;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.registry.ModelRegistryReader;

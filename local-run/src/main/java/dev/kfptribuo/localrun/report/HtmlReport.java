@@ -1,8 +1,8 @@
 package dev.kfptribuo.localrun.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kfptribuo.localrun.AtomicFiles;
-import dev.kfptribuo.localrun.RunLog;
+import dev.kfptribuo.localrun.io.AtomicFiles;
+import dev.kfptribuo.localrun.run.RunLog;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

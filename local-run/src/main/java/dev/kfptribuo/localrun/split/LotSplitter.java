@@ -2,7 +2,7 @@ package dev.kfptribuo.localrun.split;
 
 import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.io.InputFile;
-import dev.kfptribuo.localrun.AtomicFiles;
+import dev.kfptribuo.localrun.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.io.CrashPoints;
 import dev.kfptribuo.io.Location;
-import dev.kfptribuo.localrun.ProgramLauncher;
+import dev.kfptribuo.localrun.launch.ProgramLauncher;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kfptribuo.localrun.ProgramLauncher;
+import dev.kfptribuo.localrun.launch.ProgramLauncher;
 import dev.kfptribuo.tuning.BestTrial;
 import dev.kfptribuo.tuning.TuningJob;
 import dev.kfptribuo.tuning.TuningJobDocuments;

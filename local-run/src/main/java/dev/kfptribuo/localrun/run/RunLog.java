@@ -1,6 +1,7 @@
-package dev.kfptribuo.localrun;
+package dev.kfptribuo.localrun.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.kfptribuo.localrun.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

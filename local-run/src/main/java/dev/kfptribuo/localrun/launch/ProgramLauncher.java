@@ -1,4 +1,4 @@
-package dev.kfptribuo.localrun;
+package dev.kfptribuo.localrun.launch;
 
 import java.io.File;
 import java.io.IOException;

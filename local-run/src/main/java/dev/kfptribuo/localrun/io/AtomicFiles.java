@@ -1,4 +1,4 @@
-package dev.kfptribuo.localrun;
+package dev.kfptribuo.localrun.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,0 +1,4 @@
+/**
+ * A run of the local pipeline: its directory and {@code run.json}.
+ */
+package dev.kfptribuo.localrun.run;
