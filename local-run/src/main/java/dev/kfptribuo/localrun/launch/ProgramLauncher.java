@@ -43,6 +43,39 @@ public record ProgramLauncher(String name, String java, List<String> jvmOptions,
         return command;
     }
 
+    /**
+     * @param otherMainClass a main class on the same classpath
+     * @return this launcher starting that class instead
+     */
+    public ProgramLauncher withMainClass(String otherMainClass) {
+        return new ProgramLauncher(name, java, jvmOptions, classpath, otherMainClass);
+    }
+
+    /**
+     * The launcher of an image module's program: its build's classpath and class-data archive, or
+     * the given classpath.
+     *
+     * @param name what the program is called in messages
+     * @param jvmOptions JVM options, words separated by blanks
+     * @param classpath the classpath, or null for the module's build ({@link #moduleClasspath})
+     * @param home the repository's root
+     * @param module the module directory, e.g. {@code trainer-image}
+     * @param mainClass the program's main class
+     * @return the launcher
+     * @throws IOException naming the build command if the module is not built
+     */
+    public static ProgramLauncher ofModule(String name, String jvmOptions, String classpath, Path home, String module,
+            String mainClass) throws IOException {
+        List<String> options = new ArrayList<>(jvmOptions == null || jvmOptions.isBlank() ? List.of()
+                : List.of(jvmOptions.strip().split("\\s+")));
+        String path = classpath;
+        if (path == null) {
+            path = moduleClasspath(home, module);
+            options.addAll(appCdsOptions(home, module));
+        }
+        return new ProgramLauncher(name, currentJava(), options, path, mainClass);
+    }
+
     /** @return the {@code java} executable of this JVM, so the programs run on the same Java */
     public static String currentJava() {
         return ProcessHandle.current().info().command().orElseGet(() ->
