@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.componentyaml.ComponentSpec;
 import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.io.InputFiles;
@@ -105,6 +106,26 @@ class ContinuousTrainingTest {
         assertTrue(trainCommand.contains("--alpha\n" + Files.readString(r.runDir().resolve("3-best-run/outputs/alpha")) + "\n"),
                 trainCommand);
         assertTrue(trainCommand.contains("--hptune\nFalse\n"), trainCommand);
+        // The train step runs the train template's command line, resolved as the contract tests resolve it.
+        ComponentSpec trainSpec = ComponentSpec.load("train");
+        List<String> trainLines = Files.readAllLines(r.runDir().resolve("4-train/command.txt"));
+        List<String> expected = new ArrayList<>(trainSpec.entrypoint());
+        expected.addAll(trainSpec.resolve(Map.of(
+                "training_dataset_path", r.runDir().resolve("1-split/training.csv").toString(),
+                "validation_dataset_path", r.runDir().resolve("1-split/validation.csv").toString(),
+                "job_dir", r.runDir().resolve("4-train/job-dir").toString(),
+                "alpha", Files.readString(r.runDir().resolve("3-best-run/outputs/alpha")).strip(),
+                "max_iter", Files.readString(r.runDir().resolve("3-best-run/outputs/max_iter")).strip()),
+                Map.of("job_dir", r.runDir().resolve("4-train/outputs/job_dir").toString())));
+        assertEquals(expected, trainLines.subList(trainLines.indexOf(trainSpec.mainClass()), trainLines.size()));
+        assertEquals(r.runDir().resolve("4-train/job-dir").toString(),
+                Files.readString(r.runDir().resolve("4-train/outputs/job_dir")), "train's job_dir output");
+        ComponentSpec evaluateSpec = ComponentSpec.load("evaluate_model");
+        List<String> evaluateLines = Files.readAllLines(r.runDir().resolve("5-evaluate/command.txt"));
+        assertEquals(evaluateSpec.entrypoint(), evaluateLines.subList(evaluateLines.indexOf(evaluateSpec.mainClass()),
+                evaluateLines.indexOf(evaluateSpec.mainClass()) + 2));
+        assertTrue(evaluateLines.contains("--model-path") && evaluateLines.get(evaluateLines.indexOf("--model-path") + 1)
+                .equals(r.runDir().resolve("4-train/job-dir").toString()), "model_path is train's job_dir output");
         JsonNode manifest = JSON.readTree(r.runDir().resolve("4-train/job-dir/manifest.json").toFile());
         assertEquals(training + split.at("/splits/1/rows").asLong(), manifest.at("/training/rows").asLong());
 
@@ -287,13 +308,6 @@ class ContinuousTrainingTest {
     }
 
     @Test
-    void shellWordsAreQuotedWhenTheyMustBe() {
-        assertEquals("bin/serve", ContinuousTraining.shell("bin/serve"));
-        assertEquals("'/tmp/my registry'", ContinuousTraining.shell("/tmp/my registry"));
-        assertEquals("'{\"a\": \"it'\\''s\"}'", ContinuousTraining.shell("{\"a\": \"it's\"}"));
-    }
-
-    @Test
     void aFailedStepStopsTheRunWithOneLine() throws IOException {
         // A trainer that cannot start: every trial fails, the study fails, the run stops at step 2.
         Result r = run("broken", "--hypertune-settings", TWO_TRIALS, "--trainer-classpath", dir.resolve("nothing").toString());
@@ -316,5 +330,13 @@ class ContinuousTrainingTest {
         assertFalse(Files.exists(dir.resolve("runs/x")), "nothing is started on a usage error");
         assertEquals(2, run("y", "--replace-existing-version", "maybe").exit());
         assertEquals(2, run("z", "--schema", "a:BLOB").exit());
+        // A tuned parameter the train component has no input for: the final training could not take it.
+        Result untrainable = run("w", "--hypertune-settings", "{'hyperparameters': {'goal': 'MAXIMIZE', 'maxTrials': 1,"
+                + " 'hyperparameterMetricTag': 'accuracy', 'params': [{'parameterName': 'momentum', 'type': 'DOUBLE',"
+                + " 'minValue': 0.1, 'maxValue': 0.9}]}}");
+        assertEquals(2, untrainable.exit(), untrainable.err());
+        assertTrue(untrainable.err().contains("--hypertune-settings: parameter 'momentum' is not an input of the train "
+                + "component (component-yaml/train/component.yaml)"), untrainable.err());
+        assertFalse(Files.exists(dir.resolve("runs/w")), "nothing is started on a usage error");
     }
 }

@@ -1,0 +1,75 @@
+package dev.kfptribuo.localrun.run;
+
+import dev.kfptribuo.cli.Programs;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Runs the steps of a run in order: each gets its number, its directory and its entry in
+ * {@code run.json} (rewritten as it starts and ends), a {@code [n/N] name} line before and its
+ * summary with its time after; the first that fails stops the run with one line naming it.
+ */
+public final class StepRunner {
+    private final RunDirectory run;
+    private final Console console;
+    private final int total;
+    private int number;
+
+    /**
+     * @param run the run
+     * @param console where the lines go
+     * @param total how many steps the run has
+     */
+    public StepRunner(RunDirectory run, Console console, int total) {
+        this.run = run;
+        this.console = console;
+        this.total = total;
+    }
+
+    /**
+     * Runs the next step.
+     *
+     * @param step the step
+     * @param <T> what it hands on
+     * @return its result
+     * @throws StepFailed {@code step <n> (<name>) failed: <why>}, once run.json says so
+     * @throws IOException if run.json cannot be written
+     */
+    public <T> T run(Step<T> step) throws IOException {
+        number++;
+        RunLog.Step entry = new RunLog.Step();
+        entry.number = number;
+        entry.name = step.name();
+        entry.status = "running";
+        entry.dir = number + "-" + step.name();
+        run.log().steps.add(entry);
+        run.writeLog();
+        console.say("[%d/%d] %s", number, total, step.name());
+        Path dir = run.dir().resolve(entry.dir);
+        long start = System.nanoTime();
+        try {
+            Step.Result<T> result = step.run(dir);
+            entry.summary = result.summary();
+            entry.status = "succeeded";
+            entry.seconds = Console.seconds(start);
+            console.say("      %s (%.1fs)", entry.summary, entry.seconds);
+            return result.value();
+        } catch (StepFailed e) {
+            throw fail(entry, start, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(entry, start, "interrupted");
+        } catch (IOException | RuntimeException e) {
+            throw fail(entry, start, Programs.describe(e));
+        } finally {
+            run.writeLog();
+        }
+    }
+
+    private static StepFailed fail(RunLog.Step entry, long start, String message) {
+        entry.status = "failed";
+        entry.seconds = Console.seconds(start);
+        entry.error = message;
+        return new StepFailed("step " + entry.number + " (" + entry.name + ") failed: " + message);
+    }
+}
