@@ -1,8 +1,12 @@
 package dev.kfptribuo.localrun.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kfptribuo.io.Location;
+import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.localrun.io.AtomicFiles;
 import dev.kfptribuo.localrun.run.RunLog;
+import dev.kfptribuo.model.Manifest;
+import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -24,8 +28,9 @@ import org.apache.commons.csv.CSVRecord;
  * evaluation with its confusion matrix, and links to every step's files.
  *
  * <p>It is built from the run directory's files alone ({@code run.json}, {@code split.json},
- * {@code trials.json}, the programs' KFP outputs, {@code decision.json}), so a failed or
- * interrupted run gets a report of what it reached.
+ * {@code trials.json}, the programs' KFP outputs, the final model's {@code manifest.json} read as
+ * {@link Manifest}, {@code decision.json}), so a failed or interrupted run gets a report of what it
+ * reached.
  */
 public final class HtmlReport {
     private static final String STYLE = String.join("\n",
@@ -265,21 +270,21 @@ public final class HtmlReport {
                 .element("a", "job.json", "href", "2-tune/job.json").text(").").close();
     }
 
-    private void model() throws IOException {
-        JsonNode manifest = json("4-train/job-dir/manifest.json");
-        if (manifest == null) {
-            return;
+    private void model() {
+        Manifest manifest;
+        try {
+            manifest = ModelBundle.readManifest(Location.parse(runDir.resolve("4-train/job-dir").toString()));
+        } catch (IOException e) {
+            return; // no final model (yet), or none that can be read
         }
-        JsonNode fit = manifest.path("training");
-        JsonNode hp = manifest.path("hyperparameters");
+        Manifest.Training fit = manifest.training();
+        Manifest.HyperparameterValues hp = manifest.hyperparameters();
         h.element("h2", "Final model");
         h.element("p", String.format(Locale.ROOT, "Trained on training + validation, %,d rows: %d epochs (%s), loss %.4f, "
                         + "%.1f s of fitting. loss=%s alpha=%s max_iter=%d tol=%s. Tribuo %s, %d features, model SHA-256 %s.",
-                fit.path("rows").asLong(), fit.path("epochs_run").asInt(),
-                fit.path("converged").asBoolean() ? "converged" : "max_iter reached", fit.path("final_loss").asDouble(),
-                fit.path("seconds").asDouble(), hp.path("loss").asText(), dev.kfptribuo.io.PythonFloats.repr(hp.path("alpha").asDouble()),
-                hp.path("max_iter").asInt(), hp.path("tol").asText(), manifest.path("tribuo_version").asText(),
-                manifest.path("features").size(), manifest.at("/model/sha256").asText().substring(0, 12) + "…"));
+                fit.rows(), fit.epochsRun(), fit.converged() ? "converged" : "max_iter reached", fit.finalLoss(),
+                fit.seconds(), hp.loss(), PythonFloats.repr(hp.alpha()), hp.maxIter(), hp.tol(),
+                manifest.tribuoVersion(), manifest.features().size(), manifest.model().sha256().substring(0, 12) + "…"));
     }
 
     private void evaluation() throws IOException {
