@@ -8,6 +8,7 @@ import dev.kfptribuo.localrun.run.StepFailed;
 import dev.kfptribuo.localrun.run.StepProcess;
 import dev.kfptribuo.localrun.spec.ComponentProgram;
 import dev.kfptribuo.localrun.tuning.TuningSpec;
+import dev.kfptribuo.tuning.ParameterSpec;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
@@ -67,7 +68,7 @@ public final class TrainStep implements Step<TrainedModel> {
      * @return why the final training could not take the spec's best values, or null if it can
      */
     public static String untrainable(ComponentSpec train, TuningSpec tuning) {
-        for (TuningSpec.Param param : tuning.params()) {
+        for (ParameterSpec param : tuning.params()) {
             if (input(train, param.name()) == null) {
                 return "parameter '" + param.name() + "' is not an input of the train component ("
                         + train.source() + "), so the final training could not take its best value";
