@@ -297,6 +297,41 @@ class BatchPredictTest {
         assertEquals(lines.get(0).get("prediction"), lines.get(1).get("prediction"), "2.6e3 as a string is 2600");
     }
 
+    /**
+     * A malformed line's reason reads as the other JSON errors do: Jackson's text without its Java
+     * class names, feature hints or source excerpt, with the column (the file's line is the record's).
+     */
+    @Test
+    void malformedJsonLinesAreDescribedInJsonsTermsWithTheirColumn() throws IOException {
+        Path input = dir.resolve("malformed.jsonl");
+        String good = "{\"Elevation\": 2600, \"Aspect\": 51, \"Slope\": 3, \"Horizontal_Distance_To_Hydrology\": 258,"
+                + " \"Vertical_Distance_To_Hydrology\": 0, \"Horizontal_Distance_To_Roadways\": 510, \"Hillshade_9am\": 221,"
+                + " \"Hillshade_Noon\": 232, \"Hillshade_3pm\": 148, \"Horizontal_Distance_To_Fire_Points\": 6279,"
+                + " \"Wilderness_Area\": \"Rawah\", \"Soil_Type\": \"C7745\"}";
+        Files.write(input, List.of(good, good + " {}", good.replace("2600", "NaN"), "{\"Elevation\": 2600",
+                "{'Elevation': 2600}"));
+        Path out = dir.resolve("malformed");
+        Run run = run("--dataset-path", input.toString(), "--model-path", jobDir.toString(),
+                "--predictions-dir", out.toString(), "--max-bad-rows", "4");
+        assertEquals(0, run.code, run.err);
+        List<String> messages = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("prediction.errors_stats-00000-of-00001"))) {
+            JsonNode error = JSON.readTree(line);
+            messages.add(error.get("line").asLong() + ": " + error.at("/error/message").asText());
+        }
+        assertEquals(List.of(
+                "2: not valid JSON: Trailing token (of type START_OBJECT) found after value: not allowed (column "
+                        + (good.length() + 2) + ")",
+                "3: not valid JSON: Non-standard token 'NaN' (column 18)",
+                "4: not valid JSON: Unexpected end-of-input: expected close marker for Object (start marker at column 1)"
+                        + " (column 19)",
+                "5: not valid JSON: Unexpected character (''' (code 39)): was expecting double-quote to start field name"
+                        + " (column 2)"), messages);
+        for (String message : messages) {
+            assertFalse(message.matches(".*(`|Feature|com\\.fasterxml|JsonNode|Source:|line: ).*"), message);
+        }
+    }
+
     @Test
     void emptyShardsOfAWildcardAreSkippedAndARerunReplacesTheOutputsWhole() throws IOException {
         List<String> lines = Files.readAllLines(TESTING);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kfptribuo.io.JsonErrors;
 import dev.kfptribuo.prediction.Instances;
 import dev.kfptribuo.prediction.PredictionException;
 import dev.kfptribuo.prediction.Predictor;
@@ -22,6 +23,10 @@ import java.util.function.Function;
  * instance is written back as it was given; in CSV, as its values under the columns fixed from the
  * first instance ({@link JsonCsvColumns}), its other keys included: a key that is not one of those
  * columns makes the instance a bad row.
+ *
+ * <p>A line that is not JSON is a bad row whose reason is {@code not valid JSON: } and Jackson's
+ * error in JSON's terms with its column ({@link JsonErrors#describeInLine}); the errors file gives
+ * the line.
  */
 final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceEncoder.Encoded> {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -68,7 +73,7 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
                 } catch (JacksonException e) {
                     String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
                     encoder.error(piece.file(), line, json -> json.writeString(text),
-                            "not valid JSON: " + e.getOriginalMessage());
+                            "not valid JSON: " + JsonErrors.describeInLine(e));
                     return;
                 }
                 String problem = instances.read(instance, numeric, categorical);

@@ -36,9 +36,25 @@ public final class JsonErrors {
      *     string as an integer ("two")} or {@code Unexpected end-of-input (line 1, column 16)}
      */
     public static String describe(JacksonException e) {
+        return describe(e, true);
+    }
+
+    /**
+     * For a document of one line, such as a JSON Lines instance, whose line in its file the caller
+     * names: Jackson counts lines from the document's start, so its line would always be 1.
+     *
+     * @param e a Jackson parse or mapping error
+     * @return its reason in one line, as {@link #describe} gives it but with the column alone, for
+     *     example {@code Unexpected end-of-input: expected close marker for Object (column 16)}
+     */
+    public static String describeInLine(JacksonException e) {
+        return describe(e, false);
+    }
+
+    private static String describe(JacksonException e, boolean withLine) {
         String reason = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         reason = reason.strip().replaceAll("\\s*\\R\\s*", " ");
-        reason = SOURCE_AT.matcher(reason).replaceAll("line $1, column $2");
+        reason = SOURCE_AT.matcher(reason).replaceAll(withLine ? "line $1, column $2" : "column $2");
         reason = SOURCE.matcher(reason).replaceAll("");
         reason = TOKEN.matcher(reason).replaceAll("");
         reason = AS_PER.matcher(reason).replaceAll("");
@@ -56,7 +72,8 @@ public final class JsonErrors {
         reason = reason.strip();
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
-            reason += " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+            reason += withLine ? " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"
+                    : " (column " + location.getColumnNr() + ")";
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return "field " + path(mapping) + ": " + reason;

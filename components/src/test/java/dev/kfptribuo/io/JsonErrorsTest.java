@@ -1,5 +1,6 @@
 package dev.kfptribuo.io;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,15 @@ class JsonErrorsTest {
         assertTrue(describe("{\"name\": 1").endsWith("(line 1, column 11)"));
         String nan = describe("{\"name\": \"x\", \"scales\": {\"a\": NaN}}");
         assertTrue(nan.startsWith("field scales: Non-standard token 'NaN'") && nan.endsWith("(line 1, column 34)"), nan);
+    }
+
+    @Test
+    void aOneLineDocumentsErrorGivesTheColumnAlone() {
+        JacksonException e = assertThrows(JacksonException.class, () -> JSON.readTree("{\"a\": 1"));
+        assertEquals("Unexpected end-of-input: expected close marker for Object (start marker at column 1) (column 8)",
+                JsonErrors.describeInLine(e));
+        assertTrue(JsonErrors.describe(e).endsWith("(start marker at line 1, column 1) (line 1, column 8)"),
+                JsonErrors.describe(e));
     }
 
     @Test
