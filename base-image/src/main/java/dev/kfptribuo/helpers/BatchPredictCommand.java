@@ -95,12 +95,12 @@ final class BatchPredictCommand implements Callable<Integer> {
     private String predictionsFormat;
 
     @Option(names = {"--max-bad-rows", "--max_bad_rows"}, paramLabel = "N", defaultValue = "0",
-            description = "Bad rows allowed before the command fails. Default: ${DEFAULT-VALUE}.")
+            description = "Bad rows allowed before the command fails, >= 0. Default: ${DEFAULT-VALUE}.")
     private long maxBadRows;
 
     @Option(names = {"--rows-per-shard", "--rows_per_shard"}, paramLabel = "N",
             defaultValue = "" + BatchPrediction.DEFAULT_ROWS_PER_SHARD,
-            description = "Rows per predictions file. Default: ${DEFAULT-VALUE}.")
+            description = "Rows per predictions file, >= 1. Default: ${DEFAULT-VALUE}.")
     private long rowsPerShard;
 
     @Option(names = "--predicted-rows-output", paramLabel = "PATH", description = "Output predicted_rows (Integer).")
@@ -112,6 +112,13 @@ final class BatchPredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        // Checked here, not only by the Config, so that the error names the flag.
+        if (maxBadRows < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-bad-rows must be at least 0, got " + maxBadRows);
+        }
+        if (rowsPerShard < 1) {
+            throw new ParameterException(spec.commandLine(), "--rows-per-shard must be at least 1, got " + rowsPerShard);
+        }
         ExecutorInput executor = executorInput();
         Location predictions;
         if (executor != null) {

@@ -389,9 +389,17 @@ class BatchPredictTest {
                 "--predictions-dir", dir.resolve("x").toString(), "--predictions-format", "parquet");
         assertEquals(2, format.code);
         assertTrue(format.err.contains("unknown predictions format 'parquet'"), format.err);
-        Run negative = run("--dataset-path", TESTING.toString(), "--model-path", jobDir.toString(),
-                "--predictions-dir", dir.resolve("x").toString(), "--max-bad-rows", "-1");
-        assertEquals(2, negative.code);
+        for (String[] bad : new String[][] {{"--max-bad-rows", "-1", "--max-bad-rows must be at least 0, got -1"},
+                {"--max_bad_rows", "-1", "--max-bad-rows must be at least 0, got -1"},
+                {"--rows-per-shard", "0", "--rows-per-shard must be at least 1, got 0"},
+                {"--rows_per_shard", "-3", "--rows-per-shard must be at least 1, got -3"}}) {
+            Run negative = run("--dataset-path", TESTING.toString(), "--model-path", jobDir.toString(),
+                    "--predictions-dir", dir.resolve("x").toString(), bad[0], bad[1]);
+            assertEquals(2, negative.code, negative.err);
+            assertEquals(List.of("batch-predict: error: " + bad[2], "Try 'helpers batch-predict --help' for more information."),
+                    negative.err.lines().toList());
+            assertFalse(Files.exists(dir.resolve("x")));
+        }
         Run missing = run("--dataset-path", TESTING.toString(), "--model-path", jobDir.toString());
         assertEquals(2, missing.code);
         assertTrue(missing.err.contains("--predictions-dir"), missing.err);

@@ -174,6 +174,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         int listenPort;
         if (port != null) {
+            if (port < 0 || port > 65535) {
+                throw usage("--port must be 0..65535, got " + port);
+            }
             listenPort = port;
         } else {
             String text = variable("AIP_HTTP_PORT");
@@ -181,6 +184,9 @@ final class ServeCommand implements Callable<Integer> {
                 listenPort = text == null ? 8080 : Integer.parseInt(text.strip());
             } catch (NumberFormatException e) {
                 throw usage("AIP_HTTP_PORT='" + text + "' is not a port number");
+            }
+            if (listenPort < 0 || listenPort > 65535) {
+                throw usage("AIP_HTTP_PORT=" + listenPort + " is not a port number in 0..65535");
             }
         }
         if (maxRequestBytes < 1) {

@@ -232,6 +232,10 @@ class ServeProcessTest {
                 "--idle-timeout must be 1..86400 seconds, got 0");
         assertUsage(run(Map.of("AIP_HTTP_PORT", "eighty", "AIP_STORAGE_URI", jobDir)),
                 "AIP_HTTP_PORT='eighty' is not a port number");
+        assertUsage(run(Map.of(), "--port", "70000", "--model-dir", jobDir), "--port must be 0..65535, got 70000");
+        assertUsage(run(Map.of(), "--port", "-1", "--model-dir", jobDir), "--port must be 0..65535, got -1");
+        assertUsage(run(Map.of("AIP_HTTP_PORT", "65536", "AIP_STORAGE_URI", jobDir)),
+                "AIP_HTTP_PORT=65536 is not a port number in 0..65535");
         assertUsage(run(Map.of()), "no model: set AIP_STORAGE_URI or --model-dir");
         Run help = run(Map.of(), "--help");
         assertEquals(0, help.code);
