@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.PathConverters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,15 +65,18 @@ final class BatchPredictCommand implements Callable<Integer> {
     private ExecutorInputOption executorInput;
 
     @Option(names = {"--dataset-path", "--dataset_path"}, required = true, paramLabel = "PATH",
+            converter = PathConverters.Dataset.class,
             description = "The instances: local or gs://, a wildcard of shards, gzip detected.")
     private String datasetPath;
 
     @Option(names = {"--model-path", "--model_path"}, required = true, paramLabel = "DIR",
+            converter = PathConverters.JobDir.class,
             description = "The final training's job dir, holding " + ModelBundle.MODEL_FILE + " and "
                     + ModelBundle.MANIFEST_FILE + ".")
     private String modelPath;
 
     @Option(names = {"--predictions-dir", "--predictions_dir"}, paramLabel = "DIR",
+            converter = PathConverters.Directory.class,
             description = "Output predictions: the directory the files go to (local or gs://; KFP's "
                     + "{outputPath}). It appears whole or not at all. An existing local one is replaced only when "
                     + "it holds nothing but an earlier run's prediction.results-* and prediction.errors_stats-* "
@@ -103,10 +107,12 @@ final class BatchPredictCommand implements Callable<Integer> {
             description = "Rows per predictions file, >= 1. Default: ${DEFAULT-VALUE}.")
     private long rowsPerShard;
 
-    @Option(names = "--predicted-rows-output", paramLabel = "PATH", description = "Output predicted_rows (Integer).")
+    @Option(names = "--predicted-rows-output", paramLabel = "PATH", converter = PathConverters.File.class,
+            description = "Output predicted_rows (Integer).")
     private String predictedRowsOutput;
 
-    @Option(names = "--bad-rows-output", paramLabel = "PATH", description = "Output bad_rows (Integer).")
+    @Option(names = "--bad-rows-output", paramLabel = "PATH", converter = PathConverters.File.class,
+            description = "Output bad_rows (Integer).")
     private String badRowsOutput;
 
     @Override

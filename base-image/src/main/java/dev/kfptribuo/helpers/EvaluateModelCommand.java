@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.PathConverters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,10 +80,12 @@ final class EvaluateModelCommand implements Callable<Integer> {
     private ExecutorInputOption executorInput;
 
     @Option(names = {"--dataset-path", "--dataset_path"}, required = true, paramLabel = "PATH",
+            converter = PathConverters.Dataset.class,
             description = "Labelled CSV with a header: local, gs://, or a wildcard of shards; gzip is detected.")
     private String datasetPath;
 
     @Option(names = {"--model-path", "--model_path"}, required = true, paramLabel = "DIR",
+            converter = PathConverters.JobDir.class,
             description = "The final training's job dir, holding " + ModelBundle.MODEL_FILE + " and "
                     + ModelBundle.MANIFEST_FILE + ".")
     private String modelPath;
@@ -92,34 +95,36 @@ final class EvaluateModelCommand implements Callable<Integer> {
     private String metricName;
 
     @Option(names = {"--baseline-model-path", "--baseline_model_path"}, paramLabel = "DIR",
+            converter = PathConverters.OptionalJobDir.class,
             description = "The model now in production (a job dir of train, or a version directory of the local "
                     + "registry): scored on the same rows with the same metric, for the champion/challenger gate "
                     + "metric_improvement > 0. Unset or empty: no baseline, compared as the worst possible model.")
     private String baselineModelPath;
 
-    @Option(names = "--metric-name-output", paramLabel = "PATH", description = "Output metric_name (String).")
+    @Option(names = "--metric-name-output", paramLabel = "PATH", converter = PathConverters.File.class,
+            description = "Output metric_name (String).")
     private String metricNameOutput;
 
-    @Option(names = "--metric-value-output", paramLabel = "PATH",
+    @Option(names = "--metric-value-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output metric_value (Float, a plain decimal).")
     private String metricValueOutput;
 
-    @Option(names = "--baseline-metric-value-output", paramLabel = "PATH",
+    @Option(names = "--baseline-metric-value-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output baseline_metric_value (Float): the baseline's metric on the same rows; with no "
                     + "baseline, the metric's worst value (0.0, or 36.04365338911715 for log_loss).")
     private String baselineMetricValueOutput;
 
-    @Option(names = "--metric-improvement-output", paramLabel = "PATH",
+    @Option(names = "--metric-improvement-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output metric_improvement (Float): how much better the model is than the baseline, "
                     + "positive exactly when it is better (metric_value - baseline_metric_value; the reverse "
                     + "for log_loss, where lower is better).")
     private String metricImprovementOutput;
 
-    @Option(names = "--mlpipeline-metrics-output", paramLabel = "PATH",
+    @Option(names = "--mlpipeline-metrics-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output MLPipeline Metrics (KFP v1 metrics JSON of every metric).")
     private String metricsOutput;
 
-    @Option(names = "--mlpipeline-ui-metadata-output", paramLabel = "PATH",
+    @Option(names = "--mlpipeline-ui-metadata-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output MLPipeline UI metadata (confusion matrix and per-class table).")
     private String uiMetadataOutput;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.PathConverters;
 import dev.kfptribuo.executor.ExecutorInput;
 import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.io.InputFile;
@@ -117,7 +118,7 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
                     + "hyperparameterTuningJobs/ID\"}]}. Read as --job-name.")
     private String gcpResources;
 
-    @Option(names = {"--job-file", "--job_file"}, paramLabel = "PATH",
+    @Option(names = {"--job-file", "--job_file"}, paramLabel = "PATH", converter = PathConverters.File.class,
             description = "A file (local or gs://) holding the JSON of either API's job; the kind is recognised "
                     + "by its fields.")
     private String jobFile;
@@ -148,24 +149,24 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
                     + "included (the per-read timeout is 20 s), 1-3600. Default: ${DEFAULT-VALUE}.")
     private int deadlineSeconds;
 
-    @Option(names = "--metric-value-output", paramLabel = "PATH",
+    @Option(names = "--metric-value-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output metric_value (Float): the best trial's final metric value.")
     private String metricValueOutput;
 
-    @Option(names = "--alpha-output", paramLabel = "PATH",
+    @Option(names = "--alpha-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output alpha (Float): the best trial's '" + ALPHA + "' hyperparameter.")
     private String alphaOutput;
 
-    @Option(names = "--max-iter-output", paramLabel = "PATH",
+    @Option(names = "--max-iter-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output max_iter (Integer): the best trial's '" + MAX_ITER
                     + "' hyperparameter, from any numeric spelling (1000, \"1000.0\", 1e3).")
     private String maxIterOutput;
 
-    @Option(names = "--trial-id-output", paramLabel = "PATH",
+    @Option(names = "--trial-id-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output trial_id (String): the best trial's id.")
     private String trialIdOutput;
 
-    @Option(names = "--hyperparameters-output", paramLabel = "PATH",
+    @Option(names = "--hyperparameters-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output hyperparameters (JSON object): all of the best trial's hyperparameters by name, "
                     + "numbers typed by the job's parameter spec, e.g. {\"alpha\":0.00042,\"max_iter\":1000}.")
     private String hyperparametersOutput;

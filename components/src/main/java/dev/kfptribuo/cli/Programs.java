@@ -62,18 +62,28 @@ public final class Programs {
     /**
      * A usage error as two lines, not picocli's default of the whole usage after the message, which
      * floods a KFP step's log: {@code <command>: error: <message>} (with picocli's suggestions for a
-     * mistyped option, if any) and {@code Try '<command> --help' for more information.}
+     * mistyped option, if any) and {@code Try '<command> --help' for more information.} A value a
+     * converter refuses with a {@link FlagValueException} reads {@code <flag> <reason>}.
      *
      * @return exit 2
      */
     static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(cmd.getCommandName() + ": error: " + oneLine(e.getMessage()));
+        err.println(cmd.getCommandName() + ": error: " + oneLine(message(e)));
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** A converter's {@link FlagValueException} follows the flag's name; other errors are picocli's. */
+    private static String message(CommandLine.ParameterException e) {
+        if (e.getCause() instanceof FlagValueException refused
+                && e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
+            return refused.after(option.longestName());
+        }
+        return e.getMessage();
     }
 
     /** Every (sub)command's --version prints {@link BuildVersion}'s line. */

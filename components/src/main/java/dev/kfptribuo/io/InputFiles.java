@@ -37,6 +37,23 @@ public final class InputFiles {
     }
 
     /**
+     * Checks a path or pattern as text, without listing anything.
+     *
+     * @param text a local path, a gs:// URI, or either with a wildcard in the last segment
+     * @return its location
+     * @throws IllegalArgumentException if it is not a location ({@link Location#parse}) or a
+     *     wildcard stands outside the last segment
+     */
+    public static Location checkPattern(String text) {
+        Location location = Location.parse(text);
+        String path = location.path();
+        if (isPattern(path.substring(0, path.lastIndexOf('/') + 1))) {
+            throw new IllegalArgumentException("wildcards are allowed only in the file name, not in directories: " + text);
+        }
+        return location;
+    }
+
+    /**
      * Lists the files a path or pattern names.
      *
      * @param text a local path, a gs:// URI, or either with a wildcard in the last segment
@@ -46,7 +63,7 @@ public final class InputFiles {
      * @throws IOException if listing fails
      */
     public static List<InputFile> expand(String text) throws IOException {
-        Location location = Location.parse(text);
+        Location location = checkPattern(text);
         if (!isPattern(text)) {
             return List.of(new InputFile(location));
         }
@@ -54,10 +71,6 @@ public final class InputFiles {
         int slash = path.lastIndexOf('/');
         String dir = slash < 0 ? "" : path.substring(0, slash + 1);
         String glob = path.substring(slash + 1);
-        if (isPattern(dir)) {
-            throw new IllegalArgumentException(
-                    "wildcards are allowed only in the file name, not in directories: " + text);
-        }
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
         List<InputFile> files = location.isGcs()
                 ? listGcs(location.bucket(), dir, matcher)

@@ -21,6 +21,9 @@ class ProgramsUsageTest {
         @Option(names = "--alpha", description = "A number.")
         double alpha;
 
+        @Option(names = {"--model-path", "--model_path"}, converter = PathConverters.JobDir.class, description = "A job dir.")
+        String modelPath;
+
         @Override
         public Integer call() {
             return 0;
@@ -54,6 +57,19 @@ class ProgramsUsageTest {
         assertEquals(List.of("tool: error: Invalid value for option '--alpha': 'abc' is not a double",
                 "Try 'tool --help' for more information."), run.err());
         assertEquals("", run.out());
+    }
+
+    @Test
+    void aPathAConverterRefusesIsNamedByItsFlag() {
+        Run empty = run("--model_path=");
+        assertEquals(2, empty.code());
+        assertEquals(List.of("tool: error: --model-path is empty: give a job dir, local or gs://",
+                "Try 'tool --help' for more information."), empty.err());
+        Run scheme = run("--model-path", "s3://bucket/job");
+        assertEquals(2, scheme.code());
+        assertEquals(List.of("tool: error: --model-path: unsupported URI scheme in s3://bucket/job (use a local path or gs://)",
+                "Try 'tool --help' for more information."), scheme.err());
+        assertEquals(0, run("--model-path", "gs://bucket/job").code());
     }
 
     @Test

@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.PathConverters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,15 +99,17 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     private ServingContainerOptions serving;
 
-    @Option(names = {"--job-dir", "--job_dir"}, paramLabel = "DIR",
+    @Option(names = {"--job-dir", "--job_dir"}, paramLabel = "DIR", converter = PathConverters.JobDir.class,
             description = "Where final mode saves the model (local or gs://). AI Platform passes it.")
     private String jobDir;
 
     @Option(names = {"--training_dataset_path", "--training-dataset-path"}, required = true, paramLabel = "PATH",
+            converter = PathConverters.Dataset.class,
             description = "Training CSV with a header.")
     private String trainingPath;
 
     @Option(names = {"--validation_dataset_path", "--validation-dataset-path"}, paramLabel = "PATH",
+            converter = PathConverters.Dataset.class,
             description = "Validation CSV: scored in tuning mode, added to the training data in final mode.")
     private String validationPath;
 
@@ -175,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "the data. Default: none.")
     private List<String> ignoreColumns = new ArrayList<>();
 
-    @Option(names = {"--job-dir-output", "--job_dir_output"}, paramLabel = "PATH",
+    @Option(names = {"--job-dir-output", "--job_dir_output"}, paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output job_dir (String): final mode writes the model directory (--job-dir, else "
                     + "$AIP_MODEL_DIR) to this file once the model is saved there; for KFP's {outputPath}. "
                     + "Parent directories are created.")

@@ -497,6 +497,43 @@ class TrainTest {
         assertNothingWritten();
     }
 
+    @ParameterizedTest(name = "{0} ''")
+    @CsvSource(delimiter = '|', value = {
+        "--job-dir                 | --job-dir                 | a job dir",
+        "--job_dir                 | --job-dir                 | a job dir",
+        "--training_dataset_path   | --training_dataset_path   | a file or a wildcard of files",
+        "--training-dataset-path   | --training_dataset_path   | a file or a wildcard of files",
+        "--validation_dataset_path | --validation_dataset_path | a file or a wildcard of files",
+        "--job-dir-output          | --job-dir-output          | a file",
+    })
+    void anEmptyPathIsAUsageErrorNamingItsFlag(String flag, String named, String what) throws IOException {
+        Map<String, String> values = new java.util.LinkedHashMap<>(Map.of("--job-dir", jobDir.toString(),
+                "--training_dataset_path", train.toString(), "--validation_dataset_path", valid.toString()));
+        values.keySet().removeIf(key -> key.replace('_', '-').equals(flag.replace('_', '-')));
+        List<String> args = new ArrayList<>();
+        values.forEach((key, value) -> args.addAll(List.of(key, value)));
+        args.addAll(List.of(flag, ""));
+
+        Run run = train(args);
+
+        run.assertUsageError();
+        assertEquals("train: error: " + named + " is empty: give " + what + ", local or gs://", run.errLines().get(0));
+        assertEquals(2, run.errLines().size(), run.err);
+        assertNothingWritten();
+        assertFalse(Files.exists(jobDir), "no job dir made");
+    }
+
+    @Test
+    void aPathOfAnotherSchemeIsAUsageErrorNamingItsFlag() throws IOException {
+        Run run = train(withJobDir(List.of("--training_dataset_path", train.toString(),
+                "--validation_dataset_path=s3://bucket/valid.csv")));
+
+        run.assertUsageError();
+        assertEquals("train: error: --validation_dataset_path: unsupported URI scheme in s3://bucket/valid.csv "
+                + "(use a local path or gs://)", run.errLines().get(0));
+        assertFalse(Files.exists(jobDir), "no job dir made");
+    }
+
     // ---------------------------------------------------------------- bad input
 
     /** One bad input: the files it writes and what the one-line error must say. */
