@@ -7,15 +7,19 @@ import dev.kfptribuo.batch.PredictionsFormat;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.executor.ExecutorInput;
 import dev.kfptribuo.executor.ExecutorOutput;
+import dev.kfptribuo.io.InputFile;
+import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.OutputPlaces;
 import dev.kfptribuo.cli.PathConverters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -147,12 +151,17 @@ final class BatchPredictCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (executor == null) {
-            KfpOutputs.check(predictedRowsOutput, badRowsOutput);
-        } else {
-            KfpOutputs.check(executor.outputFile());
-        }
-        BatchPrediction.Result result = BatchPrediction.run(config, line -> {
+        Map<String, String> outputs = executor == null ? outputFlags(false)
+                : Map.of(ExecutorInput.FLAG + " outputs.outputFile", executor.outputFile());
+        List<InputFile> files = InputFiles.expand(datasetPath); // listed, not read: no output may land on them
+        new OutputPlaces(spec)
+                .directory("--model-path", config.modelDir(), "batch-predict reads the model there")
+                .directory(executor == null ? "--predictions-dir" : ExecutorInput.FLAG + "'s predictions artifact",
+                        predictions, "batch-predict writes the predictions there")
+                .files("--dataset-path", files, "batch-predict reads it")
+                .check(outputs);
+        KfpOutputs.check(outputs.values().toArray(String[]::new));
+        BatchPrediction.Result result = BatchPrediction.run(config, files, line -> {
             out.println("batch-predict: " + line);
             out.flush();
         });
@@ -170,13 +179,23 @@ final class BatchPredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The executor input, checked to name every output of the v2 spec, or null without {@code --executor-input}. */
-    private ExecutorInput executorInput() {
+    /**
+     * @param withDirectory whether to list {@code --predictions-dir} too
+     * @return the output flags and their paths (null: not given)
+     */
+    private Map<String, String> outputFlags(boolean withDirectory) {
         Map<String, String> outputFlags = new LinkedHashMap<>();
-        outputFlags.put("--predictions-dir", predictionsDir);
+        if (withDirectory) {
+            outputFlags.put("--predictions-dir", predictionsDir);
+        }
         outputFlags.put("--predicted-rows-output", predictedRowsOutput);
         outputFlags.put("--bad-rows-output", badRowsOutput);
-        ExecutorInput executor = executorInput.parse(outputFlags);
+        return outputFlags;
+    }
+
+    /** The executor input, checked to name every output of the v2 spec, or null without {@code --executor-input}. */
+    private ExecutorInput executorInput() {
+        ExecutorInput executor = executorInput.parse(outputFlags(true));
         if (executor != null) {
             executor.requireParameters(PREDICTED_ROWS, BAD_ROWS);
             executor.artifact(PREDICTIONS, DATASET);

@@ -11,6 +11,7 @@ import dev.kfptribuo.evaluation.MetricsArtifacts;
 import dev.kfptribuo.evaluation.ModelScoring;
 import dev.kfptribuo.executor.ExecutorInput;
 import dev.kfptribuo.executor.ExecutorOutput;
+import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.OutputPlaces;
 import dev.kfptribuo.cli.PathConverters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -138,15 +140,21 @@ final class EvaluateModelCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--metric-name: " + e.getMessage());
         }
         ExecutorInput executor = executorInput();
-        if (executor == null) {
-            KfpOutputs.check(metricNameOutput, metricValueOutput, baselineMetricValueOutput, metricImprovementOutput,
-                    metricsOutput, uiMetadataOutput);
-        } else {
-            KfpOutputs.check(executor.outputFile());
-        }
+        Map<String, String> outputs = executor == null ? outputFlags()
+                : Map.of(ExecutorInput.FLAG + " outputs.outputFile", executor.outputFile());
         long start = System.nanoTime();
         // KFP passes an optional input the pipeline gives as '' (no baseline) as an empty argument.
         String baselinePath = baselineModelPath == null || baselineModelPath.isBlank() ? null : baselineModelPath.strip();
+        List<InputFile> files = InputFiles.expand(datasetPath); // listed, not read: no output may land on them
+        OutputPlaces places = new OutputPlaces(spec)
+                .directory("--model-path", Location.parse(modelPath), "evaluate-model reads the model there")
+                .files("--dataset-path", files, "evaluate-model reads it");
+        if (baselinePath != null) {
+            places.directory("--baseline-model-path", Location.parse(baselinePath),
+                    "evaluate-model reads the baseline model there");
+        }
+        places.check(outputs);
+        KfpOutputs.check(outputs.values().toArray(String[]::new));
         Predictor predictor = Predictor.of(ModelBundle.load(Location.parse(modelPath)));
         Predictor baseline = baselinePath == null ? null : loadBaseline(baselinePath);
         // One read of the rows for both models: the same rows, every column either model reads.
@@ -158,7 +166,7 @@ final class EvaluateModelCommand implements Callable<Integer> {
                     : "the model and the baseline " + baselinePath + " cannot be scored on the same rows: ")
                     + e.getMessage(), e);
         }
-        Table table = new CsvTableReader(schema).read(InputFiles.expand(datasetPath));
+        Table table = new CsvTableReader(schema).read(files);
         if (!table.unusedColumns().isEmpty()) {
             log(out, "columns %s does not use, not read: %s", baseline == null ? "the model" : "neither model",
                     String.join(", ", table.unusedColumns()));
@@ -213,6 +221,17 @@ final class EvaluateModelCommand implements Callable<Integer> {
      * {@code --executor-input}.
      */
     private ExecutorInput executorInput() {
+        ExecutorInput executor = executorInput.parse(outputFlags());
+        if (executor != null) {
+            executor.requireParameters(METRIC_NAME, METRIC_VALUE, BASELINE_METRIC_VALUE, METRIC_IMPROVEMENT);
+            executor.artifact(METRICS, MetricsArtifacts.METRICS);
+            executor.artifact(CLASSIFICATION_METRICS, MetricsArtifacts.CLASSIFICATION_METRICS);
+        }
+        return executor;
+    }
+
+    /** The {@code --*-output} flags and their paths (null: not given), in the order of the usage. */
+    private Map<String, String> outputFlags() {
         Map<String, String> outputFlags = new LinkedHashMap<>();
         outputFlags.put("--metric-name-output", metricNameOutput);
         outputFlags.put("--metric-value-output", metricValueOutput);
@@ -220,13 +239,7 @@ final class EvaluateModelCommand implements Callable<Integer> {
         outputFlags.put("--metric-improvement-output", metricImprovementOutput);
         outputFlags.put("--mlpipeline-metrics-output", metricsOutput);
         outputFlags.put("--mlpipeline-ui-metadata-output", uiMetadataOutput);
-        ExecutorInput executor = executorInput.parse(outputFlags);
-        if (executor != null) {
-            executor.requireParameters(METRIC_NAME, METRIC_VALUE, BASELINE_METRIC_VALUE, METRIC_IMPROVEMENT);
-            executor.artifact(METRICS, MetricsArtifacts.METRICS);
-            executor.artifact(CLASSIFICATION_METRICS, MetricsArtifacts.CLASSIFICATION_METRICS);
-        }
-        return executor;
+        return outputFlags;
     }
 
     /** The baseline's model; an error names it as the baseline's, keeping its kind (and so its exit code and text). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.OutputPlaces;
 import dev.kfptribuo.cli.PathConverters;
 import dev.kfptribuo.executor.ExecutorInput;
 import dev.kfptribuo.executor.ExecutorOutput;
@@ -177,11 +178,13 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
         ExecutorInput executor = executorInput();
-        if (executor == null) {
-            KfpOutputs.check(metricValueOutput, alphaOutput, maxIterOutput, trialIdOutput, hyperparametersOutput);
-        } else {
-            KfpOutputs.check(executor.outputFile());
+        Map<String, String> outputs = executor == null ? outputFlags()
+                : Map.of(ExecutorInput.FLAG + " outputs.outputFile", executor.outputFile());
+        if (jobFile != null) {
+            new OutputPlaces(spec).files("--job-file", List.of(new InputFile(Location.parse(jobFile))),
+                    "retrieve-best-run reads it").check(outputs);
         }
+        KfpOutputs.check(outputs.values().toArray(String[]::new));
         Source source = source();
 
         TuningJob job = source.read();
@@ -230,17 +233,22 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
 
     /** The executor input, checked to name every output of the v2 spec, or null without {@code --executor-input}. */
     private ExecutorInput executorInput() {
+        ExecutorInput executor = executorInput.parse(outputFlags());
+        if (executor != null) {
+            executor.requireParameters(METRIC_VALUE, ALPHA, MAX_ITER, TRIAL_ID, HYPERPARAMETERS);
+        }
+        return executor;
+    }
+
+    /** The {@code --*-output} flags and their paths (null: not given). */
+    private Map<String, String> outputFlags() {
         Map<String, String> outputFlags = new LinkedHashMap<>();
         outputFlags.put("--metric-value-output", metricValueOutput);
         outputFlags.put("--alpha-output", alphaOutput);
         outputFlags.put("--max-iter-output", maxIterOutput);
         outputFlags.put("--trial-id-output", trialIdOutput);
         outputFlags.put("--hyperparameters-output", hyperparametersOutput);
-        ExecutorInput executor = executorInput.parse(outputFlags);
-        if (executor != null) {
-            executor.requireParameters(METRIC_VALUE, ALPHA, MAX_ITER, TRIAL_ID, HYPERPARAMETERS);
-        }
-        return executor;
+        return outputFlags;
     }
 
     /** Where the job document comes from: exactly one of the three sources. */

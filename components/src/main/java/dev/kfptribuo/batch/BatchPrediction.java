@@ -114,7 +114,19 @@ public final class BatchPrediction {
      * @throws IOException if the model, the instances or the outputs cannot be read or written
      */
     public static Result run(Config config, Consumer<String> log) throws IOException {
-        List<InputFile> files = InputFiles.expand(config.datasetPath());
+        return run(config, InputFiles.expand(config.datasetPath()), log);
+    }
+
+    /**
+     * Runs a batch prediction on instance files already listed.
+     *
+     * @param config what to predict and where
+     * @param files the instances' files, as {@link InputFiles#expand} lists {@code config.datasetPath()}
+     * @param log receives progress lines and the first bad rows' reasons
+     * @return what was done
+     * @throws IOException as {@link #run(Config, Consumer)} throws it, and its other exceptions likewise
+     */
+    public static Result run(Config config, List<InputFile> files, Consumer<String> log) throws IOException {
         PredictionsDir.checkPlace(config.predictionsDir(), config.modelDir(), files);
         try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir(), log)) {
             Predictor predictor = Predictor.of(ModelBundle.load(config.modelDir()));

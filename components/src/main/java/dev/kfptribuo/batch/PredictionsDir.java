@@ -1,16 +1,15 @@
 package dev.kfptribuo.batch;
 
+import dev.kfptribuo.io.Containment;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.Location;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Where batch prediction may write its predictions directory, and what an existing one may hold to
@@ -103,54 +102,25 @@ final class PredictionsDir {
      * @throws IOException if a local path cannot be resolved
      */
     static void checkPlace(Location predictions, Location model, List<InputFile> inputs) throws IOException {
-        List<String> dir = segments(predictions);
-        List<String> modelDir = segments(model);
-        if (sameStore(predictions, model)) {
-            if (dir.equals(modelDir)) {
-                throw new BatchPrediction.PredictionsDirException(predictions + ": is the --model-path " + model + "; " + ELSEWHERE);
-            }
-            if (startsWith(dir, modelDir)) {
-                throw new BatchPrediction.PredictionsDirException(predictions + ": lies inside the --model-path " + model
-                        + "; " + ELSEWHERE);
-            }
-            if (startsWith(modelDir, dir)) {
-                throw new BatchPrediction.PredictionsDirException(predictions + ": holds the --model-path " + model
-                        + ", which replacing it would delete; " + ELSEWHERE);
-            }
+        boolean insideModel = Containment.within(predictions, model);
+        boolean holdsModel = Containment.within(model, predictions);
+        if (insideModel && holdsModel) {
+            throw new BatchPrediction.PredictionsDirException(predictions + ": is the --model-path " + model + "; " + ELSEWHERE);
+        }
+        if (insideModel) {
+            throw new BatchPrediction.PredictionsDirException(predictions + ": lies inside the --model-path " + model
+                    + "; " + ELSEWHERE);
+        }
+        if (holdsModel) {
+            throw new BatchPrediction.PredictionsDirException(predictions + ": holds the --model-path " + model
+                    + ", which replacing it would delete; " + ELSEWHERE);
         }
         for (InputFile input : inputs) {
-            List<String> file = segments(input.location());
-            if (sameStore(predictions, input.location()) && startsWith(file, dir)) {
-                throw new BatchPrediction.PredictionsDirException(predictions + (file.equals(dir) ? ": is the input "
-                        : ": holds the input ") + input + " (--dataset-path), which replacing it would delete; " + ELSEWHERE);
+            if (Containment.within(input.location(), predictions)) {
+                throw new BatchPrediction.PredictionsDirException(predictions
+                        + (Containment.within(predictions, input.location()) ? ": is the input " : ": holds the input ")
+                        + input + " (--dataset-path), which replacing it would delete; " + ELSEWHERE);
             }
         }
-    }
-
-    /** True if both are local, or both in one bucket. */
-    private static boolean sameStore(Location a, Location b) {
-        return a.isGcs() == b.isGcs() && (!a.isGcs() || a.bucket().equals(b.bucket()));
-    }
-
-    private static boolean startsWith(List<String> path, List<String> prefix) {
-        return path.size() >= prefix.size() && path.subList(0, prefix.size()).equals(prefix);
-    }
-
-    /**
-     * A location's path as segments: an object name split at slashes; a local path made absolute,
-     * its symbolic links resolved as far as it exists (so that two spellings of one directory are
-     * equal).
-     */
-    private static List<String> segments(Location location) throws IOException {
-        if (location.isGcs()) {
-            return Arrays.stream(location.path().split("/")).filter(s -> !s.isEmpty()).toList();
-        }
-        Path absolute = location.localPath().toAbsolutePath().normalize();
-        Path existing = absolute;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        Path real = existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
-        return StreamSupport.stream(real.spliterator(), false).map(Path::toString).toList();
     }
 }

@@ -14,6 +14,7 @@ import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.executor.UnmanagedContainerModel;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.io.PythonFloats;
+import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.OutputPlaces;
 import dev.kfptribuo.cli.PathConverters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -181,7 +183,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"--job-dir-output", "--job_dir_output"}, paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output job_dir (String): final mode writes the model directory (--job-dir, else "
                     + "$AIP_MODEL_DIR) to this file once the model is saved there; for KFP's {outputPath}. "
-                    + "Parent directories are created.")
+                    + "Parent directories are created. A path inside a model directory, or an input file, is a "
+                    + "usage error.")
     private String jobDirOutput;
 
     private final PrintWriter out;
@@ -210,12 +213,41 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         executorInput(tuning);
-        KfpOutputs.check(executor == null ? jobDirOutput : executor.outputFile());
+        // Listed now, not read: the outputs may not land on them.
+        List<InputFile> trainingFiles = expand(trainingPath, "training");
+        List<InputFile> validationFiles = validationPath == null ? null : expand(validationPath, "validation");
+        String output = executor == null ? jobDirOutput : executor.outputFile();
+        if (output != null) {
+            checkOutputPlace(output, trainingFiles, validationFiles);
+        }
+        KfpOutputs.check(output);
         // Take the model directories before reading or training: one that cannot be made, or that
         // another train run holds, fails the run at once, and before a bundle lands in another one.
         try (JobDirWriter writer = tuning ? null : openModelDirs(modelDirs)) {
-            return train(tuning, hyperparameters, schema, modelDirs, writer);
+            return train(tuning, hyperparameters, schema, modelDirs, writer, trainingFiles, validationFiles);
         }
+    }
+
+    /**
+     * Refuses an output inside a model directory, where the save could overwrite it or it the
+     * manifest, or on an input file.
+     */
+    private void checkOutputPlace(String output, List<InputFile> trainingFiles, List<InputFile> validationFiles)
+            throws IOException {
+        String saves = "train saves the model there";
+        OutputPlaces places = new OutputPlaces(spec);
+        if (jobDir != null) {
+            places.directory("--job-dir", Location.parse(jobDir), saves);
+        }
+        String aipModelDir = env.get(AIP_MODEL_DIR);
+        if (aipModelDir != null && !aipModelDir.isBlank()) {
+            places.directory("$" + AIP_MODEL_DIR, Location.parse(aipModelDir), saves);
+        }
+        places.files("--training_dataset_path", trainingFiles, "train reads it");
+        if (validationFiles != null) {
+            places.files("--validation_dataset_path", validationFiles, "train reads it");
+        }
+        places.check(Map.of(executor == null ? "--job-dir-output" : ExecutorInput.FLAG + " outputs.outputFile", output));
     }
 
     private JobDirWriter openModelDirs(List<Location> modelDirs) throws IOException {
@@ -232,11 +264,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int train(boolean tuning, Hyperparameters hyperparameters, ColumnSchema schema, List<Location> modelDirs,
-            JobDirWriter writer) throws IOException {
+            JobDirWriter writer, List<InputFile> trainingFiles, List<InputFile> validationFiles) throws IOException {
         // A trial keeps no model, so no manifest needs the inputs' digests.
         CsvTableReader reader = tuning ? new CsvTableReader(schema).withoutDigests() : new CsvTableReader(schema);
-        Table training = read(reader, trainingPath, "training");
-        Table validation = validationPath == null ? null : read(reader, validationPath, "validation");
+        Table training = read(reader, trainingFiles, "training");
+        Table validation = validationFiles == null ? null : read(reader, validationFiles, "validation");
         if (validation != null) {
             // Scoring rows whose columns differ from the model's would count missing ones as zeros.
             Table.requireSameColumns(training, validation);
@@ -406,11 +438,19 @@ final class TrainCommand implements Callable<Integer> {
         return dirs;
     }
 
-    private Table read(CsvTableReader reader, String path, String role) throws IOException {
+    private List<InputFile> expand(String path, String role) throws IOException {
+        try {
+            return InputFiles.expand(path);
+        } catch (IllegalArgumentException e) {
+            throw usage("--" + role + "_dataset_path: " + e.getMessage());
+        }
+    }
+
+    private Table read(CsvTableReader reader, List<InputFile> files, String role) throws IOException {
         long start = System.nanoTime();
         Table table;
         try {
-            table = reader.read(InputFiles.expand(path));
+            table = reader.read(files);
         } catch (IllegalArgumentException e) {
             throw usage("--" + role + "_dataset_path: " + e.getMessage());
         } catch (NonNumericValueException e) {

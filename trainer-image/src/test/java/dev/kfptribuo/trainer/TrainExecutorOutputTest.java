@@ -149,6 +149,19 @@ class TrainExecutorOutputTest {
     }
 
     @Test
+    void anExecutorOutputFileInsideTheJobDirIsAUsageErrorBeforeTheJobDirIsMade() throws IOException {
+        Path jobDir = tmp.resolve("jobdir");
+        Run run = train("--job-dir", jobDir.toString(), "--serving-image", SERVING_IMAGE,
+                "--executor-input", executorInput(jobDir, true));
+        assertEquals(2, run.code(), run.err().toString());
+        assertEquals(List.of("train: error: --executor-input outputs.outputFile " + jobDir.resolve("executor_output.json")
+                + " lies inside --job-dir " + jobDir + "; train saves the model there, so give the output a path outside it",
+                "Try 'train --help' for more information."), run.err());
+        assertEquals("", run.out(), "nothing read");
+        assertFalse(Files.exists(jobDir), "no job dir made");
+    }
+
+    @Test
     void theServingImageGoesWithTheExecutorInput() throws IOException {
         Path root = tmp.resolve("outputs");
         Path jobDir = tmp.resolve("jobdir");

@@ -534,6 +534,77 @@ class TrainTest {
         assertFalse(Files.exists(jobDir), "no job dir made");
     }
 
+    // ---------------------------------------------------------------- outputs where train writes or reads
+
+    @ParameterizedTest(name = "JD/{0}")
+    @ValueSource(strings = {"manifest.json", "", ".", "model-20260101T000000000Z-00000000/model.tribuo", "kfp/job_dir"})
+    void anOutputInsideTheJobDirIsAUsageErrorBeforeAnythingIsRead(String inside) throws IOException {
+        String output = inside.isEmpty() ? jobDir.toString() : jobDir.resolve(inside).toString();
+        Run run = train(withJobDir(base(), "--job-dir-output", output));
+
+        run.assertUsageError();
+        assertEquals(List.of("train: error: --job-dir-output " + output + (inside.matches("\\.?") ? " is" : " lies inside")
+                + " --job-dir " + jobDir + "; train saves the model there, so give the output a path outside it",
+                "Try 'train --help' for more information."), run.errLines());
+        assertEquals("", run.out, "nothing read");
+        assertFalse(Files.exists(jobDir), "no job dir made");
+    }
+
+    @Test
+    void anOutputOnTheManifestOfASavedModelLeavesTheModelAsItWas() throws IOException {
+        train(withJobDir(base())).assertSuccess();
+        byte[] manifest = Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE));
+        List<String> entries = list(jobDir);
+
+        Run run = train(withJobDir(base(), "--job-dir-output", jobDir.resolve(ModelBundle.MANIFEST_FILE).toString()));
+
+        run.assertUsageError("--job-dir-output", "lies inside --job-dir " + jobDir);
+        assertArrayEquals(manifest, Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE)));
+        assertEquals(entries, list(jobDir));
+    }
+
+    @Test
+    void theJobDirIsComparedWithItsLinksResolved() throws IOException {
+        Path real = Files.createDirectories(tmp.resolve("real"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+
+        Run throughLink = train(List.of("--training_dataset_path", train.toString(), "--job-dir", link.toString(),
+                "--job-dir-output", real.resolve("out/job_dir").toString()));
+        throughLink.assertUsageError("lies inside --job-dir " + link);
+        Run intoLink = train(List.of("--training_dataset_path", train.toString(), "--job-dir", real.toString(),
+                "--job-dir-output", link.resolve("x/../job_dir").toString()));
+        intoLink.assertUsageError("lies inside --job-dir " + real);
+        assertEquals(List.of(), list(real));
+    }
+
+    @Test
+    void anOutputInsideAipModelDirOrAGsJobDirIsRefusedToo() throws IOException {
+        Path aipDir = tmp.resolve("aip");
+        Run aip = train(Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()),
+                withJobDir(base(), "--job-dir-output", aipDir.resolve("job_dir").toString()));
+        aip.assertUsageError("--job-dir-output " + aipDir.resolve("job_dir") + " lies inside $AIP_MODEL_DIR " + aipDir
+                + "; train saves the model there");
+        assertFalse(Files.exists(aipDir));
+        assertFalse(Files.exists(jobDir));
+
+        Run gcs = train(List.of("--training_dataset_path", train.toString(), "--job-dir", "gs://bucket/jobs/1/",
+                "--job-dir-output", "gs://bucket/jobs/1/kfp/job_dir"));
+        gcs.assertUsageError("--job-dir-output gs://bucket/jobs/1/kfp/job_dir lies inside --job-dir gs://bucket/jobs/1/");
+    }
+
+    @Test
+    void anOutputOnAnInputFileIsRefused() throws IOException {
+        Path copy = Files.copy(valid, tmp.resolve("valid.csv"));
+        byte[] before = Files.readAllBytes(copy);
+        Run run = train(withJobDir(List.of("--training_dataset_path", train.toString(), "--validation_dataset_path",
+                copy.toString()), "--job-dir-output", copy.toString()));
+
+        run.assertUsageError("--job-dir-output " + copy + " is --validation_dataset_path " + copy
+                + "; train reads it, so give the output another path");
+        assertArrayEquals(before, Files.readAllBytes(copy));
+        assertFalse(Files.exists(jobDir));
+    }
+
     // ---------------------------------------------------------------- bad input
 
     /** One bad input: the files it writes and what the one-line error must say. */
