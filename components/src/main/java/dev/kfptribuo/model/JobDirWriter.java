@@ -1,28 +1,18 @@
 package dev.kfptribuo.model;
 
-import com.google.cloud.storage.Blob;
-import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageException;
 import dev.kfptribuo.io.CrashPoints;
 import dev.kfptribuo.io.DirectoryLock;
-import dev.kfptribuo.io.GcsClient;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.io.OutputFiles;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Saves a {@link ModelBundle} to job dirs, each save one commit: a reader of a job dir sees the
@@ -37,7 +27,8 @@ import java.util.stream.Stream;
  * </pre>
  * A save writes a new bundle directory (a fresh name: no file of the current bundle is touched),
  * then replaces {@code manifest.json} in one step (a local rename; on Cloud Storage one upload),
- * then deletes the bundle directories older than the previous one. A stop before the manifest
+ * then deletes the bundle directories older than the previous one, each only if it holds nothing
+ * but a save's files ({@link BundleDirs}). A stop before the manifest
  * leaves the old manifest naming the old, untouched files; after it, the new manifest names new
  * files that were complete before it was written. Readers follow the manifest
  * ({@link ModelBundle#load}), which checks every file's SHA-256.
@@ -55,8 +46,6 @@ import java.util.stream.Stream;
 public final class JobDirWriter implements AutoCloseable {
     /** The lock file of a local job dir. */
     public static final String LOCK_FILE = ".train.lock";
-    /** Bundle directory names: {@code model-<UTC time to the millisecond>-<8 hex digits>}, in time order. */
-    static final Pattern BUNDLE_DIR = Pattern.compile("model-\\d{8}T\\d{9}Z-[0-9a-f]{8}");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -145,7 +134,7 @@ public final class JobDirWriter implements AutoCloseable {
             try {
                 OutputFiles.write(dir.resolve(ModelBundle.MANIFEST_FILE), manifestBytes, target.manifestGeneration());
             } catch (OutputFiles.PreconditionFailedException e) {
-                deleteBundle(dir, bundleDir);
+                BundleDirs.delete(dir.resolve(bundleDir));
                 throw new OutputFiles.PreconditionFailedException(dir + ": another train run saved a model here while this"
                         + " one ran; this run's model is not saved (" + e.getMessage() + ")", e);
             }
@@ -171,65 +160,23 @@ public final class JobDirWriter implements AutoCloseable {
      * Deletes the bundle directories but the new one and the previous one, which a reader that read
      * the old manifest a moment ago may still be opening: locally every other one (the lock keeps
      * other runs out, so they are left by crashed ones); on gs://, where nothing locks, only the
-     * older ones, as a newer one may be another run's, in progress.
+     * older ones, as a newer one may be another run's, in progress. A directory of a bundle's name
+     * that holds anything a save does not write is someone's: it is kept, and named in the log
+     * ({@link BundleDirs#foreign}).
      */
     private void cleanUp(Location dir, String current, String previous) throws IOException {
-        for (String name : bundleDirs(dir)) {
+        for (String name : BundleDirs.list(dir)) {
             boolean older = name.compareTo(current) < 0;
             if ((older || !dir.isGcs()) && !name.equals(current) && !name.equals(previous)) {
-                deleteBundle(dir, name);
-                log.accept("removed an old bundle directory " + dir.resolve(name));
-            }
-        }
-    }
-
-    private static List<String> bundleDirs(Location dir) throws IOException {
-        List<String> names = new ArrayList<>();
-        if (dir.isGcs()) {
-            String prefix = dir.path().isEmpty() || dir.path().endsWith("/") ? dir.path() : dir.path() + "/";
-            try {
-                for (Blob blob : GcsClient.get().list(dir.bucket(), Storage.BlobListOption.prefix(prefix + "model-"),
-                        Storage.BlobListOption.currentDirectory()).iterateAll()) {
-                    String name = blob.getName().substring(prefix.length()).replaceAll("/$", "");
-                    if (BUNDLE_DIR.matcher(name).matches()) {
-                        names.add(name);
-                    }
+                Location bundle = dir.resolve(name);
+                String foreign = BundleDirs.foreign(bundle);
+                if (foreign == null) {
+                    BundleDirs.delete(bundle);
+                    log.accept("removed an old bundle directory " + bundle);
+                } else {
+                    log.accept("kept " + bundle + ": named like an old bundle directory, but it holds " + foreign
+                            + ", which a save does not write");
                 }
-            } catch (StorageException e) {
-                throw new IOException(dir + ": " + e.getMessage(), e);
-            }
-            return names;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.localPath(), "model-*")) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (BUNDLE_DIR.matcher(name).matches() && Files.isDirectory(entry)) {
-                    names.add(name);
-                }
-            }
-        }
-        return names;
-    }
-
-    private static void deleteBundle(Location dir, String name) throws IOException {
-        if (dir.isGcs()) {
-            String prefix = dir.resolve(name).path() + "/";
-            try {
-                for (Blob blob : GcsClient.get().list(dir.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll()) {
-                    blob.delete();
-                }
-            } catch (StorageException e) {
-                throw new IOException(dir.resolve(name) + ": " + e.getMessage(), e);
-            }
-            return;
-        }
-        Path root = dir.localPath().resolve(name);
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }

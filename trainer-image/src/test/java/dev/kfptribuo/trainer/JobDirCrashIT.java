@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A final-mode save stopped at each of its steps, as {@code kill -9} stops it (a child JVM halted at
@@ -186,15 +186,17 @@ class JobDirCrashIT {
         assertEquals(4, dirs.size(), "two bundles of two files: the first run's and a's; b's were removed: " + dirs);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"model-20260101T000000000Z-00000000", "model-not-a-bundle", ".hidden"})
-    void strayEntriesInAJobDirAreLeftAloneOrCleanedNeverFatal(String name) throws IOException, InterruptedException {
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource({"model-20260101T000000000Z-00000000, model.tribuo, true", "model-20260101T000000000Z-00000000, x, false",
+        "model-not-a-bundle, model.tribuo, false", ".hidden, x, false"})
+    void strayEntriesInAJobDirAreLeftAloneOrCleanedNeverFatal(String name, String file, boolean removed)
+            throws IOException, InterruptedException {
         Path jobDir = tmp.resolve("stray");
         Files.createDirectories(jobDir.resolve(name));
-        Files.writeString(jobDir.resolve(name).resolve("x"), "stray");
+        Files.writeString(jobDir.resolve(name).resolve(file), "stray");
         train(jobDir.toString(), null, "1");
         assertTrue(read(jobDir.toString()) != null);
-        assertEquals(!name.equals("model-20260101T000000000Z-00000000"), Files.exists(jobDir.resolve(name)),
-                "an old bundle directory goes; anything else stays");
+        assertEquals(!removed, Files.exists(jobDir.resolve(name).resolve(file)),
+                "an old bundle directory holding a save's files alone goes; anything else stays");
     }
 }
