@@ -37,7 +37,9 @@ import java.util.function.Consumer;
  * process ends however it ends) from {@link #open} to {@link #close}; on Cloud Storage, where no
  * lock exists, the manifest is replaced only if its generation is still the one read at
  * {@link #open}, so of two runs the later commit fails, clearly, and neither mixes its files with
- * the other's. Every upload carries a precondition, so the client retries it safely.
+ * the other's. Every upload carries a precondition, so the client retries it safely. A run that
+ * commits no model to a local job dir leaves it as it found it: the lock file and the directories
+ * {@link #open} made go again, if nothing else is in them.
  *
  * <p>The steps are {@link CrashPoints}: {@code save:bundle}, {@code save:model}, {@code save:onnx},
  * {@code save:manifest} and {@code save:cleaned}, after each one, plus those of
@@ -52,6 +54,8 @@ public final class JobDirWriter implements AutoCloseable {
 
     private final List<Target> targets;
     private final Consumer<String> log;
+    /** The targets whose manifest this run replaced. */
+    private final List<Target> committed = new ArrayList<>();
 
     /** One job dir: its lock (local) or the manifest's generation when opened (gs://). */
     private record Target(Location dir, DirectoryLock lock, long manifestGeneration) {}
@@ -84,7 +88,7 @@ public final class JobDirWriter implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             for (Target target : targets) {
                 if (target.lock() != null) {
-                    target.lock().close();
+                    target.lock().closeAndRemove();
                 }
             }
             throw e;
@@ -139,6 +143,7 @@ public final class JobDirWriter implements AutoCloseable {
                         + " one ran; this run's model is not saved (" + e.getMessage() + ")", e);
             }
             CrashPoints.reached("save:manifest");
+            committed.add(target);
             cleanUp(dir, bundleDir, previous);
             CrashPoints.reached("save:cleaned");
         }
@@ -181,14 +186,22 @@ public final class JobDirWriter implements AutoCloseable {
         }
     }
 
-    /** Releases the local job dirs' locks. */
+    /**
+     * Releases the local job dirs' locks. A job dir this run committed no model to is left as it
+     * was found: the lock file goes if this run made it, and so do the directories it made, if
+     * they are empty ({@link DirectoryLock#closeAndRemove}).
+     */
     @Override
     public void close() throws IOException {
         IOException first = null;
         for (Target target : targets) {
             if (target.lock() != null) {
                 try {
-                    target.lock().close();
+                    if (committed.contains(target)) {
+                        target.lock().close();
+                    } else {
+                        target.lock().closeAndRemove();
+                    }
                 } catch (IOException e) {
                     first = first == null ? e : first;
                 }

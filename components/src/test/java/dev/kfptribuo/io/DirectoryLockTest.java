@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,33 @@ class DirectoryLockTest {
         }
         try (DirectoryLock again = DirectoryLock.tryLock(dir, NAME, "another train run")) {
             assertEquals(dir.resolve(NAME), again.file(), "released on close");
+        }
+    }
+
+    @Test
+    void closeAndRemoveTakesBackOnlyWhatTheLockMade() throws IOException {
+        Path fresh = dir.resolve("runs/a/job");
+        DirectoryLock.tryLock(fresh, NAME, "another train run").closeAndRemove();
+        assertEquals(List.of(), names(dir), "the lock file and the three directories it made are gone");
+
+        Path busy = dir.resolve("busy/job");
+        DirectoryLock lock = DirectoryLock.tryLock(busy, NAME, "another train run");
+        Files.writeString(busy.resolve("model.tribuo"), "written meanwhile");
+        lock.closeAndRemove();
+        assertEquals(List.of("model.tribuo"), names(busy), "a directory that is not empty stays, with its files");
+
+        Path existing = Files.createDirectories(dir.resolve("existing"));
+        Files.writeString(existing.resolve(NAME), "");
+        DirectoryLock.tryLock(existing, NAME, "another train run").closeAndRemove();
+        assertEquals(List.of(NAME), names(existing), "a lock file that was there stays");
+        try (DirectoryLock again = DirectoryLock.tryLock(fresh, NAME, "another train run")) {
+            assertTrue(Files.isRegularFile(again.file()), "the directory can be locked again");
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

@@ -975,6 +975,53 @@ class TrainTest {
         assertNoBundleFilesUnder(tmp);
     }
 
+    // ---------------------------------------------------------------- a failed run leaves nothing
+
+    @Test
+    void aFailedRunIntoAFreshJobDirLeavesNothingBehind() throws IOException {
+        Path bad = trainWithCell(tmp, 40, 0, "abc");
+        Path parent = Files.createDirectories(tmp.resolve("runs"));
+        Path fresh = parent.resolve("a/b/job");
+
+        Run run = train(List.of("--training_dataset_path", bad.toString(), "--job-dir", fresh.toString(),
+                "--max_iter", "5"));
+
+        run.assertRuntimeError("line 42, column Elevation");
+        assertFalse(Files.exists(parent.resolve("a")), "neither the lock file nor the directories train made");
+        assertTrue(Files.isDirectory(parent), "a directory that was there stays");
+    }
+
+    @Test
+    void aFailedRunIntoAnExistingJobDirLeavesItAsItWas() throws IOException {
+        Path bad = trainWithCell(tmp, 40, 0, "abc");
+        train(withJobDir(base())).assertSuccess();
+        Map<String, Long> before = new HashMap<>();
+        try (Stream<Path> files = Files.walk(jobDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                before.put(jobDir.relativize(file).toString(), Files.size(file));
+            }
+        }
+        byte[] manifest = Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE));
+
+        train(List.of("--training_dataset_path", bad.toString(), "--job-dir", jobDir.toString(), "--max_iter", "5"))
+                .assertRuntimeError("line 42, column Elevation");
+
+        Map<String, Long> after = new HashMap<>();
+        try (Stream<Path> files = Files.walk(jobDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                after.put(jobDir.relativize(file).toString(), Files.size(file));
+            }
+        }
+        assertEquals(before.keySet(), after.keySet(), "the lock file, which was there, stays; nothing is added");
+        assertArrayEquals(manifest, Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE)));
+
+        Path yours = Files.createDirectories(tmp.resolve("yours"));
+        Files.writeString(yours.resolve("notes.txt"), "mine");
+        train(List.of("--training_dataset_path", bad.toString(), "--job-dir", yours.toString(), "--max_iter", "5"))
+                .assertRuntimeError("line 42, column Elevation");
+        assertEquals(List.of("notes.txt"), list(yours), "an existing dir keeps its files and gets no lock file");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** What one run of the program did. */
