@@ -33,7 +33,7 @@ final class ServingContainerOptions {
     String healthRoute;
 
     @Option(names = {"--serving-port", "--serving_port"}, paramLabel = "PORT", defaultValue = "" + DEFAULT_PORT,
-            description = "KFP v2: the serving container's port. Default: ${DEFAULT-VALUE} (serve's).")
+            description = "KFP v2: the serving container's port, 1-65535. Default: ${DEFAULT-VALUE} (serve's).")
     int port;
 
     /**
@@ -44,6 +44,9 @@ final class ServingContainerOptions {
         if (image == null) {
             throw new IllegalArgumentException("--executor-input needs --serving-image: the model artifact names the "
                     + "image that serves it");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("--serving-port must be 1-65535, got " + port);
         }
         return new UnmanagedContainerModel(image, predictRoute, healthRoute, port);
     }

@@ -177,6 +177,13 @@ class TrainExecutorOutputTest {
                 "--serving-predict-route", "predict", "--executor-input", executorInput(root, true));
         assertEquals(2, badRoute.code());
         assertTrue(badRoute.err().get(0).contains("a serving route starts with '/'"), badRoute.err().toString());
+        for (String port : new String[] {"0", "70000"}) {
+            Run badPort = train("--job-dir", jobDir.toString(), "--serving-image", SERVING_IMAGE, "--serving-port", port,
+                    "--executor-input", executorInput(root, true));
+            assertEquals(2, badPort.code());
+            assertEquals(List.of("train: error: --serving-port must be 1-65535, got " + port,
+                    "Try 'train --help' for more information."), badPort.err());
+        }
         assertFalse(Files.exists(jobDir));
         assertEquals(List.of(), written(root));
     }
