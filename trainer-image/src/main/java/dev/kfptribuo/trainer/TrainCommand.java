@@ -229,8 +229,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses an output inside a model directory, where the save could overwrite it or it the
-     * manifest, or on an input file.
+     * Refuses an output inside a model directory (it could overwrite the manifest, or the save it)
+     * or on an input file.
      */
     private void checkOutputPlace(String output, List<InputFile> trainingFiles, List<InputFile> validationFiles)
             throws IOException {
