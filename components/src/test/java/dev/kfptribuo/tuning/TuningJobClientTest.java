@@ -445,7 +445,9 @@ class TuningJobClientTest {
         assertEquals("GET " + aiPlatformUrl() + ": HTTP 200 with a body larger than the 16 MiB limit of a tuning job"
                 + " document (stopped reading there)", failure.error().getMessage());
         assertEquals(200, failure.error().statusCode());
-        assertTrue(failure.millis() < 10_000, failure.millis() + " ms");
+        // The client left soon after the limit: what the server got out is the limit plus what the
+        // loopback socket buffers hold (a few MiB), not what it could write until the deadline.
+        assertTrue(server.bodyBytesSent() < 64L << 20, server.bodyBytesSent() + " bytes sent");
         assertEquals(1, server.requests().size(), "a body over the limit is not retried");
         System.out.printf("hostile tuning API, endless body: the server wrote %d MiB before the client left%n",
                 server.bodyBytesSent() >> 20);
@@ -460,7 +462,6 @@ class TuningJobClientTest {
 
         assertEquals("GET " + aiPlatformUrl() + ": HTTP 200 with a body of " + size + " bytes (Content-Length), more"
                 + " than the 16 MiB limit of a tuning job document", failure.error().getMessage());
-        assertTrue(failure.millis() < 2000, failure.millis() + " ms");
         assertEquals(1, server.requests().size());
     }
 
