@@ -1,19 +1,13 @@
 package dev.kfptribuo.trainer;
 
 import dev.kfptribuo.data.ColumnSchema;
-import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.data.NonNumericValueException;
-import dev.kfptribuo.data.Table;
-import dev.kfptribuo.evaluation.ClassificationMetrics;
-import dev.kfptribuo.evaluation.ConfusionMatrix;
-import dev.kfptribuo.evaluation.Metric;
 import dev.kfptribuo.executor.ExecutorInput;
 import dev.kfptribuo.executor.ExecutorInputException;
 import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.executor.UnmanagedContainerModel;
 import dev.kfptribuo.hypertune.HypertuneReporter;
-import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
@@ -23,17 +17,12 @@ import dev.kfptribuo.model.Hyperparameters;
 import dev.kfptribuo.model.JobDirWriter;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
-import dev.kfptribuo.model.ModelTraining;
 import dev.kfptribuo.model.SgdClassifierTrainer;
-import dev.kfptribuo.model.TrainingResult;
-import dev.kfptribuo.prediction.Predictor;
-import dev.kfptribuo.prediction.TablePredictions;
+import dev.kfptribuo.training.TrainingJob;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -265,42 +254,25 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train(boolean tuning, Hyperparameters hyperparameters, ColumnSchema schema, List<Location> modelDirs,
             JobDirWriter writer, List<InputFile> trainingFiles, List<InputFile> validationFiles) throws IOException {
-        // A trial keeps no model, so no manifest needs the inputs' digests.
-        CsvTableReader reader = tuning ? new CsvTableReader(schema).withoutDigests() : new CsvTableReader(schema);
-        Table training = read(reader, trainingFiles, "training");
-        Table validation = validationFiles == null ? null : read(reader, validationFiles, "validation");
-        if (validation != null) {
-            // Scoring rows whose columns differ from the model's would count missing ones as zeros.
-            Table.requireSameColumns(training, validation);
+        TrainingJob.Config config = new TrainingJob.Config(hyperparameters, schema, trainingFiles, validationFiles,
+                tuning ? new TrainingJob.Tuning(metricTag, HypertuneReporter.fromEnvironment(env)) : null);
+        TrainingJob.Outcome outcome;
+        try {
+            outcome = TrainingJob.run(config, writer, line -> log("%s", line));
+        } catch (TrainingJob.InputRejectedException e) {
+            throw usage("--" + e.role() + "_dataset_path: " + e.getMessage());
+        } catch (NonNumericValueException e) {
+            // Every column not declared otherwise is numeric: say how to declare a text column.
+            throw new DataFormatException(e.getMessage() + " (a text column: declare it with --categorical_columns "
+                    + e.column() + " to one-hot encode it, or leave it out with --ignore_columns " + e.column() + ")");
         }
-        Table fitTable = tuning || validation == null ? training : Table.concat(training, validation);
-
-        log("mode=%s loss=%s alpha=%s max_iter=%d tol=%s rows=%d", tuning ? "tuning" : "final",
-                hyperparameters.loss().name().toLowerCase(Locale.ROOT), PythonFloats.repr(hyperparameters.alpha()),
-                hyperparameters.maxIter(), hyperparameters.tol() == null ? "none" : PythonFloats.repr(hyperparameters.tol()),
-                fitTable.rowCount());
-        long start = System.nanoTime();
-        TrainingResult result = ModelTraining.train(fitTable, hyperparameters, (epoch, meanLoss, active, nanos) ->
-                log("epoch %d/%d loss=%.6f active_classes=%d elapsed=%.2fs", epoch, hyperparameters.maxIter(),
-                        meanLoss, active, nanos / 1e9));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        log("trained: epochs=%d converged=%s loss=%.6f time=%.2fs", result.epochsRun(), result.converged(),
-                result.finalLoss(), seconds);
-
-        Manifest manifest = ModelTraining.manifest(result, hyperparameters, fitTable, seconds, Instant.now());
-        ModelBundle bundle = new ModelBundle(result.model(), manifest);
-        if (tuning) {
-            Predictor predictor = Predictor.of(bundle);
-            String[] predicted = TablePredictions.of(predictor, validation, false).labels(predictor);
-            double accuracy = ClassificationMetrics.compute(ConfusionMatrix.of(validation.labels(), predicted), null)
-                    .value(Metric.ACCURACY);
-            HypertuneReporter reporter = HypertuneReporter.fromEnvironment(env);
-            reporter.report(metricTag, accuracy, result.epochsRun());
-            log("validation accuracy=%.6f rows=%d; reported as '%s' in %s", accuracy, validation.rowCount(),
-                    metricTag, reporter.metricFile());
-            return 0;
+        if (outcome instanceof TrainingJob.Saved saved) {
+            writeOutputs(saved.manifest(), modelDirs);
         }
-        Manifest saved = writer.save(bundle);
+        return 0;
+    }
+
+    private void writeOutputs(Manifest saved, List<Location> modelDirs) throws IOException {
         for (Location dir : modelDirs) {
             log("model saved: %s (%s and %s)", dir.resolve(ModelBundle.MANIFEST_FILE), saved.model().file(),
                     saved.onnx().file());
@@ -316,7 +288,6 @@ final class TrainCommand implements Callable<Integer> {
                     .commit();
             log("executor output -> %s (model %s, served by %s)", executor.outputFile(), dir, servingContainer.imageUri());
         }
-        return 0;
     }
 
     /**
@@ -444,23 +415,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--" + role + "_dataset_path: " + e.getMessage());
         }
-    }
-
-    private Table read(CsvTableReader reader, List<InputFile> files, String role) throws IOException {
-        long start = System.nanoTime();
-        Table table;
-        try {
-            table = reader.read(files);
-        } catch (IllegalArgumentException e) {
-            throw usage("--" + role + "_dataset_path: " + e.getMessage());
-        } catch (NonNumericValueException e) {
-            // Every column not declared otherwise is numeric: say how to declare a text column.
-            throw new DataFormatException(e.getMessage() + " (a text column: declare it with --categorical_columns "
-                    + e.column() + " to one-hot encode it, or leave it out with --ignore_columns " + e.column() + ")");
-        }
-        log("read %s data: %d rows from %d file(s) in %.2fs", role, table.rowCount(), table.sources().size(),
-                (System.nanoTime() - start) / 1e9);
-        return table;
     }
 
     private ParameterException usage(String message) {
