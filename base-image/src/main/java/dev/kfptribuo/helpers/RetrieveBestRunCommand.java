@@ -1,12 +1,10 @@
 package dev.kfptribuo.helpers;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
 import dev.kfptribuo.cli.OutputPlaces;
 import dev.kfptribuo.cli.PathConverters;
+import dev.kfptribuo.cli.TuningApiOptions;
 import dev.kfptribuo.executor.ExecutorInput;
 import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.io.InputFile;
@@ -14,6 +12,7 @@ import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.tuning.BestTrial;
+import dev.kfptribuo.tuning.GcpResources;
 import dev.kfptribuo.tuning.TuningJob;
 import dev.kfptribuo.tuning.TuningJobClient;
 import dev.kfptribuo.tuning.TuningJobDeadlineException;
@@ -21,7 +20,6 @@ import dev.kfptribuo.tuning.TuningJobDocuments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,10 +85,6 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     static final String TRIAL_ID = "trial_id";
     /** The output parameter of all the best trial's hyperparameters. */
     static final String HYPERPARAMETERS = "hyperparameters";
-    /** The gcp_resources resourceType of a Vertex AI tuning job. */
-    static final String HYPERPARAMETER_TUNING_JOB = "HyperparameterTuningJob";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Spec
     private CommandSpec spec;
 
@@ -124,31 +118,8 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
                     + "by its fields.")
     private String jobFile;
 
-    @Option(names = {"--api-endpoint", "--api_endpoint"}, paramLabel = "URL",
-            description = "API base URL with its version, instead of https://ml.googleapis.com/v1/ (AI Platform) "
-                    + "or https://LOCATION-aiplatform.googleapis.com/v1/ (Vertex AI, from --job-name); e.g. "
-                    + "https://us-central1-ml.googleapis.com/v1/ or http://127.0.0.1:8080/v1/.")
-    private String apiEndpoint;
-
-    @Option(names = {"--no-auth", "--no_auth"},
-            description = "Send no credentials and look none up (a local or emulated API).")
-    private boolean noAuth;
-
-    @Option(names = {"--max-retries", "--max_retries"}, paramLabel = "N",
-            defaultValue = "" + TuningJobClient.DEFAULT_MAX_RETRIES,
-            description = "Retries of a transient HTTP or network error, 0-20. Default: ${DEFAULT-VALUE}.")
-    private int maxRetries;
-
-    @Option(names = {"--initial-backoff-ms", "--initial_backoff_ms"}, paramLabel = "MS", defaultValue = "1000",
-            description = "First retry delay in milliseconds (then doubling, with jitter), 1-60000. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    private long initialBackoffMs;
-
-    @Option(names = {"--deadline-seconds", "--deadline_seconds"}, paramLabel = "S",
-            defaultValue = "" + TuningJobClient.DEFAULT_DEADLINE_SECONDS,
-            description = "Overall deadline of the API call in seconds, every attempt, retry wait and body read "
-                    + "included (the per-read timeout is 20 s), 1-3600. Default: ${DEFAULT-VALUE}.")
-    private int deadlineSeconds;
+    @Mixin
+    private TuningApiOptions api;
 
     @Option(names = "--metric-value-output", paramLabel = "PATH", converter = PathConverters.File.class,
             description = "Output metric_value (Float): the best trial's final metric value.")
@@ -257,7 +228,7 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     }
 
     private Source source() {
-        checkClientFlags(); // even for --job-file, where they do not apply: a bad value is a mistake anyway
+        api.check(); // even for --job-file, where they do not apply: a bad value is a mistake anyway
         int sources = (jobId != null ? 1 : 0) + (jobName != null ? 1 : 0) + (gcpResources != null ? 1 : 0)
                 + (jobFile != null ? 1 : 0);
         if (sources != 1) {
@@ -266,11 +237,15 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
                     + "(Vertex AI), or --job-file");
         }
         if (gcpResources != null) {
-            jobName = tuningJobName(gcpResources);
+            try {
+                jobName = GcpResources.tuningJobName(gcpResources);
+            } catch (IllegalArgumentException e) {
+                throw usage("--gcp-resources: " + e.getMessage());
+            }
             log("gcp_resources names %s", jobName);
         }
         if (jobFile != null) {
-            if (projectId != null || apiEndpoint != null || noAuth) {
+            if (projectId != null || api.endpointGiven()) {
                 throw usage("--job-file reads a file: --project-id, --api-endpoint and --no-auth do not apply");
             }
             Location location;
@@ -288,7 +263,7 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
                 return TuningJobDocuments.parse(bytes, location.toString());
             };
         }
-        TuningJobClient client = client();
+        TuningJobClient client = api.client(line -> log("%s", line));
         if (jobId != null) {
             if (projectId == null) {
                 throw usage("--job-id needs --project-id");
@@ -326,66 +301,6 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
             return fetch.read();
         } catch (TuningJobDeadlineException e) {
             throw new TuningJobDeadlineException(e.getMessage() + " (--deadline-seconds)", e.statusCode(), e.deadline(), e);
-        }
-    }
-
-    /**
-     * The resource name in a gcp_resources document: the {@code resourceUri} of its one
-     * {@code HyperparameterTuningJob} resource, from {@code projects/} on.
-     */
-    private String tuningJobName(String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw usage("--gcp-resources is not JSON: " + e.getOriginalMessage());
-        }
-        List<String> uris = new ArrayList<>();
-        for (JsonNode resource : root == null ? JSON.createArrayNode() : root.path("resources")) {
-            if (HYPERPARAMETER_TUNING_JOB.equals(resource.path("resourceType").asText())) {
-                uris.add(resource.path("resourceUri").asText());
-            }
-        }
-        if (uris.size() != 1) {
-            throw usage("--gcp-resources must name exactly one " + HYPERPARAMETER_TUNING_JOB + " resource, found "
-                    + uris.size() + ": " + json.strip());
-        }
-        String uri = uris.get(0);
-        int start = uri.indexOf("projects/");
-        String name = start < 0 ? uri : uri.substring(start);
-        try {
-            TuningJobClient.checkVertexName(name);
-        } catch (IllegalArgumentException e) {
-            throw usage("--gcp-resources: resourceUri " + e.getMessage());
-        }
-        return name;
-    }
-
-    private void checkClientFlags() {
-        if (maxRetries < 0 || maxRetries > 20) {
-            throw usage("--max-retries must be 0-20, got " + maxRetries);
-        }
-        if (initialBackoffMs < 1 || initialBackoffMs > 60_000) {
-            throw usage("--initial-backoff-ms must be 1-60000, got " + initialBackoffMs);
-        }
-        if (deadlineSeconds < 1 || deadlineSeconds > TuningJobClient.MAX_DEADLINE.toSeconds()) {
-            throw usage("--deadline-seconds must be 1-" + TuningJobClient.MAX_DEADLINE.toSeconds() + ", got "
-                    + deadlineSeconds);
-        }
-    }
-
-    private TuningJobClient client() {
-        try {
-            return TuningJobClient.builder()
-                    .endpoint(apiEndpoint)
-                    .noAuth(noAuth)
-                    .maxRetries(maxRetries)
-                    .initialBackoff(Duration.ofMillis(initialBackoffMs))
-                    .deadline(Duration.ofSeconds(deadlineSeconds))
-                    .log(line -> log("%s", line))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw usage("--api-endpoint: " + e.getMessage());
         }
     }
 

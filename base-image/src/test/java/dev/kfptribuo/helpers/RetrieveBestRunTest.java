@@ -367,10 +367,10 @@ class RetrieveBestRunTest {
                 Arguments.of(List.of("--job-name", VERTEX_NAME, "--job-file", "job.json"), "more than one job given"),
                 Arguments.of(List.of("--gcp-resources", gcpResources("https://x/v1/" + VERTEX_NAME), "--job-name", VERTEX_NAME),
                         "more than one job given"),
-                Arguments.of(List.of("--gcp-resources", "{not json"), "--gcp-resources is not JSON"),
+                Arguments.of(List.of("--gcp-resources", "{not json"), "--gcp-resources: not JSON"),
                 Arguments.of(List.of("--gcp-resources", "{\"resources\": [{\"resourceType\": \"CustomJob\", "
                         + "\"resourceUri\": \"https://x/v1/projects/p/locations/l/customJobs/1\"}]}"),
-                        "--gcp-resources must name exactly one HyperparameterTuningJob resource, found 0"),
+                        "--gcp-resources: names 0 HyperparameterTuningJob resources, not exactly one"),
                 Arguments.of(List.of("--gcp-resources", gcpResources("https://x/v1/projects/p/jobs/j")),
                         "--gcp-resources: resourceUri 'projects/p/jobs/j' is not a Vertex AI hyperparameter tuning job name"),
                 Arguments.of(List.of("--job-id", JOB_ID), "--job-id needs --project-id"),

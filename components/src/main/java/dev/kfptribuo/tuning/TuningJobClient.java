@@ -108,6 +108,10 @@ public final class TuningJobClient {
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(DEFAULT_DEADLINE_SECONDS);
     /** The longest overall deadline the builder accepts. */
     public static final Duration MAX_DEADLINE = Duration.ofHours(1);
+    /** The most retries the builder accepts. */
+    public static final int MAX_RETRIES = 20;
+    /** The longest first backoff delay the builder accepts. */
+    public static final Duration MAX_INITIAL_BACKOFF = Duration.ofMinutes(1);
     /** The connect timeout and the timeout of each read from the socket, by default. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
     /** The largest response body accepted, by default: 16 MiB (a tuning job document is kilobytes). */
@@ -225,8 +229,8 @@ public final class TuningJobClient {
          * @return this
          */
         public Builder maxRetries(int maxRetries) {
-            if (maxRetries < 0 || maxRetries > 20) {
-                throw new IllegalArgumentException("retries must be in 0..20, got " + maxRetries);
+            if (maxRetries < 0 || maxRetries > MAX_RETRIES) {
+                throw new IllegalArgumentException("retries must be in 0.." + MAX_RETRIES + ", got " + maxRetries);
             }
             this.maxRetries = maxRetries;
             return this;
@@ -237,7 +241,7 @@ public final class TuningJobClient {
          * @return this
          */
         public Builder initialBackoff(Duration initialBackoff) {
-            if (initialBackoff.toMillis() < 1 || initialBackoff.compareTo(Duration.ofMinutes(1)) > 0) {
+            if (initialBackoff.toMillis() < 1 || initialBackoff.compareTo(MAX_INITIAL_BACKOFF) > 0) {
                 throw new IllegalArgumentException("initial backoff must be 1 ms to 1 minute, got " + initialBackoff);
             }
             this.initialBackoff = initialBackoff;
