@@ -1,14 +1,10 @@
 package dev.kfptribuo.helpers;
 
-import dev.kfptribuo.data.ColumnSchema;
-import dev.kfptribuo.data.CsvTableReader;
-import dev.kfptribuo.data.Table;
 import dev.kfptribuo.evaluation.ClassificationMetrics;
-import dev.kfptribuo.evaluation.ConfusionMatrix;
 import dev.kfptribuo.evaluation.KfpMetadata;
 import dev.kfptribuo.evaluation.Metric;
 import dev.kfptribuo.evaluation.MetricsArtifacts;
-import dev.kfptribuo.evaluation.ModelScoring;
+import dev.kfptribuo.evaluation.EvaluationJob;
 import dev.kfptribuo.executor.ExecutorInput;
 import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.io.InputFile;
@@ -16,15 +12,12 @@ import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
-import dev.kfptribuo.prediction.Predictor;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
@@ -155,38 +148,13 @@ final class EvaluateModelCommand implements Callable<Integer> {
         }
         places.check(outputs);
         KfpOutputs.check(outputs.values().toArray(String[]::new));
-        Predictor predictor = Predictor.of(ModelBundle.load(Location.parse(modelPath)));
-        Predictor baseline = baselinePath == null ? null : loadBaseline(baselinePath);
-        // One read of the rows for both models: the same rows, every column either model reads.
-        ColumnSchema schema;
-        try {
-            schema = baseline == null ? predictor.inputSchema(true) : ModelScoring.inputSchema(List.of(predictor, baseline));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException((baseline == null ? "the model " + modelPath + " cannot be scored: "
-                    : "the model and the baseline " + baselinePath + " cannot be scored on the same rows: ")
-                    + e.getMessage(), e);
-        }
-        Table table = new CsvTableReader(schema).read(files);
-        if (!table.unusedColumns().isEmpty()) {
-            log(out, "columns %s does not use, not read: %s", baseline == null ? "the model" : "neither model",
-                    String.join(", ", table.unusedColumns()));
-        }
-        ClassificationMetrics metrics = score(out, predictor, table, modelPath, "");
-        double value = metrics.value(metric);
+        EvaluationJob.Result result = EvaluationJob.run(new EvaluationJob.Config(Location.parse(modelPath),
+                baselinePath == null ? null : Location.parse(baselinePath), files, metric), line -> log(out, "%s", line));
+        ClassificationMetrics metrics = result.metrics();
+        double value = result.value();
+        double baselineValue = result.baselineValue();
+        double improvement = result.improvement();
         metrics.values().forEach((m, v) -> log(out, "%s=%.6f", m.metricName(), v));
-
-        double baselineValue;
-        if (baseline != null) {
-            ClassificationMetrics baselineMetrics = score(out, baseline, table, baselinePath, "baseline: ");
-            try {
-                baselineValue = baselineMetrics.value(metric);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the baseline model " + baselinePath + ": " + e.getMessage(), e);
-            }
-        } else {
-            baselineValue = metric.worstValue();
-        }
-        double improvement = metric.improvement(value, baselineValue);
 
         if (executor == null) {
             new KfpOutputs().string(metricNameOutput, metricName).floatValue(metricValueOutput, value)
@@ -204,7 +172,7 @@ final class EvaluateModelCommand implements Callable<Integer> {
                     .commit();
             log(out, "executor output -> %s", executor.outputFile());
         }
-        if (baseline != null) {
+        if (baselinePath != null) {
             log(out, "baseline %s: %s=%s; improvement %s (%s)", baselinePath, metricName,
                     KfpOutputs.formatFloat(baselineValue), KfpOutputs.formatFloat(improvement),
                     improvement > 0 ? "the model is better" : "the model is not better");
@@ -240,43 +208,6 @@ final class EvaluateModelCommand implements Callable<Integer> {
         outputFlags.put("--mlpipeline-metrics-output", metricsOutput);
         outputFlags.put("--mlpipeline-ui-metadata-output", uiMetadataOutput);
         return outputFlags;
-    }
-
-    /** The baseline's model; an error names it as the baseline's, keeping its kind (and so its exit code and text). */
-    private static Predictor loadBaseline(String path) throws IOException {
-        String what = "the baseline model (--baseline-model-path): ";
-        try {
-            return Predictor.of(ModelBundle.load(Location.parse(path)));
-        } catch (FileNotFoundException e) {
-            throw (FileNotFoundException) new FileNotFoundException(what + e.getMessage()).initCause(e);
-        } catch (IOException e) {
-            throw new IOException(what + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + e.getMessage(), e);
-        }
-    }
-
-    /** Scores one model on the rows, logging what was unusual about them for it. */
-    private static ClassificationMetrics score(PrintWriter out, Predictor predictor, Table table, String path,
-            String prefix) {
-        ModelScoring.Scored scored = ModelScoring.score(predictor, table);
-        log(out, "%sscored %d rows from %d file(s) with %s", prefix, table.rowCount(), table.sources().size(), path);
-        if (scored.rowsWithUnseenCategories() > 0) {
-            StringBuilder values = new StringBuilder();
-            for (Map.Entry<String, Set<String>> entry : scored.unseenCategories().entrySet()) {
-                if (!entry.getValue().isEmpty()) {
-                    values.append(' ').append(entry.getKey()).append('=').append(entry.getValue());
-                }
-            }
-            log(out, "%s%d row(s) hold categories unseen in training, scored without them:%s", prefix,
-                    scored.rowsWithUnseenCategories(), values);
-        }
-        if (scored.rowsWithUnknownLabel() > 0) {
-            log(out, "%s%d row(s) have a label the model does not know, counted as misses", prefix,
-                    scored.rowsWithUnknownLabel());
-        }
-        return ClassificationMetrics.compute(
-                ConfusionMatrix.of(scored.truth(), scored.predicted()), scored.trueLabelProbabilities());
     }
 
     private static void log(PrintWriter out, String format, Object... args) {
