@@ -164,6 +164,12 @@ ct_podman_reset() {
     ct_podman system reset -f >/dev/null 2>&1 || true
 }
 
+# The git commit of the working tree (HEAD), or "unknown" outside a git checkout: the images'
+# org.opencontainers.image.revision label when they are built from a snapshot (-Dgit.commit.id).
+ct_source_revision() {
+    git rev-parse --verify -q HEAD 2>/dev/null || echo unknown
+}
+
 # Writes the project's sources as a tar to $1: the files git tracks or would track (.gitignore'd
 # build outputs, virtualenvs and runs left out), as they are in the working tree now.
 ct_snapshot_sources() {
