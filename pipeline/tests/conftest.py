@@ -25,6 +25,8 @@ BUILD_ROOT = pathlib.Path(os.environ.get('KFP_TRIBUO_BUILD_ROOT', ROOT))
 # The lab pipeline's components, and every component (batch_predict is not in the lab's pipeline).
 LAB_COMPONENTS = ('train', 'retrieve_best_run', 'evaluate_model')
 COMPONENTS = LAB_COMPONENTS + ('batch_predict',)
+# Each spec's command before the main class: the images' entrypoint (JVM flags from /app/jvm-flags).
+JAVA_COMMAND = ['java', '-XX:Flags=/app/jvm-flags', '-cp', '@/app/jib-classpath-file']
 IMAGE_OF = {'train': 'trainer_image', 'retrieve_best_run': 'base_image', 'evaluate_model': 'base_image',
             'batch_predict': 'base_image'}
 # A serving image other than the one images.json names: SERVING_IMAGE overrides the default.

@@ -3,7 +3,7 @@ or 2.x's compiler): our images by digest, the arguments wired from outputs to in
 gate on metric_value and metric_improvement, and the serving container of the model artifact."""
 import json
 
-from conftest import IMAGE_OF
+from conftest import IMAGE_OF, JAVA_COMMAND
 
 
 def gcs_root(channel):
@@ -174,8 +174,7 @@ def check_batch_predict_pipeline(compiled, images, command, consumer):
     container = compiled.container('batch-predict')
     assert container['image'] == images[IMAGE_OF['batch_predict']], container['image']
     assert '@sha256:' in container['image']
-    assert container['command'] == command == [
-        'java', '-cp', '@/app/jib-classpath-file', 'dev.kfptribuo.helpers.HelperComponents', 'batch-predict']
+    assert container['command'] == command == JAVA_COMMAND + ['dev.kfptribuo.helpers.HelperComponents', 'batch-predict']
     assert container['args'] == BATCH_PREDICT_ARGS, container['args']
 
     # Values are parameters; the predictions directory is a system.Dataset output artifact.

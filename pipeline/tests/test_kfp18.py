@@ -10,7 +10,7 @@ kfp = pytest.importorskip('kfp')
 if not kfp.__version__.startswith('1.8.'):
     pytest.skip(f'KFP SDK 1.8 tests; this is kfp {kfp.__version__}', allow_module_level=True)
 
-from conftest import COMPONENTS, IMAGE_OF, LAB_COMPONENTS, OTHER_SERVING_IMAGE, import_pipeline  # noqa: E402
+from conftest import COMPONENTS, IMAGE_OF, JAVA_COMMAND, LAB_COMPONENTS, OTHER_SERVING_IMAGE, import_pipeline  # noqa: E402
 from pipeline_checks import check_batch_predict_pipeline, check_lab_pipeline  # noqa: E402
 from spec_helpers import CompiledPipeline  # noqa: E402
 
@@ -88,7 +88,7 @@ def test_our_components_compile_for_a_kfp_1x_cluster(store, images, tmp_path):
                             ('evaluate-model', 'evaluate_model')):
         container = templates[name]['container']
         assert container['image'] == images[IMAGE_OF[component]]
-        assert container['command'][:3] == ['java', '-cp', '@/app/jib-classpath-file']
+        assert container['command'][:4] == JAVA_COMMAND
 
     args = templates['retrieve-best-run']['container']['args']
     assert args[:4] == ['--project-id', '{{inputs.parameters.project_id}}', '--job-id', '{{inputs.parameters.job_id}}']

@@ -17,8 +17,8 @@ from kfp import components  # noqa: E402
 from kfp import compiler  # noqa: E402
 from kfp import dsl  # noqa: E402
 
-from conftest import (BUILD_ROOT, COMPONENTS, GENERATED, IMAGE_OF, LAB_COMPONENTS, OTHER_SERVING_IMAGE,  # noqa: E402
-                      PIPELINE, import_pipeline)
+from conftest import (BUILD_ROOT, COMPONENTS, GENERATED, IMAGE_OF, JAVA_COMMAND, LAB_COMPONENTS,  # noqa: E402
+                      OTHER_SERVING_IMAGE, PIPELINE, import_pipeline)
 from pipeline_checks import check_batch_predict_pipeline, check_lab_pipeline  # noqa: E402
 from spec_helpers import CompiledPipeline  # noqa: E402
 
@@ -91,7 +91,7 @@ def test_v2_specs_load_with_their_parameters_and_artifacts(component_url_prefix,
     inputs, outputs = V2_TYPES[name]
     assert {k: v.type for k, v in spec.inputs.items()} == inputs
     assert {k: v.type for k, v in spec.outputs.items()} == outputs
-    assert spec.implementation.container.command[:3] == ['java', '-cp', '@/app/jib-classpath-file']
+    assert spec.implementation.container.command[:4] == JAVA_COMMAND
     # Outputs go through the executor output: no output path in the args, the executor input last.
     args = [str(a) for a in spec.implementation.container.args]
     assert args[-2:] == ['--executor-input', '{{$}}'], args
@@ -127,7 +127,7 @@ def test_load_component_from_url_keeps_values_as_parameters(component_url_prefix
     inputs, outputs = TYPES[name]
     assert {k: v.type for k, v in spec.inputs.items()} == inputs
     assert {k: v.type for k, v in spec.outputs.items()} == outputs
-    assert spec.implementation.container.command[:3] == ['java', '-cp', '@/app/jib-classpath-file']
+    assert spec.implementation.container.command[:4] == JAVA_COMMAND
 
 
 def _compile_lab_pipeline(prefix, tmp_path, serving_image=None):

@@ -54,6 +54,12 @@ import picocli.CommandLine.Model.OptionSpec;
  * ({@code .ci/kfp-tests}, {@code pipeline/tests}).
  */
 class ComponentSpecContractTest {
+    /**
+     * The java command every spec's command starts with, before the main class: the images' Jib
+     * entrypoint (the JVM flags of the image's /app/jvm-flags, the classpath Jib wrote).
+     */
+    private static final List<String> JAVA_COMMAND =
+            List.of("java", "-XX:Flags=/app/jvm-flags", "-cp", "@/app/jib-classpath-file");
     /** The module directory surefire runs in is component-yaml/; the project root is its parent. */
     private static final Path SPECS = Path.of("").toAbsolutePath();
     private static final Path ROOT = SPECS.getParent();
@@ -74,7 +80,6 @@ class ComponentSpecContractTest {
             "batch_predict", Map.of("predictions", "Dataset"));
     /** Artifact outputs that are directories (of files), not files. */
     private static final Map<String, Set<String>> DIRECTORY_OUTPUTS = Map.of("batch_predict", Set.of("predictions"));
-    private static final List<String> JIB_CLASSPATH = List.of("java", "-cp", "@/app/jib-classpath-file");
     private static final Pattern IMAGE_PLACEHOLDER = Pattern.compile("\\{\\{image:([a-z_]+)}}");
     /** The output names pipeline code reads: the lab's, and those of batch_predict (not in the lab). */
     private static final Map<String, List<String>> PIPELINE_OUTPUTS = Map.of(
@@ -205,14 +210,17 @@ class ComponentSpecContractTest {
     @MethodSource("specs")
     void commandIsTheImagesJibEntrypointAndTheImageIsThatModules(ComponentSpec spec) throws Exception {
         List<String> command = spec.command();
-        assertEquals(JIB_CLASSPATH, command.subList(0, 3), "command " + command);
-        String mainClass = command.get(3);
+        int java = JAVA_COMMAND.size();
+        assertEquals(JAVA_COMMAND, command.subList(0, java), "command " + command);
+        // The JVM flags of the command are the image entrypoint's: Jib's <jvmFlags> in the parent pom.
+        assertEquals(jibJvmFlags(), command.subList(1, java - 2), "the parent pom's Jib <jvmFlags>");
+        String mainClass = spec.mainClass();
         Program program = Program.of(mainClass);
-        assertEquals(program.subcommand == null ? 4 : 5, command.size(), "command " + command);
+        assertEquals(java + (program.subcommand == null ? 1 : 2), command.size(), "command " + command);
         if (program.subcommand != null) {
-            assertNotNull(program.spec(command.get(4)), "subcommand " + command.get(4));
+            assertNotNull(program.spec(spec.entrypoint().get(1)), "subcommand " + spec.entrypoint().get(1));
         }
-        assertEquals(command.subList(3, command.size()), spec.entrypoint(), "the program a local run starts");
+        assertEquals(command.subList(java, command.size()), spec.entrypoint(), "the program a local run starts");
         assertEquals(mainClass, jibMainClass(program.module), "<mainClass> of " + program.module + "/pom.xml");
         Matcher image = IMAGE_PLACEHOLDER.matcher(spec.image());
         assertTrue(image.matches(), "the template's image is a placeholder the build fills in: " + spec.image());
@@ -683,6 +691,16 @@ class ComponentSpecContractTest {
 
     private static org.w3c.dom.Document pom(String module) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve(module).resolve("pom.xml").toFile());
+    }
+
+    /** The {@code <jvmFlag>}s of the parent pom's jib-maven-plugin configuration (every image's). */
+    private static List<String> jibJvmFlags() throws Exception {
+        org.w3c.dom.NodeList nodes = pom("").getElementsByTagName("jvmFlag");
+        List<String> flags = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            flags.add(nodes.item(i).getTextContent().strip());
+        }
+        return flags;
     }
 
     /** The {@code <mainClass>} of the module's jib-maven-plugin configuration. */
