@@ -1,6 +1,7 @@
 package dev.kfptribuo.localrun.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kfptribuo.componentyaml.ComponentSpec;
@@ -49,10 +50,12 @@ class ComponentProgramTest {
 
     @Test
     void theTemplatesMainClassRunsWhateverTheImagesJavaOptions() throws Exception {
-        // The command as the images may give it, with a JVM argfile before the classpath.
-        String yaml = Files.readString(Path.of("../component-yaml/evaluate_model/component.yaml"), StandardCharsets.UTF_8)
-                .replace("command: [java, -cp, '@/app/jib-classpath-file', dev.kfptribuo.helpers.HelperComponents, evaluate-model]",
-                        "command: [java, '@/app/jvm-options', -cp, '@/app/jib-classpath-file', dev.example.Other, evaluate-model]");
+        // The command as the images may give it, with other JVM options (an argfile) before the classpath.
+        String template = Files.readString(Path.of("../component-yaml/evaluate_model/component.yaml"), StandardCharsets.UTF_8);
+        String yaml = template.replaceFirst("command: \\[java, [^\\n]*\\]",
+                "command: [java, '@/app/jvm-options', '-XX:Flags=/app/jvm-flags', -cp, '@/app/jib-classpath-file', "
+                        + "dev.example.Other, evaluate-model]");
+        assertNotEquals(template, yaml, "the template's command was replaced");
         Path file = tmp.resolve("component.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         ComponentProgram program = new ComponentProgram(ComponentSpec.read("evaluate_model", file), HELPERS);
