@@ -24,15 +24,16 @@ import org.tribuo.impl.ArrayExample;
  * (a numeric column's feature is the column's name with the raw value; a categorical column sets
  * {@code column@value} to 1), predict, and write the label and the model's scores per row.
  *
- * <p>Usage: {@code StockTribuoPredict MODEL_FILE CSV LABEL_COLUMN OUT_CSV PROVENANCE_TXT}. The output
- * has a header {@code label,<each label in output-ID order>}, then one line per data row.
+ * <p>Usage: {@code StockTribuoPredict MODEL_FILE CSV LABEL_COLUMN OUT_CSV PROVENANCE_TXT}. The
+ * output has a header {@code label,<each label in output-ID order>}, then one line per data row.
  */
 public final class StockTribuoPredict {
     private StockTribuoPredict() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 5) {
-            System.err.println("usage: StockTribuoPredict MODEL_FILE CSV LABEL_COLUMN OUT_CSV PROVENANCE_TXT");
+            System.err.println(
+                    "usage: StockTribuoPredict MODEL_FILE CSV LABEL_COLUMN OUT_CSV PROVENANCE_TXT");
             System.exit(2);
         }
         @SuppressWarnings("unchecked")
@@ -51,8 +52,8 @@ public final class StockTribuoPredict {
         header.addAll(labels);
         long rows = 0;
         try (CSVParser parser = CSVParser.parse(Path.of(args[1]), StandardCharsets.UTF_8, format);
-             Writer out = Files.newBufferedWriter(Path.of(args[3]), StandardCharsets.UTF_8);
-             CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT)) {
+                Writer out = Files.newBufferedWriter(Path.of(args[3]), StandardCharsets.UTF_8);
+                CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT)) {
             printer.printRecord(header);
             List<String> columns = parser.getHeaderNames();
             for (CSVRecord record : parser) {
@@ -78,8 +79,18 @@ public final class StockTribuoPredict {
                 rows++;
             }
         }
-        Files.writeString(Path.of(args[4]), model.getProvenance().toString() + "\n"
-                + "normalizer-probabilities=" + model.generatesProbabilities() + "\n", StandardCharsets.UTF_8);
-        System.out.println("StockTribuoPredict: " + rows + " rows predicted with " + model.getClass().getName());
+        Files.writeString(
+                Path.of(args[4]),
+                model.getProvenance().toString()
+                        + "\n"
+                        + "normalizer-probabilities="
+                        + model.generatesProbabilities()
+                        + "\n",
+                StandardCharsets.UTF_8);
+        System.out.println(
+                "StockTribuoPredict: "
+                        + rows
+                        + " rows predicted with "
+                        + model.getClass().getName());
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 /** The bundled real covertype sample, for tests. */
 public final class TestData {
     /** The 10,000-row sample shipped in data/covertype. */
-    public static final Path COVERTYPE_SMALL = Path.of("..", "data", "covertype", "covertype_small.csv");
+    public static final Path COVERTYPE_SMALL =
+            Path.of("..", "data", "covertype", "covertype_small.csv");
 
     private TestData() {}
 
@@ -45,7 +46,8 @@ public final class TestData {
      */
     public static Table read(Path file) {
         try {
-            return new CsvTableReader(ColumnSchema.COVERTYPE).read(List.of(new InputFile(Location.parse(file.toString()))));
+            return new CsvTableReader(ColumnSchema.COVERTYPE)
+                    .read(List.of(new InputFile(Location.parse(file.toString()))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,18 +9,24 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of the base image: one program, a subcommand per helper component of the lab's
- * pipeline ({@code retrieve-best-run}, {@code evaluate-model}) and batch prediction ({@code batch-predict}).
+ * pipeline ({@code retrieve-best-run}, {@code evaluate-model}) and batch prediction ({@code
+ * batch-predict}).
  *
  * <p>Exit codes: 0 success, 1 runtime error (one line on standard error), 2 usage error.
  */
-@Command(name = "helpers", mixinStandardHelpOptions = true,
+@Command(
+        name = "helpers",
+        mixinStandardHelpOptions = true,
         description = "The helper components of the lab's continuous-training pipeline.",
-        subcommands = {RetrieveBestRunCommand.class, EvaluateModelCommand.class, BatchPredictCommand.class},
+        subcommands = {
+            RetrieveBestRunCommand.class,
+            EvaluateModelCommand.class,
+            BatchPredictCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime error", "2:usage error"})
 public final class HelperComponents implements Runnable {
-    @Spec
-    private CommandSpec spec;
+    @Spec private CommandSpec spec;
 
     /**
      * @param args a subcommand and its flags, see {@code --help}
@@ -43,7 +49,8 @@ public final class HelperComponents implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(),
+        throw new ParameterException(
+                spec.commandLine(),
                 "missing subcommand: retrieve-best-run, evaluate-model or batch-predict");
     }
 }

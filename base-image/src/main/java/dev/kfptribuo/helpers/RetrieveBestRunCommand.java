@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -44,13 +44,17 @@ import picocli.CommandLine.Spec;
  * that finished without succeeding (FAILED, CANCELLED, EXPIRED) is used with a warning line, since
  * its succeeded trials are valid; trials that did not succeed or have no finite final metric are
  * skipped. Every value is computed before any output is written, so a run that fails writes no
- * output. Every output is optional: a run without output flags prints the choice and writes
- * nothing (a dry run).
+ * output. Every output is optional: a run without output flags prints the choice and writes nothing
+ * (a dry run).
  *
- * <p>KFP v2 ({@code --executor-input}, the v2 spec): all five are output parameters of the
- * executor output ({@code hyperparameters} a {@code STRUCT}), written together or not at all.
+ * <p>KFP v2 ({@code --executor-input}, the v2 spec): all five are output parameters of the executor
+ * output ({@code hyperparameters} a {@code STRUCT}), written together or not at all.
  */
-@Command(name = "retrieve-best-run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "retrieve-best-run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Chooses the best trial of a finished hyperparameter tuning job by the job's goal (MAXIMIZE or "
                     + "MINIMIZE) and metric, and writes its metric value and hyperparameters to output files.",
@@ -70,77 +74,115 @@ import picocli.CommandLine.Spec;
                     + "with a final metric, fails.",
             "Outputs are optional (none: only print the choice); their parent directories are created. "
                     + "Requesting --alpha-output or --max-iter-output fails if the best trial has no such "
-                    + "hyperparameter; --hyperparameters-output works for any search."},
+                    + "hyperparameter; --hyperparameters-output works for any search."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:runtime error (job not finished, no usable trial, fetch failed)",
-            "2:usage error"})
+        exitCodeList = {
+            "0:success",
+            "1:runtime error (job not finished, no usable trial, fetch failed)",
+            "2:usage error"
+        })
 final class RetrieveBestRunCommand implements Callable<Integer> {
     /** The hyperparameter behind --alpha-output: the lab's L2 penalty. */
     static final String ALPHA = "alpha";
+
     /** The hyperparameter behind --max-iter-output: the lab's epoch limit. */
     static final String MAX_ITER = "max_iter";
+
     /** The output parameter of the best trial's metric value. */
     static final String METRIC_VALUE = "metric_value";
+
     /** The output parameter of the best trial's id. */
     static final String TRIAL_ID = "trial_id";
+
     /** The output parameter of all the best trial's hyperparameters. */
     static final String HYPERPARAMETERS = "hyperparameters";
-    @Spec
-    private CommandSpec spec;
 
-    @Mixin
-    private GcsOptions gcs;
+    @Spec private CommandSpec spec;
 
-    @Mixin
-    private ExecutorInputOption executorInput;
+    @Mixin private GcsOptions gcs;
 
-    @Option(names = {"--project-id", "--project_id"}, paramLabel = "PROJECT",
-            description = "AI Platform project id, with --job-id. With --job-name it must match the name's project.")
+    @Mixin private ExecutorInputOption executorInput;
+
+    @Option(
+            names = {"--project-id", "--project_id"},
+            paramLabel = "PROJECT",
+            description =
+                    "AI Platform project id, with --job-id. With --job-name it must match the name's project.")
     private String projectId;
 
-    @Option(names = {"--job-id", "--job_id"}, paramLabel = "JOB",
+    @Option(
+            names = {"--job-id", "--job_id"},
+            paramLabel = "JOB",
             description = "AI Platform Training v1 job id of the tuning job, with --project-id.")
     private String jobId;
 
-    @Option(names = {"--job-name", "--job_name"}, paramLabel = "NAME",
-            description = "Vertex AI hyperparameter tuning job: projects/P/locations/L/hyperparameterTuningJobs/ID.")
+    @Option(
+            names = {"--job-name", "--job_name"},
+            paramLabel = "NAME",
+            description =
+                    "Vertex AI hyperparameter tuning job: projects/P/locations/L/hyperparameterTuningJobs/ID.")
     private String jobName;
 
-    @Option(names = {"--gcp-resources", "--gcp_resources"}, paramLabel = "JSON",
-            description = "Vertex AI hyperparameter tuning job named by a gcp_resources JSON, the output of Google "
-                    + "Cloud Pipeline Components' HyperparameterTuningJobRunOp: {\"resources\": [{\"resourceType\": "
-                    + "\"HyperparameterTuningJob\", \"resourceUri\": \"https://.../v1/projects/P/locations/L/"
-                    + "hyperparameterTuningJobs/ID\"}]}. Read as --job-name.")
+    @Option(
+            names = {"--gcp-resources", "--gcp_resources"},
+            paramLabel = "JSON",
+            description =
+                    "Vertex AI hyperparameter tuning job named by a gcp_resources JSON, the output of Google "
+                            + "Cloud Pipeline Components' HyperparameterTuningJobRunOp: {\"resources\": [{\"resourceType\": "
+                            + "\"HyperparameterTuningJob\", \"resourceUri\": \"https://.../v1/projects/P/locations/L/"
+                            + "hyperparameterTuningJobs/ID\"}]}. Read as --job-name.")
     private String gcpResources;
 
-    @Option(names = {"--job-file", "--job_file"}, paramLabel = "PATH", converter = PathConverters.File.class,
-            description = "A file (local or gs://) holding the JSON of either API's job; the kind is recognised "
-                    + "by its fields.")
+    @Option(
+            names = {"--job-file", "--job_file"},
+            paramLabel = "PATH",
+            converter = PathConverters.File.class,
+            description =
+                    "A file (local or gs://) holding the JSON of either API's job; the kind is recognised "
+                            + "by its fields.")
     private String jobFile;
 
-    @Mixin
-    private TuningApiOptions api;
+    @Mixin private TuningApiOptions api;
 
-    @Option(names = "--metric-value-output", paramLabel = "PATH", converter = PathConverters.File.class,
+    @Option(
+            names = "--metric-value-output",
+            paramLabel = "PATH",
+            converter = PathConverters.File.class,
             description = "Output metric_value (Float): the best trial's final metric value.")
     private String metricValueOutput;
 
-    @Option(names = "--alpha-output", paramLabel = "PATH", converter = PathConverters.File.class,
+    @Option(
+            names = "--alpha-output",
+            paramLabel = "PATH",
+            converter = PathConverters.File.class,
             description = "Output alpha (Float): the best trial's '" + ALPHA + "' hyperparameter.")
     private String alphaOutput;
 
-    @Option(names = "--max-iter-output", paramLabel = "PATH", converter = PathConverters.File.class,
-            description = "Output max_iter (Integer): the best trial's '" + MAX_ITER
-                    + "' hyperparameter, from any numeric spelling (1000, \"1000.0\", 1e3).")
+    @Option(
+            names = "--max-iter-output",
+            paramLabel = "PATH",
+            converter = PathConverters.File.class,
+            description =
+                    "Output max_iter (Integer): the best trial's '"
+                            + MAX_ITER
+                            + "' hyperparameter, from any numeric spelling (1000, \"1000.0\", 1e3).")
     private String maxIterOutput;
 
-    @Option(names = "--trial-id-output", paramLabel = "PATH", converter = PathConverters.File.class,
+    @Option(
+            names = "--trial-id-output",
+            paramLabel = "PATH",
+            converter = PathConverters.File.class,
             description = "Output trial_id (String): the best trial's id.")
     private String trialIdOutput;
 
-    @Option(names = "--hyperparameters-output", paramLabel = "PATH", converter = PathConverters.File.class,
-            description = "Output hyperparameters (JSON object): all of the best trial's hyperparameters by name, "
-                    + "numbers typed by the job's parameter spec, e.g. {\"alpha\":0.00042,\"max_iter\":1000}.")
+    @Option(
+            names = "--hyperparameters-output",
+            paramLabel = "PATH",
+            converter = PathConverters.File.class,
+            description =
+                    "Output hyperparameters (JSON object): all of the best trial's hyperparameters by name, "
+                            + "numbers typed by the job's parameter spec, e.g. {\"alpha\":0.00042,\"max_iter\":1000}.")
     private String hyperparametersOutput;
 
     private PrintWriter out;
@@ -149,18 +191,28 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
         ExecutorInput executor = executorInput();
-        Map<String, String> outputs = executor == null ? outputFlags()
-                : Map.of(ExecutorInput.FLAG + " outputs.outputFile", executor.outputFile());
+        Map<String, String> outputs =
+                executor == null
+                        ? outputFlags()
+                        : Map.of(ExecutorInput.FLAG + " outputs.outputFile", executor.outputFile());
         if (jobFile != null) {
-            new OutputPlaces(spec).files("--job-file", List.of(new InputFile(Location.parse(jobFile))),
-                    "retrieve-best-run reads it").check(outputs);
+            new OutputPlaces(spec)
+                    .files(
+                            "--job-file",
+                            List.of(new InputFile(Location.parse(jobFile))),
+                            "retrieve-best-run reads it")
+                    .check(outputs);
         }
         KfpOutputs.check(outputs.values().toArray(String[]::new));
         Source source = source();
 
         TuningJob job = source.read();
-        log("%s: state %s, %s, %d trial(s)", job.describe(), job.state() == null ? "(none)" : job.state(),
-                job.objectives().size() == 1 ? job.objectives().get(0) : job.objectives(), job.trials().size());
+        log(
+                "%s: state %s, %s, %d trial(s)",
+                job.describe(),
+                job.state() == null ? "(none)" : job.state(),
+                job.objectives().size() == 1 ? job.objectives().get(0) : job.objectives(),
+                job.trials().size());
         BestTrial best = BestTrial.choose(job);
         if (!job.succeeded()) {
             log("warning: the job ended %s; choosing among its succeeded trials", job.state());
@@ -169,31 +221,50 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
             log("skipped %s", skipped);
         }
 
-        // Compute every requested value before writing anything, so that a failure writes no output.
-        Double alpha = alphaOutput == null && executor == null ? null : best.doubleHyperparameter(ALPHA);
-        Long maxIter = maxIterOutput == null && executor == null ? null : best.wholeHyperparameter(MAX_ITER);
+        // Compute every requested value before writing anything, so that a failure writes no
+        // output.
+        Double alpha =
+                alphaOutput == null && executor == null ? null : best.doubleHyperparameter(ALPHA);
+        Long maxIter =
+                maxIterOutput == null && executor == null
+                        ? null
+                        : best.wholeHyperparameter(MAX_ITER);
         String hyperparameters = best.hyperparametersJsonText();
-        log("best trial %s: %s=%s hyperparameters=%s", best.trial().id(), best.objective().metric(),
-                PythonFloats.repr(best.metricValue()), hyperparameters);
+        log(
+                "best trial %s: %s=%s hyperparameters=%s",
+                best.trial().id(),
+                best.objective().metric(),
+                PythonFloats.repr(best.metricValue()),
+                hyperparameters);
 
         if (executor != null) {
-            new ExecutorOutput(executor).number(METRIC_VALUE, best.metricValue()).number(ALPHA, alpha)
-                    .integer(MAX_ITER, maxIter).string(TRIAL_ID, best.trial().id())
+            new ExecutorOutput(executor)
+                    .number(METRIC_VALUE, best.metricValue())
+                    .number(ALPHA, alpha)
+                    .integer(MAX_ITER, maxIter)
+                    .string(TRIAL_ID, best.trial().id())
                     .struct(HYPERPARAMETERS, best.hyperparametersJson())
                     .commit();
             log("wrote the executor output %s", executor.outputFile());
             return 0;
         }
         // Every output, or none: staged beside their targets and renamed together.
-        new KfpOutputs().floatValue(metricValueOutput, best.metricValue())
+        new KfpOutputs()
+                .floatValue(metricValueOutput, best.metricValue())
                 .floatValue(alphaOutput, alpha == null ? 0 : alpha)
                 .integer(maxIterOutput, maxIter == null ? 0 : maxIter)
                 .string(trialIdOutput, best.trial().id())
                 .string(hyperparametersOutput, hyperparameters)
                 .commit();
         List<String> written = new ArrayList<>();
-        for (String[] output : new String[][] {{"metric_value", metricValueOutput}, {"alpha", alphaOutput},
-                {"max_iter", maxIterOutput}, {"trial_id", trialIdOutput}, {"hyperparameters", hyperparametersOutput}}) {
+        for (String[] output :
+                new String[][] {
+                    {"metric_value", metricValueOutput},
+                    {"alpha", alphaOutput},
+                    {"max_iter", maxIterOutput},
+                    {"trial_id", trialIdOutput},
+                    {"hyperparameters", hyperparametersOutput}
+                }) {
             if (output[1] != null) {
                 written.add(output[0] + " -> " + output[1]);
             }
@@ -202,7 +273,10 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The executor input, checked to name every output of the v2 spec, or null without {@code --executor-input}. */
+    /**
+     * The executor input, checked to name every output of the v2 spec, or null without {@code
+     * --executor-input}.
+     */
     private ExecutorInput executorInput() {
         ExecutorInput executor = executorInput.parse(outputFlags());
         if (executor != null) {
@@ -228,13 +302,18 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
     }
 
     private Source source() {
-        api.check(); // even for --job-file, where they do not apply: a bad value is a mistake anyway
-        int sources = (jobId != null ? 1 : 0) + (jobName != null ? 1 : 0) + (gcpResources != null ? 1 : 0)
-                + (jobFile != null ? 1 : 0);
+        api.check(); // even for --job-file, where they do not apply: a bad value is a mistake
+        // anyway
+        int sources =
+                (jobId != null ? 1 : 0)
+                        + (jobName != null ? 1 : 0)
+                        + (gcpResources != null ? 1 : 0)
+                        + (jobFile != null ? 1 : 0);
         if (sources != 1) {
-            throw usage((sources == 0 ? "no job given" : "more than one job given")
-                    + ": use exactly one of --project-id with --job-id (AI Platform), --job-name or --gcp-resources "
-                    + "(Vertex AI), or --job-file");
+            throw usage(
+                    (sources == 0 ? "no job given" : "more than one job given")
+                            + ": use exactly one of --project-id with --job-id (AI Platform), --job-name or --gcp-resources "
+                            + "(Vertex AI), or --job-file");
         }
         if (gcpResources != null) {
             try {
@@ -246,7 +325,8 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         }
         if (jobFile != null) {
             if (projectId != null || api.endpointGiven()) {
-                throw usage("--job-file reads a file: --project-id, --api-endpoint and --no-auth do not apply");
+                throw usage(
+                        "--job-file reads a file: --project-id, --api-endpoint and --no-auth do not apply");
             }
             Location location;
             try {
@@ -283,7 +363,11 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         try {
             Matcher name = TuningJobClient.checkVertexName(jobName);
             if (projectId != null && !projectId.equals(name.group(1))) {
-                throw usage("--project-id " + projectId + " is not the project of --job-name " + jobName);
+                throw usage(
+                        "--project-id "
+                                + projectId
+                                + " is not the project of --job-name "
+                                + jobName);
             }
             url = client.vertexUrl(jobName).build();
         } catch (IllegalArgumentException e) {
@@ -300,7 +384,8 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
         try {
             return fetch.read();
         } catch (TuningJobDeadlineException e) {
-            throw new TuningJobDeadlineException(e.getMessage() + " (--deadline-seconds)", e.statusCode(), e.deadline(), e);
+            throw new TuningJobDeadlineException(
+                    e.getMessage() + " (--deadline-seconds)", e.statusCode(), e.deadline(), e);
         }
     }
 

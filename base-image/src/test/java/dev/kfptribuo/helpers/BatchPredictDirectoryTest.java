@@ -24,30 +24,44 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * batch-predict never deletes what it did not write: an existing predictions dir is replaced only
- * when it holds nothing but an earlier run's output files, and a predictions dir may not be, hold or
- * lie inside the model, nor hold an input. Each refusal is one line naming the directory and what
- * is in the way, exit 1, before anything is read or written.
+ * when it holds nothing but an earlier run's output files, and a predictions dir may not be, hold
+ * or lie inside the model, nor hold an input. Each refusal is one line naming the directory and
+ * what is in the way, exit 1, before anything is read or written.
  */
 class BatchPredictDirectoryTest {
     private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
-    private static final Path TESTING = Path.of("..", "data", "covertype", "covertype_validation.csv");
+    private static final Path TESTING =
+            Path.of("..", "data", "covertype", "covertype_validation.csv");
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
     private static Path trained;
 
-    /** A fresh copy of the trained model per test, so that a test that deletes it harms no other. */
+    /**
+     * A fresh copy of the trained model per test, so that a test that deletes it harms no other.
+     */
     private Path jobDir;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void train() {
         trained = shared.resolve("job");
         StringWriter err = new StringWriter();
-        assertEquals(0, Train.run(new String[] {"--training_dataset_path", SAMPLE.toString(), "--job-dir", trained.toString(),
-                "--max_iter", "5"}, new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of()), err.toString());
+        assertEquals(
+                0,
+                Train.run(
+                        new String[] {
+                            "--training_dataset_path",
+                            SAMPLE.toString(),
+                            "--job-dir",
+                            trained.toString(),
+                            "--max_iter",
+                            "5"
+                        },
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(err),
+                        Map.of()),
+                err.toString());
     }
 
     private record Run(int code, String out, String err) {}
@@ -67,8 +81,13 @@ class BatchPredictDirectoryTest {
             jobDir = dir.resolve("model");
             copyTree(trained, jobDir);
         }
-        return run("--dataset-path", dataset.toString(), "--model-path", jobDir.toString(),
-                "--predictions-dir", predictions.toString());
+        return run(
+                "--dataset-path",
+                dataset.toString(),
+                "--model-path",
+                jobDir.toString(),
+                "--predictions-dir",
+                predictions.toString());
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -84,8 +103,12 @@ class BatchPredictDirectoryTest {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root)) {
             for (Path path : all.filter(p -> !Files.isDirectory(p)).toList()) {
-                files.put(root.relativize(path).toString(), Files.isSymbolicLink(path) ? "-> " + Files.readSymbolicLink(path)
-                        : Files.readString(path, java.nio.charset.StandardCharsets.ISO_8859_1));
+                files.put(
+                        root.relativize(path).toString(),
+                        Files.isSymbolicLink(path)
+                                ? "-> " + Files.readSymbolicLink(path)
+                                : Files.readString(
+                                        path, java.nio.charset.StandardCharsets.ISO_8859_1));
             }
         }
         return files;
@@ -106,11 +129,20 @@ class BatchPredictDirectoryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"notes.txt", "sub/kept.txt", ".hidden", "prediction.results-00000-of-00002/inside.txt", "link"})
-    void anExistingDirectoryHoldingAnythingButAnEarlierRunsOutputIsRefusedAndKept(String entry) throws IOException {
+    @ValueSource(
+            strings = {
+                "notes.txt",
+                "sub/kept.txt",
+                ".hidden",
+                "prediction.results-00000-of-00002/inside.txt",
+                "link"
+            })
+    void anExistingDirectoryHoldingAnythingButAnEarlierRunsOutputIsRefusedAndKept(String entry)
+            throws IOException {
         Path out = dir.resolve("predictions");
         Files.createDirectories(out);
-        Files.writeString(out.resolve("prediction.results-00000-of-00001"), "an earlier run's output\n");
+        Files.writeString(
+                out.resolve("prediction.results-00000-of-00001"), "an earlier run's output\n");
         if (entry.equals("link")) {
             Path user = Files.writeString(dir.resolve("user.txt"), "the user's");
             // A link with an output's name: it is not a file batch-predict wrote.
@@ -121,13 +153,17 @@ class BatchPredictDirectoryTest {
             Files.writeString(out.resolve(entry), "the user's");
         }
         Map<String, String> before = contents(out);
-        String first = entry.equals("link") ? "prediction.results-00000-of-00001" : entry.split("/")[0];
+        String first =
+                entry.equals("link") ? "prediction.results-00000-of-00001" : entry.split("/")[0];
 
         Run run = predict(TESTING, out);
 
-        assertRefused(run, out.toString(), "holds " + first + ", which batch-predict did not write");
+        assertRefused(
+                run, out.toString(), "holds " + first + ", which batch-predict did not write");
         assertEquals(before, contents(out), "nothing in it touched");
-        assertEquals(List.of("model", "predictions"), names(dir).stream().filter(n -> !n.equals("user.txt")).toList(),
+        assertEquals(
+                List.of("model", "predictions"),
+                names(dir).stream().filter(n -> !n.equals("user.txt")).toList(),
                 "no staging directory made");
         assertEquals("", run.out, "refused before any work");
     }
@@ -139,10 +175,12 @@ class BatchPredictDirectoryTest {
         Map<String, String> model = contents(jobDir);
 
         assertRefused(predict(TESTING, jobDir), jobDir.toString(), "is the --model-path");
-        assertRefused(predict(TESTING, jobDir.resolve("predictions")), "lies inside the --model-path");
+        assertRefused(
+                predict(TESTING, jobDir.resolve("predictions")), "lies inside the --model-path");
         assertRefused(predict(TESTING, dir), dir.toString(), "holds the --model-path");
         // Another spelling of the same directory is the same directory.
-        assertRefused(predict(TESTING, jobDir.resolve("..").resolve("model")), "is the --model-path");
+        assertRefused(
+                predict(TESTING, jobDir.resolve("..").resolve("model")), "is the --model-path");
 
         assertEquals(model, contents(jobDir), "the model untouched");
         assertFalse(Files.exists(jobDir.resolve("predictions")));
@@ -176,7 +214,8 @@ class BatchPredictDirectoryTest {
         Run again = predict(TESTING, out);
         assertEquals(0, again.code, again.err);
         assertEquals(List.of("prediction.results-00000-of-00001"), names(out));
-        assertEquals(10000, Files.readAllLines(out.resolve("prediction.results-00000-of-00001")).size());
+        assertEquals(
+                10000, Files.readAllLines(out.resolve("prediction.results-00000-of-00001")).size());
         assertEquals(List.of("model", "predictions"), names(dir), "nothing left beside it");
     }
 }

@@ -37,11 +37,11 @@ import org.tribuo.protos.core.ModelProto;
  */
 class EvaluateModelTest {
     private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
-    private static final Pattern KFP_METRIC_NAME = Pattern.compile("^[a-zA-Z]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$");
+    private static final Pattern KFP_METRIC_NAME =
+            Pattern.compile("^[a-zA-Z]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
     private static Path jobDir;
     private static Path test;
 
@@ -55,20 +55,40 @@ class EvaluateModelTest {
         testLines.add(0, lines.get(0));
         Files.write(test, testLines);
         jobDir = shared.resolve("job");
-        Run run = Run.train("--training_dataset_path", train.toString(), "--job-dir", jobDir.toString(),
-                "--hptune", "False", "--alpha", "0.0001", "--max_iter", "50");
+        Run run =
+                Run.train(
+                        "--training_dataset_path",
+                        train.toString(),
+                        "--job-dir",
+                        jobDir.toString(),
+                        "--hptune",
+                        "False",
+                        "--alpha",
+                        "0.0001",
+                        "--max_iter",
+                        "50");
         assertEquals(0, run.code, run.err);
     }
 
     @Test
     void metricsMatchAnIndependentComputation() throws IOException {
         Path out = shared.resolve("outputs").resolve("a");
-        Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--metric-name", "accuracy",
-                "--metric-name-output", out.resolve("metric_name").toString(),
-                "--metric-value-output", out.resolve("nested/metric_value").toString(),
-                "--mlpipeline-metrics-output", out.resolve("mlpipeline_metrics").toString(),
-                "--mlpipeline-ui-metadata-output", out.resolve("mlpipeline_ui_metadata").toString());
+        Run run =
+                Run.evaluate(
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--metric-name",
+                        "accuracy",
+                        "--metric-name-output",
+                        out.resolve("metric_name").toString(),
+                        "--metric-value-output",
+                        out.resolve("nested/metric_value").toString(),
+                        "--mlpipeline-metrics-output",
+                        out.resolve("mlpipeline_metrics").toString(),
+                        "--mlpipeline-ui-metadata-output",
+                        out.resolve("mlpipeline_ui_metadata").toString());
         assertEquals(0, run.code, run.err);
 
         Independent expected = Independent.of(modelFile(), test);
@@ -108,31 +128,53 @@ class EvaluateModelTest {
             String[] parts = row.split(",");
             total += Long.parseLong(parts[2]);
             cells++;
-            assertEquals(expected.pairs().getOrDefault(parts[0] + "," + parts[1], 0L), Long.parseLong(parts[2]), row);
+            assertEquals(
+                    expected.pairs().getOrDefault(parts[0] + "," + parts[1], 0L),
+                    Long.parseLong(parts[2]),
+                    row);
         }
         assertEquals(3000, total);
         assertEquals((long) Math.pow(confusion.get("labels").size(), 2), cells);
         JsonNode table = ui.get("outputs").get(1);
         assertEquals("table", table.get("type").asText());
-        assertEquals(confusion.get("labels").size(), table.get("source").asText().split("\n").length);
+        assertEquals(
+                confusion.get("labels").size(), table.get("source").asText().split("\n").length);
     }
 
     @Test
     void theLabsRecallIsTheMacroAverage() throws IOException {
         Path value = shared.resolve("recall/metric_value");
-        Run run = Run.evaluate("--dataset_path", test.toString(), "--model_path", jobDir.toString(),
-                "--metric_name", "recall", "--metric-value-output", value.toString());
+        Run run =
+                Run.evaluate(
+                        "--dataset_path",
+                        test.toString(),
+                        "--model_path",
+                        jobDir.toString(),
+                        "--metric_name",
+                        "recall",
+                        "--metric-value-output",
+                        value.toString());
         assertEquals(0, run.code, run.err);
-        assertEquals(Independent.of(modelFile(), test).macro(1),
-                Double.parseDouble(Files.readString(value)), 1e-12);
+        assertEquals(
+                Independent.of(modelFile(), test).macro(1),
+                Double.parseDouble(Files.readString(value)),
+                1e-12);
     }
 
     @Test
     void unknownMetricIsAUsageErrorListingTheSupportedOnes() {
-        Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--metric-name", "auc");
+        Run run =
+                Run.evaluate(
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--metric-name",
+                        "auc");
         assertEquals(2, run.code);
-        assertTrue(run.err.contains("unknown metric 'auc'") && run.err.contains("f1_weighted"), run.err);
+        assertTrue(
+                run.err.contains("unknown metric 'auc'") && run.err.contains("f1_weighted"),
+                run.err);
     }
 
     @Test
@@ -143,10 +185,14 @@ class EvaluateModelTest {
         }
         Path unseen = shared.resolve("unseen.csv");
         Files.write(unseen, lines);
-        Run run = Run.evaluate("--dataset-path", unseen.toString(), "--model-path", jobDir.toString());
+        Run run =
+                Run.evaluate(
+                        "--dataset-path", unseen.toString(), "--model-path", jobDir.toString());
         assertEquals(0, run.code, run.err);
-        assertTrue(run.out.contains("25 row(s) hold categories unseen in training")
-                && run.out.contains("Wilderness_Area=[Nowhere]"), run.out);
+        assertTrue(
+                run.out.contains("25 row(s) hold categories unseen in training")
+                        && run.out.contains("Wilderness_Area=[Nowhere]"),
+                run.out);
         assertTrue(run.out.contains("scored 3000 rows"), run.out);
     }
 
@@ -156,10 +202,19 @@ class EvaluateModelTest {
         lines.replaceAll(line -> line.substring(line.indexOf(',') + 1));
         Path noElevation = shared.resolve("no-elevation.csv");
         Files.write(noElevation, lines);
-        Run run = Run.evaluate("--dataset-path", noElevation.toString(), "--model-path", jobDir.toString(),
-                "--metric-value-output", shared.resolve("cols/metric_value").toString());
+        Run run =
+                Run.evaluate(
+                        "--dataset-path",
+                        noElevation.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--metric-value-output",
+                        shared.resolve("cols/metric_value").toString());
         assertEquals(1, run.code);
-        assertTrue(run.err.contains("no-elevation.csv: line 1: the header has no numeric column Elevation"), run.err);
+        assertTrue(
+                run.err.contains(
+                        "no-elevation.csv: line 1: the header has no numeric column Elevation"),
+                run.err);
         assertEquals(1, run.err.strip().lines().count(), run.err);
         assertFalse(Files.exists(shared.resolve("cols")));
     }
@@ -175,26 +230,56 @@ class EvaluateModelTest {
         Files.write(extra, lines);
         Path plainValue = shared.resolve("plain/metric_value");
         Path extraValue = shared.resolve("with-id/metric_value");
-        assertEquals(0, Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--metric-name", "f1_macro", "--metric-value-output", plainValue.toString()).code);
-        Run run = Run.evaluate("--dataset-path", extra.toString(), "--model-path", jobDir.toString(),
-                "--metric-name", "f1_macro", "--metric-value-output", extraValue.toString());
+        assertEquals(
+                0,
+                Run.evaluate(
+                                "--dataset-path",
+                                test.toString(),
+                                "--model-path",
+                                jobDir.toString(),
+                                "--metric-name",
+                                "f1_macro",
+                                "--metric-value-output",
+                                plainValue.toString())
+                        .code);
+        Run run =
+                Run.evaluate(
+                        "--dataset-path",
+                        extra.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--metric-name",
+                        "f1_macro",
+                        "--metric-value-output",
+                        extraValue.toString());
         assertEquals(0, run.code, run.err);
         assertEquals(Files.readString(plainValue), Files.readString(extraValue));
-        assertEquals(1, run.out.lines().filter(line -> line.contains("id, comment")).count(), run.out);
-        assertTrue(run.out.contains("columns the model does not use, not read: id, comment"), run.out);
+        assertEquals(
+                1, run.out.lines().filter(line -> line.contains("id, comment")).count(), run.out);
+        assertTrue(
+                run.out.contains("columns the model does not use, not read: id, comment"), run.out);
     }
 
     @Test
     void oneUnwritableOutputFailsTheCommandAndWritesNoOutput() throws IOException {
         Path out = shared.resolve("partial");
         Files.createDirectories(out);
-        Path blocker = Files.writeString(out.resolve("blocker"), "a file where a directory is needed");
-        Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--metric-name-output", out.resolve("metric_name").toString(),
-                "--metric-value-output", out.resolve("metric_value").toString(),
-                "--mlpipeline-metrics-output", blocker.resolve("mlpipeline_metrics").toString(),
-                "--mlpipeline-ui-metadata-output", out.resolve("ui/mlpipeline_ui_metadata").toString());
+        Path blocker =
+                Files.writeString(out.resolve("blocker"), "a file where a directory is needed");
+        Run run =
+                Run.evaluate(
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--metric-name-output",
+                        out.resolve("metric_name").toString(),
+                        "--metric-value-output",
+                        out.resolve("metric_value").toString(),
+                        "--mlpipeline-metrics-output",
+                        blocker.resolve("mlpipeline_metrics").toString(),
+                        "--mlpipeline-ui-metadata-output",
+                        out.resolve("ui/mlpipeline_ui_metadata").toString());
         assertEquals(1, run.code, run.err);
         assertTrue(run.err.contains("blocker is not a directory"), run.err);
         assertFalse(run.out.contains("scored"), "fails before scoring: " + run.out);
@@ -205,20 +290,29 @@ class EvaluateModelTest {
 
     @Test
     void incompatibleManifestsFailClearly() throws IOException {
-        for (String[] change : new String[][] {{"format_version", "99"}, {"tribuo_version", "\"5.0.0\""}}) {
+        for (String[] change :
+                new String[][] {{"format_version", "99"}, {"tribuo_version", "\"5.0.0\""}}) {
             Path copy = shared.resolve("job-" + change[0]);
             Files.createDirectories(copy);
             Path model = copy.resolve(jobDir.relativize(modelFile()));
             Files.createDirectories(model.getParent());
             Files.copy(modelFile(), model);
-            ObjectNode manifest = (ObjectNode) JSON.readTree(jobDir.resolve("manifest.json").toFile());
+            ObjectNode manifest =
+                    (ObjectNode) JSON.readTree(jobDir.resolve("manifest.json").toFile());
             manifest.set(change[0], JSON.readTree(change[1]));
             Files.writeString(copy.resolve("manifest.json"), manifest.toString());
-            Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", copy.toString());
+            Run run =
+                    Run.evaluate(
+                            "--dataset-path", test.toString(), "--model-path", copy.toString());
             assertEquals(1, run.code, change[0]);
             assertTrue(run.err.contains("manifest.json") && run.err.lines().count() == 1, run.err);
         }
-        Run missing = Run.evaluate("--dataset-path", test.toString(), "--model-path", shared.resolve("none").toString());
+        Run missing =
+                Run.evaluate(
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        shared.resolve("none").toString());
         assertEquals(1, missing.code);
         assertTrue(missing.err.contains("manifest.json: no such file"), missing.err);
     }
@@ -226,35 +320,66 @@ class EvaluateModelTest {
     @Test
     void logLossOfAHingeModelFailsBecauseItHasNoProbabilities() throws IOException {
         Path hingeDir = shared.resolve("hinge");
-        Run train = Run.train("--training_dataset_path", test.toString(), "--job-dir", hingeDir.toString(),
-                "--loss", "hinge", "--max_iter", "5");
+        Run train =
+                Run.train(
+                        "--training_dataset_path",
+                        test.toString(),
+                        "--job-dir",
+                        hingeDir.toString(),
+                        "--loss",
+                        "hinge",
+                        "--max_iter",
+                        "5");
         assertEquals(0, train.code, train.err);
-        Run run = Run.evaluate("--dataset-path", test.toString(), "--model-path", hingeDir.toString(),
-                "--metric-name", "log_loss");
+        Run run =
+                Run.evaluate(
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        hingeDir.toString(),
+                        "--metric-name",
+                        "log_loss");
         assertEquals(1, run.code);
         assertTrue(run.err.contains("needs class probabilities"), run.err);
-        Run f1 = Run.evaluate("--dataset-path", test.toString(), "--model-path", hingeDir.toString(),
-                "--metric-name", "f1_weighted");
+        Run f1 =
+                Run.evaluate(
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        hingeDir.toString(),
+                        "--metric-name",
+                        "f1_weighted");
         assertEquals(0, f1.code, f1.err);
         assertFalse(f1.out.contains("log_loss="), f1.out);
     }
 
     // ---- the champion/challenger gate: a baseline scored on the same rows
 
-    /** A second model, trained on fewer rows and epochs than the main one; flags replace the defaults. */
+    /**
+     * A second model, trained on fewer rows and epochs than the main one; flags replace the
+     * defaults.
+     */
     private static Path trainBaseline(String name, String... flags) throws IOException {
         Path dir = shared.resolve(name);
         if (!Files.exists(dir.resolve("manifest.json"))) {
             List<String> lines = Files.readAllLines(SAMPLE);
             Path train = shared.resolve(name + "-train.csv");
             Files.write(train, lines.subList(0, 2001));
-            Map<String, String> args = new java.util.LinkedHashMap<>(Map.of("--alpha", "0.001", "--max_iter", "2",
-                    "--tol", "none"));
+            Map<String, String> args =
+                    new java.util.LinkedHashMap<>(
+                            Map.of("--alpha", "0.001", "--max_iter", "2", "--tol", "none"));
             for (int i = 0; i < flags.length; i += 2) {
                 args.put(flags[i], flags[i + 1]);
             }
-            List<String> command = new ArrayList<>(List.of("--training_dataset_path", train.toString(),
-                    "--job-dir", dir.toString(), "--hptune", "False"));
+            List<String> command =
+                    new ArrayList<>(
+                            List.of(
+                                    "--training_dataset_path",
+                                    train.toString(),
+                                    "--job-dir",
+                                    dir.toString(),
+                                    "--hptune",
+                                    "False"));
             args.forEach((flag, value) -> command.addAll(List.of(flag, value)));
             Run run = Run.train(command.toArray(String[]::new));
             assertEquals(0, run.code, run.err);
@@ -263,13 +388,22 @@ class EvaluateModelTest {
     }
 
     /** evaluate-model with every output, in a fresh folder; its outputs' text by name. */
-    private static Map<String, String> evaluateWithOutputs(String folder, String... args) throws IOException {
+    private static Map<String, String> evaluateWithOutputs(String folder, String... args)
+            throws IOException {
         Path out = shared.resolve("gate").resolve(folder);
         List<String> all = new ArrayList<>(List.of(args));
-        for (String output : List.of("metric_name", "metric_value", "baseline_metric_value", "metric_improvement",
-                "mlpipeline_metrics", "mlpipeline_ui_metadata")) {
-            all.addAll(List.of("--" + output.replace('_', '-') + "-output",
-                    out.resolve(output).toString()));
+        for (String output :
+                List.of(
+                        "metric_name",
+                        "metric_value",
+                        "baseline_metric_value",
+                        "metric_improvement",
+                        "mlpipeline_metrics",
+                        "mlpipeline_ui_metadata")) {
+            all.addAll(
+                    List.of(
+                            "--" + output.replace('_', '-') + "-output",
+                            out.resolve(output).toString()));
         }
         Run run = Run.evaluate(all.toArray(String[]::new));
         assertEquals(0, run.code, run.err + run.out);
@@ -285,119 +419,248 @@ class EvaluateModelTest {
     }
 
     private static double improvementOf(Map<String, String> outputs) {
-        return new BigDecimal(outputs.get("metric_value")).subtract(new BigDecimal(outputs.get("baseline_metric_value")))
+        return new BigDecimal(outputs.get("metric_value"))
+                .subtract(new BigDecimal(outputs.get("baseline_metric_value")))
                 .doubleValue();
     }
 
     @Test
     void aBaselineIsScoredOnTheSameRowsAndTheImprovementIsTheDifference() throws IOException {
         Path baseline = trainBaseline("baseline-weak");
-        Map<String, String> outputs = evaluateWithOutputs("weak", "--dataset-path", test.toString(),
-                "--model-path", jobDir.toString(), "--baseline-model-path", baseline.toString());
+        Map<String, String> outputs =
+                evaluateWithOutputs(
+                        "weak",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--baseline-model-path",
+                        baseline.toString());
 
-        assertEquals(Independent.of(modelFile(), test).accuracy(), Double.parseDouble(outputs.get("metric_value")), 1e-12);
-        Path baselineFile = baseline.resolve(JSON.readTree(baseline.resolve("manifest.json").toFile()).at("/model/file").asText());
+        assertEquals(
+                Independent.of(modelFile(), test).accuracy(),
+                Double.parseDouble(outputs.get("metric_value")),
+                1e-12);
+        Path baselineFile =
+                baseline.resolve(
+                        JSON.readTree(baseline.resolve("manifest.json").toFile())
+                                .at("/model/file")
+                                .asText());
         double baselineAccuracy = Independent.of(baselineFile, test).accuracy();
-        assertEquals(baselineAccuracy, Double.parseDouble(outputs.get("baseline_metric_value")), 1e-12);
+        assertEquals(
+                baselineAccuracy, Double.parseDouble(outputs.get("baseline_metric_value")), 1e-12);
         // The same value evaluate-model gives the baseline on its own.
-        Map<String, String> alone = evaluateWithOutputs("weak-alone", "--dataset-path", test.toString(),
-                "--model-path", baseline.toString());
+        Map<String, String> alone =
+                evaluateWithOutputs(
+                        "weak-alone",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        baseline.toString());
         assertEquals(alone.get("metric_value"), outputs.get("baseline_metric_value"));
-        // The difference of the two outputs' decimals, positive: the main model (50 epochs, 7,000 rows) is better.
-        assertTrue(outputs.get("metric_improvement").matches("-?\\d+\\.\\d+"), outputs.get("metric_improvement"));
-        assertEquals(improvementOf(outputs), Double.parseDouble(outputs.get("metric_improvement")), 0.0);
+        // The difference of the two outputs' decimals, positive: the main model (50 epochs, 7,000
+        // rows) is better.
+        assertTrue(
+                outputs.get("metric_improvement").matches("-?\\d+\\.\\d+"),
+                outputs.get("metric_improvement"));
+        assertEquals(
+                improvementOf(outputs), Double.parseDouble(outputs.get("metric_improvement")), 0.0);
         assertTrue(Double.parseDouble(outputs.get("metric_improvement")) > 0, outputs.toString());
         assertTrue(outputs.get("log").contains("baseline: scored 3000 rows"), outputs.get("log"));
         assertTrue(outputs.get("log").contains("the model is better"), outputs.get("log"));
         // Only the new model's metrics in the KFP files.
-        assertEquals(Double.parseDouble(outputs.get("metric_value")), JSON.readTree(outputs.get("mlpipeline_metrics"))
-                .get("metrics").get(0).get("numberValue").asDouble(), 0.0);
+        assertEquals(
+                Double.parseDouble(outputs.get("metric_value")),
+                JSON.readTree(outputs.get("mlpipeline_metrics"))
+                        .get("metrics")
+                        .get(0)
+                        .get("numberValue")
+                        .asDouble(),
+                0.0);
 
         // The other way round the improvement is negative; against itself it is 0.
-        Map<String, String> reverse = evaluateWithOutputs("reverse", "--dataset-path", test.toString(),
-                "--model-path", baseline.toString(), "--baseline-model-path", jobDir.toString());
-        assertEquals(-Double.parseDouble(outputs.get("metric_improvement")), Double.parseDouble(reverse.get("metric_improvement")), 0.0);
+        Map<String, String> reverse =
+                evaluateWithOutputs(
+                        "reverse",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        baseline.toString(),
+                        "--baseline-model-path",
+                        jobDir.toString());
+        assertEquals(
+                -Double.parseDouble(outputs.get("metric_improvement")),
+                Double.parseDouble(reverse.get("metric_improvement")),
+                0.0);
         assertTrue(reverse.get("log").contains("the model is not better"), reverse.get("log"));
-        Map<String, String> itself = evaluateWithOutputs("itself", "--dataset-path", test.toString(),
-                "--model-path", jobDir.toString(), "--baseline-model-path", jobDir.toString());
+        Map<String, String> itself =
+                evaluateWithOutputs(
+                        "itself",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--baseline-model-path",
+                        jobDir.toString());
         assertEquals("0.0", itself.get("metric_improvement"));
         assertEquals(itself.get("metric_value"), itself.get("baseline_metric_value"));
     }
 
     @Test
     void withoutABaselineTheBaselineIsTheWorstPossibleModel() throws IOException {
-        for (String[] none : new String[][] {{}, {"--baseline-model-path", ""}, {"--baseline_model_path", " "}}) {
-            List<String> args = new ArrayList<>(List.of("--dataset-path", test.toString(), "--model-path", jobDir.toString()));
+        for (String[] none :
+                new String[][] {
+                    {}, {"--baseline-model-path", ""}, {"--baseline_model_path", " "}
+                }) {
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "--dataset-path",
+                                    test.toString(),
+                                    "--model-path",
+                                    jobDir.toString()));
             args.addAll(List.of(none));
-            Map<String, String> outputs = evaluateWithOutputs("none-" + none.length + (none.length > 0 ? none[1].length() : 0),
-                    args.toArray(String[]::new));
+            Map<String, String> outputs =
+                    evaluateWithOutputs(
+                            "none-" + none.length + (none.length > 0 ? none[1].length() : 0),
+                            args.toArray(String[]::new));
             assertEquals("0.0", outputs.get("baseline_metric_value"), String.join(" ", none));
-            assertEquals(outputs.get("metric_value"), outputs.get("metric_improvement"), "accuracy - 0");
+            assertEquals(
+                    outputs.get("metric_value"), outputs.get("metric_improvement"), "accuracy - 0");
             assertTrue(outputs.get("log").contains("no baseline"), outputs.get("log"));
         }
-        // Lower is better for log loss: its worst value is the loss of probability eps for every true label.
-        Map<String, String> logLoss = evaluateWithOutputs("none-log-loss", "--dataset-path", test.toString(),
-                "--model-path", jobDir.toString(), "--metric-name", "log_loss");
-        assertEquals(-Math.log(Math.ulp(1.0)), Double.parseDouble(logLoss.get("baseline_metric_value")), 0.0);
+        // Lower is better for log loss: its worst value is the loss of probability eps for every
+        // true label.
+        Map<String, String> logLoss =
+                evaluateWithOutputs(
+                        "none-log-loss",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--metric-name",
+                        "log_loss");
+        assertEquals(
+                -Math.log(Math.ulp(1.0)),
+                Double.parseDouble(logLoss.get("baseline_metric_value")),
+                0.0);
         assertEquals("36.04365338911715", logLoss.get("baseline_metric_value"));
-        assertEquals(-improvementOf(logLoss), Double.parseDouble(logLoss.get("metric_improvement")), 0.0);
+        assertEquals(
+                -improvementOf(logLoss),
+                Double.parseDouble(logLoss.get("metric_improvement")),
+                0.0);
         assertTrue(Double.parseDouble(logLoss.get("metric_improvement")) > 0, logLoss.toString());
     }
 
     @Test
     void forLogLossTheImprovementIsTheDropInLoss() throws IOException {
         Path baseline = trainBaseline("baseline-weak");
-        Map<String, String> outputs = evaluateWithOutputs("log-loss", "--dataset-path", test.toString(),
-                "--model-path", jobDir.toString(), "--baseline-model-path", baseline.toString(), "--metric-name", "log_loss");
+        Map<String, String> outputs =
+                evaluateWithOutputs(
+                        "log-loss",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--baseline-model-path",
+                        baseline.toString(),
+                        "--metric-name",
+                        "log_loss");
         double loss = Double.parseDouble(outputs.get("metric_value"));
         double baselineLoss = Double.parseDouble(outputs.get("baseline_metric_value"));
         assertTrue(loss < baselineLoss, outputs.toString());
-        assertEquals(-improvementOf(outputs), Double.parseDouble(outputs.get("metric_improvement")), 0.0);
+        assertEquals(
+                -improvementOf(outputs),
+                Double.parseDouble(outputs.get("metric_improvement")),
+                0.0);
         assertTrue(Double.parseDouble(outputs.get("metric_improvement")) > 0, "lower loss: better");
     }
 
     @Test
     void aBaselineReadingOtherColumnsIsScoredOnTheSameRows() throws IOException {
-        // The new model leaves Slope out; the baseline (the main model) reads it: one read takes both's columns.
+        // The new model leaves Slope out; the baseline (the main model) reads it: one read takes
+        // both's columns.
         Path noSlope = trainBaseline("no-slope", "--ignore_columns", "Slope", "--max_iter", "20");
-        Map<String, String> outputs = evaluateWithOutputs("columns", "--dataset-path", test.toString(),
-                "--model-path", noSlope.toString(), "--baseline-model-path", jobDir.toString());
-        assertEquals(Independent.of(modelFile(), test).accuracy(), Double.parseDouble(outputs.get("baseline_metric_value")), 1e-12);
+        Map<String, String> outputs =
+                evaluateWithOutputs(
+                        "columns",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        noSlope.toString(),
+                        "--baseline-model-path",
+                        jobDir.toString());
+        assertEquals(
+                Independent.of(modelFile(), test).accuracy(),
+                Double.parseDouble(outputs.get("baseline_metric_value")),
+                1e-12);
         assertTrue(outputs.get("log").contains("scored 3000 rows"), outputs.get("log"));
     }
 
     @Test
     void aBaselineThatCannotBeUsedFailsTheCommandBeforeItWritesAnyOutput() throws IOException {
         Path out = shared.resolve("bad-baseline");
-        String[] outputs = {"--metric-value-output", out.resolve("metric_value").toString(),
-            "--baseline-metric-value-output", out.resolve("baseline_metric_value").toString(),
-            "--metric-improvement-output", out.resolve("metric_improvement").toString()};
-        List<String> missing = new ArrayList<>(List.of("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--baseline-model-path", shared.resolve("no-such-model").toString()));
+        String[] outputs = {
+            "--metric-value-output",
+            out.resolve("metric_value").toString(),
+            "--baseline-metric-value-output",
+            out.resolve("baseline_metric_value").toString(),
+            "--metric-improvement-output",
+            out.resolve("metric_improvement").toString()
+        };
+        List<String> missing =
+                new ArrayList<>(
+                        List.of(
+                                "--dataset-path",
+                                test.toString(),
+                                "--model-path",
+                                jobDir.toString(),
+                                "--baseline-model-path",
+                                shared.resolve("no-such-model").toString()));
         missing.addAll(List.of(outputs));
         Run run = Run.evaluate(missing.toArray(String[]::new));
         assertEquals(1, run.code, run.err);
-        assertTrue(run.err.contains("the baseline model (--baseline-model-path): ")
-                && run.err.contains("no-such-model/manifest.json: no such file"), run.err);
+        assertTrue(
+                run.err.contains("the baseline model (--baseline-model-path): ")
+                        && run.err.contains("no-such-model/manifest.json: no such file"),
+                run.err);
         assertEquals(1, run.err.strip().lines().count(), run.err);
         assertFalse(Files.exists(out), "no output");
 
         // A hinge baseline has no log loss.
         Path hinge = trainBaseline("baseline-hinge", "--loss", "hinge");
-        List<String> noProbabilities = new ArrayList<>(List.of("--dataset-path", test.toString(), "--model-path",
-                jobDir.toString(), "--baseline-model-path", hinge.toString(), "--metric-name", "log_loss"));
+        List<String> noProbabilities =
+                new ArrayList<>(
+                        List.of(
+                                "--dataset-path",
+                                test.toString(),
+                                "--model-path",
+                                jobDir.toString(),
+                                "--baseline-model-path",
+                                hinge.toString(),
+                                "--metric-name",
+                                "log_loss"));
         noProbabilities.addAll(List.of(outputs));
         Run logLoss = Run.evaluate(noProbabilities.toArray(String[]::new));
         assertEquals(1, logLoss.code, logLoss.err);
-        assertTrue(logLoss.err.contains("the baseline model " + hinge) && logLoss.err.contains("needs class probabilities"),
+        assertTrue(
+                logLoss.err.contains("the baseline model " + hinge)
+                        && logLoss.err.contains("needs class probabilities"),
                 logLoss.err);
         assertFalse(Files.exists(out), "no output");
 
         // An output path that cannot be written fails before either model is read.
         Path blocker = Files.writeString(shared.resolve("gate-blocker"), "a file");
-        Run unwritable = Run.evaluate("--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--baseline-model-path", hinge.toString(),
-                "--metric-improvement-output", blocker.resolve("metric_improvement").toString());
+        Run unwritable =
+                Run.evaluate(
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--baseline-model-path",
+                        hinge.toString(),
+                        "--metric-improvement-output",
+                        blocker.resolve("metric_improvement").toString());
         assertEquals(1, unwritable.code);
         assertTrue(unwritable.err.contains("gate-blocker is not a directory"), unwritable.err);
         assertFalse(unwritable.out.contains("scored"), unwritable.out);
@@ -405,7 +668,8 @@ class EvaluateModelTest {
 
     /** The model file the job dir's manifest names. */
     private static Path modelFile() throws IOException {
-        return jobDir.resolve(JSON.readTree(jobDir.resolve("manifest.json").toFile()).at("/model/file").asText());
+        return jobDir.resolve(
+                JSON.readTree(jobDir.resolve("manifest.json").toFile()).at("/model/file").asText());
     }
 
     private record Run(int code, String out, String err) {
@@ -428,11 +692,17 @@ class EvaluateModelTest {
     }
 
     /** Metrics by hand from Tribuo's own predictions on rows parsed with String.split. */
-    private record Independent(double accuracy, double[][] perClass, long[] support, double logLoss,
+    private record Independent(
+            double accuracy,
+            double[][] perClass,
+            long[] support,
+            double logLoss,
             Map<String, Long> pairs) {
         static Independent of(Path modelFile, Path csv) throws IOException {
             @SuppressWarnings("unchecked")
-            Model<Label> model = (Model<Label>) Model.deserialize(ModelProto.parseFrom(Files.readAllBytes(modelFile)));
+            Model<Label> model =
+                    (Model<Label>)
+                            Model.deserialize(ModelProto.parseFrom(Files.readAllBytes(modelFile)));
             List<String> lines = Files.readAllLines(csv);
             String[] header = lines.get(0).split(",");
             List<String> truth = new ArrayList<>();
@@ -442,19 +712,30 @@ class EvaluateModelTest {
                 String[] cells = line.split(",");
                 ArrayExample<Label> example = new ArrayExample<>(new Label(cells[12]));
                 for (int c = 0; c < 12; c++) {
-                    boolean categorical = header[c].equals("Wilderness_Area") || header[c].equals("Soil_Type");
-                    example.add(categorical ? header[c] + "@" + cells[c] : header[c],
+                    boolean categorical =
+                            header[c].equals("Wilderness_Area") || header[c].equals("Soil_Type");
+                    example.add(
+                            categorical ? header[c] + "@" + cells[c] : header[c],
                             categorical ? 1.0 : Double.parseDouble(cells[c]));
                 }
                 Prediction<Label> prediction = model.predict(example);
                 truth.add(cells[12]);
                 predicted.add(prediction.getOutput().getLabel());
-                // The model's scores are decision values; scikit-learn's probability is sigmoid/sum.
+                // The model's scores are decision values; scikit-learn's probability is
+                // sigmoid/sum.
                 double sum = 0;
                 for (Label score : prediction.getOutputScores().values()) {
                     sum += 1 / (1 + Math.exp(-score.getScore()));
                 }
-                double p = 1 / (1 + Math.exp(-prediction.getOutputScores().get(cells[12]).getScore())) / sum;
+                double p =
+                        1
+                                / (1
+                                        + Math.exp(
+                                                -prediction
+                                                        .getOutputScores()
+                                                        .get(cells[12])
+                                                        .getScore()))
+                                / sum;
                 logLoss -= Math.log(Math.min(1 - Math.ulp(1.0), Math.max(Math.ulp(1.0), p)));
             }
             Set<String> labelSet = new TreeSet<>(truth);
@@ -481,11 +762,22 @@ class EvaluateModelTest {
                 }
                 double precision = predictedK == 0 ? 0 : tp / (double) predictedK;
                 double recall = support[k] == 0 ? 0 : tp / (double) support[k];
-                perClass[k] = new double[] {precision, recall,
-                        precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)};
+                perClass[k] =
+                        new double[] {
+                            precision,
+                            recall,
+                            precision + recall == 0
+                                    ? 0
+                                    : 2 * precision * recall / (precision + recall)
+                        };
             }
             assertEquals(new HashSet<>(labels).size(), labels.size());
-            return new Independent(correct / (double) truth.size(), perClass, support, logLoss / truth.size(), pairs);
+            return new Independent(
+                    correct / (double) truth.size(),
+                    perClass,
+                    support,
+                    logLoss / truth.size(),
+                    pairs);
         }
 
         double macro(int m) {

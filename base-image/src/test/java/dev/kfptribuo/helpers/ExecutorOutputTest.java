@@ -3,8 +3,8 @@ package dev.kfptribuo.helpers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -33,24 +33,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExecutorOutputTest {
     private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
-    private static final Path JOBS = Path.of("..", "components", "src", "test", "resources", "tuning");
+    private static final Path JOBS =
+            Path.of("..", "components", "src", "test", "resources", "tuning");
     private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Reads numbers as the decimals written, so that a test sees their text. */
-    private static final ObjectMapper EXACT = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
-    private static final Map<String, String> EVALUATE_ARTIFACTS = Map.of(
-            "metrics", "system.Metrics", "classification_metrics", "system.ClassificationMetrics");
+    private static final ObjectMapper EXACT =
+            JsonMapper.builder()
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                    .build();
+
+    private static final Map<String, String> EVALUATE_ARTIFACTS =
+            Map.of(
+                    "metrics",
+                    "system.Metrics",
+                    "classification_metrics",
+                    "system.ClassificationMetrics");
     private static final List<String> EVALUATE_PARAMETERS =
             List.of("metric_name", "metric_value", "baseline_metric_value", "metric_improvement");
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
     private static Path jobDir;
     private static Path test;
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @BeforeAll
     static void train() throws IOException {
@@ -63,14 +70,26 @@ class ExecutorOutputTest {
         Files.write(test, testLines);
         jobDir = shared.resolve("job");
         StringWriter err = new StringWriter();
-        int code = Train.run(new String[] {"--training_dataset_path", train.toString(), "--job-dir", jobDir.toString(),
-            "--max_iter", "20"}, new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
+        int code =
+                Train.run(
+                        new String[] {
+                            "--training_dataset_path",
+                            train.toString(),
+                            "--job-dir",
+                            jobDir.toString(),
+                            "--max_iter",
+                            "20"
+                        },
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(err),
+                        Map.of());
         assertEquals(0, code, err.toString());
     }
 
     /**
      * An executor input as KFP's launcher makes one: each output parameter with an outputFile, each
-     * artifact with a URI under {@code root}, the executor output file {@code root/executor_output.json}.
+     * artifact with a URI under {@code root}, the executor output file {@code
+     * root/executor_output.json}.
      */
     static String executorInput(Path root, List<String> parameters, Map<String, String> artifacts) {
         ObjectNode outputs = JSON.createObjectNode();
@@ -79,13 +98,17 @@ class ExecutorOutputTest {
             parameterSpecs.putObject(name).put("outputFile", root.resolve(name).toString());
         }
         ObjectNode artifactSpecs = outputs.putObject("artifacts");
-        artifacts.forEach((name, type) -> {
-            ObjectNode artifact = artifactSpecs.putObject(name).putArray("artifacts").addObject();
-            artifact.put("name", name);
-            artifact.putObject("type").put("schemaTitle", type).put("schemaVersion", "0.0.1");
-            artifact.put("uri", root.resolve(name).toString());
-            artifact.putObject("metadata");
-        });
+        artifacts.forEach(
+                (name, type) -> {
+                    ObjectNode artifact =
+                            artifactSpecs.putObject(name).putArray("artifacts").addObject();
+                    artifact.put("name", name);
+                    artifact.putObject("type")
+                            .put("schemaTitle", type)
+                            .put("schemaVersion", "0.0.1");
+                    artifact.put("uri", root.resolve(name).toString());
+                    artifact.putObject("metadata");
+                });
         outputs.put("outputFile", root.resolve("executor_output.json").toString());
         ObjectNode root_ = JSON.createObjectNode();
         root_.putObject("inputs").putObject("parameterValues");
@@ -118,33 +141,61 @@ class ExecutorOutputTest {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).sorted().toList();
+            return files.filter(p -> !p.equals(root))
+                    .map(p -> root.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 
     @Test
     void evaluateModelWritesItsParametersAndTheMetricsArtifacts() throws IOException {
         Path v1 = tmp.resolve("v1");
-        Run files = helpers("evaluate-model", "--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--metric-value-output", v1.resolve("metric_value").toString(),
-                "--mlpipeline-metrics-output", v1.resolve("metrics.json").toString(),
-                "--mlpipeline-ui-metadata-output", v1.resolve("ui.json").toString());
+        Run files =
+                helpers(
+                        "evaluate-model",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--metric-value-output",
+                        v1.resolve("metric_value").toString(),
+                        "--mlpipeline-metrics-output",
+                        v1.resolve("metrics.json").toString(),
+                        "--mlpipeline-ui-metadata-output",
+                        v1.resolve("ui.json").toString());
         assertEquals(0, files.code(), files.err().toString());
 
         Path root = tmp.resolve("v2");
-        Run run = helpers("evaluate-model", "--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--executor-input", executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS));
+        Run run =
+                helpers(
+                        "evaluate-model",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--executor-input",
+                        executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS));
         assertEquals(0, run.code(), run.err().toString());
-        assertEquals(List.of("executor_output.json"), written(root), "one file: no parameter files, nothing at the URIs");
+        assertEquals(
+                List.of("executor_output.json"),
+                written(root),
+                "one file: no parameter files, nothing at the URIs");
 
         JsonNode output = executorOutput(root);
         JsonNode parameters = output.get("parameterValues");
         assertEquals(new TreeSet<>(EVALUATE_PARAMETERS), fieldNames(parameters));
         assertEquals("accuracy", parameters.get("metric_name").asText());
-        assertEquals(Files.readString(v1.resolve("metric_value")), text(parameters.get("metric_value")),
+        assertEquals(
+                Files.readString(v1.resolve("metric_value")),
+                text(parameters.get("metric_value")),
                 "the same plain decimal as the KFP v1 output file");
-        assertEquals(0.0, parameters.get("baseline_metric_value").asDouble(), "no baseline: the worst value");
-        assertEquals(text(parameters.get("metric_value")), text(parameters.get("metric_improvement")));
+        assertEquals(
+                0.0,
+                parameters.get("baseline_metric_value").asDouble(),
+                "no baseline: the worst value");
+        assertEquals(
+                text(parameters.get("metric_value")), text(parameters.get("metric_improvement")));
 
         // system.Metrics: every metric of the KFP v1 metrics file, with its value.
         JsonNode metrics = output.at("/artifacts/metrics/artifacts/0");
@@ -155,11 +206,15 @@ class ExecutorOutputTest {
             expected.put(metric.get("name").asText(), metric.get("numberValue").asDouble());
         }
         Map<String, Double> actual = new LinkedHashMap<>();
-        metrics.get("metadata").fields().forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asDouble()));
+        metrics.get("metadata")
+                .fields()
+                .forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asDouble()));
         assertEquals(expected, actual);
 
-        // system.ClassificationMetrics: the KFP v1 confusion matrix's labels and counts, as log_confusion_matrix writes them.
-        JsonNode confusion = output.at("/artifacts/classification_metrics/artifacts/0/metadata/confusionMatrix");
+        // system.ClassificationMetrics: the KFP v1 confusion matrix's labels and counts, as
+        // log_confusion_matrix writes them.
+        JsonNode confusion =
+                output.at("/artifacts/classification_metrics/artifacts/0/metadata/confusionMatrix");
         JsonNode viewer = JSON.readTree(v1.resolve("ui.json").toFile()).get("outputs").get(0);
         List<String> labels = new ArrayList<>();
         viewer.get("labels").forEach(l -> labels.add(l.asText()));
@@ -176,7 +231,10 @@ class ExecutorOutputTest {
             JsonNode row = confusion.get("rows").get(t).get("row");
             assertEquals(labels.size(), row.size());
             for (int p = 0; p < labels.size(); p++) {
-                assertEquals(cells.get(labels.get(t) + "," + labels.get(p)), row.get(p).asLong(), "cell " + t + "," + p);
+                assertEquals(
+                        cells.get(labels.get(t) + "," + labels.get(p)),
+                        row.get(p).asLong(),
+                        "cell " + t + "," + p);
                 total += row.get(p).asLong();
             }
         }
@@ -186,22 +244,43 @@ class ExecutorOutputTest {
     @Test
     void evaluateModelAgainstABaselineGivesItsMetricAndTheImprovement() throws IOException {
         Path root = tmp.resolve("v2");
-        Run run = helpers("evaluate-model", "--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--baseline-model-path", jobDir.toString(), "--metric-name", "f1_macro",
-                "--executor-input", executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS));
+        Run run =
+                helpers(
+                        "evaluate-model",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--baseline-model-path",
+                        jobDir.toString(),
+                        "--metric-name",
+                        "f1_macro",
+                        "--executor-input",
+                        executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS));
         assertEquals(0, run.code(), run.err().toString());
         JsonNode parameters = executorOutput(root).get("parameterValues");
         assertEquals("f1_macro", parameters.get("metric_name").asText());
-        assertEquals(parameters.get("metric_value").asDouble(), parameters.get("baseline_metric_value").asDouble());
-        assertEquals("0.0", text(parameters.get("metric_improvement")), "the same model: no improvement");
+        assertEquals(
+                parameters.get("metric_value").asDouble(),
+                parameters.get("baseline_metric_value").asDouble());
+        assertEquals(
+                "0.0",
+                text(parameters.get("metric_improvement")),
+                "the same model: no improvement");
     }
 
     @Test
     void retrieveBestRunWritesItsFiveParameters() throws IOException {
         Path root = tmp.resolve("v2");
-        List<String> outputs = List.of("metric_value", "alpha", "max_iter", "trial_id", "hyperparameters");
-        Run run = helpers("retrieve-best-run", "--job-file", JOBS.resolve("vertex/succeeded.json").toString(),
-                "--executor-input", executorInput(root, outputs, Map.of()));
+        List<String> outputs =
+                List.of("metric_value", "alpha", "max_iter", "trial_id", "hyperparameters");
+        Run run =
+                helpers(
+                        "retrieve-best-run",
+                        "--job-file",
+                        JOBS.resolve("vertex/succeeded.json").toString(),
+                        "--executor-input",
+                        executorInput(root, outputs, Map.of()));
         assertEquals(0, run.code(), run.err().toString());
         assertEquals(List.of("executor_output.json"), written(root));
         JsonNode output = executorOutput(root);
@@ -210,29 +289,57 @@ class ExecutorOutputTest {
         assertEquals(new TreeSet<>(outputs), fieldNames(parameters));
 
         Path v1 = tmp.resolve("v1");
-        Run files = helpers("retrieve-best-run", "--job-file", JOBS.resolve("vertex/succeeded.json").toString(),
-                "--metric-value-output", v1.resolve("metric_value").toString(),
-                "--alpha-output", v1.resolve("alpha").toString(), "--max-iter-output", v1.resolve("max_iter").toString(),
-                "--trial-id-output", v1.resolve("trial_id").toString(),
-                "--hyperparameters-output", v1.resolve("hyperparameters").toString());
+        Run files =
+                helpers(
+                        "retrieve-best-run",
+                        "--job-file",
+                        JOBS.resolve("vertex/succeeded.json").toString(),
+                        "--metric-value-output",
+                        v1.resolve("metric_value").toString(),
+                        "--alpha-output",
+                        v1.resolve("alpha").toString(),
+                        "--max-iter-output",
+                        v1.resolve("max_iter").toString(),
+                        "--trial-id-output",
+                        v1.resolve("trial_id").toString(),
+                        "--hyperparameters-output",
+                        v1.resolve("hyperparameters").toString());
         assertEquals(0, files.code(), files.err().toString());
         for (String name : List.of("metric_value", "alpha", "max_iter")) {
             assertEquals(Files.readString(v1.resolve(name)), text(parameters.get(name)), name);
         }
         assertTrue(parameters.get("max_iter").isIntegralNumber(), parameters.toString());
         assertEquals(Files.readString(v1.resolve("trial_id")), parameters.get("trial_id").asText());
-        assertEquals(EXACT.readTree(v1.resolve("hyperparameters").toFile()), parameters.get("hyperparameters"));
+        assertEquals(
+                EXACT.readTree(v1.resolve("hyperparameters").toFile()),
+                parameters.get("hyperparameters"));
     }
 
     @Test
     void batchPredictWritesThePredictionsAtTheDatasetsUri() throws IOException {
         Path root = tmp.resolve("v2");
-        Run run = helpers("batch-predict", "--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--rows-per-shard", "1500", "--executor-input",
-                executorInput(root, List.of("predicted_rows", "bad_rows"), Map.of("predictions", "system.Dataset")));
+        Run run =
+                helpers(
+                        "batch-predict",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--rows-per-shard",
+                        "1500",
+                        "--executor-input",
+                        executorInput(
+                                root,
+                                List.of("predicted_rows", "bad_rows"),
+                                Map.of("predictions", "system.Dataset")));
         assertEquals(0, run.code(), run.err().toString());
-        assertEquals(List.of("executor_output.json", "predictions", "predictions/prediction.results-00000-of-00002",
-                "predictions/prediction.results-00001-of-00002"), written(root));
+        assertEquals(
+                List.of(
+                        "executor_output.json",
+                        "predictions",
+                        "predictions/prediction.results-00000-of-00002",
+                        "predictions/prediction.results-00001-of-00002"),
+                written(root));
         JsonNode output = executorOutput(root);
         assertEquals(2000, output.at("/parameterValues/predicted_rows").asLong());
         assertEquals(0, output.at("/parameterValues/bad_rows").asLong());
@@ -244,24 +351,52 @@ class ExecutorOutputTest {
     @Test
     void unusableExecutorInputIsOneLineAndExit2AndNothingIsWritten() throws IOException {
         Path root = tmp.resolve("v2");
-        String noClassificationMetrics = executorInput(root, EVALUATE_PARAMETERS, Map.of("metrics", "system.Metrics"));
-        String noMetricName = executorInput(root, EVALUATE_PARAMETERS.subList(1, 4), EVALUATE_ARTIFACTS);
-        String wrongType = executorInput(root, EVALUATE_PARAMETERS,
-                Map.of("metrics", "system.Metrics", "classification_metrics", "system.Metrics"));
+        String noClassificationMetrics =
+                executorInput(root, EVALUATE_PARAMETERS, Map.of("metrics", "system.Metrics"));
+        String noMetricName =
+                executorInput(root, EVALUATE_PARAMETERS.subList(1, 4), EVALUATE_ARTIFACTS);
+        String wrongType =
+                executorInput(
+                        root,
+                        EVALUATE_PARAMETERS,
+                        Map.of(
+                                "metrics",
+                                "system.Metrics",
+                                "classification_metrics",
+                                "system.Metrics"));
         String noOutputFile = "{\"outputs\": {\"parameters\": {}}}";
         String[][] cases = {
             {"{{$}}", "evaluate-model: error: --executor-input: is not JSON: "},
             {"", "evaluate-model: error: --executor-input: is empty"},
-            {noOutputFile, "evaluate-model: error: --executor-input: names no executor output file (outputs.outputFile)"},
-            {noClassificationMetrics, "evaluate-model: error: --executor-input: declares no output artifact "
-                    + "classification_metrics (outputs.artifacts has [metrics])"},
-            {noMetricName, "evaluate-model: error: --executor-input: declares no output parameter metric_name"},
-            {wrongType, "evaluate-model: error: --executor-input: output artifact classification_metrics is a "
-                    + "system.Metrics, not a system.ClassificationMetrics"},
+            {
+                noOutputFile,
+                "evaluate-model: error: --executor-input: names no executor output file (outputs.outputFile)"
+            },
+            {
+                noClassificationMetrics,
+                "evaluate-model: error: --executor-input: declares no output artifact "
+                        + "classification_metrics (outputs.artifacts has [metrics])"
+            },
+            {
+                noMetricName,
+                "evaluate-model: error: --executor-input: declares no output parameter metric_name"
+            },
+            {
+                wrongType,
+                "evaluate-model: error: --executor-input: output artifact classification_metrics is a "
+                        + "system.Metrics, not a system.ClassificationMetrics"
+            },
         };
         for (String[] c : cases) {
-            Run run = helpers("evaluate-model", "--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                    "--executor-input", c[0]);
+            Run run =
+                    helpers(
+                            "evaluate-model",
+                            "--dataset-path",
+                            test.toString(),
+                            "--model-path",
+                            jobDir.toString(),
+                            "--executor-input",
+                            c[0]);
             assertEquals(2, run.code(), c[0] + ": " + run.err());
             assertEquals(1, run.err().size(), "one line: " + run.err());
             assertTrue(run.err().get(0).startsWith(c[1]), c[0] + ": " + run.err());
@@ -270,25 +405,65 @@ class ExecutorOutputTest {
         }
         // A KFP v1 output flag with the executor input, for each helper.
         String evaluate = executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS);
-        Run both = helpers("evaluate-model", "--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--executor-input", evaluate, "--metric-value-output", root.resolve("v").toString());
+        Run both =
+                helpers(
+                        "evaluate-model",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--executor-input",
+                        evaluate,
+                        "--metric-value-output",
+                        root.resolve("v").toString());
         assertEquals(2, both.code());
-        assertEquals(List.of("evaluate-model: error: --executor-input: the executor input names every output; "
-                + "--metric-value-output does not apply with it"), both.err());
-        Run retrieve = helpers("retrieve-best-run", "--job-file", JOBS.resolve("vertex/succeeded.json").toString(),
-                "--executor-input", executorInput(root, List.of("metric_value", "alpha"), Map.of()));
+        assertEquals(
+                List.of(
+                        "evaluate-model: error: --executor-input: the executor input names every output; "
+                                + "--metric-value-output does not apply with it"),
+                both.err());
+        Run retrieve =
+                helpers(
+                        "retrieve-best-run",
+                        "--job-file",
+                        JOBS.resolve("vertex/succeeded.json").toString(),
+                        "--executor-input",
+                        executorInput(root, List.of("metric_value", "alpha"), Map.of()));
         assertEquals(2, retrieve.code());
-        assertEquals(List.of("retrieve-best-run: error: --executor-input: declares no output parameter max_iter "
-                + "(outputs.parameters has [metric_value, alpha]): is the step's spec this component's v2 spec?"),
+        assertEquals(
+                List.of(
+                        "retrieve-best-run: error: --executor-input: declares no output parameter max_iter "
+                                + "(outputs.parameters has [metric_value, alpha]): is the step's spec this component's v2 spec?"),
                 retrieve.err());
-        Run predict = helpers("batch-predict", "--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--predictions-dir", root.resolve("p").toString(), "--executor-input",
-                executorInput(root, List.of("predicted_rows", "bad_rows"), Map.of("predictions", "system.Dataset")));
+        Run predict =
+                helpers(
+                        "batch-predict",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--predictions-dir",
+                        root.resolve("p").toString(),
+                        "--executor-input",
+                        executorInput(
+                                root,
+                                List.of("predicted_rows", "bad_rows"),
+                                Map.of("predictions", "system.Dataset")));
         assertEquals(2, predict.code());
-        assertEquals(List.of("batch-predict: error: --executor-input: the executor input names every output; "
-                + "--predictions-dir does not apply with it"), predict.err());
-        Run noDataset = helpers("batch-predict", "--dataset-path", test.toString(), "--model-path", jobDir.toString(),
-                "--executor-input", executorInput(root, List.of("predicted_rows", "bad_rows"), Map.of()));
+        assertEquals(
+                List.of(
+                        "batch-predict: error: --executor-input: the executor input names every output; "
+                                + "--predictions-dir does not apply with it"),
+                predict.err());
+        Run noDataset =
+                helpers(
+                        "batch-predict",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString(),
+                        "--executor-input",
+                        executorInput(root, List.of("predicted_rows", "bad_rows"), Map.of()));
         assertEquals(2, noDataset.code());
         assertEquals(1, noDataset.err().size(), noDataset.err().toString());
         assertEquals(List.of(), written(root), "nothing written");
@@ -296,9 +471,19 @@ class ExecutorOutputTest {
 
     @Test
     void batchPredictStillNeedsAPredictionsDirWithoutIt() {
-        Run run = helpers("batch-predict", "--dataset-path", test.toString(), "--model-path", jobDir.toString());
+        Run run =
+                helpers(
+                        "batch-predict",
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString());
         assertEquals(2, run.code());
-        assertTrue(run.err().get(0).startsWith("batch-predict: error: Missing required option: '--predictions-dir=DIR'"),
+        assertTrue(
+                run.err()
+                        .get(0)
+                        .startsWith(
+                                "batch-predict: error: Missing required option: '--predictions-dir=DIR'"),
                 run.err().toString());
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kfptribuo.tuning.LocalTuningServer;
+import dev.kfptribuo.tuning.LocalTuningServer.Reply;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -20,8 +22,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import dev.kfptribuo.tuning.LocalTuningServer;
-import dev.kfptribuo.tuning.LocalTuningServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,11 +36,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * files, and its errors (one line, exit 1) and usage errors (exit 2).
  *
  * <p>The documents are the components module's test resources ({@code tuning/README.md} there
- * describes them). The hostile server cases (a trickled body, a stall after the headers, an
- * endless body, {@code Retry-After}) check the one error line and that the run ends in time.
+ * describes them). The hostile server cases (a trickled body, a stall after the headers, an endless
+ * body, {@code Retry-After}) check the one error line and that the run ends in time.
  */
 class RetrieveBestRunTest {
-    private static final Path DOCUMENTS = Path.of("..", "components", "src", "test", "resources", "tuning");
+    private static final Path DOCUMENTS =
+            Path.of("..", "components", "src", "test", "resources", "tuning");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROJECT = "kfp-lab-project";
     private static final String JOB_ID = "forestcover_tuning_20240312_101512";
@@ -49,8 +50,7 @@ class RetrieveBestRunTest {
             "projects/123456789012/locations/us-central1/hyperparameterTuningJobs/4180427633474584576";
     private static final String PREFIX = "retrieve-best-run: ";
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     private LocalTuningServer server;
     private Path outputs;
@@ -97,10 +97,20 @@ class RetrieveBestRunTest {
 
     @Test
     void aiPlatformJobOverHttpWritesEveryOutput() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
-        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
-                "--api-endpoint", server.endpoint()));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint()));
 
         assertEquals(0, run.code, run.err);
         assertEquals("", run.err);
@@ -108,7 +118,8 @@ class RetrieveBestRunTest {
         assertEquals("0.00042394175571804614", output("alpha"));
         assertEquals("1000", output("max_iter"));
         assertEquals("4", output("trial_id"));
-        assertEquals(JSON.readTree("{\"alpha\": 0.00042394175571804614, \"max_iter\": 1000}"),
+        assertEquals(
+                JSON.readTree("{\"alpha\": 0.00042394175571804614, \"max_iter\": 1000}"),
                 JSON.readTree(output("hyperparameters")));
         assertEquals(List.of(AI_PLATFORM_PATH), server.paths());
         assertTrue(run.outLines().stream().allMatch(line -> line.startsWith(PREFIX)), run.out);
@@ -118,23 +129,46 @@ class RetrieveBestRunTest {
 
     @Test
     void theLabsUnderscoreSpellings() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/succeeded-ordered.json")));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-ordered.json")));
 
-        Run run = Run.of(args(allOutputs(), "--project_id", PROJECT, "--job_id", JOB_ID,
-                "--api_endpoint", server.endpoint(), "--no-auth"));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--project_id",
+                                PROJECT,
+                                "--job_id",
+                                JOB_ID,
+                                "--api_endpoint",
+                                server.endpoint(),
+                                "--no-auth"));
 
         assertEquals(0, run.code, run.err);
         assertEquals("3", output("trial_id"));
         assertEquals("0.7118", output("metric_value"));
-        assertEquals(0.00012968706232686341, Double.parseDouble(output("alpha")), "the same double, shortest text");
+        assertEquals(
+                0.00012968706232686341,
+                Double.parseDouble(output("alpha")),
+                "the same double, shortest text");
         assertEquals("1000", output("max_iter"));
     }
 
     @Test
     void vertexJobOverHttp() throws IOException {
-        server.script("/v1/" + VERTEX_NAME, Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
+        server.script(
+                "/v1/" + VERTEX_NAME,
+                Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
 
-        Run run = Run.of(args(allOutputs(), "--job-name", VERTEX_NAME, "--api-endpoint", server.endpoint()));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--job-name",
+                                VERTEX_NAME,
+                                "--api-endpoint",
+                                server.endpoint()));
 
         assertEquals(0, run.code, run.err);
         assertEquals("2", output("trial_id"));
@@ -147,15 +181,26 @@ class RetrieveBestRunTest {
     /** A gcp_resources document as HyperparameterTuningJobRunOp writes it. */
     private static String gcpResources(String resourceUri) {
         return "{\"resources\": [{\"resourceType\": \"HyperparameterTuningJob\", \"resourceUri\": \""
-                + resourceUri + "\"}]}";
+                + resourceUri
+                + "\"}]}";
     }
 
     @Test
     void vertexJobNamedByGcpResources() throws IOException {
-        server.script("/v1/" + VERTEX_NAME, Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
-        String resources = gcpResources("https://us-central1-aiplatform.googleapis.com/v1/" + VERTEX_NAME);
+        server.script(
+                "/v1/" + VERTEX_NAME,
+                Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
+        String resources =
+                gcpResources("https://us-central1-aiplatform.googleapis.com/v1/" + VERTEX_NAME);
 
-        Run run = Run.of(args(allOutputs(), "--gcp-resources", resources, "--api-endpoint", server.endpoint()));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--gcp-resources",
+                                resources,
+                                "--api-endpoint",
+                                server.endpoint()));
 
         assertEquals(0, run.code, run.err);
         assertTrue(run.out.contains("gcp_resources names " + VERTEX_NAME), run.out);
@@ -166,60 +211,128 @@ class RetrieveBestRunTest {
 
     @Test
     void aProjectIdThatMatchesTheVertexNameIsAccepted() {
-        server.script("/v1/" + VERTEX_NAME, Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
-        Run run = Run.of("--project-id", "123456789012", "--job-name", VERTEX_NAME, "--api-endpoint", server.endpoint());
+        server.script(
+                "/v1/" + VERTEX_NAME,
+                Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
+        Run run =
+                Run.of(
+                        "--project-id",
+                        "123456789012",
+                        "--job-name",
+                        VERTEX_NAME,
+                        "--api-endpoint",
+                        server.endpoint());
         assertEquals(0, run.code, run.err);
     }
 
     @Test
     void serviceUnavailableThenSuccess() throws IOException {
-        server.script(AI_PLATFORM_PATH,
+        server.script(
+                AI_PLATFORM_PATH,
                 Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
-        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
-                "--api-endpoint", server.endpoint(), "--initial-backoff-ms", "1"));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint(),
+                                "--initial-backoff-ms",
+                                "1"));
 
         assertEquals(0, run.code, run.err);
         assertEquals("4", output("trial_id"));
         assertEquals(2, server.paths().size());
-        assertTrue(run.out.contains(PREFIX + "HTTP 503 Service Unavailable from GET " + server.endpoint()), run.out);
+        assertTrue(
+                run.out.contains(
+                        PREFIX + "HTTP 503 Service Unavailable from GET " + server.endpoint()),
+                run.out);
     }
 
     @Test
     void notFoundIsOneErrorLine() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.error(404, "NOT_FOUND", "Field: name Error: The specified job does not exist."));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(
+                        404, "NOT_FOUND", "Field: name Error: The specified job does not exist."));
 
-        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
-                "--api-endpoint", server.endpoint()));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint()));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + server.endpoint() + "projects/" + PROJECT
-                + "/jobs/" + JOB_ID + ": HTTP 404 Not Found: NOT_FOUND: Field: name Error: The specified job does not"
-                + " exist.");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: I/O: GET "
+                        + server.endpoint()
+                        + "projects/"
+                        + PROJECT
+                        + "/jobs/"
+                        + JOB_ID
+                        + ": HTTP 404 Not Found: NOT_FOUND: Field: name Error: The specified job does not"
+                        + " exist.");
         assertEquals(1, server.paths().size());
         assertFalse(anyOutputWritten());
     }
 
     @Test
     void permissionDeniedIsOneErrorLine() throws IOException {
-        server.script("/v1/" + VERTEX_NAME, Reply.error(403, "PERMISSION_DENIED",
-                "Permission 'aiplatform.hyperparameterTuningJobs.get' denied on resource"));
+        server.script(
+                "/v1/" + VERTEX_NAME,
+                Reply.error(
+                        403,
+                        "PERMISSION_DENIED",
+                        "Permission 'aiplatform.hyperparameterTuningJobs.get' denied on resource"));
 
-        Run run = Run.of(args(allOutputs(), "--job-name", VERTEX_NAME, "--api-endpoint", server.endpoint()));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--job-name",
+                                VERTEX_NAME,
+                                "--api-endpoint",
+                                server.endpoint()));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + server.endpoint() + VERTEX_NAME
-                + ": HTTP 403 Forbidden: PERMISSION_DENIED");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: I/O: GET "
+                        + server.endpoint()
+                        + VERTEX_NAME
+                        + ": HTTP 403 Forbidden: PERMISSION_DENIED");
         assertFalse(anyOutputWritten());
     }
 
     @Test
     void aStatusThatStaysTransientFailsAfterTheRetries() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."));
 
-        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
-                "--api-endpoint", server.endpoint(), "--max-retries", "2", "--initial-backoff-ms", "1"));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint(),
+                                "--max-retries",
+                                "2",
+                                "--initial-backoff-ms",
+                                "1"));
 
         assertEquals(1, run.code);
         run.assertOneErrorLine("retrieve-best-run: error: I/O: GET ");
@@ -230,43 +343,74 @@ class RetrieveBestRunTest {
 
     @Test
     void aRunningJobFails() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/running.json")));
+        server.script(
+                AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/running.json")));
 
-        Run run = Run.of(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
-                "--api-endpoint", server.endpoint()));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint()));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: AI Platform Training job forestcover_tuning_20240320_090412"
-                + " is RUNNING, not finished");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: AI Platform Training job forestcover_tuning_20240320_090412"
+                        + " is RUNNING, not finished");
         assertFalse(anyOutputWritten());
     }
 
     @Test
     void oneUnwritableOutputFailsTheCommandAndWritesNoneOfTheFive() throws IOException {
         Files.createDirectories(outputs);
-        Path blocker = Files.writeString(outputs.resolve("trial_id"), "a file where the output's directory goes");
-        Run run = Run.of(args(allOutputs(), "--job-file", DOCUMENTS.resolve("ai-platform/minimize.json").toString()));
+        Path blocker =
+                Files.writeString(
+                        outputs.resolve("trial_id"), "a file where the output's directory goes");
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--job-file",
+                                DOCUMENTS.resolve("ai-platform/minimize.json").toString()));
         assertEquals(1, run.code(), run.err());
         assertTrue(run.err().contains(blocker + " is not a directory"), run.err());
         try (Stream<Path> files = Files.walk(outputs)) {
-            assertEquals(List.of(blocker), files.filter(Files::isRegularFile).toList(), "only the blocker: no output");
+            assertEquals(
+                    List.of(blocker),
+                    files.filter(Files::isRegularFile).toList(),
+                    "only the blocker: no output");
         }
     }
 
     @Test
     void aJobWithNoUsableTrialFails() throws IOException {
-        Run run = Run.of(args(allOutputs(), "--job-file", DOCUMENTS.resolve("ai-platform/failed-no-usable-trial.json").toString()));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--job-file",
+                                DOCUMENTS
+                                        .resolve("ai-platform/failed-no-usable-trial.json")
+                                        .toString()));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: AI Platform Training job forestcover_tuning_20240321_163355"
-                + " (FAILED) has no usable trial: trial 1: state FAILED; trial 2: state FAILED; trial 3: state FAILED;"
-                + " job error: Too many failed trials");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: AI Platform Training job forestcover_tuning_20240321_163355"
+                        + " (FAILED) has no usable trial: trial 1: state FAILED; trial 2: state FAILED; trial 3: state FAILED;"
+                        + " job error: Too many failed trials");
         assertFalse(anyOutputWritten());
     }
 
     @Test
     void aCancelledJobWithSucceededTrialsIsUsedWithAWarning() throws IOException {
-        ObjectNode doc = (ObjectNode) JSON.readTree(LocalTuningServer.document("ai-platform/succeeded-unordered.json"));
+        ObjectNode doc =
+                (ObjectNode)
+                        JSON.readTree(
+                                LocalTuningServer.document("ai-platform/succeeded-unordered.json"));
         doc.put("state", "CANCELLED");
         Path file = tmp.resolve("cancelled.json");
         JSON.writeValue(file.toFile(), doc);
@@ -275,19 +419,34 @@ class RetrieveBestRunTest {
 
         assertEquals(0, run.code, run.err);
         assertEquals("4", output("trial_id"));
-        assertTrue(run.out.contains(PREFIX + "warning: the job ended CANCELLED; choosing among its succeeded trials"),
+        assertTrue(
+                run.out.contains(
+                        PREFIX
+                                + "warning: the job ended CANCELLED; choosing among its succeeded trials"),
                 run.out);
     }
 
     @Test
     void jobFilesOfBothApis() throws IOException {
-        Run run = Run.of(args(allOutputs(), "--job-file", DOCUMENTS.resolve("ai-platform/minimize.json").toString()));
+        Run run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--job-file",
+                                DOCUMENTS.resolve("ai-platform/minimize.json").toString()));
         assertEquals(0, run.code, run.err);
         assertEquals("2", output("trial_id"));
         assertEquals("0.6841", output("metric_value"));
         assertEquals("1000", output("max_iter"));
 
-        run = Run.of(args(allOutputs(), "--job_file", DOCUMENTS.resolve("vertex/minimize-string-values.json").toString()));
+        run =
+                Run.of(
+                        args(
+                                allOutputs(),
+                                "--job_file",
+                                DOCUMENTS
+                                        .resolve("vertex/minimize-string-values.json")
+                                        .toString()));
         assertEquals(0, run.code, run.err);
         assertEquals("2", output("trial_id"));
         assertEquals("0.6871", output("metric_value"));
@@ -302,7 +461,12 @@ class RetrieveBestRunTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
             out.write(LocalTuningServer.document("vertex/succeeded.json"));
         }
-        Run run = Run.of("--job-file", file.toString(), "--trial-id-output", outputs.resolve("trial_id/data").toString());
+        Run run =
+                Run.of(
+                        "--job-file",
+                        file.toString(),
+                        "--trial-id-output",
+                        outputs.resolve("trial_id/data").toString());
         assertEquals(0, run.code, run.err);
         assertEquals("2", output("trial_id"));
     }
@@ -310,14 +474,21 @@ class RetrieveBestRunTest {
     @Test
     void otherSearchesWriteTheirHyperparametersAsJson() throws IOException {
         String file = DOCUMENTS.resolve("vertex/other-search.json").toString();
-        Run run = Run.of("--job-file", file,
-                "--metric-value-output", outputs.resolve("metric_value/data").toString(),
-                "--trial-id-output", outputs.resolve("trial_id/data").toString(),
-                "--hyperparameters-output", outputs.resolve("hyperparameters/data").toString());
+        Run run =
+                Run.of(
+                        "--job-file",
+                        file,
+                        "--metric-value-output",
+                        outputs.resolve("metric_value/data").toString(),
+                        "--trial-id-output",
+                        outputs.resolve("trial_id/data").toString(),
+                        "--hyperparameters-output",
+                        outputs.resolve("hyperparameters/data").toString());
 
         assertEquals(0, run.code, run.err);
         assertEquals("0.7124", output("metric_value"));
-        assertEquals("{\"loss\":\"hinge\",\"tol\":0.00023713737056616554,\"n_iter_no_change\":9}",
+        assertEquals(
+                "{\"loss\":\"hinge\",\"tol\":0.00023713737056616554,\"n_iter_no_change\":9}",
                 output("hyperparameters"));
     }
 
@@ -327,10 +498,13 @@ class RetrieveBestRunTest {
         Run run = Run.of(args(allOutputs(), "--job-file", file));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: Vertex AI hyperparameter tuning job " + 
-                "projects/123456789012/locations/us-central1/hyperparameterTuningJobs/1571209383765721088: best trial 2"
-                + " has no hyperparameter 'alpha' (it has: loss, tol, n_iter_no_change)");
-        assertFalse(anyOutputWritten(), "no output, not even metric_value, when one requested output cannot be made");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: Vertex AI hyperparameter tuning job "
+                        + "projects/123456789012/locations/us-central1/hyperparameterTuningJobs/1571209383765721088: best trial 2"
+                        + " has no hyperparameter 'alpha' (it has: loss, tol, n_iter_no_change)");
+        assertFalse(
+                anyOutputWritten(),
+                "no output, not even metric_value, when one requested output cannot be made");
     }
 
     @Test
@@ -346,7 +520,8 @@ class RetrieveBestRunTest {
     void aMissingJobFile() throws IOException {
         Run run = Run.of("--job-file", tmp.resolve("nope.json").toString());
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: " + tmp.resolve("nope.json") + ": no such file");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: " + tmp.resolve("nope.json") + ": no such file");
     }
 
     @Test
@@ -362,48 +537,121 @@ class RetrieveBestRunTest {
         return Stream.of(
                 Arguments.of(List.of(), "no job given: use exactly one of"),
                 Arguments.of(List.of("--project-id", PROJECT), "no job given"),
-                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--job-file", "job.json"),
+                Arguments.of(
+                        List.of(
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--job-file",
+                                "job.json"),
                         "more than one job given"),
-                Arguments.of(List.of("--job-name", VERTEX_NAME, "--job-file", "job.json"), "more than one job given"),
-                Arguments.of(List.of("--gcp-resources", gcpResources("https://x/v1/" + VERTEX_NAME), "--job-name", VERTEX_NAME),
+                Arguments.of(
+                        List.of("--job-name", VERTEX_NAME, "--job-file", "job.json"),
+                        "more than one job given"),
+                Arguments.of(
+                        List.of(
+                                "--gcp-resources",
+                                gcpResources("https://x/v1/" + VERTEX_NAME),
+                                "--job-name",
+                                VERTEX_NAME),
                         "more than one job given"),
                 Arguments.of(List.of("--gcp-resources", "{not json"), "--gcp-resources: not JSON"),
-                Arguments.of(List.of("--gcp-resources", "{\"resources\": [{\"resourceType\": \"CustomJob\", "
-                        + "\"resourceUri\": \"https://x/v1/projects/p/locations/l/customJobs/1\"}]}"),
+                Arguments.of(
+                        List.of(
+                                "--gcp-resources",
+                                "{\"resources\": [{\"resourceType\": \"CustomJob\", "
+                                        + "\"resourceUri\": \"https://x/v1/projects/p/locations/l/customJobs/1\"}]}"),
                         "--gcp-resources: names 0 HyperparameterTuningJob resources, not exactly one"),
-                Arguments.of(List.of("--gcp-resources", gcpResources("https://x/v1/projects/p/jobs/j")),
+                Arguments.of(
+                        List.of("--gcp-resources", gcpResources("https://x/v1/projects/p/jobs/j")),
                         "--gcp-resources: resourceUri 'projects/p/jobs/j' is not a Vertex AI hyperparameter tuning job name"),
                 Arguments.of(List.of("--job-id", JOB_ID), "--job-id needs --project-id"),
-                Arguments.of(List.of("--project-id", "a/b", "--job-id", JOB_ID), "--project-id/--job-id: 'a/b' is not a valid project id"),
-                Arguments.of(List.of("--job-name", "projects/p/jobs/j"),
+                Arguments.of(
+                        List.of("--project-id", "a/b", "--job-id", JOB_ID),
+                        "--project-id/--job-id: 'a/b' is not a valid project id"),
+                Arguments.of(
+                        List.of("--job-name", "projects/p/jobs/j"),
                         "--job-name: 'projects/p/jobs/j' is not a Vertex AI hyperparameter tuning job name"),
-                Arguments.of(List.of("--project-id", "other", "--job-name", VERTEX_NAME),
+                Arguments.of(
+                        List.of("--project-id", "other", "--job-name", VERTEX_NAME),
                         "--project-id other is not the project of --job-name"),
-                Arguments.of(List.of("--job-file", "job.json", "--api-endpoint", "http://127.0.0.1:1/v1/"),
+                Arguments.of(
+                        List.of(
+                                "--job-file",
+                                "job.json",
+                                "--api-endpoint",
+                                "http://127.0.0.1:1/v1/"),
                         "--job-file reads a file"),
-                Arguments.of(List.of("--job-file", "https://storage.googleapis.com/bucket/job.json"),
+                Arguments.of(
+                        List.of("--job-file", "https://storage.googleapis.com/bucket/job.json"),
                         "--job-file: unsupported URI scheme"),
-                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--api-endpoint", "http://tuning.example.com/v1/"),
+                Arguments.of(
+                        List.of(
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                "http://tuning.example.com/v1/"),
                         "--api-endpoint: refusing to send Google credentials over plain http to tuning.example.com"),
-                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--api-endpoint", "ftp://ml.googleapis.com/v1/"),
+                Arguments.of(
+                        List.of(
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                "ftp://ml.googleapis.com/v1/"),
                         "--api-endpoint: 'ftp://ml.googleapis.com/v1/' is not an http(s) endpoint"),
-                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--max-retries", "99"),
+                Arguments.of(
+                        List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--max-retries", "99"),
                         "--max-retries must be 0-20"),
-                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--initial-backoff-ms", "0"),
+                Arguments.of(
+                        List.of(
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--initial-backoff-ms",
+                                "0"),
                         "--initial-backoff-ms must be 1-60000"),
-                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--deadline-seconds", "0"),
+                Arguments.of(
+                        List.of(
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--deadline-seconds",
+                                "0"),
                         "--deadline-seconds must be 1-3600, got 0"),
-                Arguments.of(List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--deadline_seconds", "3601"),
+                Arguments.of(
+                        List.of(
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--deadline_seconds",
+                                "3601"),
                         "--deadline-seconds must be 1-3600, got 3601"),
-                Arguments.of(List.of("--job-file", "job.json", "--deadline-seconds", "0"),
+                Arguments.of(
+                        List.of("--job-file", "job.json", "--deadline-seconds", "0"),
                         "--deadline-seconds must be 1-3600, got 0"),
-                Arguments.of(List.of("--job-file", "job.json", "--deadline-seconds", "-1"),
+                Arguments.of(
+                        List.of("--job-file", "job.json", "--deadline-seconds", "-1"),
                         "--deadline-seconds must be 1-3600, got -1"),
-                Arguments.of(List.of("--job-file", "gs://b/job.json", "--gcs-deadline", "9223372036854775807"),
+                Arguments.of(
+                        List.of(
+                                "--job-file",
+                                "gs://b/job.json",
+                                "--gcs-deadline",
+                                "9223372036854775807"),
                         "--gcs-deadline must be 1..604800 seconds (a week), got 9223372036854775807"),
-                Arguments.of(List.of("--job-file", "gs://b/job.json", "--gcs-deadline", "0"),
+                Arguments.of(
+                        List.of("--job-file", "gs://b/job.json", "--gcs-deadline", "0"),
                         "--gcs-deadline must be 1..604800 seconds (a week), got 0"),
-                Arguments.of(List.of("--job-file", "job.json", "--alpha"), "Unknown option: '--alpha'"));
+                Arguments.of(
+                        List.of("--job-file", "job.json", "--alpha"), "Unknown option: '--alpha'"));
     }
 
     @ParameterizedTest
@@ -419,10 +667,24 @@ class RetrieveBestRunTest {
     void helpNamesTheSourcesOutputsAndCredentials() {
         Run run = Run.of("--help");
         assertEquals(0, run.code);
-        for (String flag : List.of("--project-id", "--job-id", "--job-name", "--job-file", "--api-endpoint", "--no-auth",
-                "--metric-value-output", "--alpha-output", "--max-iter-output", "--trial-id-output",
-                "--hyperparameters-output", "Application Default Credentials", "--deadline-seconds", "Default: 120",
-                "Retry-After", "16 MiB")) {
+        for (String flag :
+                List.of(
+                        "--project-id",
+                        "--job-id",
+                        "--job-name",
+                        "--job-file",
+                        "--api-endpoint",
+                        "--no-auth",
+                        "--metric-value-output",
+                        "--alpha-output",
+                        "--max-iter-output",
+                        "--trial-id-output",
+                        "--hyperparameters-output",
+                        "Application Default Credentials",
+                        "--deadline-seconds",
+                        "Default: 120",
+                        "Retry-After",
+                        "16 MiB")) {
             assertTrue(run.out.contains(flag), flag + " in\n" + run.out);
         }
     }
@@ -437,8 +699,9 @@ class RetrieveBestRunTest {
         long start = System.nanoTime();
         Run run = Run.of(args);
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("retrieve-best-run against a hostile tuning API, %s: exit %d after %d ms: %s%n", what, run.code,
-                millis, run.err.strip());
+        System.out.printf(
+                "retrieve-best-run against a hostile tuning API, %s: exit %d after %d ms: %s%n",
+                what, run.code, millis, run.err.strip());
         return new Run(run.code, run.out, run.err, millis);
     }
 
@@ -447,27 +710,59 @@ class RetrieveBestRunTest {
         byte[] document = LocalTuningServer.document("ai-platform/succeeded-unordered.json");
         server.script(AI_PLATFORM_PATH, Reply.trickle(document, Duration.ofSeconds(1)));
 
-        Run run = timed("trickle, 1 byte/s, --deadline-seconds 1", args(allOutputs(), "--project-id", PROJECT,
-                "--job-id", JOB_ID, "--api-endpoint", server.endpoint(), "--deadline-seconds", "1"));
+        Run run =
+                timed(
+                        "trickle, 1 byte/s, --deadline-seconds 1",
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint(),
+                                "--deadline-seconds",
+                                "1"));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + aiPlatformUrl() + ": no whole response within"
-                + " the overall deadline of 1 s (HTTP 200, then ");
-        assertTrue(run.err.strip().endsWith(" of " + document.length + " body bytes) (--deadline-seconds)"), run.err);
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: I/O: GET "
+                        + aiPlatformUrl()
+                        + ": no whole response within"
+                        + " the overall deadline of 1 s (HTTP 200, then ");
+        assertTrue(
+                run.err
+                        .strip()
+                        .endsWith(" of " + document.length + " body bytes) (--deadline-seconds)"),
+                run.err);
         assertTrue(run.millis >= 1000 && run.millis < 2000, run.millis + " ms");
         assertFalse(anyOutputWritten());
     }
 
     @Test
     void aStallAfterTheHeadersEndsAtTheDeadlineWithOneLine() throws IOException {
-        server.script("/v1/" + VERTEX_NAME, Reply.stallAfterHeaders(LocalTuningServer.document("vertex/succeeded.json")));
+        server.script(
+                "/v1/" + VERTEX_NAME,
+                Reply.stallAfterHeaders(LocalTuningServer.document("vertex/succeeded.json")));
 
-        Run run = timed("stall after headers, --deadline-seconds 1", args(allOutputs(), "--job-name", VERTEX_NAME,
-                "--api-endpoint", server.endpoint(), "--deadline-seconds", "1"));
+        Run run =
+                timed(
+                        "stall after headers, --deadline-seconds 1",
+                        args(
+                                allOutputs(),
+                                "--job-name",
+                                VERTEX_NAME,
+                                "--api-endpoint",
+                                server.endpoint(),
+                                "--deadline-seconds",
+                                "1"));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + server.endpoint() + VERTEX_NAME
-                + ": no whole response within the overall deadline of 1 s (HTTP 200, then 0 of ");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: I/O: GET "
+                        + server.endpoint()
+                        + VERTEX_NAME
+                        + ": no whole response within the overall deadline of 1 s (HTTP 200, then 0 of ");
         assertTrue(run.millis >= 1000 && run.millis < 2000, run.millis + " ms");
         assertFalse(anyOutputWritten());
     }
@@ -476,43 +771,90 @@ class RetrieveBestRunTest {
     void anEndlessBodyIsOneLineNamingTheLimit() throws IOException {
         server.script(AI_PLATFORM_PATH, Reply.endless(200));
 
-        Run run = timed("endless body", args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
-                "--api-endpoint", server.endpoint()));
+        Run run =
+                timed(
+                        "endless body",
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint()));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + aiPlatformUrl() + ": HTTP 200 with a body larger"
-                + " than the 16 MiB limit of a tuning job document (stopped reading there)");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: I/O: GET "
+                        + aiPlatformUrl()
+                        + ": HTTP 200 with a body larger"
+                        + " than the 16 MiB limit of a tuning job document (stopped reading there)");
         assertFalse(anyOutputWritten());
     }
 
     @Test
     void aRetryAfterOn429IsWaitedAndLogged() throws IOException {
-        server.script(AI_PLATFORM_PATH,
-                Reply.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded").withHeader("Retry-After", "1"),
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded")
+                        .withHeader("Retry-After", "1"),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
-        Run run = timed("429 with Retry-After: 1", args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID,
-                "--api-endpoint", server.endpoint(), "--initial-backoff-ms", "1"));
+        Run run =
+                timed(
+                        "429 with Retry-After: 1",
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint(),
+                                "--initial-backoff-ms",
+                                "1"));
 
         assertEquals(0, run.code, run.err);
         assertEquals("4", output("trial_id"));
         assertTrue(server.gapBefore(1).toMillis() >= 1000, server.gapBefore(1).toString());
-        assertTrue(run.out.contains(PREFIX + "HTTP 429 from GET " + aiPlatformUrl() + "; retry 1 of 5 in 1000 ms as the"
-                + " server asks (Retry-After: 1), "), run.out);
+        assertTrue(
+                run.out.contains(
+                        PREFIX
+                                + "HTTP 429 from GET "
+                                + aiPlatformUrl()
+                                + "; retry 1 of 5 in 1000 ms as the"
+                                + " server asks (Retry-After: 1), "),
+                run.out);
     }
 
     @Test
     void aRetryAfterBeyondTheDeadlineFailsAtOnceWithOneLine() throws IOException {
-        server.script(AI_PLATFORM_PATH,
-                Reply.error(503, "UNAVAILABLE", "Down for maintenance").withHeader("Retry-After", "30"));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "Down for maintenance")
+                        .withHeader("Retry-After", "30"));
 
-        Run run = timed("503 with Retry-After: 30, --deadline-seconds 5", args(allOutputs(), "--project-id", PROJECT,
-                "--job-id", JOB_ID, "--api-endpoint", server.endpoint(), "--deadline-seconds", "5"));
+        Run run =
+                timed(
+                        "503 with Retry-After: 30, --deadline-seconds 5",
+                        args(
+                                allOutputs(),
+                                "--project-id",
+                                PROJECT,
+                                "--job-id",
+                                JOB_ID,
+                                "--api-endpoint",
+                                server.endpoint(),
+                                "--deadline-seconds",
+                                "5"));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET " + aiPlatformUrl() + ": HTTP 503 Service Unavailable:"
-                + " UNAVAILABLE: Down for maintenance; the server asks to retry in 30 s (Retry-After: 30), past the"
-                + " overall deadline of 5 s (");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: I/O: GET "
+                        + aiPlatformUrl()
+                        + ": HTTP 503 Service Unavailable:"
+                        + " UNAVAILABLE: Down for maintenance; the server asks to retry in 30 s (Retry-After: 30), past the"
+                        + " overall deadline of 5 s (");
         assertTrue(run.err.strip().endsWith(" s left) (--deadline-seconds)"), run.err);
         assertTrue(run.millis < 1000, run.millis + " ms");
         assertEquals(1, server.paths().size());
@@ -521,24 +863,47 @@ class RetrieveBestRunTest {
 
     @Test
     void runningOutOfMemoryInASmallHeapIsOneLine() throws IOException, InterruptedException {
-        // 16 MiB of heap cannot hold a body of up to 16 MiB: the program runs out of memory reading it.
+        // 16 MiB of heap cannot hold a body of up to 16 MiB: the program runs out of memory reading
+        // it.
         server.script(AI_PLATFORM_PATH, Reply.endless(200));
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                HelperComponents.class.getName(), "retrieve-best-run"));
-        command.addAll(args(allOutputs(), "--project-id", PROJECT, "--job-id", JOB_ID, "--api-endpoint", server.endpoint()));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-Xmx16m",
+                                "-XX:+UseSerialGC",
+                                "-XX:TieredStopAtLevel=1",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                HelperComponents.class.getName(),
+                                "retrieve-best-run"));
+        command.addAll(
+                args(
+                        allOutputs(),
+                        "--project-id",
+                        PROJECT,
+                        "--job-id",
+                        JOB_ID,
+                        "--api-endpoint",
+                        server.endpoint()));
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child ends");
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        System.out.printf("retrieve-best-run in a -Xmx16m JVM, endless body: exit %d after %d ms: %s%n",
+        System.out.printf(
+                "retrieve-best-run in a -Xmx16m JVM, endless body: exit %d after %d ms: %s%n",
                 process.exitValue(), (System.nanoTime() - start) / 1_000_000, err.strip());
 
-        Run run = new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                err, 0);
+        Run run =
+                new Run(
+                        process.exitValue(),
+                        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                        err,
+                        0);
         assertEquals(1, run.code, run.err);
-        run.assertOneErrorLine("retrieve-best-run: error: out of memory (Java heap space; the Java heap may grow to ");
+        run.assertOneErrorLine(
+                "retrieve-best-run: error: out of memory (Java heap space; the Java heap may grow to ");
         assertFalse(anyOutputWritten());
     }
 
@@ -554,7 +919,11 @@ class RetrieveBestRunTest {
             all.addAll(args);
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int code = HelperComponents.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+            int code =
+                    HelperComponents.run(
+                            all.toArray(String[]::new),
+                            new PrintWriter(out, true),
+                            new PrintWriter(err, true));
             return new Run(code, out.toString(), err.toString(), 0);
         }
 

@@ -43,15 +43,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The contract between each {@code component.yaml} template and the program its command runs:
- * every flag the spec passes is an option of the program's picocli command, every required option
- * is passed whatever the optional inputs, each default is the program's own, the command is the
+ * The contract between each {@code component.yaml} template and the program its command runs: every
+ * flag the spec passes is an option of the program's picocli command, every required option is
+ * passed whatever the optional inputs, each default is the program's own, the command is the
  * image's Jib entrypoint and the image placeholder names that image; and, running the spec's
  * command line (resolved as KFP resolves it) through the programs' {@code run} seams on real
  * covertype rows, every output path is written.
  *
- * <p>The images by digest are checked after a Jib build, on the generated copies
- * ({@code .ci/kfp-tests}, {@code pipeline/tests}).
+ * <p>The images by digest are checked after a Jib build, on the generated copies ({@code
+ * .ci/kfp-tests}, {@code pipeline/tests}).
  */
 class ComponentSpecContractTest {
     /**
@@ -60,49 +60,71 @@ class ComponentSpecContractTest {
      */
     private static final List<String> JAVA_COMMAND =
             List.of("java", "-XX:Flags=/app/jvm-flags", "-cp", "@/app/jib-classpath-file");
+
     /** The module directory surefire runs in is component-yaml/; the project root is its parent. */
     private static final Path SPECS = Path.of("").toAbsolutePath();
+
     private static final Path ROOT = SPECS.getParent();
     private static final Path DATA = ROOT.resolve("data/covertype");
     private static final Path TUNING_JOBS = ROOT.resolve("components/src/test/resources/tuning");
     private static final Set<String> COMPONENTS =
             Set.of("train", "retrieve_best_run", "evaluate_model", "batch_predict");
+
     /** The types KFP SDK 2.x keeps as parameters (any other type becomes an artifact). */
     private static final Set<String> PARAMETER_TYPES =
             Set.of("String", "Integer", "Float", "Bool", "JsonObject", "JsonArray", "Dict", "List");
+
     /**
-     * Outputs that are artifacts, not values, by component: the KFP v1 metrics and UI metadata files
-     * of evaluate_model, and batch_predict's predictions directory, a Dataset (system.Dataset in KFP
-     * SDK 2.x). Every other output is a value of a parameter type.
+     * Outputs that are artifacts, not values, by component: the KFP v1 metrics and UI metadata
+     * files of evaluate_model, and batch_predict's predictions directory, a Dataset (system.Dataset
+     * in KFP SDK 2.x). Every other output is a value of a parameter type.
      */
-    private static final Map<String, Map<String, String>> ARTIFACT_OUTPUTS = Map.of(
-            "evaluate_model", Map.of("mlpipeline_metrics", "Metrics", "mlpipeline_ui_metadata", "UI_metadata"),
-            "batch_predict", Map.of("predictions", "Dataset"));
+    private static final Map<String, Map<String, String>> ARTIFACT_OUTPUTS =
+            Map.of(
+                    "evaluate_model",
+                            Map.of(
+                                    "mlpipeline_metrics",
+                                    "Metrics",
+                                    "mlpipeline_ui_metadata",
+                                    "UI_metadata"),
+                    "batch_predict", Map.of("predictions", "Dataset"));
+
     /** Artifact outputs that are directories (of files), not files. */
-    private static final Map<String, Set<String>> DIRECTORY_OUTPUTS = Map.of("batch_predict", Set.of("predictions"));
+    private static final Map<String, Set<String>> DIRECTORY_OUTPUTS =
+            Map.of("batch_predict", Set.of("predictions"));
+
     private static final Pattern IMAGE_PLACEHOLDER = Pattern.compile("\\{\\{image:([a-z_]+)}}");
-    /** The output names pipeline code reads: the lab's, and those of batch_predict (not in the lab). */
-    private static final Map<String, List<String>> PIPELINE_OUTPUTS = Map.of(
-            "retrieve_best_run", List.of("metric_value", "alpha", "max_iter"),
-            "evaluate_model", List.of("metric_name", "metric_value", "baseline_metric_value", "metric_improvement",
-                    "mlpipeline_metrics"),
-            "train", List.of("job_dir"),
-            "batch_predict", List.of("predictions", "predicted_rows", "bad_rows"));
+
+    /**
+     * The output names pipeline code reads: the lab's, and those of batch_predict (not in the lab).
+     */
+    private static final Map<String, List<String>> PIPELINE_OUTPUTS =
+            Map.of(
+                    "retrieve_best_run", List.of("metric_value", "alpha", "max_iter"),
+                    "evaluate_model",
+                            List.of(
+                                    "metric_name",
+                                    "metric_value",
+                                    "baseline_metric_value",
+                                    "metric_improvement",
+                                    "mlpipeline_metrics"),
+                    "train", List.of("job_dir"),
+                    "batch_predict", List.of("predictions", "predicted_rows", "bad_rows"));
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
 
     private static Path smallTrain;
     private static Path smallValid;
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @BeforeAll
     static void data() throws IOException {
         Logger.getLogger("").setLevel(Level.WARNING);
-        List<String> lines = Files.readAllLines(DATA.resolve("covertype_small.csv"), StandardCharsets.UTF_8);
+        List<String> lines =
+                Files.readAllLines(DATA.resolve("covertype_small.csv"), StandardCharsets.UTF_8);
         smallTrain = shared.resolve("train.csv");
         smallValid = shared.resolve("valid.csv");
         Files.write(smallTrain, lines.subList(0, 3001), StandardCharsets.UTF_8);
@@ -114,7 +136,9 @@ class ComponentSpecContractTest {
     static Stream<ComponentSpec> specs() throws IOException {
         List<ComponentSpec> specs = new ArrayList<>();
         for (String component : new TreeSet<>(COMPONENTS)) {
-            specs.add(ComponentSpec.read(component, SPECS.resolve(component).resolve("component.yaml")));
+            specs.add(
+                    ComponentSpec.read(
+                            component, SPECS.resolve(component).resolve("component.yaml")));
         }
         return specs.stream();
     }
@@ -130,7 +154,9 @@ class ComponentSpecContractTest {
         }
         assertEquals(new TreeSet<>(COMPONENTS), found);
         for (String component : COMPONENTS) {
-            assertTrue(Files.isRegularFile(SPECS.resolve(component).resolve("README.md")), component + "/README.md");
+            assertTrue(
+                    Files.isRegularFile(SPECS.resolve(component).resolve("README.md")),
+                    component + "/README.md");
         }
     }
 
@@ -143,37 +169,66 @@ class ComponentSpecContractTest {
         assertFalse(spec.outputs().isEmpty(), "outputs");
         for (ComponentSpec.Port input : spec.inputs().values()) {
             assertFalse(isBlank(input.description()), "description of input " + input.name());
-            assertTrue(PARAMETER_TYPES.contains(input.type()),
-                    "input " + input.name() + " has type " + input.type() + ", not one KFP 2.x keeps as a parameter");
+            assertTrue(
+                    PARAMETER_TYPES.contains(input.type()),
+                    "input "
+                            + input.name()
+                            + " has type "
+                            + input.type()
+                            + ", not one KFP 2.x keeps as a parameter");
             Object rawDefault = input.raw().get("default");
             if (rawDefault != null) {
-                // Typed YAML scalars: KFP SDK 1.8's v2 compiler emits a default's constant with the YAML
+                // Typed YAML scalars: KFP SDK 1.8's v2 compiler emits a default's constant with the
+                // YAML
                 // value's type (a quoted '5' becomes a stringValue of an INT parameter).
-                Class<?> yamlType = switch (input.type()) {
-                    case "Integer" -> Integer.class;
-                    case "Float" -> Double.class;
-                    case "Bool" -> Boolean.class;
-                    default -> String.class;
-                };
-                assertEquals(yamlType, rawDefault.getClass(), "YAML type of the default of " + input.name());
+                Class<?> yamlType =
+                        switch (input.type()) {
+                            case "Integer" -> Integer.class;
+                            case "Float" -> Double.class;
+                            case "Bool" -> Boolean.class;
+                            default -> String.class;
+                        };
+                assertEquals(
+                        yamlType,
+                        rawDefault.getClass(),
+                        "YAML type of the default of " + input.name());
                 assertParses(input.type(), input.defaultValue(), "default of " + input.name());
             }
         }
         for (ComponentSpec.Port output : spec.outputs().values()) {
             assertFalse(isBlank(output.description()), "description of output " + output.name());
-            String artifactType = ARTIFACT_OUTPUTS.getOrDefault(spec.component(), Map.of()).get(output.name());
+            String artifactType =
+                    ARTIFACT_OUTPUTS.getOrDefault(spec.component(), Map.of()).get(output.name());
             if (artifactType != null) {
                 assertEquals(artifactType, output.type(), "type of " + output.name());
             } else {
-                assertTrue(PARAMETER_TYPES.contains(output.type()),
-                        "output " + output.name() + " is a value: its type " + output.type() + " must be a parameter type");
+                assertTrue(
+                        PARAMETER_TYPES.contains(output.type()),
+                        "output "
+                                + output.name()
+                                + " is a value: its type "
+                                + output.type()
+                                + " must be a parameter type");
             }
         }
-        assertTrue(spec.outputs().keySet().containsAll(ARTIFACT_OUTPUTS.getOrDefault(spec.component(), Map.of()).keySet()),
-                "the artifact outputs " + ARTIFACT_OUTPUTS.get(spec.component()) + " in " + spec.outputs().keySet());
-        assertNotNull(PIPELINE_OUTPUTS.get(spec.component()), "the output names pipeline code reads, of " + spec);
-        assertTrue(spec.outputs().keySet().containsAll(PIPELINE_OUTPUTS.get(spec.component())),
-                "the output names " + PIPELINE_OUTPUTS.get(spec.component()) + " in " + spec.outputs().keySet());
+        assertTrue(
+                spec.outputs()
+                        .keySet()
+                        .containsAll(
+                                ARTIFACT_OUTPUTS.getOrDefault(spec.component(), Map.of()).keySet()),
+                "the artifact outputs "
+                        + ARTIFACT_OUTPUTS.get(spec.component())
+                        + " in "
+                        + spec.outputs().keySet());
+        assertNotNull(
+                PIPELINE_OUTPUTS.get(spec.component()),
+                "the output names pipeline code reads, of " + spec);
+        assertTrue(
+                spec.outputs().keySet().containsAll(PIPELINE_OUTPUTS.get(spec.component())),
+                "the output names "
+                        + PIPELINE_OUTPUTS.get(spec.component())
+                        + " in "
+                        + spec.outputs().keySet());
     }
 
     @ParameterizedTest
@@ -181,26 +236,33 @@ class ComponentSpecContractTest {
     void everyOutputIsWrittenThroughOneOutputPathAndEveryInputIsPassed(ComponentSpec spec) {
         Map<String, Integer> outputPaths = new HashMap<>();
         Map<String, Integer> inputValues = new HashMap<>();
-        spec.visit((part, guard) -> {
-            if (part instanceof Map<?, ?> map) {
-                assertFalse(map.containsKey("inputPath"), "values are passed by inputValue: " + map);
-                if (map.get("outputPath") instanceof String name) {
-                    outputPaths.merge(name, 1, Integer::sum);
-                }
-                if (map.get("inputValue") instanceof String name) {
-                    inputValues.merge(name, 1, Integer::sum);
-                    ComponentSpec.Port input = spec.inputs().get(name);
-                    assertNotNull(input, "inputValue of an undeclared input " + name);
-                    if (input.optional() && input.defaultValue() == null) {
-                        assertEquals(name, guard, "optional input " + name + " is passed only when present");
+        spec.visit(
+                (part, guard) -> {
+                    if (part instanceof Map<?, ?> map) {
+                        assertFalse(
+                                map.containsKey("inputPath"),
+                                "values are passed by inputValue: " + map);
+                        if (map.get("outputPath") instanceof String name) {
+                            outputPaths.merge(name, 1, Integer::sum);
+                        }
+                        if (map.get("inputValue") instanceof String name) {
+                            inputValues.merge(name, 1, Integer::sum);
+                            ComponentSpec.Port input = spec.inputs().get(name);
+                            assertNotNull(input, "inputValue of an undeclared input " + name);
+                            if (input.optional() && input.defaultValue() == null) {
+                                assertEquals(
+                                        name,
+                                        guard,
+                                        "optional input " + name + " is passed only when present");
+                            }
+                        }
                     }
-                }
-            }
-        });
+                });
         for (String output : spec.outputs().keySet()) {
             assertEquals(1, outputPaths.getOrDefault(output, 0), "outputPath of " + output);
         }
-        assertEquals(spec.outputs().keySet(), outputPaths.keySet(), "outputPath of undeclared outputs");
+        assertEquals(
+                spec.outputs().keySet(), outputPaths.keySet(), "outputPath of undeclared outputs");
         assertEquals(spec.inputs().keySet(), inputValues.keySet(), "every input is passed");
     }
 
@@ -208,35 +270,58 @@ class ComponentSpecContractTest {
 
     @ParameterizedTest
     @MethodSource("specs")
-    void commandIsTheImagesJibEntrypointAndTheImageIsThatModules(ComponentSpec spec) throws Exception {
+    void commandIsTheImagesJibEntrypointAndTheImageIsThatModules(ComponentSpec spec)
+            throws Exception {
         List<String> command = spec.command();
         int java = JAVA_COMMAND.size();
         assertEquals(JAVA_COMMAND, command.subList(0, java), "command " + command);
-        // The JVM flags of the command are the image entrypoint's: Jib's <jvmFlags> in the parent pom.
-        assertEquals(jibJvmFlags(), command.subList(1, java - 2), "the parent pom's Jib <jvmFlags>");
+        // The JVM flags of the command are the image entrypoint's: Jib's <jvmFlags> in the parent
+        // pom.
+        assertEquals(
+                jibJvmFlags(), command.subList(1, java - 2), "the parent pom's Jib <jvmFlags>");
         String mainClass = spec.mainClass();
         Program program = Program.of(mainClass);
-        assertEquals(java + (program.subcommand == null ? 1 : 2), command.size(), "command " + command);
+        assertEquals(
+                java + (program.subcommand == null ? 1 : 2), command.size(), "command " + command);
         if (program.subcommand != null) {
-            assertNotNull(program.spec(spec.entrypoint().get(1)), "subcommand " + spec.entrypoint().get(1));
+            assertNotNull(
+                    program.spec(spec.entrypoint().get(1)),
+                    "subcommand " + spec.entrypoint().get(1));
         }
-        assertEquals(command.subList(java, command.size()), spec.entrypoint(), "the program a local run starts");
-        assertEquals(mainClass, jibMainClass(program.module), "<mainClass> of " + program.module + "/pom.xml");
+        assertEquals(
+                command.subList(java, command.size()),
+                spec.entrypoint(),
+                "the program a local run starts");
+        assertEquals(
+                mainClass,
+                jibMainClass(program.module),
+                "<mainClass> of " + program.module + "/pom.xml");
         Matcher image = IMAGE_PLACEHOLDER.matcher(spec.image());
-        assertTrue(image.matches(), "the template's image is a placeholder the build fills in: " + spec.image());
+        assertTrue(
+                image.matches(),
+                "the template's image is a placeholder the build fills in: " + spec.image());
         assertEquals(program.image, image.group(1), "the image built from " + program.module);
-        assertEquals(program.image, jibImageName(program.module), "Jib <to><image> of " + program.module);
+        assertEquals(
+                program.image,
+                jibImageName(program.module),
+                "Jib <to><image> of " + program.module);
     }
 
     // ---------------------------------------------------------------- flags
 
     @ParameterizedTest
     @MethodSource("specs")
-    void everyFlagIsAnOptionOfTheProgramWithAValueWhereItTakesOne(ComponentSpec spec) throws Exception {
+    void everyFlagIsAnOptionOfTheProgramWithAValueWhereItTakesOne(ComponentSpec spec)
+            throws Exception {
         CommandSpec command = commandSpec(spec);
         for (Map.Entry<String, String> flag : spec.flags()) {
-            assertNotNull(command.findOption(flag.getKey()),
-                    flag.getKey() + " is not an option of " + command.qualifiedName() + " " + options(command));
+            assertNotNull(
+                    command.findOption(flag.getKey()),
+                    flag.getKey()
+                            + " is not an option of "
+                            + command.qualifiedName()
+                            + " "
+                            + options(command));
         }
         checkValues(spec.args(), command, spec);
     }
@@ -250,7 +335,9 @@ class ComponentSpecContractTest {
                 if (option.arity().min() > 0 || text.equals("--hptune")) {
                     assertTrue(i + 1 < parts.size(), spec + ": " + text + " takes a value");
                     Object next = parts.get(i + 1);
-                    assertFalse(next instanceof String s && s.startsWith("--"), spec + ": " + text + " takes a value");
+                    assertFalse(
+                            next instanceof String s && s.startsWith("--"),
+                            spec + ": " + text + " takes a value");
                 }
             } else if (part instanceof Map<?, ?> map && map.get("if") instanceof Map<?, ?> branch) {
                 checkValues(ComponentSpec.list(branch.get("then")), command, spec);
@@ -271,8 +358,12 @@ class ComponentSpecContractTest {
         }
         for (OptionSpec option : command.options()) {
             if (option.required()) {
-                assertTrue(always.contains(option), option.longestName() + " is required by "
-                        + command.qualifiedName() + " and must be passed unconditionally");
+                assertTrue(
+                        always.contains(option),
+                        option.longestName()
+                                + " is required by "
+                                + command.qualifiedName()
+                                + " and must be passed unconditionally");
             }
         }
     }
@@ -284,22 +375,38 @@ class ComponentSpecContractTest {
         int checked = 0;
         List<?> args = spec.args();
         for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i) instanceof String flag && flag.startsWith("--")
-                    && args.get(i + 1) instanceof Map<?, ?> value && value.get("inputValue") instanceof String input) {
+            if (args.get(i) instanceof String flag
+                    && flag.startsWith("--")
+                    && args.get(i + 1) instanceof Map<?, ?> value
+                    && value.get("inputValue") instanceof String input) {
                 ComponentSpec.Port port = spec.inputs().get(input);
                 OptionSpec option = command.findOption(flag);
                 if (port.defaultValue() == null || option == null) {
-                    continue; // no default to compare, or an unknown flag (reported by the flag test)
+                    continue; // no default to compare, or an unknown flag (reported by the flag
+                    // test)
                 }
-                assertNotNull(option.defaultValue(), flag + " has no program default, so input " + input
-                        + " should have none either");
-                assertTrue(sameValue(port.type(), port.defaultValue(), option.defaultValue()),
-                        "input " + input + " defaults to '" + port.defaultValue() + "', " + flag + " to '"
-                                + option.defaultValue() + "'");
+                assertNotNull(
+                        option.defaultValue(),
+                        flag
+                                + " has no program default, so input "
+                                + input
+                                + " should have none either");
+                assertTrue(
+                        sameValue(port.type(), port.defaultValue(), option.defaultValue()),
+                        "input "
+                                + input
+                                + " defaults to '"
+                                + port.defaultValue()
+                                + "', "
+                                + flag
+                                + " to '"
+                                + option.defaultValue()
+                                + "'");
                 checked++;
             }
         }
-        long withDefaults = spec.inputs().values().stream().filter(p -> p.defaultValue() != null).count();
+        long withDefaults =
+                spec.inputs().values().stream().filter(p -> p.defaultValue() != null).count();
         assertEquals(withDefaults, checked, "every default checked against its flag's");
     }
 
@@ -321,14 +428,27 @@ class ComponentSpecContractTest {
 
         assertEquals(jobDir.toString(), read(trainOutputs.get("job_dir")));
         JsonNode manifest = JSON.readTree(jobDir.resolve("manifest.json").toFile());
-        assertTrue(Files.size(jobDir.resolve(manifest.at("/model/file").asText())) > 0, "model.tribuo");
-        assertEquals(4000, manifest.get("training").get("rows").asLong(), "training plus validation rows");
+        assertTrue(
+                Files.size(jobDir.resolve(manifest.at("/model/file").asText())) > 0,
+                "model.tribuo");
+        assertEquals(
+                4000,
+                manifest.get("training").get("rows").asLong(),
+                "training plus validation rows");
 
-        ComponentSpec evaluate = ComponentSpec.read("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
+        ComponentSpec evaluate =
+                ComponentSpec.read(
+                        "evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
         Map<String, String> evalOutputs = outputPaths(evaluate, tmp.resolve("evaluate-outputs"));
         // The job_dir output feeds model_path, as in the lab's pipeline.
-        run(evaluate, Map.of("dataset_path", DATA.resolve("covertype_validation.csv").toString(),
-                "model_path", read(trainOutputs.get("job_dir"))), evalOutputs);
+        run(
+                evaluate,
+                Map.of(
+                        "dataset_path",
+                        DATA.resolve("covertype_validation.csv").toString(),
+                        "model_path",
+                        read(trainOutputs.get("job_dir"))),
+                evalOutputs);
 
         assertEquals("accuracy", read(evalOutputs.get("metric_name")));
         double accuracy = Double.parseDouble(read(evalOutputs.get("metric_value")));
@@ -345,36 +465,95 @@ class ComponentSpecContractTest {
         ComponentSpec train = ComponentSpec.read("train", SPECS.resolve("train/component.yaml"));
         Map<String, String> champion = outputPaths(train, tmp.resolve("champion-outputs"));
         Map<String, String> challenger = outputPaths(train, tmp.resolve("challenger-outputs"));
-        // The model in production: two epochs on the training rows; the new one: the lab's final training.
-        run(train, Map.of("training_dataset_path", smallTrain.toString(), "job_dir", tmp.resolve("champion").toString(),
-                "max_iter", "2", "tol", "none"), champion);
-        run(train, Map.of("training_dataset_path", smallTrain.toString(), "validation_dataset_path", smallValid.toString(),
-                "job_dir", tmp.resolve("challenger").toString(), "max_iter", "20"), challenger);
-        ComponentSpec evaluate = ComponentSpec.read("evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
+        // The model in production: two epochs on the training rows; the new one: the lab's final
+        // training.
+        run(
+                train,
+                Map.of(
+                        "training_dataset_path",
+                        smallTrain.toString(),
+                        "job_dir",
+                        tmp.resolve("champion").toString(),
+                        "max_iter",
+                        "2",
+                        "tol",
+                        "none"),
+                champion);
+        run(
+                train,
+                Map.of(
+                        "training_dataset_path",
+                        smallTrain.toString(),
+                        "validation_dataset_path",
+                        smallValid.toString(),
+                        "job_dir",
+                        tmp.resolve("challenger").toString(),
+                        "max_iter",
+                        "20"),
+                challenger);
+        ComponentSpec evaluate =
+                ComponentSpec.read(
+                        "evaluate_model", SPECS.resolve("evaluate_model/component.yaml"));
         String testing = DATA.resolve("covertype_validation.csv").toString();
 
         Map<String, String> gate = outputPaths(evaluate, tmp.resolve("gate"));
-        run(evaluate, Map.of("dataset_path", testing, "model_path", read(challenger.get("job_dir")),
-                "baseline_model_path", read(champion.get("job_dir"))), gate);
+        run(
+                evaluate,
+                Map.of(
+                        "dataset_path",
+                        testing,
+                        "model_path",
+                        read(challenger.get("job_dir")),
+                        "baseline_model_path",
+                        read(champion.get("job_dir"))),
+                gate);
         Map<String, String> alone = outputPaths(evaluate, tmp.resolve("champion-alone"));
-        run(evaluate, Map.of("dataset_path", testing, "model_path", read(champion.get("job_dir"))), alone);
-        assertEquals(read(alone.get("metric_value")), read(gate.get("baseline_metric_value")),
+        run(
+                evaluate,
+                Map.of("dataset_path", testing, "model_path", read(champion.get("job_dir"))),
+                alone);
+        assertEquals(
+                read(alone.get("metric_value")),
+                read(gate.get("baseline_metric_value")),
                 "the baseline's metric on the same rows is what evaluate_model gives it alone");
-        BigDecimal improvement = new BigDecimal(read(gate.get("metric_value")))
-                .subtract(new BigDecimal(read(gate.get("baseline_metric_value"))));
-        assertEquals(0, improvement.compareTo(new BigDecimal(read(gate.get("metric_improvement")))),
+        BigDecimal improvement =
+                new BigDecimal(read(gate.get("metric_value")))
+                        .subtract(new BigDecimal(read(gate.get("baseline_metric_value"))));
+        assertEquals(
+                0,
+                improvement.compareTo(new BigDecimal(read(gate.get("metric_improvement")))),
                 "metric_improvement " + read(gate.get("metric_improvement")) + " = " + improvement);
-        assertTrue(read(gate.get("metric_improvement")).matches("-?[0-9]+\\.[0-9]+"), "a plain decimal");
-        assertTrue(Double.parseDouble(read(gate.get("metric_improvement"))) > 0, "20 epochs on more rows beat 2");
+        assertTrue(
+                read(gate.get("metric_improvement")).matches("-?[0-9]+\\.[0-9]+"),
+                "a plain decimal");
+        assertTrue(
+                Double.parseDouble(read(gate.get("metric_improvement"))) > 0,
+                "20 epochs on more rows beat 2");
 
-        // Without a baseline (not passed, or passed empty as a pipeline's default ''), the worst possible
+        // Without a baseline (not passed, or passed empty as a pipeline's default ''), the worst
+        // possible
         // model is the baseline: a condition metric_improvement > 0 holds.
-        for (Map<String, String> arguments : List.of(
-                Map.of("dataset_path", testing, "model_path", read(challenger.get("job_dir"))),
-                Map.of("dataset_path", testing, "model_path", read(challenger.get("job_dir")), "baseline_model_path", ""))) {
-            Map<String, String> none = outputPaths(evaluate, tmp.resolve("none-" + arguments.size()));
+        for (Map<String, String> arguments :
+                List.of(
+                        Map.of(
+                                "dataset_path",
+                                testing,
+                                "model_path",
+                                read(challenger.get("job_dir"))),
+                        Map.of(
+                                "dataset_path",
+                                testing,
+                                "model_path",
+                                read(challenger.get("job_dir")),
+                                "baseline_model_path",
+                                ""))) {
+            Map<String, String> none =
+                    outputPaths(evaluate, tmp.resolve("none-" + arguments.size()));
             List<String> args = evaluate.resolve(arguments, none);
-            assertEquals(arguments.containsKey("baseline_model_path"), args.contains("--baseline-model-path"), args.toString());
+            assertEquals(
+                    arguments.containsKey("baseline_model_path"),
+                    args.contains("--baseline-model-path"),
+                    args.toString());
             run(evaluate, arguments, none);
             assertEquals("0.0", read(none.get("baseline_metric_value")));
             assertEquals(read(none.get("metric_value")), read(none.get("metric_improvement")));
@@ -387,8 +566,22 @@ class ComponentSpecContractTest {
         Path jobDir = tmp.resolve("model");
         Map<String, String> outputs = outputPaths(train, tmp.resolve("outputs"));
 
-        run(train, Map.of("training_dataset_path", smallTrain.toString(), "job_dir", jobDir.toString(),
-                "max_iter", "5", "tol", "none", "loss", "hinge", "seed", "7"), outputs);
+        run(
+                train,
+                Map.of(
+                        "training_dataset_path",
+                        smallTrain.toString(),
+                        "job_dir",
+                        jobDir.toString(),
+                        "max_iter",
+                        "5",
+                        "tol",
+                        "none",
+                        "loss",
+                        "hinge",
+                        "seed",
+                        "7"),
+                outputs);
 
         assertEquals(jobDir.toString(), read(outputs.get("job_dir")));
         JsonNode manifest = JSON.readTree(jobDir.resolve("manifest.json").toFile());
@@ -400,33 +593,66 @@ class ComponentSpecContractTest {
         ComponentSpec train = ComponentSpec.read("train", SPECS.resolve("train/component.yaml"));
         Path jobDir = tmp.resolve("gcs/jobdir/run-2");
         Map<String, String> trainOutputs = outputPaths(train, tmp.resolve("train-outputs"));
-        run(train, Map.of("training_dataset_path", smallTrain.toString(), "validation_dataset_path",
-                smallValid.toString(), "job_dir", jobDir.toString(), "max_iter", "20"), trainOutputs);
+        run(
+                train,
+                Map.of(
+                        "training_dataset_path",
+                        smallTrain.toString(),
+                        "validation_dataset_path",
+                        smallValid.toString(),
+                        "job_dir",
+                        jobDir.toString(),
+                        "max_iter",
+                        "20"),
+                trainOutputs);
         List<String> labels = new ArrayList<>();
-        JSON.readTree(jobDir.resolve("manifest.json").toFile()).get("labels").forEach(l -> labels.add(l.asText()));
+        JSON.readTree(jobDir.resolve("manifest.json").toFile())
+                .get("labels")
+                .forEach(l -> labels.add(l.asText()));
 
-        // 2,500 covertype rows (label column kept: the model does not read it), a bad row after the first 1,000.
-        List<String> rows = Files.readAllLines(DATA.resolve("covertype_validation.csv"), StandardCharsets.UTF_8);
+        // 2,500 covertype rows (label column kept: the model does not read it), a bad row after the
+        // first 1,000.
+        List<String> rows =
+                Files.readAllLines(
+                        DATA.resolve("covertype_validation.csv"), StandardCharsets.UTF_8);
         List<String> instances = new ArrayList<>(rows.subList(0, 1001));
         instances.add("2596,51,3");
         instances.addAll(rows.subList(1001, 2501));
         Path csv = tmp.resolve("instances.csv");
         Files.write(csv, instances, StandardCharsets.UTF_8);
 
-        ComponentSpec predict = ComponentSpec.read("batch_predict", SPECS.resolve("batch_predict/component.yaml"));
+        ComponentSpec predict =
+                ComponentSpec.read("batch_predict", SPECS.resolve("batch_predict/component.yaml"));
         Map<String, String> outputs = outputPaths(predict, tmp.resolve("predict-outputs"));
         // The job_dir output feeds model_path, as it feeds evaluate_model's.
-        run(predict, Map.of("dataset_path", csv.toString(), "model_path", read(trainOutputs.get("job_dir")),
-                "max_bad_rows", "1", "rows_per_shard", "1000"), outputs);
+        run(
+                predict,
+                Map.of(
+                        "dataset_path",
+                        csv.toString(),
+                        "model_path",
+                        read(trainOutputs.get("job_dir")),
+                        "max_bad_rows",
+                        "1",
+                        "rows_per_shard",
+                        "1000"),
+                outputs);
 
         assertEquals("2500", read(outputs.get("predicted_rows")));
         assertEquals("1", read(outputs.get("bad_rows")));
         Path dir = Path.of(outputs.get("predictions"));
-        assertEquals(List.of("prediction.errors_stats-00000-of-00001", "prediction.results-00000-of-00003",
-                "prediction.results-00001-of-00003", "prediction.results-00002-of-00003"), names(dir));
+        assertEquals(
+                List.of(
+                        "prediction.errors_stats-00000-of-00001",
+                        "prediction.results-00000-of-00003",
+                        "prediction.results-00001-of-00003",
+                        "prediction.results-00002-of-00003"),
+                names(dir));
         List<String> lines = new ArrayList<>();
         for (int shard = 0; shard < 3; shard++) {
-            List<String> shardLines = Files.readAllLines(dir.resolve("prediction.results-0000" + shard + "-of-00003"));
+            List<String> shardLines =
+                    Files.readAllLines(
+                            dir.resolve("prediction.results-0000" + shard + "-of-00003"));
             assertEquals(shard < 2 ? 1000 : 500, shardLines.size(), "lines of shard " + shard);
             lines.addAll(shardLines);
         }
@@ -435,11 +661,15 @@ class ComponentSpecContractTest {
             JsonNode line = JSON.readTree(lines.get(i));
             // In input order; the instance as read, numbers as numbers.
             String[] row = good.get(i).split(",");
-            assertEquals(Long.parseLong(row[0]), line.get("instance").get("Elevation").asLong(), "instance " + i);
+            assertEquals(
+                    Long.parseLong(row[0]),
+                    line.get("instance").get("Elevation").asLong(),
+                    "instance " + i);
             assertTrue(line.get("instance").get("Elevation").isNumber(), "instance " + i);
             assertEquals(row[11], line.get("instance").get("Soil_Type").asText(), "instance " + i);
             JsonNode prediction = line.get("prediction");
-            assertEquals(Set.of("label", "classes", "scores"), fieldNames(prediction), lines.get(i));
+            assertEquals(
+                    Set.of("label", "classes", "scores"), fieldNames(prediction), lines.get(i));
             List<String> classes = new ArrayList<>();
             prediction.get("classes").forEach(c -> classes.add(c.asText()));
             assertEquals(labels, classes, "classes of line " + i);
@@ -456,24 +686,34 @@ class ComponentSpecContractTest {
                 }
             }
             assertEquals(1, sum, 1e-9, "log-loss scores are predict_proba: " + lines.get(i));
-            assertEquals(argmax, prediction.get("label").asText(), "the label has the highest score: " + lines.get(i));
+            assertEquals(
+                    argmax,
+                    prediction.get("label").asText(),
+                    "the label has the highest score: " + lines.get(i));
         }
-        List<String> errors = Files.readAllLines(dir.resolve("prediction.errors_stats-00000-of-00001"));
+        List<String> errors =
+                Files.readAllLines(dir.resolve("prediction.errors_stats-00000-of-00001"));
         assertEquals(1, errors.size(), errors.toString());
         JsonNode error = JSON.readTree(errors.get(0));
         assertEquals(1002, error.get("line").asLong(), errors.get(0));
         assertEquals(3, error.get("error").get("code").asInt(), errors.get(0));
         assertTrue(error.get("file").asText().endsWith("instances.csv"), errors.get(0));
 
-        // The inputs' defaults: JSON Lines out, one file of up to 100,000 rows, no bad row allowed or written.
+        // The inputs' defaults: JSON Lines out, one file of up to 100,000 rows, no bad row allowed
+        // or written.
         Map<String, String> defaults = outputPaths(predict, tmp.resolve("predict-defaults"));
         Path validation = DATA.resolve("covertype_validation.csv");
-        run(predict, Map.of("dataset_path", validation.toString(), "model_path", jobDir.toString()), defaults);
+        run(
+                predict,
+                Map.of("dataset_path", validation.toString(), "model_path", jobDir.toString()),
+                defaults);
         assertEquals(String.valueOf(rows.size() - 1), read(defaults.get("predicted_rows")));
         assertEquals("0", read(defaults.get("bad_rows")));
         Path all = Path.of(defaults.get("predictions"));
         assertEquals(List.of("prediction.results-00000-of-00001"), names(all));
-        assertEquals(rows.size() - 1, Files.readAllLines(all.resolve("prediction.results-00000-of-00001")).size());
+        assertEquals(
+                rows.size() - 1,
+                Files.readAllLines(all.resolve("prediction.results-00000-of-00001")).size());
 
         // JSON Lines instances (found by the name) to CSV predictions.
         Path jsonl = tmp.resolve("instances.jsonl");
@@ -493,34 +733,55 @@ class ComponentSpecContractTest {
         }
         Files.write(jsonl, objects, StandardCharsets.UTF_8);
         Map<String, String> csvOutputs = outputPaths(predict, tmp.resolve("predict-csv"));
-        run(predict, Map.of("dataset_path", jsonl.toString(), "model_path", jobDir.toString(),
-                "predictions_format", "csv"), csvOutputs);
+        run(
+                predict,
+                Map.of(
+                        "dataset_path",
+                        jsonl.toString(),
+                        "model_path",
+                        jobDir.toString(),
+                        "predictions_format",
+                        "csv"),
+                csvOutputs);
         assertEquals("100", read(csvOutputs.get("predicted_rows")));
         Path csvDir = Path.of(csvOutputs.get("predictions"));
         assertEquals(List.of("prediction.results-00000-of-00001.csv"), names(csvDir));
-        List<String> csvLines = Files.readAllLines(csvDir.resolve("prediction.results-00000-of-00001.csv"));
+        List<String> csvLines =
+                Files.readAllLines(csvDir.resolve("prediction.results-00000-of-00001.csv"));
         assertEquals(101, csvLines.size());
-        List<String> expectedHeader = new ArrayList<>(List.of(header).subList(0, header.length - 1));
+        List<String> expectedHeader =
+                new ArrayList<>(List.of(header).subList(0, header.length - 1));
         expectedHeader.add("predicted_label");
         labels.forEach(label -> expectedHeader.add("probability_" + label));
         assertEquals(String.join(",", expectedHeader), csvLines.get(0));
         // The same model on the same rows: CSV predictions equal the JSON Lines ones.
-        List<String> firstJson = Files.readAllLines(all.resolve("prediction.results-00000-of-00001")).subList(0, 100);
+        List<String> firstJson =
+                Files.readAllLines(all.resolve("prediction.results-00000-of-00001"))
+                        .subList(0, 100);
         for (int i = 0; i < 100; i++) {
             JsonNode prediction = JSON.readTree(firstJson.get(i)).get("prediction");
             String[] fields = csvLines.get(i + 1).split(",");
-            assertEquals(prediction.get("label").asText(), fields[header.length - 1], "label of row " + i);
+            assertEquals(
+                    prediction.get("label").asText(),
+                    fields[header.length - 1],
+                    "label of row " + i);
             for (int k = 0; k < labels.size(); k++) {
-                assertEquals(prediction.get("scores").get(k).asDouble(), Double.parseDouble(fields[header.length + k]),
-                        1e-12, "score " + k + " of row " + i);
+                assertEquals(
+                        prediction.get("scores").get(k).asDouble(),
+                        Double.parseDouble(fields[header.length + k]),
+                        1e-12,
+                        "score " + k + " of row " + i);
             }
         }
     }
 
     @Test
     void retrieveBestRunWritesEveryOutputForBothApis() throws Exception {
-        ComponentSpec retrieve = ComponentSpec.read("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
-        for (String job : List.of("vertex/succeeded.json", "ai-platform/succeeded-unordered.json")) {
+        ComponentSpec retrieve =
+                ComponentSpec.read(
+                        "retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
+        for (String job :
+                List.of("vertex/succeeded.json", "ai-platform/succeeded-unordered.json")) {
             Map<String, String> outputs = outputPaths(retrieve, tmp.resolve(job.replace('/', '-')));
 
             run(retrieve, Map.of("job_file", TUNING_JOBS.resolve(job).toString()), outputs);
@@ -529,11 +790,14 @@ class ComponentSpecContractTest {
             assertTrue(metric > 0 && metric < 1, job + ": metric_value " + metric);
             double alpha = Double.parseDouble(read(outputs.get("alpha")));
             assertTrue(alpha >= 1e-4 && alpha <= 1e-3, job + ": alpha " + alpha);
-            assertTrue(Set.of("500", "1000").contains(read(outputs.get("max_iter"))), job + ": max_iter");
+            assertTrue(
+                    Set.of("500", "1000").contains(read(outputs.get("max_iter"))),
+                    job + ": max_iter");
             assertFalse(read(outputs.get("trial_id")).isBlank(), job + ": trial_id");
             JsonNode hyperparameters = JSON.readTree(read(outputs.get("hyperparameters")));
             assertEquals(alpha, hyperparameters.get("alpha").asDouble(), job);
-            assertEquals(read(outputs.get("max_iter")), hyperparameters.get("max_iter").asText(), job);
+            assertEquals(
+                    read(outputs.get("max_iter")), hyperparameters.get("max_iter").asText(), job);
         }
     }
 
@@ -542,7 +806,10 @@ class ComponentSpecContractTest {
     @ParameterizedTest
     @MethodSource("specs")
     void readmeTablesEveryInputAndOutputAndNamesTheImage(ComponentSpec spec) throws Exception {
-        String readme = Files.readString(SPECS.resolve(spec.component()).resolve("README.md"), StandardCharsets.UTF_8);
+        String readme =
+                Files.readString(
+                        SPECS.resolve(spec.component()).resolve("README.md"),
+                        StandardCharsets.UTF_8);
         for (String port : spec.inputs().keySet()) {
             assertTrue(readme.contains("| `" + port + "` |"), "README table row of input " + port);
         }
@@ -559,7 +826,8 @@ class ComponentSpecContractTest {
     private record Program(String mainClass, String module, String image, String subcommand) {
         static Program of(String mainClass) {
             return switch (mainClass) {
-                case "dev.kfptribuo.trainer.Train" -> new Program(mainClass, "trainer-image", "trainer_image", null);
+                case "dev.kfptribuo.trainer.Train" ->
+                        new Program(mainClass, "trainer-image", "trainer_image", null);
                 case "dev.kfptribuo.helpers.HelperComponents" ->
                         new Program(mainClass, "base-image", "base_image", "subcommand");
                 default -> throw new AssertionError("no image runs main class " + mainClass);
@@ -568,11 +836,14 @@ class ComponentSpecContractTest {
 
         CommandSpec spec(String name) throws Exception {
             if (subcommand == null) {
-                // TrainCommand is package-private: the program's own command object, made as Train makes it.
+                // TrainCommand is package-private: the program's own command object, made as Train
+                // makes it.
                 Class<?> type = Class.forName("dev.kfptribuo.trainer.TrainCommand");
-                Constructor<?> constructor = type.getDeclaredConstructor(PrintWriter.class, Map.class);
+                Constructor<?> constructor =
+                        type.getDeclaredConstructor(PrintWriter.class, Map.class);
                 constructor.setAccessible(true);
-                Object command = constructor.newInstance(new PrintWriter(Writer.nullWriter()), Map.of());
+                Object command =
+                        constructor.newInstance(new PrintWriter(Writer.nullWriter()), Map.of());
                 return new CommandLine(command).getCommandSpec();
             }
             CommandLine sub = new CommandLine(new HelperComponents()).getSubcommands().get(name);
@@ -595,7 +866,8 @@ class ComponentSpecContractTest {
     }
 
     /** Runs the spec's command line through the program's seam and checks it wrote every output. */
-    private static void run(ComponentSpec spec, Map<String, String> arguments, Map<String, String> outputs)
+    private static void run(
+            ComponentSpec spec, Map<String, String> arguments, Map<String, String> outputs)
             throws Exception {
         List<String> args = new ArrayList<>(spec.entrypoint().subList(1, spec.entrypoint().size()));
         args.addAll(spec.resolve(arguments, outputs));
@@ -603,9 +875,18 @@ class ComponentSpecContractTest {
         StringWriter err = new StringWriter();
         int code;
         if (spec.mainClass().equals("dev.kfptribuo.trainer.Train")) {
-            code = Train.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err), Map.of());
+            code =
+                    Train.run(
+                            args.toArray(String[]::new),
+                            new PrintWriter(out),
+                            new PrintWriter(err),
+                            Map.of());
         } else {
-            code = HelperComponents.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+            code =
+                    HelperComponents.run(
+                            args.toArray(String[]::new),
+                            new PrintWriter(out),
+                            new PrintWriter(err));
         }
         if (code != 0) {
             fail(spec + " exited " + code + " on " + args + "\nerr:\n" + err + "\nout:\n" + out);
@@ -614,14 +895,30 @@ class ComponentSpecContractTest {
         for (Map.Entry<String, String> output : outputs.entrySet()) {
             Path path = Path.of(output.getValue());
             if (directories.contains(output.getKey())) {
-                assertTrue(Files.isDirectory(path) && !files(path).isEmpty(),
-                        spec + " wrote the files of output " + output.getKey() + " in " + path + "\nout:\n" + out);
+                assertTrue(
+                        Files.isDirectory(path) && !files(path).isEmpty(),
+                        spec
+                                + " wrote the files of output "
+                                + output.getKey()
+                                + " in "
+                                + path
+                                + "\nout:\n"
+                                + out);
                 for (Path file : files(path)) {
-                    assertTrue(Files.size(file) > 0, spec + ": output " + output.getKey() + " has an empty " + file);
+                    assertTrue(
+                            Files.size(file) > 0,
+                            spec + ": output " + output.getKey() + " has an empty " + file);
                 }
             } else {
-                assertTrue(Files.isRegularFile(path) && Files.size(path) > 0,
-                        spec + " wrote output " + output.getKey() + " to " + path + "\nout:\n" + out);
+                assertTrue(
+                        Files.isRegularFile(path) && Files.size(path) > 0,
+                        spec
+                                + " wrote output "
+                                + output.getKey()
+                                + " to "
+                                + path
+                                + "\nout:\n"
+                                + out);
             }
         }
     }
@@ -664,10 +961,11 @@ class ComponentSpecContractTest {
             switch (type) {
                 case "Integer" -> Long.parseLong(value);
                 case "Float" -> Double.parseDouble(value);
-                case "Bool" -> assertTrue(Set.of("True", "False", "true", "false").contains(value), what);
+                case "Bool" ->
+                        assertTrue(Set.of("True", "False", "true", "false").contains(value), what);
                 case "JsonObject", "Dict" -> assertTrue(JSON.readTree(value).isObject(), what);
                 case "JsonArray", "List" -> assertTrue(JSON.readTree(value).isArray(), what);
-                default -> { }
+                default -> {}
             }
         } catch (NumberFormatException | IOException e) {
             fail(what + ": '" + value + "' is not a " + type);
@@ -690,10 +988,14 @@ class ComponentSpecContractTest {
     }
 
     private static org.w3c.dom.Document pom(String module) throws Exception {
-        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve(module).resolve("pom.xml").toFile());
+        return DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(ROOT.resolve(module).resolve("pom.xml").toFile());
     }
 
-    /** The {@code <jvmFlag>}s of the parent pom's jib-maven-plugin configuration (every image's). */
+    /**
+     * The {@code <jvmFlag>}s of the parent pom's jib-maven-plugin configuration (every image's).
+     */
     private static List<String> jibJvmFlags() throws Exception {
         org.w3c.dom.NodeList nodes = pom("").getElementsByTagName("jvmFlag");
         List<String> flags = new ArrayList<>();
@@ -714,17 +1016,31 @@ class ComponentSpecContractTest {
     private static String jibImageName(String module) throws Exception {
         org.w3c.dom.NodeList nodes = pom(module).getElementsByTagName("to");
         assertEquals(1, nodes.getLength(), module + "/pom.xml has one Jib <to>");
-        String image = ((org.w3c.dom.Element) nodes.item(0)).getElementsByTagName("image").item(0).getTextContent().strip();
-        Matcher m = Pattern.compile("\\$\\{images\\.registry}/([a-z_]+):\\$\\{images\\.tag}").matcher(image);
+        String image =
+                ((org.w3c.dom.Element) nodes.item(0))
+                        .getElementsByTagName("image")
+                        .item(0)
+                        .getTextContent()
+                        .strip();
+        Matcher m =
+                Pattern.compile("\\$\\{images\\.registry}/([a-z_]+):\\$\\{images\\.tag}")
+                        .matcher(image);
         assertTrue(m.matches(), "Jib <to><image> of " + module + ": " + image);
         return m.group(1);
     }
 
     @Test
     void theResolverExpandsPlaceholdersAsKfpDoes() throws Exception {
-        ComponentSpec retrieve = ComponentSpec.read("retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
-        List<String> args = retrieve.resolve(Map.of("project_id", "p", "job_id", "j"), outputPaths(retrieve, Path.of("/o")));
-        assertEquals(List.of("--project-id", "p", "--job-id", "j", "--max-retries", "5"), args.subList(0, 6));
+        ComponentSpec retrieve =
+                ComponentSpec.read(
+                        "retrieve_best_run", SPECS.resolve("retrieve_best_run/component.yaml"));
+        List<String> args =
+                retrieve.resolve(
+                        Map.of("project_id", "p", "job_id", "j"),
+                        outputPaths(retrieve, Path.of("/o")));
+        assertEquals(
+                List.of("--project-id", "p", "--job-id", "j", "--max-retries", "5"),
+                args.subList(0, 6));
         assertFalse(args.contains("--job-name"), "absent optional inputs pass nothing");
         assertNull(retrieve.inputs().get("job_id").defaultValue());
     }

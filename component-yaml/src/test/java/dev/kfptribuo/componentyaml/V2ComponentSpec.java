@@ -11,14 +11,15 @@ import java.util.Map;
 
 /**
  * A template with its {@code v2} section, from which {@code component-yaml/generate} derives the
- * KFP v2 spec by the same rules as {@link #resolveV2}: the args without their
- * {@code --flag {outputPath: x}} pairs, then {@code v2.args}, then {@code --executor-input} and the
- * executor input; the inputs plus {@code v2.inputs}; the outputs without {@code v2.without}, plus
- * {@code v2.outputs}. The v1 part is {@link ComponentSpec}'s, the resolver the local run uses.
+ * KFP v2 spec by the same rules as {@link #resolveV2}: the args without their {@code --flag
+ * {outputPath: x}} pairs, then {@code v2.args}, then {@code --executor-input} and the executor
+ * input; the inputs plus {@code v2.inputs}; the outputs without {@code v2.without}, plus {@code
+ * v2.outputs}. The v1 part is {@link ComponentSpec}'s, the resolver the local run uses.
  */
 final class V2ComponentSpec extends ComponentSpec {
     /** The v2 section: added inputs, args and outputs, and the outputs the v2 spec leaves out. */
     final Map<String, Object> v2;
+
     final Map<String, Port> v2Inputs = new LinkedHashMap<>();
     final Map<String, Port> v2AddedOutputs = new LinkedHashMap<>();
     final List<Object> v2Args;
@@ -47,8 +48,8 @@ final class V2ComponentSpec extends ComponentSpec {
     }
 
     /**
-     * The v2 spec's outputs and their types: the outputs without {@code v2.without}, then
-     * {@code v2.outputs}; a v1 Dataset, Model or Metrics as its {@code system.*} type.
+     * The v2 spec's outputs and their types: the outputs without {@code v2.without}, then {@code
+     * v2.outputs}; a v1 Dataset, Model or Metrics as its {@code system.*} type.
      *
      * @return output name to type (a v1 parameter type, or {@code schemaTitle@version})
      */
@@ -56,10 +57,12 @@ final class V2ComponentSpec extends ComponentSpec {
         Map<String, String> result = new LinkedHashMap<>();
         for (Port port : outputs().values()) {
             if (!v2Without.contains(port.name())) {
-                String type = switch (port.type()) {
-                    case "Dataset", "Model", "Metrics" -> "system." + port.type() + "@0.0.1";
-                    default -> port.type();
-                };
+                String type =
+                        switch (port.type()) {
+                            case "Dataset", "Model", "Metrics" ->
+                                    "system." + port.type() + "@0.0.1";
+                            default -> port.type();
+                        };
                 result.put(port.name(), type);
             }
         }

@@ -21,9 +21,9 @@ import java.util.function.Consumer;
  * <p>Streamed: the instances are read, predicted and written piece by piece on parallel threads
  * ({@link CsvRowStream}, {@link JsonLinesStream}), so memory stays constant in the number of rows.
  * A row that cannot be predicted (a missing or non-numeric value, malformed JSON, the wrong number
- * of fields) goes to {@value #ERRORS_FILE} with its file, line and reason; when more than
- * {@link Config#maxBadRows()} rows are bad, the job fails and writes nothing. Outputs appear whole
- * or not at all ({@link StagedDirectory}).
+ * of fields) goes to {@value #ERRORS_FILE} with its file, line and reason; when more than {@link
+ * Config#maxBadRows()} rows are bad, the job fails and writes nothing. Outputs appear whole or not
+ * at all ({@link StagedDirectory}).
  *
  * <p>Before anything is read, the predictions directory is checked ({@link PredictionsDir}): it may
  * not be, hold or lie inside the model's job dir, nor hold an input file; an existing local one is
@@ -35,13 +35,15 @@ import java.util.function.Consumer;
 public final class BatchPrediction {
     /** The errors file, as Vertex AI names it; written only when some rows were bad. */
     public static final String ERRORS_FILE = "prediction.errors_stats-00000-of-00001";
+
     /** Rows per predictions file by default. */
     public static final long DEFAULT_ROWS_PER_SHARD = 100_000;
 
     /**
      * What to predict and where to write it.
      *
-     * @param datasetPath the instances: a local path or gs:// URI, a wildcard of shards, gzip or not
+     * @param datasetPath the instances: a local path or gs:// URI, a wildcard of shards, gzip or
+     *     not
      * @param instancesFormat how the instances are stored
      * @param modelDir the model's job dir
      * @param predictionsDir the directory the predictions files go to (KFP {@code outputPath})
@@ -50,15 +52,26 @@ public final class BatchPrediction {
      * @param rowsPerShard rows per predictions file, at least 1
      * @param threads worker threads, at least 1
      */
-    public record Config(String datasetPath, InstancesFormat instancesFormat, Location modelDir, Location predictionsDir,
-            PredictionsFormat predictionsFormat, long maxBadRows, long rowsPerShard, int threads) {
-        /** @throws IllegalArgumentException naming the setting that is out of range */
+    public record Config(
+            String datasetPath,
+            InstancesFormat instancesFormat,
+            Location modelDir,
+            Location predictionsDir,
+            PredictionsFormat predictionsFormat,
+            long maxBadRows,
+            long rowsPerShard,
+            int threads) {
+        /**
+         * @throws IllegalArgumentException naming the setting that is out of range
+         */
         public Config {
             if (maxBadRows < 0) {
-                throw new IllegalArgumentException("max bad rows must be at least 0, got " + maxBadRows);
+                throw new IllegalArgumentException(
+                        "max bad rows must be at least 0, got " + maxBadRows);
             }
             if (rowsPerShard < 1) {
-                throw new IllegalArgumentException("rows per shard must be at least 1, got " + rowsPerShard);
+                throw new IllegalArgumentException(
+                        "rows per shard must be at least 1, got " + rowsPerShard);
             }
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -77,8 +90,8 @@ public final class BatchPrediction {
 
     /**
      * The predictions directory may not be written: it holds files batch prediction did not write,
-     * or is, holds or lies inside the model or an input. Nothing was read or written; the message is
-     * one line naming the directory and what is in the way.
+     * or is, holds or lies inside the model or an input. Nothing was read or written; the message
+     * is one line naming the directory and what is in the way.
      */
     public static final class PredictionsDirException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
@@ -121,12 +134,15 @@ public final class BatchPrediction {
      * Runs a batch prediction on instance files already listed.
      *
      * @param config what to predict and where
-     * @param files the instances' files, as {@link InputFiles#expand} lists {@code config.datasetPath()}
+     * @param files the instances' files, as {@link InputFiles#expand} lists {@code
+     *     config.datasetPath()}
      * @param log receives progress lines and the first bad rows' reasons
      * @return what was done
-     * @throws IOException as {@link #run(Config, Consumer)} throws it, and its other exceptions likewise
+     * @throws IOException as {@link #run(Config, Consumer)} throws it, and its other exceptions
+     *     likewise
      */
-    public static Result run(Config config, List<InputFile> files, Consumer<String> log) throws IOException {
+    public static Result run(Config config, List<InputFile> files, Consumer<String> log)
+            throws IOException {
         PredictionsDir.checkPlace(config.predictionsDir(), config.modelDir(), files);
         try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir(), log)) {
             Predictor predictor = Predictor.of(ModelBundle.load(config.modelDir()));
@@ -137,44 +153,80 @@ public final class BatchPrediction {
     }
 
     /** Predicts every instance into the staging directory, then publishes it. */
-    private static Result predict(Config config, Consumer<String> log, List<InputFile> files, Predictor predictor,
-            StagedDirectory staged, Output output) throws IOException {
+    private static Result predict(
+            Config config,
+            Consumer<String> log,
+            List<InputFile> files,
+            Predictor predictor,
+            StagedDirectory staged,
+            Output output)
+            throws IOException {
         PredictionsFormat format = config.predictionsFormat();
         // Big enough for a piece's predictions in JSON Lines (about 2.5 MB from 256 KiB of CSV).
         LineBuffer.Pool buffers = new LineBuffer.Pool(4 << 20);
         long start = System.nanoTime();
         long read;
         if (config.instancesFormat() == InstancesFormat.CSV) {
-            CsvRowStream stream = new CsvRowStream(predictor.inputSchema(false), config.threads(),
-                    CsvRowStream.DEFAULT_CHUNK_BYTES);
-            CsvRowStream.Summary summary = stream.read(files, new CsvInstances(predictor, format, buffers),
-                    piece -> output.accept(piece, predictor));
+            CsvRowStream stream =
+                    new CsvRowStream(
+                            predictor.inputSchema(false),
+                            config.threads(),
+                            CsvRowStream.DEFAULT_CHUNK_BYTES);
+            CsvRowStream.Summary summary =
+                    stream.read(
+                            files,
+                            new CsvInstances(predictor, format, buffers),
+                            piece -> output.accept(piece, predictor));
             if (!summary.unusedColumns().isEmpty()) {
-                log.accept("columns the model does not use, not read: " + String.join(", ", summary.unusedColumns()));
+                log.accept(
+                        "columns the model does not use, not read: "
+                                + String.join(", ", summary.unusedColumns()));
             }
             read = summary.rows();
         } else {
-            JsonCsvColumns columns = format == PredictionsFormat.CSV ? csvColumns(files, predictor) : null;
-            read = new JsonLinesStream(config.threads(), JsonLinesStream.PIECE_BYTES)
-                    .read(files, new JsonLinesInstances(predictor, format, columns, buffers),
-                            piece -> output.accept(piece, predictor));
+            JsonCsvColumns columns =
+                    format == PredictionsFormat.CSV ? csvColumns(files, predictor) : null;
+            read =
+                    new JsonLinesStream(config.threads(), JsonLinesStream.PIECE_BYTES)
+                            .read(
+                                    files,
+                                    new JsonLinesInstances(predictor, format, columns, buffers),
+                                    piece -> output.accept(piece, predictor));
         }
         Output.Counts counts = output.finish();
         if (output.unseen != null && output.unseen.rows() > 0) {
-            log.accept(String.format(Locale.ROOT, "%d row(s) hold categories unseen in training, predicted without them: %s",
-                    output.unseen.rows(), output.unseen.describe()));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "%d row(s) hold categories unseen in training, predicted without them: %s",
+                            output.unseen.rows(),
+                            output.unseen.describe()));
         }
         if (counts.predicted() + counts.bad() == 0) {
-            throw new DataFormatException(config.datasetPath() + ": no instances (only blank lines)");
+            throw new DataFormatException(
+                    config.datasetPath() + ": no instances (only blank lines)");
         }
         if (counts.bad() > 0) {
-            log.accept(String.format(Locale.ROOT, "%d bad row(s), at most %d allowed (--max-bad-rows): written to %s",
-                    counts.bad(), config.maxBadRows(), ERRORS_FILE));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "%d bad row(s), at most %d allowed (--max-bad-rows): written to %s",
+                            counts.bad(),
+                            config.maxBadRows(),
+                            ERRORS_FILE));
         }
         List<Location> published = staged.publish();
-        log.accept(String.format(Locale.ROOT, "%d row(s) predicted from %d file(s) (%d %s) in %.2fs; %d file(s) in %s",
-                counts.predicted(), files.size(), read, config.instancesFormat() == InstancesFormat.CSV ? "data rows" : "lines",
-                (System.nanoTime() - start) / 1e9, published.size(), config.predictionsDir()));
+        log.accept(
+                String.format(
+                        Locale.ROOT,
+                        "%d row(s) predicted from %d file(s) (%d %s) in %.2fs; %d file(s) in %s",
+                        counts.predicted(),
+                        files.size(),
+                        read,
+                        config.instancesFormat() == InstancesFormat.CSV ? "data rows" : "lines",
+                        (System.nanoTime() - start) / 1e9,
+                        published.size(),
+                        config.predictionsDir()));
         return new Result(counts.predicted(), counts.bad(), published);
     }
 
@@ -182,11 +234,15 @@ public final class BatchPrediction {
      * The instance columns of CSV predictions of JSON Lines instances, checked for a column the
      * predictions add.
      */
-    private static JsonCsvColumns csvColumns(List<InputFile> files, Predictor predictor) throws IOException {
+    private static JsonCsvColumns csvColumns(List<InputFile> files, Predictor predictor)
+            throws IOException {
         JsonCsvColumns columns = JsonCsvColumns.of(files, predictor.inputColumns());
-        String clash = PieceEncoder.clash(columns.names(), predictor.classes(), predictor.hasProbabilities());
+        String clash =
+                PieceEncoder.clash(
+                        columns.names(), predictor.classes(), predictor.hasProbabilities());
         if (clash != null) {
-            throw new DataFormatException(columns.source() + ": key " + clash + ": " + PieceEncoder.clashMessage());
+            throw new DataFormatException(
+                    columns.source() + ": key " + clash + ": " + PieceEncoder.clashMessage());
         }
         return columns;
     }
@@ -215,11 +271,22 @@ public final class BatchPrediction {
             if (predictions == null) {
                 byte[] header = null;
                 if (format == PredictionsFormat.CSV) {
-                    header = PieceEncoder.csvLine(PieceEncoder.csvHeader(piece.instanceColumns(), predictor.classes(),
-                            predictor.hasProbabilities()));
+                    header =
+                            PieceEncoder.csvLine(
+                                    PieceEncoder.csvHeader(
+                                            piece.instanceColumns(),
+                                            predictor.classes(),
+                                            predictor.hasProbabilities()));
                 }
-                predictions = new ShardedWriter(dir, format.fileName(), format.suffix(), config.rowsPerShard(), header);
-                errors = new ShardedWriter(dir, "prediction.errors_stats", "", Long.MAX_VALUE, null);
+                predictions =
+                        new ShardedWriter(
+                                dir,
+                                format.fileName(),
+                                format.suffix(),
+                                config.rowsPerShard(),
+                                header);
+                errors =
+                        new ShardedWriter(dir, "prediction.errors_stats", "", Long.MAX_VALUE, null);
             }
             if (unseen == null) {
                 unseen = piece.unseen();
@@ -234,13 +301,20 @@ public final class BatchPrediction {
             }
             errors.write(piece.errors().bytes(), piece.errors().ends(), piece.errors().count());
             if (errors.rows() <= config.maxBadRows()) {
-                predictions.write(piece.predictions().bytes(), piece.predictions().ends(), piece.predictions().count());
+                predictions.write(
+                        piece.predictions().bytes(),
+                        piece.predictions().ends(),
+                        piece.predictions().count());
             }
             piece.release();
             if (errors.rows() > config.maxBadRows()) {
-                throw new TooManyBadRowsException(String.format(Locale.ROOT,
-                        "more than %d bad row(s) (--max-bad-rows %d); the first: %s", config.maxBadRows(),
-                        config.maxBadRows(), firstError));
+                throw new TooManyBadRowsException(
+                        String.format(
+                                Locale.ROOT,
+                                "more than %d bad row(s) (--max-bad-rows %d); the first: %s",
+                                config.maxBadRows(),
+                                config.maxBadRows(),
+                                firstError));
             }
         }
 

@@ -19,8 +19,8 @@ import java.util.List;
  *
  * <p>In JSON Lines, a row's instance is an object of every column of the file by name: the model's
  * numeric columns as JSON numbers (integers without a fraction), every other column as the string
- * the cell holds. In CSV, the instance is the row's cells as they were, under the file's header;
- * a header with a column the CSV predictions add ({@link PieceEncoder#clash}) fails the piece, the
+ * the cell holds. In CSV, the instance is the row's cells as they were, under the file's header; a
+ * header with a column the CSV predictions add ({@link PieceEncoder#clash}) fails the piece, the
  * first one included, so nothing is written.
  */
 final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encoded> {
@@ -45,17 +45,23 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
     @Override
     public PieceEncoder.Encoded handle(CsvRowStream.Rows rows) {
         List<String> header = rows.header();
-        String clash = format == PredictionsFormat.CSV
-                ? PieceEncoder.clash(header, predictor.classes(), predictor.hasProbabilities()) : null;
+        String clash =
+                format == PredictionsFormat.CSV
+                        ? PieceEncoder.clash(
+                                header, predictor.classes(), predictor.hasProbabilities())
+                        : null;
         if (clash != null) {
-            throw new DataFormatException(rows.file() + ": column " + clash + ": " + PieceEncoder.clashMessage());
+            throw new DataFormatException(
+                    rows.file() + ": column " + clash + ": " + PieceEncoder.clashMessage());
         }
         List<String> fileNumeric = rows.numericColumns();
         // Where each of the predictor's numeric columns is among the row's, and each header
         // column among the row's numeric values (-1: written as text).
-        int[] fromFile = predictor.numericColumns().stream().mapToInt(fileNumeric::indexOf).toArray();
+        int[] fromFile =
+                predictor.numericColumns().stream().mapToInt(fileNumeric::indexOf).toArray();
         int[] numericOfColumn = header.stream().mapToInt(fileNumeric::indexOf).toArray();
-        SerializableString[] names = header.stream().map(SerializedString::new).toArray(SerializableString[]::new);
+        SerializableString[] names =
+                header.stream().map(SerializedString::new).toArray(SerializableString[]::new);
         double[] values = new double[fileNumeric.size()];
         double[] numeric = new double[fromFile.length];
         String[] categorical = new String[predictor.categoricalColumns().size()];
@@ -80,18 +86,21 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
                 if (problem != null) {
                     encoder.error(rows.file(), rows.line(), json -> cells(json, rows), problem);
                 } else if (format == PredictionsFormat.JSONL) {
-                    encoder.json(json -> {
-                        json.writeStartObject();
-                        for (int i = 0; i < names.length; i++) {
-                            json.writeFieldName(names[i]);
-                            if (numericOfColumn[i] >= 0) {
-                                number(json, values[numericOfColumn[i]]);
-                            } else {
-                                json.writeString(rows.cell(i));
-                            }
-                        }
-                        json.writeEndObject();
-                    }, label, scores);
+                    encoder.json(
+                            json -> {
+                                json.writeStartObject();
+                                for (int i = 0; i < names.length; i++) {
+                                    json.writeFieldName(names[i]);
+                                    if (numericOfColumn[i] >= 0) {
+                                        number(json, values[numericOfColumn[i]]);
+                                    } else {
+                                        json.writeString(rows.cell(i));
+                                    }
+                                }
+                                json.writeEndObject();
+                            },
+                            label,
+                            scores);
                 } else {
                     List<String> cells = new ArrayList<>(rows.size());
                     for (int i = 0; i < rows.size(); i++) {
@@ -116,7 +125,8 @@ final class CsvInstances implements CsvRowStream.PieceHandler<PieceEncoder.Encod
     }
 
     private static void number(JsonGenerator json, double value) throws IOException {
-        if (value == Math.rint(value) && Math.abs(value) < EXACT_INTEGERS
+        if (value == Math.rint(value)
+                && Math.abs(value) < EXACT_INTEGERS
                 && !(value == 0 && Double.doubleToRawLongBits(value) != 0)) {
             json.writeNumber((long) value);
         } else {

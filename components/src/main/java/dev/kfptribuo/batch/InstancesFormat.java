@@ -2,11 +2,17 @@ package dev.kfptribuo.batch;
 
 import java.util.Locale;
 
-/** How the instances to predict are stored, as Vertex AI batch prediction's {@code instancesFormat} names them. */
+/**
+ * How the instances to predict are stored, as Vertex AI batch prediction's {@code instancesFormat}
+ * names them.
+ */
 public enum InstancesFormat {
     /** CSV with a header, as the trainer reads it; the label column may be there or not. */
     CSV,
-    /** JSON Lines: one instance per line, an object of column values or an array in the model's column order. */
+    /**
+     * JSON Lines: one instance per line, an object of column values or an array in the model's
+     * column order.
+     */
     JSONL;
 
     /**
@@ -20,13 +26,18 @@ public enum InstancesFormat {
             case "csv" -> CSV;
             case "jsonl", "json" -> JSONL;
             case "auto" -> of(path);
-            default -> throw new IllegalArgumentException("unknown instances format '" + text + "' (expected csv, jsonl or auto)");
+            default ->
+                    throw new IllegalArgumentException(
+                            "unknown instances format '"
+                                    + text
+                                    + "' (expected csv, jsonl or auto)");
         };
     }
 
     /**
      * @param path a dataset path or pattern
-     * @return JSONL for names ending in {@code .jsonl} or {@code .json} (before a {@code .gz}), else CSV
+     * @return JSONL for names ending in {@code .jsonl} or {@code .json} (before a {@code .gz}),
+     *     else CSV
      */
     public static InstancesFormat of(String path) {
         String name = path.toLowerCase(Locale.ROOT);

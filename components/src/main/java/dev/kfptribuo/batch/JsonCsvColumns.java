@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The instance columns of CSV predictions of JSON Lines instances, fixed before the instances are
- * read in parallel: the keys of the dataset's first object instance, in its order, then the
- * model's input columns it lacks, at the end.
+ * read in parallel: the keys of the dataset's first object instance, in its order, then the model's
+ * input columns it lacks, at the end.
  *
  * <p>The first instance is the first line, in file order, that holds a JSON object or array; lines
  * before it that are blank, not JSON, or another JSON value are passed over here (the prediction
@@ -30,7 +30,8 @@ import java.util.Map;
  * the model's input columns.
  */
 final class JsonCsvColumns {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final List<String> names;
     private final String source;
@@ -38,7 +39,8 @@ final class JsonCsvColumns {
 
     /**
      * @param names the columns, in order, each once
-     * @param source where they come from, for messages: {@code FILE: line N}, or the model's columns
+     * @param source where they come from, for messages: {@code FILE: line N}, or the model's
+     *     columns
      */
     JsonCsvColumns(List<String> names, String source) {
         this.names = List.copyOf(names);
@@ -48,12 +50,16 @@ final class JsonCsvColumns {
         }
     }
 
-    /** @return the columns, in order */
+    /**
+     * @return the columns, in order
+     */
     List<String> names() {
         return names;
     }
 
-    /** @return where the columns come from: {@code FILE: line N}, or the model's input columns */
+    /**
+     * @return where the columns come from: {@code FILE: line N}, or the model's input columns
+     */
     String source() {
         return source;
     }
@@ -64,8 +70,8 @@ final class JsonCsvColumns {
      * @param files the instances' files, in order
      * @param inputColumns the model's input columns
      * @return the columns
-     * @throws DataFormatException if a line before the first instance is longer than
-     *     {@link LineTooLongException#MAX_LINE}
+     * @throws DataFormatException if a line before the first instance is longer than {@link
+     *     LineTooLongException#MAX_LINE}
      * @throws IOException if a file cannot be read
      */
     static JsonCsvColumns of(List<InputFile> files, List<String> inputColumns) throws IOException {
@@ -97,7 +103,9 @@ final class JsonCsvColumns {
         try {
             JsonNode node = JSON.readTree(line);
             return node == null || node.isMissingNode() ? null : node;
-        } catch (IOException e) { // not JSON: Jackson's parse errors, the only ones of bytes in memory
+        } catch (
+                IOException
+                        e) { // not JSON: Jackson's parse errors, the only ones of bytes in memory
             return null;
         }
     }
@@ -111,7 +119,8 @@ final class JsonCsvColumns {
         }
         for (; b >= 0 && b != '\n'; b = in.read()) {
             if (line.size() >= LineTooLongException.MAX_LINE) {
-                throw DataFormatException.at(file.toString(), number, null, new LineTooLongException().getMessage());
+                throw DataFormatException.at(
+                        file.toString(), number, null, new LineTooLongException().getMessage());
             }
             line.write(b);
         }
@@ -138,8 +147,12 @@ final class JsonCsvColumns {
             for (Map.Entry<String, JsonNode> field : instance.properties()) {
                 Integer column = index.get(field.getKey());
                 if (column == null) {
-                    return "key " + field.getKey() + " is not a column of the CSV predictions, whose columns are"
-                            + " the keys of the first instance (" + source + ")";
+                    return "key "
+                            + field.getKey()
+                            + " is not a column of the CSV predictions, whose columns are"
+                            + " the keys of the first instance ("
+                            + source
+                            + ")";
                 }
                 values[column] = text(field.getValue());
             }

@@ -29,8 +29,8 @@ import java.util.function.Function;
  * the line.
  */
 final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceEncoder.Encoded> {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Instances instances;
     private final PredictionsFormat format;
@@ -43,7 +43,11 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
      * @param columns the instance columns of CSV predictions; null for JSON Lines
      * @param buffers where the pieces' buffers come from
      */
-    JsonLinesInstances(Predictor predictor, PredictionsFormat format, JsonCsvColumns columns, LineBuffer.Pool buffers) {
+    JsonLinesInstances(
+            Predictor predictor,
+            PredictionsFormat format,
+            JsonCsvColumns columns,
+            LineBuffer.Pool buffers) {
         if (format == PredictionsFormat.CSV && columns == null) {
             throw new IllegalArgumentException("CSV predictions need their instance columns");
         }
@@ -56,51 +60,64 @@ final class JsonLinesInstances implements Function<JsonLinesStream.Piece, PieceE
     @Override
     public PieceEncoder.Encoded apply(JsonLinesStream.Piece piece) {
         Predictor predictor = instances.predictor();
-        PieceEncoder encoder = new PieceEncoder(predictor.classes(),
-                columns == null ? predictor.inputColumns() : columns.names(), format, buffers);
+        PieceEncoder encoder =
+                new PieceEncoder(
+                        predictor.classes(),
+                        columns == null ? predictor.inputColumns() : columns.names(),
+                        format,
+                        buffers);
         double[] numeric = new double[predictor.numericColumns().size()];
         String[] categorical = new String[predictor.categoricalColumns().size()];
         double[] scores = new double[predictor.classes().size()];
         UnseenCategories unseen = new UnseenCategories(predictor);
-        piece.forEachLine((bytes, start, end, line) -> {
-            if (blank(bytes, start, end)) {
-                return;
-            }
-            try {
-                JsonNode instance;
-                try {
-                    instance = JSON.readTree(bytes, start, end - start);
-                } catch (JacksonException e) {
-                    String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
-                    encoder.error(piece.file(), line, json -> json.writeString(text),
-                            "not valid JSON: " + JsonErrors.describeInLine(e));
-                    return;
-                }
-                String problem = instances.read(instance, numeric, categorical);
-                List<String> cells = format == PredictionsFormat.CSV ? new ArrayList<>(columns.names().size()) : null;
-                if (problem == null && cells != null) {
-                    problem = columns.cells(instance, predictor.inputColumns(), cells);
-                }
-                int label = -1;
-                if (problem == null) {
-                    try {
-                        label = predictor.predict(numeric, categorical, scores);
-                        unseen.count(categorical);
-                    } catch (PredictionException e) {
-                        problem = e.getMessage();
+        piece.forEachLine(
+                (bytes, start, end, line) -> {
+                    if (blank(bytes, start, end)) {
+                        return;
                     }
-                }
-                if (problem != null) {
-                    encoder.error(piece.file(), line, json -> json.writeTree(instance), problem);
-                } else if (format == PredictionsFormat.JSONL) {
-                    encoder.json(json -> json.writeTree(instance), label, scores);
-                } else {
-                    encoder.csv(cells, label, scores);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+                    try {
+                        JsonNode instance;
+                        try {
+                            instance = JSON.readTree(bytes, start, end - start);
+                        } catch (JacksonException e) {
+                            String text =
+                                    new String(bytes, start, end - start, StandardCharsets.UTF_8);
+                            encoder.error(
+                                    piece.file(),
+                                    line,
+                                    json -> json.writeString(text),
+                                    "not valid JSON: " + JsonErrors.describeInLine(e));
+                            return;
+                        }
+                        String problem = instances.read(instance, numeric, categorical);
+                        List<String> cells =
+                                format == PredictionsFormat.CSV
+                                        ? new ArrayList<>(columns.names().size())
+                                        : null;
+                        if (problem == null && cells != null) {
+                            problem = columns.cells(instance, predictor.inputColumns(), cells);
+                        }
+                        int label = -1;
+                        if (problem == null) {
+                            try {
+                                label = predictor.predict(numeric, categorical, scores);
+                                unseen.count(categorical);
+                            } catch (PredictionException e) {
+                                problem = e.getMessage();
+                            }
+                        }
+                        if (problem != null) {
+                            encoder.error(
+                                    piece.file(), line, json -> json.writeTree(instance), problem);
+                        } else if (format == PredictionsFormat.JSONL) {
+                            encoder.json(json -> json.writeTree(instance), label, scores);
+                        } else {
+                            encoder.csv(cells, label, scores);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
         return encoder.finish(unseen);
     }
 

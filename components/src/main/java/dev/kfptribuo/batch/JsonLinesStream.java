@@ -21,9 +21,9 @@ import java.util.function.Function;
  * threads, in constant memory; the pieces' results reach the sink in file order, on the calling
  * thread.
  *
- * <p>A JSON text never holds a raw line feed (inside strings it is escaped), so every line feed ends
- * a line and a file can be cut at any of them. A UTF-8 byte-order mark at a file's start is dropped;
- * gzip is decoded; a shard of a wildcard may be empty.
+ * <p>A JSON text never holds a raw line feed (inside strings it is escaped), so every line feed
+ * ends a line and a file can be cut at any of them. A UTF-8 byte-order mark at a file's start is
+ * dropped; gzip is decoded; a shard of a wildcard may be empty.
  */
 final class JsonLinesStream {
     /** A piece of whole lines of one file. */
@@ -92,12 +92,16 @@ final class JsonLinesStream {
      * @throws DataFormatException if a file named on its own is empty
      * @throws IOException on read errors, and when the sink fails
      */
-    <T> long read(List<InputFile> files, Function<Piece, T> handler, Sink<T> sink) throws IOException {
-        ExecutorService workers = Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "jsonl-parser");
-            thread.setDaemon(true);
-            return thread;
-        });
+    <T> long read(List<InputFile> files, Function<Piece, T> handler, Sink<T> sink)
+            throws IOException {
+        ExecutorService workers =
+                Executors.newFixedThreadPool(
+                        threads,
+                        task -> {
+                            Thread thread = new Thread(task, "jsonl-parser");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         Deque<Future<T>> pending = new ArrayDeque<>();
         long lines = 0;
         try {
@@ -120,26 +124,44 @@ final class JsonLinesStream {
                         int cut = lastLineFeed(buffer, filled);
                         if (cut < 0) {
                             if (buffer.length >= LineTooLongException.MAX_LINE) {
-                                throw DataFormatException.at(file.toString(), fileLines + 1, null,
+                                throw DataFormatException.at(
+                                        file.toString(),
+                                        fileLines + 1,
+                                        null,
                                         new LineTooLongException().getMessage());
                             }
-                            buffer = Arrays.copyOf(buffer, buffer.length * 2); // a line longer than a piece
+                            buffer =
+                                    Arrays.copyOf(
+                                            buffer,
+                                            buffer.length * 2); // a line longer than a piece
                             continue;
                         }
-                        Piece piece = new Piece(file.toString(), Arrays.copyOf(buffer, cut + 1), cut + 1, fileLines + 1);
+                        Piece piece =
+                                new Piece(
+                                        file.toString(),
+                                        Arrays.copyOf(buffer, cut + 1),
+                                        cut + 1,
+                                        fileLines + 1);
                         fileLines += count(piece.bytes(), '\n');
                         System.arraycopy(buffer, cut + 1, buffer, 0, filled - cut - 1);
                         filled -= cut + 1;
                         submit(workers, pending, handler, piece, sink);
                     }
                     if (filled > 0) {
-                        Piece piece = new Piece(file.toString(), Arrays.copyOf(buffer, filled), filled, fileLines + 1);
+                        Piece piece =
+                                new Piece(
+                                        file.toString(),
+                                        Arrays.copyOf(buffer, filled),
+                                        filled,
+                                        fileLines + 1);
                         // Its line feeds, and a last line without one.
-                        fileLines += count(piece.bytes(), '\n') + (buffer[filled - 1] == '\n' ? 0 : 1);
+                        fileLines +=
+                                count(piece.bytes(), '\n') + (buffer[filled - 1] == '\n' ? 0 : 1);
                         submit(workers, pending, handler, piece, sink);
                     }
                     if (!any && !file.shard()) {
-                        throw new DataFormatException(file + ": the file is empty (expected one instance per line)");
+                        throw new DataFormatException(
+                                file + ": the file is empty (expected one instance per line)");
                     }
                 }
                 lines += fileLines;
@@ -156,8 +178,13 @@ final class JsonLinesStream {
         }
     }
 
-    private <T> void submit(ExecutorService workers, Deque<Future<T>> pending, Function<Piece, T> handler, Piece piece,
-            Sink<T> sink) throws IOException {
+    private <T> void submit(
+            ExecutorService workers,
+            Deque<Future<T>> pending,
+            Function<Piece, T> handler,
+            Piece piece,
+            Sink<T> sink)
+            throws IOException {
         pending.addLast(workers.submit(() -> handler.apply(piece)));
         // Bounded read-ahead: hand on the oldest piece before reading far ahead of the workers.
         while (pending.size() > 2 * threads) {

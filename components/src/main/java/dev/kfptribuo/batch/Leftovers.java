@@ -20,17 +20,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The hidden directories batch prediction makes while it writes, named by their run
- * ({@link RunId}), and the repair of those a run that was killed left behind.
+ * The hidden directories batch prediction makes while it writes, named by their run ({@link
+ * RunId}), and the repair of those a run that was killed left behind.
  *
  * <p>Beside a local predictions directory {@code NAME}:
+ *
  * <pre>
  * .NAME.staging-PID-START-RANDOM    the run's files while it writes them; renamed to NAME once all are made
  * .NAME.replaced-PID-START-RANDOM   the earlier NAME, moved aside for that rename, deleted right after it
  * </pre>
- * A run of an earlier version named them {@code .NAME.staging-UUID} and {@code .NAME.replaced-UUID},
- * without their run: those count as left by a dead one. For a gs:// target a run stages its files
- * in {@code TMPDIR/kfp-tribuo-predictions-PID-START-DIGITS}.
+ *
+ * A run of an earlier version named them {@code .NAME.staging-UUID} and {@code
+ * .NAME.replaced-UUID}, without their run: those count as left by a dead one. For a gs:// target a
+ * run stages its files in {@code TMPDIR/kfp-tribuo-predictions-PID-START-DIGITS}.
  *
  * <p>Each run repairs, before it checks or writes anything, what dead runs left; a live run's
  * directories are never touched. If {@code NAME} is missing and a dead run's {@code .replaced-}
@@ -46,8 +48,10 @@ final class Leftovers {
     /** The start of the temporary staging directories of gs:// targets. */
     static final String TEMP_PREFIX = "kfp-tribuo-predictions-";
 
-    private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-    private static final Pattern TEMP = Pattern.compile(Pattern.quote(TEMP_PREFIX) + RunId.PATTERN + "-\\d+");
+    private static final String UUID =
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    private static final Pattern TEMP =
+            Pattern.compile(Pattern.quote(TEMP_PREFIX) + RunId.PATTERN + "-\\d+");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Leftovers() {}
@@ -69,8 +73,15 @@ final class Leftovers {
     }
 
     private static Path beside(Path dir, String kind) {
-        return dir.resolveSibling("." + dir.getFileName() + "." + kind + "-" + RunId.CURRENT.text() + "-"
-                + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+        return dir.resolveSibling(
+                "."
+                        + dir.getFileName()
+                        + "."
+                        + kind
+                        + "-"
+                        + RunId.CURRENT.text()
+                        + "-"
+                        + HexFormat.of().toHexDigits(RANDOM.nextInt()));
     }
 
     /**
@@ -78,11 +89,19 @@ final class Leftovers {
      *
      * @param dir the predictions directory, absolute; its parent exists
      * @param log receives a line per directory restored, removed or left
-     * @throws IOException if the directory cannot be listed or the earlier output cannot be moved back
+     * @throws IOException if the directory cannot be listed or the earlier output cannot be moved
+     *     back
      */
     static void repair(Path dir, Consumer<String> log) throws IOException {
-        Pattern own = Pattern.compile("\\." + Pattern.quote(dir.getFileName().toString())
-                + "\\.(staging|replaced)-(?:" + RunId.PATTERN + "-[0-9a-f]{8}|" + UUID + ")");
+        Pattern own =
+                Pattern.compile(
+                        "\\."
+                                + Pattern.quote(dir.getFileName().toString())
+                                + "\\.(staging|replaced)-(?:"
+                                + RunId.PATTERN
+                                + "-[0-9a-f]{8}|"
+                                + UUID
+                                + ")");
         List<Path> staging = new ArrayList<>();
         List<Path> replaced = new ArrayList<>();
         for (Path entry : list(dir.getParent())) {
@@ -92,11 +111,16 @@ final class Leftovers {
             }
         }
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !replaced.isEmpty()) {
-            Path newest = replaced.stream().max(Comparator.comparing(Leftovers::modified)).orElseThrow();
+            Path newest =
+                    replaced.stream().max(Comparator.comparing(Leftovers::modified)).orElseThrow();
             Files.move(newest, dir, StandardCopyOption.ATOMIC_MOVE);
             replaced.remove(newest);
-            log.accept("restored " + dir + ", the output of an earlier run, from " + newest.getFileName()
-                    + ", where a run killed while it replaced it had moved it");
+            log.accept(
+                    "restored "
+                            + dir
+                            + ", the output of an earlier run, from "
+                            + newest.getFileName()
+                            + ", where a run killed while it replaced it had moved it");
             CrashPoints.reached("batch:restored");
         }
         for (Path entry : staging) {
@@ -120,17 +144,25 @@ final class Leftovers {
         try {
             for (Path entry : list(tmp)) {
                 Matcher m = TEMP.matcher(entry.getFileName().toString());
-                if (m.matches() && dead(m, 1) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if (m.matches()
+                        && dead(m, 1)
+                        && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     remove(entry, true, log);
                 }
             }
         } catch (IOException e) {
-            log.accept("could not look for staging directories of killed runs in " + tmp + ": " + e.getMessage());
+            log.accept(
+                    "could not look for staging directories of killed runs in "
+                            + tmp
+                            + ": "
+                            + e.getMessage());
         }
         return Files.createTempDirectory(TEMP_PREFIX + RunId.CURRENT.text() + "-");
     }
 
-    /** True if the run named at the groups is gone; a name without a run (an earlier version's) is. */
+    /**
+     * True if the run named at the groups is gone; a name without a run (an earlier version's) is.
+     */
     private static boolean dead(Matcher m, int first) {
         if (m.group(first) == null) {
             return true;
@@ -143,16 +175,25 @@ final class Leftovers {
         try {
             String foreign = PredictionsDir.firstForeign(entry, staging);
             if (foreign != null) {
-                log.accept("left " + entry + ", which a killed run left: it holds " + foreign
-                        + ", which batch-predict does not write");
+                log.accept(
+                        "left "
+                                + entry
+                                + ", which a killed run left: it holds "
+                                + foreign
+                                + ", which batch-predict does not write");
                 return;
             }
             long bytes = size(entry);
             deleteTree(entry);
-            log.accept(String.format(Locale.ROOT, "removed %s (%.1f MB), which a killed run left", entry,
-                    bytes / 1e6));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "removed %s (%.1f MB), which a killed run left",
+                            entry,
+                            bytes / 1e6));
         } catch (IOException | UncheckedIOException e) {
-            log.accept("could not remove " + entry + ", which a killed run left: " + e.getMessage());
+            log.accept(
+                    "could not remove " + entry + ", which a killed run left: " + e.getMessage());
         }
     }
 

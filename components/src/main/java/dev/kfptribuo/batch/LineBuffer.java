@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Encoded lines of one piece: their bytes, and where each line ends. Buffers come from a
- * {@link Pool} and go back to it once written, so a batch prediction allocates a few of them
- * rather than several megabytes per piece.
+ * Encoded lines of one piece: their bytes, and where each line ends. Buffers come from a {@link
+ * Pool} and go back to it once written, so a batch prediction allocates a few of them rather than
+ * several megabytes per piece.
  */
 final class LineBuffer {
     /** Recycled buffers, shared by the workers and the writer. */
@@ -15,12 +15,16 @@ final class LineBuffer {
         private final ConcurrentLinkedQueue<LineBuffer> free = new ConcurrentLinkedQueue<>();
         private final int initialBytes;
 
-        /** @param initialBytes the capacity a new buffer starts with */
+        /**
+         * @param initialBytes the capacity a new buffer starts with
+         */
         Pool(int initialBytes) {
             this.initialBytes = initialBytes;
         }
 
-        /** @return an empty buffer */
+        /**
+         * @return an empty buffer
+         */
         LineBuffer take() {
             LineBuffer buffer = free.poll();
             return buffer != null ? buffer : new LineBuffer(initialBytes, this);
@@ -66,17 +70,23 @@ final class LineBuffer {
         ends[count++] = out.size();
     }
 
-    /** @return the bytes; the first {@code ends()[count() - 1]} are the lines' */
+    /**
+     * @return the bytes; the first {@code ends()[count() - 1]} are the lines'
+     */
     byte[] bytes() {
         return out.buffer();
     }
 
-    /** @return each line's end offset, ascending; the first {@link #count()} are used */
+    /**
+     * @return each line's end offset, ascending; the first {@link #count()} are used
+     */
     int[] ends() {
         return ends;
     }
 
-    /** @return the number of lines */
+    /**
+     * @return the number of lines
+     */
     int count() {
         return count;
     }

@@ -20,11 +20,11 @@ import org.apache.commons.csv.CSVPrinter;
  * Encodes one piece of instances, on the worker that predicted them: each prediction as a line of
  * the output format, each bad row as a line of the errors file. Not thread-safe; one per piece.
  *
- * <p>A JSON Lines prediction is Vertex AI batch prediction's output line,
- * {@code {"instance": ..., "prediction": {"label": "1", "classes": ["0", ...], "scores": [...]}}};
- * an error line is {@code {"instance": ..., "error": {"code": 3, "message": "..."}, "file": "...",
- * "line": 12}} (code 3 is {@code google.rpc.Code.INVALID_ARGUMENT}, as in Vertex AI's
- * {@code prediction.errors_stats} files).
+ * <p>A JSON Lines prediction is Vertex AI batch prediction's output line, {@code {"instance": ...,
+ * "prediction": {"label": "1", "classes": ["0", ...], "scores": [...]}}}; an error line is {@code
+ * {"instance": ..., "error": {"code": 3, "message": "..."}, "file": "...", "line": 12}} (code 3 is
+ * {@code google.rpc.Code.INVALID_ARGUMENT}, as in Vertex AI's {@code prediction.errors_stats}
+ * files).
  */
 final class PieceEncoder {
     /** How a piece writes an instance into a JSON line. */
@@ -45,7 +45,11 @@ final class PieceEncoder {
      * @param errorMessages the first bad rows' reasons, for the log
      * @param unseen the predicted rows' categories unseen in training
      */
-    record Encoded(List<String> instanceColumns, LineBuffer predictions, LineBuffer errors, List<String> errorMessages,
+    record Encoded(
+            List<String> instanceColumns,
+            LineBuffer predictions,
+            LineBuffer errors,
+            List<String> errorMessages,
             UnseenCategories unseen) {
         /** Gives the buffers back, once the lines are written. */
         void release() {
@@ -55,10 +59,15 @@ final class PieceEncoder {
     }
 
     /** Generators with a codec, which {@code writeTree} of a JSON instance needs. */
-    static final JsonFactory JSON = new ObjectMapper(JsonFactory.builder()
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .build()).getFactory();
+    static final JsonFactory JSON =
+            new ObjectMapper(
+                            JsonFactory.builder()
+                                    .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                                    .build())
+                    .getFactory();
+
     static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+
     /** How many error messages a piece keeps for the log. */
     static final int LOGGED_ERRORS = 10;
 
@@ -69,8 +78,10 @@ final class PieceEncoder {
     private static final SerializableString SCORES = new SerializedString("scores");
 
     private final String[] classes;
+
     /** Each class's label as a JSON string value, and the classes as a JSON array, encoded once. */
     private final SerializableString[] labels;
+
     private final SerializableString classesArray;
     private final List<String> instanceColumns;
     private final PredictionsFormat format;
@@ -88,7 +99,11 @@ final class PieceEncoder {
      * @param format the predictions' format
      * @param buffers where the predictions' buffer comes from
      */
-    PieceEncoder(List<String> classes, List<String> instanceColumns, PredictionsFormat format, LineBuffer.Pool buffers) {
+    PieceEncoder(
+            List<String> classes,
+            List<String> instanceColumns,
+            PredictionsFormat format,
+            LineBuffer.Pool buffers) {
         this.predictions = buffers.take();
         this.classes = classes.toArray(new String[0]);
         this.labels = new SerializableString[this.classes.length];
@@ -97,7 +112,9 @@ final class PieceEncoder {
                 String text = this.classes[k];
                 labels[k] = new SerializedString(jsonText(g -> g.writeString(text)));
             }
-            classesArray = new SerializedString(jsonText(g -> g.writeArray(this.classes, 0, this.classes.length)));
+            classesArray =
+                    new SerializedString(
+                            jsonText(g -> g.writeArray(this.classes, 0, this.classes.length)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -165,7 +182,9 @@ final class PieceEncoder {
         predictions.lineEndsHere();
     }
 
-    /** @return the predictions' format */
+    /**
+     * @return the predictions' format
+     */
     PredictionsFormat format() {
         return format;
     }
@@ -202,7 +221,8 @@ final class PieceEncoder {
      * @return the piece's lines
      */
     Encoded finish(UnseenCategories unseen) {
-        return new Encoded(instanceColumns, predictions, errors, List.copyOf(errorMessages), unseen);
+        return new Encoded(
+                instanceColumns, predictions, errors, List.copyOf(errorMessages), unseen);
     }
 
     /** The JSON text Jackson writes for one value: for the parts every line repeats. */
@@ -215,7 +235,8 @@ final class PieceEncoder {
     }
 
     /** CSV header of the predictions: the instance's columns, the label, a column per class. */
-    static List<String> csvHeader(List<String> instanceColumns, List<String> classes, boolean probabilities) {
+    static List<String> csvHeader(
+            List<String> instanceColumns, List<String> classes, boolean probabilities) {
         List<String> header = new ArrayList<>(instanceColumns);
         header.add("predicted_label");
         for (String label : classes) {
@@ -230,8 +251,8 @@ final class PieceEncoder {
      * @param instanceColumns the instance's columns
      * @param classes the model's classes
      * @param probabilities whether the model has probabilities
-     * @return that column ({@code predicted_label}, a {@code probability_<class>} or
-     *     {@code score_<class>}), or null if there is none
+     * @return that column ({@code predicted_label}, a {@code probability_<class>} or {@code
+     *     score_<class>}), or null if there is none
      */
     static String clash(List<String> instanceColumns, List<String> classes, boolean probabilities) {
         List<String> added = csvHeader(List.of(), classes, probabilities);

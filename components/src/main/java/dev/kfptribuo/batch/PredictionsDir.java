@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * Where batch prediction may write its predictions directory, and what an existing one may hold to
  * be replaced.
  *
- * <p>The files batch prediction makes there, its outputs, are the shards of
- * {@code prediction.results-NNNNN-of-NNNNN} (JSON Lines), {@code prediction.results-NNNNN-of-NNNNN.csv}
+ * <p>The files batch prediction makes there, its outputs, are the shards of {@code
+ * prediction.results-NNNNN-of-NNNNN} (JSON Lines), {@code prediction.results-NNNNN-of-NNNNN.csv}
  * (CSV) and {@code prediction.errors_stats-NNNNN-of-NNNNN}. An existing local directory is replaced
  * only when it holds nothing but such regular files (an earlier run's output, or nothing at all):
  * anything else (a user's file, a subdirectory, a symbolic link, a hidden file) refuses the run, so
@@ -24,11 +24,18 @@ import java.util.stream.Stream;
  * or lie inside the model's job dir, nor hold an input file, local or gs://.
  */
 final class PredictionsDir {
-    /** An output shard's name, as {@link ShardedWriter} names it ({@code %05d}, more digits past 99999). */
-    private static final Pattern OUTPUT = Pattern.compile(
-            "prediction\\.(results-\\d{5,}-of-\\d{5,}(\\.csv)?|errors_stats-\\d{5,}-of-\\d{5,})");
+    /**
+     * An output shard's name, as {@link ShardedWriter} names it ({@code %05d}, more digits past
+     * 99999).
+     */
+    private static final Pattern OUTPUT =
+            Pattern.compile(
+                    "prediction\\.(results-\\d{5,}-of-\\d{5,}(\\.csv)?|errors_stats-\\d{5,}-of-\\d{5,})");
+
     /** A shard {@link ShardedWriter} is still writing, in a staging directory. */
-    private static final Pattern PART = Pattern.compile("\\.prediction\\.(results|errors_stats)-\\d{5,}\\.part");
+    private static final Pattern PART =
+            Pattern.compile("\\.prediction\\.(results|errors_stats)-\\d{5,}\\.part");
+
     /** What the refusals tell the user to do. */
     private static final String ELSEWHERE = "write the predictions to a directory of their own";
 
@@ -76,18 +83,25 @@ final class PredictionsDir {
      * Refuses an existing local directory that holds anything but an earlier run's outputs.
      *
      * @param dir the predictions directory, which exists
-     * @throws BatchPrediction.PredictionsDirException if it is not a directory or holds another entry
+     * @throws BatchPrediction.PredictionsDirException if it is not a directory or holds another
+     *     entry
      * @throws IOException if it cannot be listed
      */
     static void checkReplaceable(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new BatchPrediction.PredictionsDirException(dir + ": exists and is not a directory; " + ELSEWHERE);
+            throw new BatchPrediction.PredictionsDirException(
+                    dir + ": exists and is not a directory; " + ELSEWHERE);
         }
         String foreign = firstForeign(dir, false);
         if (foreign != null) {
-            throw new BatchPrediction.PredictionsDirException(dir + ": holds " + foreign + ", which batch-predict did not"
-                    + " write; an existing predictions dir is replaced only when it holds nothing but an earlier run's"
-                    + " prediction.results-* and prediction.errors_stats-* files: " + ELSEWHERE);
+            throw new BatchPrediction.PredictionsDirException(
+                    dir
+                            + ": holds "
+                            + foreign
+                            + ", which batch-predict did not"
+                            + " write; an existing predictions dir is replaced only when it holds nothing but an earlier run's"
+                            + " prediction.results-* and prediction.errors_stats-* files: "
+                            + ELSEWHERE);
         }
     }
 
@@ -101,25 +115,36 @@ final class PredictionsDir {
      * @throws BatchPrediction.PredictionsDirException naming both places
      * @throws IOException if a local path cannot be resolved
      */
-    static void checkPlace(Location predictions, Location model, List<InputFile> inputs) throws IOException {
+    static void checkPlace(Location predictions, Location model, List<InputFile> inputs)
+            throws IOException {
         boolean insideModel = Containment.within(predictions, model);
         boolean holdsModel = Containment.within(model, predictions);
         if (insideModel && holdsModel) {
-            throw new BatchPrediction.PredictionsDirException(predictions + ": is the --model-path " + model + "; " + ELSEWHERE);
+            throw new BatchPrediction.PredictionsDirException(
+                    predictions + ": is the --model-path " + model + "; " + ELSEWHERE);
         }
         if (insideModel) {
-            throw new BatchPrediction.PredictionsDirException(predictions + ": lies inside the --model-path " + model
-                    + "; " + ELSEWHERE);
+            throw new BatchPrediction.PredictionsDirException(
+                    predictions + ": lies inside the --model-path " + model + "; " + ELSEWHERE);
         }
         if (holdsModel) {
-            throw new BatchPrediction.PredictionsDirException(predictions + ": holds the --model-path " + model
-                    + ", which replacing it would delete; " + ELSEWHERE);
+            throw new BatchPrediction.PredictionsDirException(
+                    predictions
+                            + ": holds the --model-path "
+                            + model
+                            + ", which replacing it would delete; "
+                            + ELSEWHERE);
         }
         for (InputFile input : inputs) {
             if (Containment.within(input.location(), predictions)) {
-                throw new BatchPrediction.PredictionsDirException(predictions
-                        + (Containment.within(predictions, input.location()) ? ": is the input " : ": holds the input ")
-                        + input + " (--dataset-path), which replacing it would delete; " + ELSEWHERE);
+                throw new BatchPrediction.PredictionsDirException(
+                        predictions
+                                + (Containment.within(predictions, input.location())
+                                        ? ": is the input "
+                                        : ": holds the input ")
+                                + input
+                                + " (--dataset-path), which replacing it would delete; "
+                                + ELSEWHERE);
             }
         }
     }

@@ -2,7 +2,10 @@ package dev.kfptribuo.batch;
 
 import java.util.Locale;
 
-/** How predictions are written, as Vertex AI batch prediction's {@code predictionsFormat} names them. */
+/**
+ * How predictions are written, as Vertex AI batch prediction's {@code predictionsFormat} names
+ * them.
+ */
 public enum PredictionsFormat {
     /**
      * JSON Lines, one {@code {"instance": ..., "prediction": {"label", "classes", "scores"}}} per
@@ -24,12 +27,16 @@ public enum PredictionsFormat {
         this.suffix = suffix;
     }
 
-    /** @return the shards' name, before their numbers */
+    /**
+     * @return the shards' name, before their numbers
+     */
     public String fileName() {
         return fileName;
     }
 
-    /** @return what follows the shards' numbers */
+    /**
+     * @return what follows the shards' numbers
+     */
     public String suffix() {
         return suffix;
     }
@@ -43,7 +50,9 @@ public enum PredictionsFormat {
         return switch (text.strip().toLowerCase(Locale.ROOT)) {
             case "jsonl", "json" -> JSONL;
             case "csv" -> CSV;
-            default -> throw new IllegalArgumentException("unknown predictions format '" + text + "' (expected jsonl or csv)");
+            default ->
+                    throw new IllegalArgumentException(
+                            "unknown predictions format '" + text + "' (expected jsonl or csv)");
         };
     }
 }

@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
  * their names ({@code <pid>-<start in epoch milliseconds>}), so that a later run can tell whether
  * the run that made them still runs, even once the pid has been given to another process.
  *
- * <p>Processes are told apart on this machine only (in this pid namespace): a run on another machine
- * or in another container writing to the same shared directory at the same time is not seen, and
- * looks dead.
+ * <p>Processes are told apart on this machine only (in this pid namespace): a run on another
+ * machine or in another container writing to the same shared directory at the same time is not
+ * seen, and looks dead.
  *
  * @param pid the process id
  * @param startMillis the process's start, in epoch milliseconds, or 0 when the system does not say
@@ -39,13 +39,16 @@ record RunId(long pid, long startMillis) {
      */
     static RunId parse(Matcher matcher, int first) {
         try {
-            return new RunId(Long.parseLong(matcher.group(first)), Long.parseLong(matcher.group(first + 1)));
+            return new RunId(
+                    Long.parseLong(matcher.group(first)), Long.parseLong(matcher.group(first + 1)));
         } catch (NumberFormatException e) {
             return null;
         }
     }
 
-    /** @return {@code <pid>-<start>}, as names hold it */
+    /**
+     * @return {@code <pid>-<start>}, as names hold it
+     */
     String text() {
         return pid + "-" + startMillis;
     }

@@ -38,7 +38,8 @@ final class ShardedWriter implements AutoCloseable {
      */
     ShardedWriter(Path dir, String name, String suffix, long rowsPerShard, byte[] header) {
         if (rowsPerShard < 1) {
-            throw new IllegalArgumentException("rows per shard must be at least 1, got " + rowsPerShard);
+            throw new IllegalArgumentException(
+                    "rows per shard must be at least 1, got " + rowsPerShard);
         }
         this.dir = dir;
         this.name = name;
@@ -72,7 +73,9 @@ final class ShardedWriter implements AutoCloseable {
         }
     }
 
-    /** @return the rows written */
+    /**
+     * @return the rows written
+     */
     long rows() {
         return rows;
     }
@@ -105,7 +108,15 @@ final class ShardedWriter implements AutoCloseable {
         closeCurrent();
         List<Path> named = new ArrayList<>();
         for (int i = 0; i < shards.size(); i++) {
-            Path target = dir.resolve(String.format(Locale.ROOT, "%s-%05d-of-%05d%s", name, i, shards.size(), suffix));
+            Path target =
+                    dir.resolve(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s-%05d-of-%05d%s",
+                                    name,
+                                    i,
+                                    shards.size(),
+                                    suffix));
             named.add(Files.move(shards.get(i), target, StandardCopyOption.ATOMIC_MOVE));
         }
         return named;

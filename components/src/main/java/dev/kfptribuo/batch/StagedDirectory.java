@@ -17,16 +17,16 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * An output directory that appears whole or not at all: files are written into a staging
- * directory, then published together.
+ * An output directory that appears whole or not at all: files are written into a staging directory,
+ * then published together.
  *
- * <p>Locally the staging directory is a hidden sibling of the target
- * ({@code .NAME.staging-PID-START-RANDOM}, {@link Leftovers}), on the same file system, and
- * publishing is one rename of the directory. A target left by an earlier run is first moved aside
- * ({@code .NAME.replaced-...}), then deleted once the new one is in place; it is replaced only if it
- * holds nothing but an earlier run's output files ({@link PredictionsDir#checkReplaceable}), which
- * {@link #create} checks before anything is written. A run killed between those two renames leaves
- * no target: the next run on it moves the earlier output back first, and deletes what killed runs
+ * <p>Locally the staging directory is a hidden sibling of the target ({@code
+ * .NAME.staging-PID-START-RANDOM}, {@link Leftovers}), on the same file system, and publishing is
+ * one rename of the directory. A target left by an earlier run is first moved aside ({@code
+ * .NAME.replaced-...}), then deleted once the new one is in place; it is replaced only if it holds
+ * nothing but an earlier run's output files ({@link PredictionsDir#checkReplaceable}), which {@link
+ * #create} checks before anything is written. A run killed between those two renames leaves no
+ * target: the next run on it moves the earlier output back first, and deletes what killed runs
  * staged ({@link Leftovers#repair}). Where directories cannot be renamed (Cloud Storage FUSE), the
  * files are moved one by one into the new target, which is removed again if a move fails. For a
  * gs:// target the staging directory is a local temporary one, the prefix (or the bucket, for its
@@ -35,10 +35,10 @@ import java.util.stream.Stream;
  * has no rename of many objects at once: while the uploads run, a reader may see some of them).
  * Closing an unpublished directory deletes what was staged.
  *
- * <p>The steps of a publish are {@link CrashPoints}: {@code batch:staging-created} (in
- * {@link #create}), {@code batch:written} (every file staged, nothing published), then locally
- * {@code batch:moved-aside} (the earlier target renamed away),
- * {@code batch:renamed} (the new one in place) and {@code batch:cleaned} (the earlier one deleted).
+ * <p>The steps of a publish are {@link CrashPoints}: {@code batch:staging-created} (in {@link
+ * #create}), {@code batch:written} (every file staged, nothing published), then locally {@code
+ * batch:moved-aside} (the earlier target renamed away), {@code batch:renamed} (the new one in
+ * place) and {@code batch:cleaned} (the earlier one deleted).
  */
 final class StagedDirectory implements AutoCloseable {
     private final Location target;
@@ -66,12 +66,22 @@ final class StagedDirectory implements AutoCloseable {
         if (target.isGcs()) {
             // Uploads never replace objects (that would mix two runs' files): a new prefix, as
             // Vertex AI gives each batch prediction job. The bucket's root is a prefix too.
-            String prefix = target.path().isEmpty() || target.path().endsWith("/") ? target.path() : target.path() + "/";
+            String prefix =
+                    target.path().isEmpty() || target.path().endsWith("/")
+                            ? target.path()
+                            : target.path() + "/";
             try {
-                if (GcsClient.get().list(target.bucket(), Storage.BlobListOption.prefix(prefix),
-                        Storage.BlobListOption.pageSize(1)).getValues().iterator().hasNext()) {
-                    throw new BatchPrediction.PredictionsDirException(target
-                            + ": holds files already; write the predictions to a new prefix");
+                if (GcsClient.get()
+                        .list(
+                                target.bucket(),
+                                Storage.BlobListOption.prefix(prefix),
+                                Storage.BlobListOption.pageSize(1))
+                        .getValues()
+                        .iterator()
+                        .hasNext()) {
+                    throw new BatchPrediction.PredictionsDirException(
+                            target
+                                    + ": holds files already; write the predictions to a new prefix");
                 }
             } catch (StorageException e) {
                 throw new IOException(target + ": " + e.getMessage(), e);
@@ -80,8 +90,10 @@ final class StagedDirectory implements AutoCloseable {
         }
         Path dir = target.localPath().toAbsolutePath().normalize();
         if (dir.getParent() == null) {
-            throw new BatchPrediction.PredictionsDirException(dir + ": is the root directory; write the predictions"
-                    + " to a directory of their own");
+            throw new BatchPrediction.PredictionsDirException(
+                    dir
+                            + ": is the root directory; write the predictions"
+                            + " to a directory of their own");
         }
         Files.createDirectories(dir.getParent());
         Leftovers.repair(dir, log);
@@ -93,7 +105,9 @@ final class StagedDirectory implements AutoCloseable {
         return new StagedDirectory(target, staging);
     }
 
-    /** @return the staging directory to write the files into */
+    /**
+     * @return the staging directory to write the files into
+     */
     Path path() {
         return staging;
     }
@@ -168,7 +182,8 @@ final class StagedDirectory implements AutoCloseable {
      * Moves the staged files into a new target directory one at a time; if one fails, takes the
      * directory away again.
      */
-    private void moveFiles(List<String> names, Path dir, IOException directoryRename) throws IOException {
+    private void moveFiles(List<String> names, Path dir, IOException directoryRename)
+            throws IOException {
         boolean created = false;
         try {
             Files.createDirectory(dir);

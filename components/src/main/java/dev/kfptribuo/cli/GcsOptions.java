@@ -19,14 +19,22 @@ public final class GcsOptions {
      * @param seconds the deadline of a Cloud Storage request, its retries included, and of a whole
      *     object read
      */
-    @Option(names = "--gcs-deadline", paramLabel = "SECONDS",
-            description = "Deadline of each Cloud Storage request, retries included, and of each whole object read; "
-                    + "a server that stalls or trickles fails the run with one line naming the object. Default: "
-                    + GcsClient.DEFAULT_DEADLINE_SECONDS + ".")
+    @Option(
+            names = "--gcs-deadline",
+            paramLabel = "SECONDS",
+            description =
+                    "Deadline of each Cloud Storage request, retries included, and of each whole object read; "
+                            + "a server that stalls or trickles fails the run with one line naming the object. Default: "
+                            + GcsClient.DEFAULT_DEADLINE_SECONDS
+                            + ".")
     void setDeadline(long seconds) {
         if (seconds < 1 || seconds > MAX_DEADLINE_SECONDS) {
-            throw new ParameterException(spec.commandLine(), "--gcs-deadline must be 1.." + MAX_DEADLINE_SECONDS
-                    + " seconds (a week), got " + seconds);
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--gcs-deadline must be 1.."
+                            + MAX_DEADLINE_SECONDS
+                            + " seconds (a week), got "
+                            + seconds);
         }
         GcsClient.setDeadline(Duration.ofSeconds(seconds));
     }

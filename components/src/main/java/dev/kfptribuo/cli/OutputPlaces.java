@@ -11,10 +11,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Refuses a command's output files that lie where the command reads or writes: an output inside
- * the job dir train saves to could overwrite its manifest or be deleted by the save, one inside a
- * model directory or equal to an input file would change what the command (or the next step)
- * reads. A command names its places and then checks its outputs, before it reads anything.
+ * Refuses a command's output files that lie where the command reads or writes: an output inside the
+ * job dir train saves to could overwrite its manifest or be deleted by the save, one inside a model
+ * directory or equal to an input file would change what the command (or the next step) reads. A
+ * command names its places and then checks its outputs, before it reads anything.
  *
  * <p>Places are compared as {@link Containment} does (gs:// by bucket and prefix; local paths with
  * their links resolved as far as they exist). A refusal is a usage error (exit 2) naming the output
@@ -25,10 +25,15 @@ public final class OutputPlaces {
     private final CommandSpec spec;
     private final List<Place> places = new ArrayList<>();
 
-    /** A place the command uses: its flag, where it is, whether a directory, what the command does there. */
+    /**
+     * A place the command uses: its flag, where it is, whether a directory, what the command does
+     * there.
+     */
     private record Place(String flag, Location location, boolean directory, String use) {}
 
-    /** @param spec the command, for its usage errors */
+    /**
+     * @param spec the command, for its usage errors
+     */
     public OutputPlaces(CommandSpec spec) {
         this.spec = spec;
     }
@@ -72,10 +77,19 @@ public final class OutputPlaces {
             for (Place place : places) {
                 if (Containment.within(path, place.location())) {
                     boolean same = Containment.within(place.location(), path);
-                    throw new ParameterException(spec.commandLine(), output.getKey() + " " + output.getValue()
-                            + (same ? " is " : " lies inside ") + place.flag() + " " + place.location() + "; "
-                            + place.use() + ", so give the output "
-                            + (place.directory() ? "a path outside it" : "another path"));
+                    throw new ParameterException(
+                            spec.commandLine(),
+                            output.getKey()
+                                    + " "
+                                    + output.getValue()
+                                    + (same ? " is " : " lies inside ")
+                                    + place.flag()
+                                    + " "
+                                    + place.location()
+                                    + "; "
+                                    + place.use()
+                                    + ", so give the output "
+                                    + (place.directory() ? "a path outside it" : "another path"));
                 }
             }
         }

@@ -7,10 +7,10 @@ import picocli.CommandLine.ITypeConverter;
 /**
  * The picocli converters of the programs' path flags, so that every path flag is checked in one
  * place and at parse time, before a command reads or writes anything: the value must be a local
- * path or a {@code gs://bucket/...} URI ({@link Location#parse}). A refusal is a usage error (exit 2)
- * naming the flag ({@link FlagValueException}): {@code --model-path is empty: give a job dir, local
- * or gs://}, {@code --dataset-path: unsupported URI scheme in s3://b/x (use a local path or gs://)}.
- * The value is kept as the text given.
+ * path or a {@code gs://bucket/...} URI ({@link Location#parse}). A refusal is a usage error (exit
+ * 2) naming the flag ({@link FlagValueException}): {@code --model-path is empty: give a job dir,
+ * local or gs://}, {@code --dataset-path: unsupported URI scheme in s3://b/x (use a local path or
+ * gs://)}. The value is kept as the text given.
  */
 public final class PathConverters {
     private PathConverters() {}
@@ -45,7 +45,9 @@ public final class PathConverters {
             return value;
         }
 
-        /** @throws IllegalArgumentException if the text is not such a path */
+        /**
+         * @throws IllegalArgumentException if the text is not such a path
+         */
         void check(String value) {
             Location.parse(value);
         }
@@ -59,7 +61,9 @@ public final class PathConverters {
         }
     }
 
-    /** A job dir of train, or empty for none (what KFP passes for an optional input given as ''). */
+    /**
+     * A job dir of train, or empty for none (what KFP passes for an optional input given as '').
+     */
     public static final class OptionalJobDir extends PathConverter {
         /** For picocli. */
         public OptionalJobDir() {

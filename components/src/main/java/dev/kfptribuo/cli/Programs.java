@@ -15,16 +15,16 @@ import picocli.CommandLine;
 /**
  * The exit-code and error contract every program of the images shares: 0 success, 1 runtime error,
  * 2 usage error (picocli's), a usage error reported as one line and a pointer to {@code --help} (a
- * KFP v2 executor input the command cannot use, {@link ExecutorInputException}: the one line alone), a
- * runtime error as one line on standard error, never a stack trace, and {@code --version} from the
- * build ({@link BuildVersion}).
+ * KFP v2 executor input the command cannot use, {@link ExecutorInputException}: the one line
+ * alone), a runtime error as one line on standard error, never a stack trace, and {@code --version}
+ * from the build ({@link BuildVersion}).
  *
  * <p>That holds for an {@link OutOfMemoryError} too, which picocli's exception handler never sees
- * (it handles Exceptions): thrown by the command, or wrapped by a worker thread's future (an
- * {@code ExecutionException} or any exception caused by it), it ends the run with one line naming
- * the heap limit and exit 1. In {@link #main}, one in any other thread, which would otherwise die
- * with a stack trace while the program goes on without it, prints the same line and halts the JVM
- * with exit 1.
+ * (it handles Exceptions): thrown by the command, or wrapped by a worker thread's future (an {@code
+ * ExecutionException} or any exception caused by it), it ends the run with one line naming the heap
+ * limit and exit 1. In {@link #main}, one in any other thread, which would otherwise die with a
+ * stack trace while the program goes on without it, prints the same line and halts the JVM with
+ * exit 1.
  */
 public final class Programs {
     private Programs() {}
@@ -39,16 +39,25 @@ public final class Programs {
      * @return the exit code
      */
     public static int run(Object command, String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(command)
-                .setOut(out)
-                .setErr(err)
-                .setParameterExceptionHandler(Programs::usageError)
-                .setExecutionExceptionHandler((e, cmd, parseResult) -> {
-                    cmd.getErr().println(cmd.getCommandName() + ": error: " + describe(e));
-                    cmd.getErr().flush();
-                    // A KFP v2 executor input the command cannot use is a usage error, on one line.
-                    return e instanceof ExecutorInputException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
-                });
+        CommandLine commandLine =
+                new CommandLine(command)
+                        .setOut(out)
+                        .setErr(err)
+                        .setParameterExceptionHandler(Programs::usageError)
+                        .setExecutionExceptionHandler(
+                                (e, cmd, parseResult) -> {
+                                    cmd.getErr()
+                                            .println(
+                                                    cmd.getCommandName()
+                                                            + ": error: "
+                                                            + describe(e));
+                                    cmd.getErr().flush();
+                                    // A KFP v2 executor input the command cannot use is a usage
+                                    // error, on one line.
+                                    return e instanceof ExecutorInputException
+                                            ? CommandLine.ExitCode.USAGE
+                                            : CommandLine.ExitCode.SOFTWARE;
+                                });
         setVersionProviders(commandLine);
         try {
             return commandLine.execute(args);
@@ -61,8 +70,8 @@ public final class Programs {
 
     /**
      * A usage error as two lines, not picocli's default of the whole usage after the message, which
-     * floods a KFP step's log: {@code <command>: error: <message>} (with picocli's suggestions for a
-     * mistyped option, if any) and {@code Try '<command> --help' for more information.} A value a
+     * floods a KFP step's log: {@code <command>: error: <message>} (with picocli's suggestions for
+     * a mistyped option, if any) and {@code Try '<command> --help' for more information.} A value a
      * converter refuses with a {@link FlagValueException} reads {@code <flag> <reason>}.
      *
      * @return exit 2
@@ -72,12 +81,15 @@ public final class Programs {
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandName() + ": error: " + oneLine(message(e)));
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.println(
+                "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
-    /** A converter's {@link FlagValueException} follows the flag's name; other errors are picocli's. */
+    /**
+     * A converter's {@link FlagValueException} follows the flag's name; other errors are picocli's.
+     */
     private static String message(CommandLine.ParameterException e) {
         if (e.getCause() instanceof FlagValueException refused
                 && e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
@@ -88,7 +100,9 @@ public final class Programs {
 
     /** Every (sub)command's --version prints {@link BuildVersion}'s line. */
     private static void setVersionProviders(CommandLine commandLine) {
-        commandLine.getCommandSpec().versionProvider(new BuildVersion(commandLine.getCommandSpec()));
+        commandLine
+                .getCommandSpec()
+                .versionProvider(new BuildVersion(commandLine.getCommandSpec()));
         commandLine.getSubcommands().values().forEach(Programs::setVersionProviders);
     }
 
@@ -112,30 +126,34 @@ public final class Programs {
      */
     public static void main(Object command, String[] args) {
         // Tribuo and the Google clients log through java.util.logging; the programs print their own
-        // lines, and warnings (a Cloud Storage retry) come as one line each, as Cloud Logging reads them.
+        // lines, and warnings (a Cloud Storage retry) come as one line each, as Cloud Logging reads
+        // them.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         }
         Logger.getLogger("").setLevel(Level.WARNING);
-        CommandLine.Command annotation = command.getClass().getAnnotation(CommandLine.Command.class);
+        CommandLine.Command annotation =
+                command.getClass().getAnnotation(CommandLine.Command.class);
         String name = annotation == null ? command.getClass().getSimpleName() : annotation.name();
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            if (causedByOutOfMemory(e) != null) {
-                try {
-                    System.err.println(name + ": error: " + outOfMemory(causedByOutOfMemory(e)));
-                    System.err.flush();
-                } finally {
-                    Runtime.getRuntime().halt(CommandLine.ExitCode.SOFTWARE);
-                }
-            } else if (previous != null) {
-                previous.uncaughtException(thread, e);
-            } else {
-                // What the JVM does without a handler.
-                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
-                e.printStackTrace(System.err);
-            }
-        });
+        Thread.setDefaultUncaughtExceptionHandler(
+                (thread, e) -> {
+                    if (causedByOutOfMemory(e) != null) {
+                        try {
+                            System.err.println(
+                                    name + ": error: " + outOfMemory(causedByOutOfMemory(e)));
+                            System.err.flush();
+                        } finally {
+                            Runtime.getRuntime().halt(CommandLine.ExitCode.SOFTWARE);
+                        }
+                    } else if (previous != null) {
+                        previous.uncaughtException(thread, e);
+                    } else {
+                        // What the JVM does without a handler.
+                        System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                        e.printStackTrace(System.err);
+                    }
+                });
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(command, args, out, err));
@@ -150,9 +168,13 @@ public final class Programs {
         if (outOfMemory != null) {
             return outOfMemory(outOfMemory);
         }
-        if (e instanceof FileNotFoundException || e instanceof DataFormatException || e instanceof ExecutorInputException
-                || e instanceof TrainingDivergedException || e instanceof IllegalArgumentException
-                || e instanceof IllegalStateException || e instanceof BatchPrediction.TooManyBadRowsException) {
+        if (e instanceof FileNotFoundException
+                || e instanceof DataFormatException
+                || e instanceof ExecutorInputException
+                || e instanceof TrainingDivergedException
+                || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException
+                || e instanceof BatchPrediction.TooManyBadRowsException) {
             return oneLine(e.getMessage());
         }
         if (e instanceof IOException || e instanceof StorageException) {
@@ -163,7 +185,8 @@ public final class Programs {
 
     /**
      * @param e an error
-     * @return the {@link OutOfMemoryError} it is or was caused by (a worker thread's, wrapped), or null
+     * @return the {@link OutOfMemoryError} it is or was caused by (a worker thread's, wrapped), or
+     *     null
      */
     static OutOfMemoryError causedByOutOfMemory(Throwable e) {
         Throwable cause = e;
@@ -177,8 +200,11 @@ public final class Programs {
 
     /** The one line of an {@link OutOfMemoryError}: its kind and the heap limit, and what to do. */
     static String outOfMemory(OutOfMemoryError e) {
-        return "out of memory (" + (e.getMessage() == null ? "" : oneLine(e.getMessage()) + "; ")
-                + "the Java heap may grow to " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): give the program"
+        return "out of memory ("
+                + (e.getMessage() == null ? "" : oneLine(e.getMessage()) + "; ")
+                + "the Java heap may grow to "
+                + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB): give the program"
                 + " more memory (a larger container memory limit, or -Xmx / -XX:MaxRAMPercentage in JDK_JAVA_OPTIONS)";
     }
 

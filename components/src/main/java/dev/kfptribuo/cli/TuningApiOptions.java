@@ -17,35 +17,53 @@ public final class TuningApiOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec spec;
 
-    @Option(names = {"--api-endpoint", "--api_endpoint"}, paramLabel = "URL",
-            description = "API base URL with its version, instead of "
-                    + "https://LOCATION-aiplatform.googleapis.com/v1/ (Vertex AI, from --job-name) or "
-                    + TuningJobClient.AI_PLATFORM_ENDPOINT + " (AI Platform, retired); e.g. "
-                    + "https://us-central1-aiplatform.googleapis.com/v1/ or http://127.0.0.1:8080/v1/.")
+    @Option(
+            names = {"--api-endpoint", "--api_endpoint"},
+            paramLabel = "URL",
+            description =
+                    "API base URL with its version, instead of "
+                            + "https://LOCATION-aiplatform.googleapis.com/v1/ (Vertex AI, from --job-name) or "
+                            + TuningJobClient.AI_PLATFORM_ENDPOINT
+                            + " (AI Platform, retired); e.g. "
+                            + "https://us-central1-aiplatform.googleapis.com/v1/ or http://127.0.0.1:8080/v1/.")
     private String apiEndpoint;
 
-    @Option(names = {"--no-auth", "--no_auth"},
+    @Option(
+            names = {"--no-auth", "--no_auth"},
             description = "Send no credentials and look none up (a local or emulated API).")
     private boolean noAuth;
 
-    @Option(names = {"--max-retries", "--max_retries"}, paramLabel = "N",
+    @Option(
+            names = {"--max-retries", "--max_retries"},
+            paramLabel = "N",
             defaultValue = "" + TuningJobClient.DEFAULT_MAX_RETRIES,
-            description = "Retries of a transient HTTP or network error, 0-" + TuningJobClient.MAX_RETRIES
-                    + ". Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Retries of a transient HTTP or network error, 0-"
+                            + TuningJobClient.MAX_RETRIES
+                            + ". Default: ${DEFAULT-VALUE}.")
     private int maxRetries;
 
-    @Option(names = {"--initial-backoff-ms", "--initial_backoff_ms"}, paramLabel = "MS", defaultValue = "1000",
-            description = "First retry delay in milliseconds (then doubling, with jitter), 1-60000. "
-                    + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"--initial-backoff-ms", "--initial_backoff_ms"},
+            paramLabel = "MS",
+            defaultValue = "1000",
+            description =
+                    "First retry delay in milliseconds (then doubling, with jitter), 1-60000. "
+                            + "Default: ${DEFAULT-VALUE}.")
     private long initialBackoffMs;
 
-    @Option(names = {"--deadline-seconds", "--deadline_seconds"}, paramLabel = "S",
+    @Option(
+            names = {"--deadline-seconds", "--deadline_seconds"},
+            paramLabel = "S",
             defaultValue = "" + TuningJobClient.DEFAULT_DEADLINE_SECONDS,
-            description = "Overall deadline of the API call in seconds, every attempt, retry wait and body read "
-                    + "included (the per-read timeout is 20 s), 1-3600. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Overall deadline of the API call in seconds, every attempt, retry wait and body read "
+                            + "included (the per-read timeout is 20 s), 1-3600. Default: ${DEFAULT-VALUE}.")
     private int deadlineSeconds;
 
-    /** @return true if the endpoint or --no-auth was given: options that only an API call uses */
+    /**
+     * @return true if the endpoint or --no-auth was given: options that only an API call uses
+     */
     public boolean endpointGiven() {
         return apiEndpoint != null || noAuth;
     }
@@ -57,11 +75,16 @@ public final class TuningApiOptions {
      */
     public void check() {
         if (maxRetries < 0 || maxRetries > TuningJobClient.MAX_RETRIES) {
-            throw usage("--max-retries must be 0-" + TuningJobClient.MAX_RETRIES + ", got " + maxRetries);
+            throw usage(
+                    "--max-retries must be 0-"
+                            + TuningJobClient.MAX_RETRIES
+                            + ", got "
+                            + maxRetries);
         }
         long maxBackoffMs = TuningJobClient.MAX_INITIAL_BACKOFF.toMillis();
         if (initialBackoffMs < 1 || initialBackoffMs > maxBackoffMs) {
-            throw usage("--initial-backoff-ms must be 1-" + maxBackoffMs + ", got " + initialBackoffMs);
+            throw usage(
+                    "--initial-backoff-ms must be 1-" + maxBackoffMs + ", got " + initialBackoffMs);
         }
         long maxDeadline = TuningJobClient.MAX_DEADLINE.toSeconds();
         if (deadlineSeconds < 1 || deadlineSeconds > maxDeadline) {

@@ -15,10 +15,13 @@ final class ColumnLayout {
     final List<String> numericNames = new ArrayList<>();
     final int[] numericIndex;
     final int[] categoricalIndex;
+
     /** The label's index, or -1 for a schema without a label. */
     final int labelIndex;
+
     /** The numeric and categorical columns, in header order. */
     final List<String> featureColumns = new ArrayList<>();
+
     /** Columns of a model schema's header that it does not read, in header order. */
     final List<String> unusedColumns = new ArrayList<>();
 
@@ -36,11 +39,17 @@ final class ColumnLayout {
         Set<String> seen = new HashSet<>();
         for (String column : header) {
             if (!seen.add(column)) {
-                throw DataFormatException.at(file, headerLine, column, "the header names this column twice");
+                throw DataFormatException.at(
+                        file, headerLine, column, "the header names this column twice");
             }
         }
-        labelIndex = schema.labelColumn() == null ? -1 : requireColumns(List.of(schema.labelColumn()), "label", file, headerLine)[0];
-        categoricalIndex = requireColumns(schema.categoricalColumns(), "categorical", file, headerLine);
+        labelIndex =
+                schema.labelColumn() == null
+                        ? -1
+                        : requireColumns(List.of(schema.labelColumn()), "label", file, headerLine)[
+                                0];
+        categoricalIndex =
+                requireColumns(schema.categoricalColumns(), "categorical", file, headerLine);
         requireColumns(schema.ignoredColumns(), "ignored", file, headerLine);
         if (schema.namesNumericColumns()) {
             requireColumns(schema.numericColumns(), "numeric", file, headerLine);
@@ -52,7 +61,9 @@ final class ColumnLayout {
             if (i == labelIndex || schema.ignoredColumns().contains(column)) {
                 continue;
             }
-            if (!categorical && schema.namesNumericColumns() && !schema.numericColumns().contains(column)) {
+            if (!categorical
+                    && schema.namesNumericColumns()
+                    && !schema.numericColumns().contains(column)) {
                 unusedColumns.add(column);
                 continue;
             }
@@ -65,7 +76,10 @@ final class ColumnLayout {
         numericIndex = numeric.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The header indexes of the columns; all must be present, else one error names every missing one. */
+    /**
+     * The header indexes of the columns; all must be present, else one error names every missing
+     * one.
+     */
     private int[] requireColumns(List<String> columns, String role, String file, long headerLine) {
         int[] indexes = new int[columns.size()];
         List<String> missing = new ArrayList<>();
@@ -76,14 +90,25 @@ final class ColumnLayout {
             }
         }
         if (!missing.isEmpty()) {
-            throw DataFormatException.at(file, headerLine, null, "the header has no " + role + " column"
-                    + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                    + " (header: " + String.join(",", header) + ")");
+            throw DataFormatException.at(
+                    file,
+                    headerLine,
+                    null,
+                    "the header has no "
+                            + role
+                            + " column"
+                            + (missing.size() > 1 ? "s " : " ")
+                            + String.join(", ", missing)
+                            + " (header: "
+                            + String.join(",", header)
+                            + ")");
         }
         return indexes;
     }
 
-    /** @return the number of fields every row must have */
+    /**
+     * @return the number of fields every row must have
+     */
     int width() {
         return header.size();
     }
@@ -96,8 +121,15 @@ final class ColumnLayout {
      */
     void checkSameHeader(List<String> other, String file, long headerLine) {
         if (!header.equals(other)) {
-            throw DataFormatException.at(file, headerLine, null, "the header differs from the first file's ("
-                    + String.join(",", other) + " vs " + String.join(",", header) + ")");
+            throw DataFormatException.at(
+                    file,
+                    headerLine,
+                    null,
+                    "the header differs from the first file's ("
+                            + String.join(",", other)
+                            + " vs "
+                            + String.join(",", header)
+                            + ")");
         }
     }
 }

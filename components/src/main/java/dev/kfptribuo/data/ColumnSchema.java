@@ -10,9 +10,9 @@ import java.util.Set;
  * the numeric columns.
  *
  * <p>Two forms: a <em>training</em> schema names the label, the categorical columns and the columns
- * to leave out, and every other column is numeric ({@link #numericColumns()} is null); a
- * <em>model input</em> schema ({@link #forModel}) names the numeric columns too, and every column it
- * does not name is unused (an {@code id} or a free-text column), reported once but never read.
+ * to leave out, and every other column is numeric ({@link #numericColumns()} is null); a <em>model
+ * input</em> schema ({@link #forModel}) names the numeric columns too, and every column it does not
+ * name is unused (an {@code id} or a free-text column), reported once but never read.
  *
  * @param labelColumn the column holding the class label; null when the rows are not labelled
  *     (prediction input), and then a column of any name may be unused
@@ -21,9 +21,15 @@ import java.util.Set;
  * @param numericColumns the numeric columns of a model schema; null for a training schema, where
  *     every column not named otherwise is numeric
  */
-public record ColumnSchema(String labelColumn, List<String> categoricalColumns, List<String> ignoredColumns,
+public record ColumnSchema(
+        String labelColumn,
+        List<String> categoricalColumns,
+        List<String> ignoredColumns,
         List<String> numericColumns) {
-    /** The lab's covertype schema: label {@code Cover_Type}, categorical {@code Wilderness_Area, Soil_Type}. */
+    /**
+     * The lab's covertype schema: label {@code Cover_Type}, categorical {@code Wilderness_Area,
+     * Soil_Type}.
+     */
     public static final ColumnSchema COVERTYPE =
             new ColumnSchema("Cover_Type", List.of("Wilderness_Area", "Soil_Type"));
 
@@ -42,17 +48,24 @@ public record ColumnSchema(String labelColumn, List<String> categoricalColumns, 
         if (labelColumn != null) {
             named.add(labelColumn);
         }
-        for (List<String> role : java.util.Arrays.asList(categoricalColumns, ignoredColumns, numericColumns)) {
+        for (List<String> role :
+                java.util.Arrays.asList(categoricalColumns, ignoredColumns, numericColumns)) {
             for (String column : role == null ? List.<String>of() : role) {
                 Objects.requireNonNull(column, "column name");
                 if (!named.add(column)) {
-                    throw new IllegalArgumentException("column " + column + " is named twice (as "
-                            + roleOf(column, labelColumn, categoricalColumns, ignoredColumns) + " and again)");
+                    throw new IllegalArgumentException(
+                            "column "
+                                    + column
+                                    + " is named twice (as "
+                                    + roleOf(
+                                            column, labelColumn, categoricalColumns, ignoredColumns)
+                                    + " and again)");
                 }
             }
         }
         if (numericColumns != null && !ignoredColumns.isEmpty()) {
-            throw new IllegalArgumentException("a schema with numeric columns leaves out every other column itself");
+            throw new IllegalArgumentException(
+                    "a schema with numeric columns leaves out every other column itself");
         }
     }
 
@@ -63,7 +76,11 @@ public record ColumnSchema(String labelColumn, List<String> categoricalColumns, 
      * @param categoricalColumns the categorical columns; every other column is numeric
      */
     public ColumnSchema(String labelColumn, List<String> categoricalColumns) {
-        this(Objects.requireNonNull(labelColumn, "labelColumn"), categoricalColumns, List.of(), null);
+        this(
+                Objects.requireNonNull(labelColumn, "labelColumn"),
+                categoricalColumns,
+                List.of(),
+                null);
     }
 
     /**
@@ -74,8 +91,10 @@ public record ColumnSchema(String labelColumn, List<String> categoricalColumns, 
      * @param categoricalColumns the model's categorical columns
      * @return the schema
      */
-    public static ColumnSchema forModel(String labelColumn, List<String> numericColumns, List<String> categoricalColumns) {
-        return new ColumnSchema(labelColumn, categoricalColumns, List.of(), Objects.requireNonNull(numericColumns));
+    public static ColumnSchema forModel(
+            String labelColumn, List<String> numericColumns, List<String> categoricalColumns) {
+        return new ColumnSchema(
+                labelColumn, categoricalColumns, List.of(), Objects.requireNonNull(numericColumns));
     }
 
     /**
@@ -86,12 +105,15 @@ public record ColumnSchema(String labelColumn, List<String> categoricalColumns, 
         return new ColumnSchema(labelColumn, categoricalColumns, ignored, numericColumns);
     }
 
-    /** @return true for a model input schema, where columns not named are unused */
+    /**
+     * @return true for a model input schema, where columns not named are unused
+     */
     public boolean namesNumericColumns() {
         return numericColumns != null;
     }
 
-    private static String roleOf(String column, String label, List<String> categorical, List<String> ignored) {
+    private static String roleOf(
+            String column, String label, List<String> categorical, List<String> ignored) {
         if (column.equals(label)) {
             return "the label";
         }

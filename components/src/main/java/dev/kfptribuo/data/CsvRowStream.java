@@ -12,12 +12,12 @@ import org.apache.commons.csv.CSVRecord;
  * memory: for batch prediction, where a table of every row would not fit and a bad row must not
  * stop the others.
  *
- * <p>The files are parsed as {@link CsvTableReader} parses them ({@link ParallelCsvReader}: the same
- * header rules, the same line numbers, chunks on parallel threads); each piece of consecutive rows of
- * one file goes to the {@link PieceHandler} on a worker thread, and its result to the {@link Sink} on
- * the calling thread, in file order. A row that cannot be used ({@link Rows#values}) is the
- * handler's to report; malformed CSV (an unterminated quote) stops the stream, as nothing after it
- * can be read reliably.
+ * <p>The files are parsed as {@link CsvTableReader} parses them ({@link ParallelCsvReader}: the
+ * same header rules, the same line numbers, chunks on parallel threads); each piece of consecutive
+ * rows of one file goes to the {@link PieceHandler} on a worker thread, and its result to the
+ * {@link Sink} on the calling thread, in file order. A row that cannot be used ({@link
+ * Rows#values}) is the handler's to report; malformed CSV (an unterminated quote) stops the stream,
+ * as nothing after it can be read reliably.
  */
 public final class CsvRowStream {
     /**
@@ -94,16 +94,28 @@ public final class CsvRowStream {
      *     malformed
      * @throws IOException on read errors, and when the sink fails
      */
-    public <T> Summary read(List<InputFile> files, PieceHandler<T> handler, Sink<T> sink) throws IOException {
-        ParallelCsvReader<T> reader = new ParallelCsvReader<>(schema,
-                (layout, records, parser, file, offset) -> handler.handle(new Rows(layout, records, parser, file, offset)),
-                threads, chunkBytes);
+    public <T> Summary read(List<InputFile> files, PieceHandler<T> handler, Sink<T> sink)
+            throws IOException {
+        ParallelCsvReader<T> reader =
+                new ParallelCsvReader<>(
+                        schema,
+                        (layout, records, parser, file, offset) ->
+                                handler.handle(new Rows(layout, records, parser, file, offset)),
+                        threads,
+                        chunkBytes);
         long[] rows = {0};
-        ColumnLayout layout = reader.read(files, InputFile::openRaw, sink::accept,
-                (file, raw, records) -> rows[0] += records);
+        ColumnLayout layout =
+                reader.read(
+                        files,
+                        InputFile::openRaw,
+                        sink::accept,
+                        (file, raw, records) -> rows[0] += records);
         if (rows[0] == 0) {
-            throw new DataFormatException(String.join(", ", files.stream().map(InputFile::toString).toList())
-                    + ": no data rows (" + (layout == null ? "every file is empty" : "only a header") + ")");
+            throw new DataFormatException(
+                    String.join(", ", files.stream().map(InputFile::toString).toList())
+                            + ": no data rows ("
+                            + (layout == null ? "every file is empty" : "only a header")
+                            + ")");
         }
         return new Summary(rows[0], layout.unusedColumns);
     }
@@ -121,7 +133,12 @@ public final class CsvRowStream {
         private CSVRecord current;
         private long line;
 
-        Rows(ColumnLayout layout, Iterator<CSVRecord> records, CSVParser parser, String file, long lineOffset) {
+        Rows(
+                ColumnLayout layout,
+                Iterator<CSVRecord> records,
+                CSVParser parser,
+                String file,
+                long lineOffset) {
             this.layout = layout;
             this.records = records;
             this.parser = parser;
@@ -129,17 +146,23 @@ public final class CsvRowStream {
             this.lineOffset = lineOffset;
         }
 
-        /** @return the file the rows come from */
+        /**
+         * @return the file the rows come from
+         */
         public String file() {
             return file;
         }
 
-        /** @return the header's column names */
+        /**
+         * @return the header's column names
+         */
         public List<String> header() {
             return layout.header;
         }
 
-        /** @return the numeric columns, in the order {@link #values} fills them */
+        /**
+         * @return the numeric columns, in the order {@link #values} fills them
+         */
         public List<String> numericColumns() {
             return layout.numericNames;
         }
@@ -160,12 +183,16 @@ public final class CsvRowStream {
             return true;
         }
 
-        /** @return the current row's line in its file (the header is line 1) */
+        /**
+         * @return the current row's line in its file (the header is line 1)
+         */
         public long line() {
             return line;
         }
 
-        /** @return the current row's number of fields */
+        /**
+         * @return the current row's number of fields
+         */
         public int size() {
             return current.size();
         }
@@ -182,7 +209,8 @@ public final class CsvRowStream {
          * Reads the current row's numeric and categorical cells.
          *
          * @param numeric receives the numeric columns' values, in {@link #numericColumns()} order
-         * @param categorical receives the categorical columns' values, stripped, in the schema's order
+         * @param categorical receives the categorical columns' values, stripped, in the schema's
+         *     order
          * @return null if the row is usable, else what is wrong with it, naming the column
          */
         public String values(double[] numeric, String[] categorical) {
@@ -199,7 +227,10 @@ public final class CsvRowStream {
             for (int c = 0; c < layout.categoricalIndex.length; c++) {
                 categorical[c] = current.get(layout.categoricalIndex[c]).strip();
                 if (!TextCells.isValidUtf8(categorical[c])) {
-                    return "column " + layout.schema.categoricalColumns().get(c) + ": " + TextCells.INVALID_UTF8;
+                    return "column "
+                            + layout.schema.categoricalColumns().get(c)
+                            + ": "
+                            + TextCells.INVALID_UTF8;
                 }
             }
             return null;

@@ -23,12 +23,14 @@ import org.apache.commons.io.input.BOMInputStream;
  * blank, and numeric labels are read in a canonical form ({@link #canonicalLabel}). Any problem
  * stops the read with a {@link DataFormatException} naming the file, line and column.
  *
- * <p>The files are parsed on parallel threads, one per processor the JVM sees
- * ({@link ParallelCsvReader}); the table, and the first error reported, are those of one parser
- * reading the files from start to end.
+ * <p>The files are parsed on parallel threads, one per processor the JVM sees ({@link
+ * ParallelCsvReader}); the table, and the first error reported, are those of one parser reading the
+ * files from start to end.
  */
 public final class CsvTableReader {
-    /** Bytes per chunk: enough chunks for even shares between threads, few enough to cost nothing. */
+    /**
+     * Bytes per chunk: enough chunks for even shares between threads, few enough to cost nothing.
+     */
     static final int CHUNK_BYTES = ParallelCsvReader.CHUNK_BYTES;
 
     private final ColumnSchema schema;
@@ -50,7 +52,8 @@ public final class CsvTableReader {
             throw new IllegalArgumentException("threads and chunkBytes must be positive");
         }
         if (schema.labelColumn() == null) {
-            throw new IllegalArgumentException("a table's rows are labelled: the schema needs a label column");
+            throw new IllegalArgumentException(
+                    "a table's rows are labelled: the schema needs a label column");
         }
         this.schema = schema;
         this.digests = digests;
@@ -76,8 +79,8 @@ public final class CsvTableReader {
      * @return the table, with one {@link SourceFile} per file
      * @throws DataFormatException if a file is empty (a wildcard's shard may be: it is skipped), a
      *     header lacks a required column or differs between files, a row has the wrong number of
-     *     fields, a numeric cell is blank or not a finite number, a label is blank, or no file holds
-     *     any data row; the first such problem in file order is reported
+     *     fields, a numeric cell is blank or not a finite number, a label is blank, or no file
+     *     holds any data row; the first such problem in file order is reported
      * @throws FileNotFoundException if a file does not exist
      * @throws IOException on read errors
      */
@@ -88,28 +91,47 @@ public final class CsvTableReader {
         List<RowBlock> blocks = new ArrayList<>();
         List<SourceFile> sources = new ArrayList<>();
         Map<InputFile, MessageDigest> fileDigests = new IdentityHashMap<>();
-        ParallelCsvReader<RowBlock> reader = new ParallelCsvReader<>(schema, (layout, records, parser, file, offset) -> {
-            RowBlock block = new RowBlock(layout);
-            block.read(records, parser, file, offset);
-            return block;
-        }, threads, chunkBytes);
-        ColumnLayout layout = reader.read(files, file -> {
-            if (!digests) {
-                return file.openRaw();
-            }
-            MessageDigest digest = sha256();
-            fileDigests.put(file, digest);
-            return new DigestInputStream(file.openRaw(), digest);
-        }, blocks::add, (file, raw, rows) -> {
-            MessageDigest digest = fileDigests.get(file);
-            if (digest != null) {
-                raw.transferTo(OutputStream.nullOutputStream());
-            }
-            sources.add(new SourceFile(file.toString(), rows, digest == null ? null : HexFormat.of().formatHex(digest.digest())));
-        });
+        ParallelCsvReader<RowBlock> reader =
+                new ParallelCsvReader<>(
+                        schema,
+                        (layout, records, parser, file, offset) -> {
+                            RowBlock block = new RowBlock(layout);
+                            block.read(records, parser, file, offset);
+                            return block;
+                        },
+                        threads,
+                        chunkBytes);
+        ColumnLayout layout =
+                reader.read(
+                        files,
+                        file -> {
+                            if (!digests) {
+                                return file.openRaw();
+                            }
+                            MessageDigest digest = sha256();
+                            fileDigests.put(file, digest);
+                            return new DigestInputStream(file.openRaw(), digest);
+                        },
+                        blocks::add,
+                        (file, raw, rows) -> {
+                            MessageDigest digest = fileDigests.get(file);
+                            if (digest != null) {
+                                raw.transferTo(OutputStream.nullOutputStream());
+                            }
+                            sources.add(
+                                    new SourceFile(
+                                            file.toString(),
+                                            rows,
+                                            digest == null
+                                                    ? null
+                                                    : HexFormat.of().formatHex(digest.digest())));
+                        });
         if (sources.stream().mapToLong(SourceFile::rows).sum() == 0) {
-            throw new DataFormatException(String.join(", ", sources.stream().map(SourceFile::uri).toList())
-                    + ": no data rows (" + (layout == null ? "every file is empty" : "only a header") + ")");
+            throw new DataFormatException(
+                    String.join(", ", sources.stream().map(SourceFile::uri).toList())
+                            + ": no data rows ("
+                            + (layout == null ? "every file is empty" : "only a header")
+                            + ")");
         }
         return RowBlock.concat(layout, blocks, sources);
     }
@@ -131,8 +153,8 @@ public final class CsvTableReader {
     /**
      * The label as a class name: a number is written in one canonical form ({@code 1.0}, {@code 01}
      * and {@code 1} are the class {@code 1}; {@code 2.50} is {@code 2.5}), since a label column
-     * exported as FLOAT64 in one split and INT64 in another must still name the same classes.
-     * Any other text is kept as it is.
+     * exported as FLOAT64 in one split and INT64 in another must still name the same classes. Any
+     * other text is kept as it is.
      *
      * @param label a non-blank label cell, stripped
      * @return its class name

@@ -3,13 +3,15 @@ package dev.kfptribuo.data;
 /**
  * Input data that cannot be used, with the place it was found: file, line and column.
  *
- * <p>The message is one line a user can act on, for example
- * {@code data.csv: line 17, column Elevation: "abc" is not a number}.
+ * <p>The message is one line a user can act on, for example {@code data.csv: line 17, column
+ * Elevation: "abc" is not a number}.
  */
 public class DataFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message the whole one-line message, naming the file */
+    /**
+     * @param message the whole one-line message, naming the file
+     */
     public DataFormatException(String message) {
         super(message);
     }

@@ -6,8 +6,8 @@ import java.io.Reader;
 
 /**
  * A reader that fails with {@link LineTooLongException} once a line (a run of characters without
- * {@code \n} or {@code \r}) exceeds {@link LineTooLongException#MAX_LINE}: it guards the parsers that
- * read a file's quoted rest in one piece, where nothing else bounds a field.
+ * {@code \n} or {@code \r}) exceeds {@link LineTooLongException#MAX_LINE}: it guards the parsers
+ * that read a file's quoted rest in one piece, where nothing else bounds a field.
  */
 final class LineLimitReader extends FilterReader {
     private long lineLength;

@@ -14,6 +14,9 @@ public final class LineTooLongException extends IOException {
 
     /** A line beyond {@link #MAX_LINE}. */
     public LineTooLongException() {
-        super("a line longer than " + (MAX_LINE >> 20) + " MiB (no line end found): not rows of a table");
+        super(
+                "a line longer than "
+                        + (MAX_LINE >> 20)
+                        + " MiB (no line end found): not rows of a table");
     }
 }

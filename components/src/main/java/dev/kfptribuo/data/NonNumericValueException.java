@@ -20,7 +20,9 @@ public final class NonNumericValueException extends DataFormatException {
         this.column = column;
     }
 
-    /** @return the column whose cell is not a number */
+    /**
+     * @return the column whose cell is not a number
+     */
     public String column() {
         return column;
     }

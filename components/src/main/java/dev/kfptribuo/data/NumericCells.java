@@ -3,12 +3,13 @@ package dev.kfptribuo.data;
 import java.util.regex.Pattern;
 
 /**
- * The numbers a numeric cell may hold, wherever it comes from (a CSV cell, a JSON instance's string):
- * a finite decimal number, optionally signed and with an exponent, as pandas reads a CSV; surrounding
- * blanks are ignored.
+ * The numbers a numeric cell may hold, wherever it comes from (a CSV cell, a JSON instance's
+ * string): a finite decimal number, optionally signed and with an exponent, as pandas reads a CSV;
+ * surrounding blanks are ignored.
  */
 public final class NumericCells {
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
+    private static final Pattern DECIMAL =
+            Pattern.compile("[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?");
 
     private NumericCells() {}
 
@@ -23,7 +24,9 @@ public final class NumericCells {
             this.text = text;
         }
 
-        /** @return true if the cell is text rather than a blank or an infinite number */
+        /**
+         * @return true if the cell is text rather than a blank or an infinite number
+         */
         public boolean isText() {
             return text;
         }
@@ -32,9 +35,9 @@ public final class NumericCells {
     /**
      * @param cell the cell's text
      * @return its value
-     * @throws InvalidNumberException if the cell is blank ("blank value in a numeric column"), not a
-     *     decimal number ({@code "abc" is not a number}, Java-only spellings such as {@code 2694d}
-     *     or {@code 0x1p3} included), or not finite
+     * @throws InvalidNumberException if the cell is blank ("blank value in a numeric column"), not
+     *     a decimal number ({@code "abc" is not a number}, Java-only spellings such as {@code
+     *     2694d} or {@code 0x1p3} included), or not finite
      */
     public static double parse(String cell) {
         String text = cell.strip();
@@ -62,8 +65,9 @@ public final class NumericCells {
 
     /**
      * The value of a plain decimal integer of at most 15 digits with an optional minus sign, or NaN
-     * for any other text. Such integers are exact doubles, so this equals {@link Double#parseDouble}
-     * on them at a fraction of its cost; covertype's numeric columns are all integers.
+     * for any other text. Such integers are exact doubles, so this equals {@link
+     * Double#parseDouble} on them at a fraction of its cost; covertype's numeric columns are all
+     * integers.
      *
      * @param text a non-empty, stripped cell
      * @return its value, or NaN

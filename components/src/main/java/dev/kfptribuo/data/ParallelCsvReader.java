@@ -50,7 +50,12 @@ final class ParallelCsvReader<T> {
          * @throws DataFormatException for a row that cannot be used, if the parser stops at one
          * @throws UncheckedIOException as Commons CSV's iterator throws it (malformed CSV, I/O)
          */
-        T parse(ColumnLayout layout, Iterator<CSVRecord> records, CSVParser parser, String file, long lineOffset);
+        T parse(
+                ColumnLayout layout,
+                Iterator<CSVRecord> records,
+                CSVParser parser,
+                String file,
+                long lineOffset);
     }
 
     /** Receives the pieces' results in file order, on the calling thread. */
@@ -62,12 +67,14 @@ final class ParallelCsvReader<T> {
         void accept(T result) throws IOException;
     }
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
-            .setIgnoreEmptyLines(true)
-            .get();
+    private static final CSVFormat FORMAT =
+            CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
 
-    /** Bytes per chunk: enough chunks for even shares between threads, few enough to cost nothing. */
+    /**
+     * Bytes per chunk: enough chunks for even shares between threads, few enough to cost nothing.
+     */
     static final int CHUNK_BYTES = 256 << 10;
+
     /** Records per piece of a file's quoted rest, parsed on the calling thread. */
     static final int REST_RECORDS = 4096;
 
@@ -115,21 +122,29 @@ final class ParallelCsvReader<T> {
      *     differs between files, or a piece parser rejects a row; the first problem in file order
      * @throws IOException on read errors and the sink's failures
      */
-    ColumnLayout read(List<InputFile> files, Opener opener, Sink<T> sink, AfterFile afterFile) throws IOException {
-        ExecutorService workers = threads > 1 ? Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "csv-parser");
-            thread.setDaemon(true);
-            return thread;
-        }) : null;
+    ColumnLayout read(List<InputFile> files, Opener opener, Sink<T> sink, AfterFile afterFile)
+            throws IOException {
+        ExecutorService workers =
+                threads > 1
+                        ? Executors.newFixedThreadPool(
+                                threads,
+                                task -> {
+                                    Thread thread = new Thread(task, "csv-parser");
+                                    thread.setDaemon(true);
+                                    return thread;
+                                })
+                        : null;
         try {
             ColumnLayout layout = null;
             for (InputFile file : files) {
                 String name = file.toString();
                 try (InputStream raw = opener.open(file);
-                     InputStream decoded = InputFile.decode(raw)) {
+                        InputStream decoded = InputFile.decode(raw)) {
                     FileReader reader = new FileReader(name, file.shard(), layout, workers, sink);
                     try {
-                        reader.read(new RecordChunker(CsvTableReader.withoutByteOrderMark(decoded), chunkBytes));
+                        reader.read(
+                                new RecordChunker(
+                                        CsvTableReader.withoutByteOrderMark(decoded), chunkBytes));
                     } catch (SinkFailure e) {
                         throw e.unwrap();
                     }
@@ -195,7 +210,9 @@ final class ParallelCsvReader<T> {
             super(cause);
         }
 
-        /** @return the sink's exception, to throw */
+        /**
+         * @return the sink's exception, to throw
+         */
         IOException unwrap() {
             if (getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -213,7 +230,12 @@ final class ParallelCsvReader<T> {
         private ColumnLayout layout;
         private long records;
 
-        FileReader(String name, boolean shard, ColumnLayout layout, ExecutorService workers, Sink<T> sink) {
+        FileReader(
+                String name,
+                boolean shard,
+                ColumnLayout layout,
+                ExecutorService workers,
+                Sink<T> sink) {
             this.name = name;
             this.shard = shard;
             this.layout = layout;
@@ -255,7 +277,8 @@ final class ParallelCsvReader<T> {
             chunker.skip(first.length);
 
             long lineOffset = headerLine;
-            // Pieces in flight, oldest first; a piece is let go once handed on, so memory stays bounded.
+            // Pieces in flight, oldest first; a piece is let go once handed on, so memory stays
+            // bounded.
             Deque<Future<Piece<T>>> parsing = new ArrayDeque<>();
             Exception failure = null;
             boolean rest = false;
@@ -268,7 +291,8 @@ final class ParallelCsvReader<T> {
                         take(parseChunk(bytes, offset));
                     } else {
                         parsing.addLast(workers.submit(() -> parseChunk(bytes, offset)));
-                        // Bounded read-ahead: hand on the oldest piece before reading far ahead of the parsers.
+                        // Bounded read-ahead: hand on the oldest piece before reading far ahead of
+                        // the parsers.
                         if (parsing.size() > 2 * threads) {
                             Piece<T> oldest = await(parsing.getFirst());
                             parsing.removeFirst();
@@ -341,7 +365,8 @@ final class ParallelCsvReader<T> {
                     if (shard) {
                         return; // a shard with blank lines only
                     }
-                    throw new DataFormatException(name + ": the file is empty (expected a header row)");
+                    throw new DataFormatException(
+                            name + ": the file is empty (expected a header row)");
                 }
                 List<String> header = List.copyOf(all.next().toList());
                 acceptHeader(header, parser.getCurrentLineNumber());
@@ -361,7 +386,8 @@ final class ParallelCsvReader<T> {
         }
 
         /** The records of one parser on this thread, piece by piece, each handed on at once. */
-        private void readPieces(CSVParser parser, Iterator<CSVRecord> all, long lineOffset) throws IOException {
+        private void readPieces(CSVParser parser, Iterator<CSVRecord> all, long lineOffset)
+                throws IOException {
             do {
                 CountingIterator piece = new CountingIterator(all, REST_RECORDS);
                 T result = pieces.parse(layout, piece, parser, name, lineOffset);
@@ -381,14 +407,17 @@ final class ParallelCsvReader<T> {
         }
 
         /**
-         * What a parser's failure means for the user: malformed CSV (Commons CSV's
-         * {@link CSVException}: an unterminated quote, a character after a closing quote) is a data
-         * error at the file's line; anything else an I/O error naming the file.
+         * What a parser's failure means for the user: malformed CSV (Commons CSV's {@link
+         * CSVException}: an unterminated quote, a character after a closing quote) is a data error
+         * at the file's line; anything else an I/O error naming the file.
          */
         private IOException readFailure(UncheckedIOException e, CSVParser parser, long lineOffset) {
             if (e.getCause() instanceof LineTooLongException tooLong) {
                 // Commons CSV numbers the line it is in, from 1.
-                throw DataFormatException.at(name, lineOffset + Math.max(1, parser.getCurrentLineNumber()), null,
+                throw DataFormatException.at(
+                        name,
+                        lineOffset + Math.max(1, parser.getCurrentLineNumber()),
+                        null,
                         tooLong.getMessage());
             }
             if (!(e.getCause() instanceof CSVException malformed)) {
@@ -402,15 +431,18 @@ final class ParallelCsvReader<T> {
             Matcher where = LINE_IN_MESSAGE.matcher(message);
             if (where.find()) {
                 line = lineOffset + digits(where.group(1));
-                message = (message.substring(0, where.start()) + " " + message.substring(where.end())).strip();
+                message =
+                        (message.substring(0, where.start()) + " " + message.substring(where.end()))
+                                .strip();
             }
             throw DataFormatException.at(name, line, null, message);
         }
     }
 
     /** Where a Commons CSV message puts its line number, and the rest of the location, to drop. */
-    private static final Pattern LINE_IN_MESSAGE = Pattern.compile(
-            "(?: at)? ?\\(?(?:startline|line:?) (\\p{Nd}(?:[\\p{Nd},.'\\u00a0\\u202f]*\\p{Nd})?)\\)?(?:, position: \\S+)?");
+    private static final Pattern LINE_IN_MESSAGE =
+            Pattern.compile(
+                    "(?: at)? ?\\(?(?:startline|line:?) (\\p{Nd}(?:[\\p{Nd},.'\\u00a0\\u202f]*\\p{Nd})?)\\)?(?:, position: \\S+)?");
 
     private static long digits(String grouped) {
         long value = 0;
@@ -427,7 +459,8 @@ final class ParallelCsvReader<T> {
      * the digest has seen every byte; chunks are in memory.
      */
     private static CSVParser parse(InputStream in) throws IOException {
-        return CSVParser.parse(new LineLimitReader(new InputStreamReader(in, StandardCharsets.UTF_8)), FORMAT);
+        return CSVParser.parse(
+                new LineLimitReader(new InputStreamReader(in, StandardCharsets.UTF_8)), FORMAT);
     }
 
     private static <P> P await(Future<P> piece) throws IOException {

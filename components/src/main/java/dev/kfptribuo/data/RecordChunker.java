@@ -14,17 +14,19 @@ import java.util.Arrays;
  * <p>A line feed ends a record unless it lies inside a quoted field. To be sure of that without
  * parsing, a cut is made only at a line feed with no quote character between it and the previous
  * cut (or the end of the header, which a parser has read): then no quoted field can be open there,
- * whatever the quoting of the rest. From the first quote character after the header on, the
- * rest of the stream is handed over whole ({@link #rest()}), to be parsed in one piece. Files that
- * quote no data field, as covertype's and BigQuery's exports of numbers and plain strings, are cut
- * all the way through. A line feed is a single byte that never occurs inside a UTF-8 multi-byte
- * sequence, so cuts never split a character.
+ * whatever the quoting of the rest. From the first quote character after the header on, the rest of
+ * the stream is handed over whole ({@link #rest()}), to be parsed in one piece. Files that quote no
+ * data field, as covertype's and BigQuery's exports of numbers and plain strings, are cut all the
+ * way through. A line feed is a single byte that never occurs inside a UTF-8 multi-byte sequence,
+ * so cuts never split a character.
  *
- * <p>Line breaks are counted as Commons CSV counts lines ({@code \r\n}, {@code \r} or
- * {@code \n}), so a chunk's parser can name a row's line in the whole file.
+ * <p>Line breaks are counted as Commons CSV counts lines ({@code \r\n}, {@code \r} or {@code \n}),
+ * so a chunk's parser can name a row's line in the whole file.
  */
 final class RecordChunker {
-    /** A chunk: {@code bytes} hold whole records, with {@code lineBreaks} line breaks among them. */
+    /**
+     * A chunk: {@code bytes} hold whole records, with {@code lineBreaks} line breaks among them.
+     */
     record Chunk(byte[] bytes, long lineBreaks) {}
 
     private final InputStream in;
@@ -137,12 +139,16 @@ final class RecordChunker {
         return chunk;
     }
 
-    /** @return whether reading the stream failed ({@link #next()} then threw the failure) */
+    /**
+     * @return whether reading the stream failed ({@link #next()} then threw the failure)
+     */
     boolean failed() {
         return failure != null;
     }
 
-    /** @return whether {@link #next()} stopped at a quote character, leaving a {@link #rest()} */
+    /**
+     * @return whether {@link #next()} stopped at a quote character, leaving a {@link #rest()}
+     */
     boolean hasRest() {
         return quoted;
     }
@@ -156,24 +162,29 @@ final class RecordChunker {
         InputStream pending = new ByteArrayInputStream(Arrays.copyOfRange(buffer, start, end));
         start = end;
         if (failure != null) {
-            // The buffered bytes, then the failure, where a reader of the whole stream would meet it.
+            // The buffered bytes, then the failure, where a reader of the whole stream would meet
+            // it.
             IOException failed = failure;
-            return new SequenceInputStream(pending, new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    throw failed;
-                }
-            });
+            return new SequenceInputStream(
+                    pending,
+                    new InputStream() {
+                        @Override
+                        public int read() throws IOException {
+                            throw failed;
+                        }
+                    });
         }
         if (eof) {
             return pending;
         }
-        // SequenceInputStream closes each stream it finishes; the file's stream is its opener's to close.
-        return new SequenceInputStream(pending, new FilterInputStream(in) {
-            @Override
-            public void close() {
-            }
-        });
+        // SequenceInputStream closes each stream it finishes; the file's stream is its opener's to
+        // close.
+        return new SequenceInputStream(
+                pending,
+                new FilterInputStream(in) {
+                    @Override
+                    public void close() {}
+                });
     }
 
     /** Moves the unconsumed bytes to the buffer's start; only between scans, which hold indices. */
@@ -197,12 +208,19 @@ final class RecordChunker {
         }
         if (end == buffer.length) {
             if (end - start >= LineTooLongException.MAX_LINE) {
-                // One record fills the buffer: kept, like a read failure, until the records before it are out.
+                // One record fills the buffer: kept, like a read failure, until the records before
+                // it are out.
                 failure = new LineTooLongException();
                 eof = true;
                 return false;
             }
-            buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, LineTooLongException.MAX_LINE + (long) (1 << 20)));
+            buffer =
+                    Arrays.copyOf(
+                            buffer,
+                            (int)
+                                    Math.min(
+                                            (long) buffer.length * 2,
+                                            LineTooLongException.MAX_LINE + (long) (1 << 20)));
         }
         int count;
         try {

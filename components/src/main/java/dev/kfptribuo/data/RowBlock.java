@@ -14,7 +14,8 @@ import org.apache.commons.csv.CSVRecord;
  */
 final class RowBlock {
     private final ColumnLayout layout;
-    // Equal strings share one instance per block: a column of a few categories costs references only.
+    // Equal strings share one instance per block: a column of a few categories costs references
+    // only.
     private final Map<String, String>[] categoryPools;
     private final Map<String, String> labelPool = new HashMap<>();
     private double[][] numeric;
@@ -35,7 +36,9 @@ final class RowBlock {
         }
     }
 
-    /** @return the rows read */
+    /**
+     * @return the rows read
+     */
     int rows() {
         return rows;
     }
@@ -57,23 +60,30 @@ final class RowBlock {
             // count the blank lines the format skips.
             long line = lineOffset + parser.getCurrentLineNumber();
             if (record.size() != width) {
-                throw DataFormatException.at(file, line, null, "expected " + width + " fields, found " + record.size());
+                throw DataFormatException.at(
+                        file, line, null, "expected " + width + " fields, found " + record.size());
             }
             if (rows == labels.length) {
                 grow();
             }
             for (int c = 0; c < numeric.length; c++) {
-                numeric[c][rows] = parseNumber(record.get(layout.numericIndex[c]), file, line,
-                        layout.numericNames.get(c));
+                numeric[c][rows] =
+                        parseNumber(
+                                record.get(layout.numericIndex[c]),
+                                file,
+                                line,
+                                layout.numericNames.get(c));
             }
             for (int c = 0; c < categorical.length; c++) {
                 String value = record.get(layout.categoricalIndex[c]).strip();
-                TextCells.requireValidUtf8(value, file, line, layout.schema.categoricalColumns().get(c));
+                TextCells.requireValidUtf8(
+                        value, file, line, layout.schema.categoricalColumns().get(c));
                 categorical[c][rows] = categoryPools[c].computeIfAbsent(value, v -> v);
             }
             String label = record.get(layout.labelIndex).strip();
             if (label.isEmpty()) {
-                throw DataFormatException.at(file, line, layout.schema.labelColumn(), "the label is blank");
+                throw DataFormatException.at(
+                        file, line, layout.schema.labelColumn(), "the label is blank");
             }
             TextCells.requireValidUtf8(label, file, line, layout.schema.labelColumn());
             labels[rows] = labelPool.computeIfAbsent(label, CsvTableReader::canonicalLabel);
@@ -85,7 +95,8 @@ final class RowBlock {
         try {
             return NumericCells.parse(cell);
         } catch (NumericCells.InvalidNumberException e) {
-            throw e.isText() ? new NonNumericValueException(file, line, column, e.getMessage())
+            throw e.isText()
+                    ? new NonNumericValueException(file, line, column, e.getMessage())
                     : DataFormatException.at(file, line, column, e.getMessage());
         }
     }
@@ -128,7 +139,14 @@ final class RowBlock {
             System.arraycopy(block.labels, 0, labels, at, block.rows);
             at += block.rows;
         }
-        return new Table(layout.schema, layout.numericNames, layout.featureColumns, layout.unusedColumns, numeric,
-                categorical, labels, sources);
+        return new Table(
+                layout.schema,
+                layout.numericNames,
+                layout.featureColumns,
+                layout.unusedColumns,
+                numeric,
+                categorical,
+                labels,
+                sources);
     }
 }

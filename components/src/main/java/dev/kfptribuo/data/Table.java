@@ -19,8 +19,15 @@ public final class Table {
     private final String[] labels;
     private final List<SourceFile> sources;
 
-    Table(ColumnSchema schema, List<String> numericColumns, List<String> featureColumns, List<String> unusedColumns,
-            double[][] numeric, String[][] categorical, String[] labels, List<SourceFile> sources) {
+    Table(
+            ColumnSchema schema,
+            List<String> numericColumns,
+            List<String> featureColumns,
+            List<String> unusedColumns,
+            double[][] numeric,
+            String[][] categorical,
+            String[] labels,
+            List<SourceFile> sources) {
         this.schema = schema;
         this.numericColumns = List.copyOf(numericColumns);
         this.featureColumns = List.copyOf(featureColumns);
@@ -31,22 +38,30 @@ public final class Table {
         this.sources = List.copyOf(sources);
     }
 
-    /** @return the schema the table was read with */
+    /**
+     * @return the schema the table was read with
+     */
     public ColumnSchema schema() {
         return schema;
     }
 
-    /** @return the number of data rows */
+    /**
+     * @return the number of data rows
+     */
     public int rowCount() {
         return labels.length;
     }
 
-    /** @return names of the numeric columns, in file order */
+    /**
+     * @return names of the numeric columns, in file order
+     */
     public List<String> numericColumns() {
         return numericColumns;
     }
 
-    /** @return the numeric and categorical columns, in the files' column order */
+    /**
+     * @return the numeric and categorical columns, in the files' column order
+     */
     public List<String> featureColumns() {
         return featureColumns;
     }
@@ -59,7 +74,9 @@ public final class Table {
         return unusedColumns;
     }
 
-    /** @return names of the categorical columns, in schema order */
+    /**
+     * @return names of the categorical columns, in schema order
+     */
     public List<String> categoricalColumns() {
         return schema.categoricalColumns();
     }
@@ -80,12 +97,16 @@ public final class Table {
         return categorical[column];
     }
 
-    /** @return the label of each row */
+    /**
+     * @return the label of each row
+     */
     public String[] labels() {
         return labels;
     }
 
-    /** @return the files the rows came from, in reading order */
+    /**
+     * @return the files the rows came from, in reading order
+     */
     public List<SourceFile> sources() {
         return sources;
     }
@@ -113,8 +134,15 @@ public final class Table {
         }
         List<SourceFile> sources = new ArrayList<>(first.sources);
         sources.addAll(second.sources);
-        return new Table(first.schema, first.numericColumns, first.featureColumns, first.unusedColumns, numeric,
-                categorical, concat(first.labels, second.labels, n1, n2), sources);
+        return new Table(
+                first.schema,
+                first.numericColumns,
+                first.featureColumns,
+                first.unusedColumns,
+                numeric,
+                categorical,
+                concat(first.labels, second.labels, n1, n2),
+                sources);
     }
 
     /**
@@ -124,11 +152,23 @@ public final class Table {
      *     columns differ: rows of one cannot be read as rows of the other
      */
     public static void requireSameColumns(Table first, Table second) {
-        if (!first.schema.equals(second.schema) || !first.numericColumns.equals(second.numericColumns)) {
-            throw new IllegalArgumentException(describe(second) + ": its columns differ from those of "
-                    + describe(first) + " (numeric columns " + second.numericColumns + " vs "
-                    + first.numericColumns + (first.schema.equals(second.schema) ? ""
-                            : "; label and categorical " + second.schema + " vs " + first.schema) + ")");
+        if (!first.schema.equals(second.schema)
+                || !first.numericColumns.equals(second.numericColumns)) {
+            throw new IllegalArgumentException(
+                    describe(second)
+                            + ": its columns differ from those of "
+                            + describe(first)
+                            + " (numeric columns "
+                            + second.numericColumns
+                            + " vs "
+                            + first.numericColumns
+                            + (first.schema.equals(second.schema)
+                                    ? ""
+                                    : "; label and categorical "
+                                            + second.schema
+                                            + " vs "
+                                            + first.schema)
+                            + ")");
         }
     }
 

@@ -40,15 +40,20 @@ public final class TribuoDatasets {
      * @return a mutable dataset with one example per row, in table order
      */
     public static MutableDataset<Label> toDataset(Table table, String description) {
-        MutableDataset<Label> dataset = new MutableDataset<>(
-                new SimpleDataSourceProvenance(description, LABELS), LABELS);
+        MutableDataset<Label> dataset =
+                new MutableDataset<>(new SimpleDataSourceProvenance(description, LABELS), LABELS);
         for (int row = 0; row < table.rowCount(); row++) {
             try {
                 dataset.add(example(table, row));
             } catch (IllegalArgumentException e) {
                 // Tribuo's feature statistics reject values whose running mean overflows.
-                throw new DataFormatException(description + ": data row " + (row + 1)
-                        + ": values Tribuo cannot take (" + e.getMessage() + ")");
+                throw new DataFormatException(
+                        description
+                                + ": data row "
+                                + (row + 1)
+                                + ": values Tribuo cannot take ("
+                                + e.getMessage()
+                                + ")");
             }
         }
         return dataset;

@@ -25,9 +25,11 @@ public final class ClassificationMetrics {
      * @param f1 harmonic mean of the two, 0 if both are 0
      * @param support rows whose true class it is
      */
-    public record PerClass(String label, double precision, double recall, double f1, long support) {}
+    public record PerClass(
+            String label, double precision, double recall, double f1, long support) {}
 
-    private ClassificationMetrics(ConfusionMatrix matrix, List<PerClass> perClass, Map<Metric, Double> values) {
+    private ClassificationMetrics(
+            ConfusionMatrix matrix, List<PerClass> perClass, Map<Metric, Double> values) {
         this.matrix = matrix;
         this.perClass = perClass;
         this.values = values;
@@ -40,7 +42,8 @@ public final class ClassificationMetrics {
      * @return the metrics
      * @throws IllegalArgumentException if the matrix is empty
      */
-    public static ClassificationMetrics compute(ConfusionMatrix matrix, double[] trueLabelProbabilities) {
+    public static ClassificationMetrics compute(
+            ConfusionMatrix matrix, double[] trueLabelProbabilities) {
         long total = matrix.total();
         if (total == 0) {
             throw new IllegalArgumentException("no rows to evaluate");
@@ -74,7 +77,8 @@ public final class ClassificationMetrics {
         values.put(Metric.PRECISION_WEIGHTED, weighted[0] / total);
         values.put(Metric.RECALL_WEIGHTED, weighted[1] / total);
         values.put(Metric.F1_WEIGHTED, weighted[2] / total);
-        // Single-label: every miss is one false positive and one false negative, so micro P = R = F1 = accuracy.
+        // Single-label: every miss is one false positive and one false negative, so micro P = R =
+        // F1 = accuracy.
         values.put(Metric.PRECISION_MICRO, accuracy);
         values.put(Metric.RECALL_MICRO, accuracy);
         values.put(Metric.F1_MICRO, accuracy);
@@ -93,17 +97,23 @@ public final class ClassificationMetrics {
         return denominator == 0 ? 0.0 : numerator / (double) denominator;
     }
 
-    /** @return the confusion matrix the metrics came from */
+    /**
+     * @return the confusion matrix the metrics came from
+     */
     public ConfusionMatrix confusionMatrix() {
         return matrix;
     }
 
-    /** @return precision, recall, F1 and support per class, in the matrix's label order */
+    /**
+     * @return precision, recall, F1 and support per class, in the matrix's label order
+     */
     public List<PerClass> perClass() {
         return perClass;
     }
 
-    /** @return every computed metric, in {@link Metric} order; finite */
+    /**
+     * @return every computed metric, in {@link Metric} order; finite
+     */
     public Map<Metric, Double> values() {
         return values;
     }
@@ -111,13 +121,15 @@ public final class ClassificationMetrics {
     /**
      * @param metric a metric
      * @return its value
-     * @throws IllegalArgumentException if it was not computed (log loss of a non-probabilistic model)
+     * @throws IllegalArgumentException if it was not computed (log loss of a non-probabilistic
+     *     model)
      */
     public double value(Metric metric) {
         Double value = values.get(metric);
         if (value == null) {
-            throw new IllegalArgumentException(metric.metricName()
-                    + " needs class probabilities, and this model gives none (train it with --loss log)");
+            throw new IllegalArgumentException(
+                    metric.metricName()
+                            + " needs class probabilities, and this model gives none (train it with --loss log)");
         }
         return value;
     }

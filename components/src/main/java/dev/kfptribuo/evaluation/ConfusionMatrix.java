@@ -32,7 +32,8 @@ public final class ConfusionMatrix {
      */
     public static ConfusionMatrix of(String[] truth, String[] predicted) {
         if (truth.length != predicted.length) {
-            throw new IllegalArgumentException(truth.length + " true labels but " + predicted.length + " predictions");
+            throw new IllegalArgumentException(
+                    truth.length + " true labels but " + predicted.length + " predictions");
         }
         TreeSet<String> seen = new TreeSet<>(List.of(truth));
         seen.addAll(List.of(predicted));
@@ -56,7 +57,8 @@ public final class ConfusionMatrix {
         List<String> sorted = new ArrayList<>(new TreeSet<>(labels));
         boolean numeric = sorted.stream().allMatch(ConfusionMatrix::isNumber);
         if (numeric) {
-            sorted.sort((a, b) -> new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)));
+            sorted.sort(
+                    (a, b) -> new java.math.BigDecimal(a).compareTo(new java.math.BigDecimal(b)));
         }
         return sorted;
     }
@@ -70,7 +72,9 @@ public final class ConfusionMatrix {
         }
     }
 
-    /** @return the classes, in display order */
+    /**
+     * @return the classes, in display order
+     */
     public List<String> labels() {
         return labels;
     }
@@ -84,7 +88,9 @@ public final class ConfusionMatrix {
         return counts[truth][predicted];
     }
 
-    /** @return the number of rows */
+    /**
+     * @return the number of rows
+     */
     public long total() {
         long total = 0;
         for (long[] row : counts) {

@@ -48,7 +48,11 @@ public final class EvaluationJob {
      * @param baselineValue the chosen metric of the baseline, or its worst value with none
      * @param improvement how much better the model is, positive exactly when it is better
      */
-    public record Result(ClassificationMetrics metrics, double value, double baselineValue, double improvement) {}
+    public record Result(
+            ClassificationMetrics metrics,
+            double value,
+            double baselineValue,
+            double improvement) {}
 
     private EvaluationJob() {}
 
@@ -56,9 +60,10 @@ public final class EvaluationJob {
      * @param config what to score
      * @param log receives a line per model scored and per unusual thing in the rows
      * @return the metrics and the comparison
-     * @throws IllegalArgumentException if a model cannot be scored on the rows (a column it needs is
-     *     missing, or the metric does not apply to it, e.g. log loss of a hinge model)
-     * @throws IOException if a model or a file cannot be read (the baseline's errors name it as such)
+     * @throws IllegalArgumentException if a model cannot be scored on the rows (a column it needs
+     *     is missing, or the metric does not apply to it, e.g. log loss of a hinge model)
+     * @throws IOException if a model or a file cannot be read (the baseline's errors name it as
+     *     such)
      */
     public static Result run(Config config, Consumer<String> log) throws IOException {
         Predictor predictor = Predictor.of(ModelBundle.load(config.model()));
@@ -66,27 +71,41 @@ public final class EvaluationJob {
         // One read of the rows for both models: the same rows, every column either model reads.
         ColumnSchema schema;
         try {
-            schema = baseline == null ? predictor.inputSchema(true) : ModelScoring.inputSchema(List.of(predictor, baseline));
+            schema =
+                    baseline == null
+                            ? predictor.inputSchema(true)
+                            : ModelScoring.inputSchema(List.of(predictor, baseline));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException((baseline == null ? "the model " + config.model() + " cannot be scored: "
-                    : "the model and the baseline " + config.baseline() + " cannot be scored on the same rows: ")
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    (baseline == null
+                                    ? "the model " + config.model() + " cannot be scored: "
+                                    : "the model and the baseline "
+                                            + config.baseline()
+                                            + " cannot be scored on the same rows: ")
+                            + e.getMessage(),
+                    e);
         }
         Table table = new CsvTableReader(schema).read(config.rows());
         if (!table.unusedColumns().isEmpty()) {
-            log.accept(String.format(Locale.ROOT, "columns %s does not use, not read: %s",
-                    baseline == null ? "the model" : "neither model", String.join(", ", table.unusedColumns())));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "columns %s does not use, not read: %s",
+                            baseline == null ? "the model" : "neither model",
+                            String.join(", ", table.unusedColumns())));
         }
         ClassificationMetrics metrics = score(log, predictor, table, config.model(), "");
         Metric metric = config.metric();
         double value = metrics.value(metric);
         double baselineValue;
         if (baseline != null) {
-            ClassificationMetrics baselineMetrics = score(log, baseline, table, config.baseline(), "baseline: ");
+            ClassificationMetrics baselineMetrics =
+                    score(log, baseline, table, config.baseline(), "baseline: ");
             try {
                 baselineValue = baselineMetrics.value(metric);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the baseline model " + config.baseline() + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "the baseline model " + config.baseline() + ": " + e.getMessage(), e);
             }
         } else {
             baselineValue = metric.worstValue();
@@ -94,13 +113,17 @@ public final class EvaluationJob {
         return new Result(metrics, value, baselineValue, metric.improvement(value, baselineValue));
     }
 
-    /** The baseline's model; an error names it as the baseline's, keeping its kind (and so its exit code and text). */
+    /**
+     * The baseline's model; an error names it as the baseline's, keeping its kind (and so its exit
+     * code and text).
+     */
     private static Predictor loadBaseline(Location path) throws IOException {
         String what = "the baseline model (--baseline-model-path): ";
         try {
             return Predictor.of(ModelBundle.load(path));
         } catch (FileNotFoundException e) {
-            throw (FileNotFoundException) new FileNotFoundException(what + e.getMessage()).initCause(e);
+            throw (FileNotFoundException)
+                    new FileNotFoundException(what + e.getMessage()).initCause(e);
         } catch (IOException e) {
             throw new IOException(what + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -109,11 +132,17 @@ public final class EvaluationJob {
     }
 
     /** Scores one model on the rows, logging what was unusual about them for it. */
-    private static ClassificationMetrics score(Consumer<String> log, Predictor predictor, Table table, Location path,
-            String prefix) {
+    private static ClassificationMetrics score(
+            Consumer<String> log, Predictor predictor, Table table, Location path, String prefix) {
         ModelScoring.Scored scored = ModelScoring.score(predictor, table);
-        log.accept(String.format(Locale.ROOT, "%sscored %d rows from %d file(s) with %s", prefix, table.rowCount(),
-                table.sources().size(), path));
+        log.accept(
+                String.format(
+                        Locale.ROOT,
+                        "%sscored %d rows from %d file(s) with %s",
+                        prefix,
+                        table.rowCount(),
+                        table.sources().size(),
+                        path));
         if (scored.rowsWithUnseenCategories() > 0) {
             StringBuilder values = new StringBuilder();
             for (Map.Entry<String, Set<String>> entry : scored.unseenCategories().entrySet()) {
@@ -121,14 +150,24 @@ public final class EvaluationJob {
                     values.append(' ').append(entry.getKey()).append('=').append(entry.getValue());
                 }
             }
-            log.accept(String.format(Locale.ROOT, "%s%d row(s) hold categories unseen in training, scored without them:%s",
-                    prefix, scored.rowsWithUnseenCategories(), values));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "%s%d row(s) hold categories unseen in training, scored without them:%s",
+                            prefix,
+                            scored.rowsWithUnseenCategories(),
+                            values));
         }
         if (scored.rowsWithUnknownLabel() > 0) {
-            log.accept(String.format(Locale.ROOT, "%s%d row(s) have a label the model does not know, counted as misses",
-                    prefix, scored.rowsWithUnknownLabel()));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "%s%d row(s) have a label the model does not know, counted as misses",
+                            prefix,
+                            scored.rowsWithUnknownLabel()));
         }
         return ClassificationMetrics.compute(
-                ConfusionMatrix.of(scored.truth(), scored.predicted()), scored.trueLabelProbabilities());
+                ConfusionMatrix.of(scored.truth(), scored.predicted()),
+                scored.trueLabelProbabilities());
     }
 }

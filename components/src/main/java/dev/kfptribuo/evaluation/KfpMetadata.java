@@ -15,10 +15,10 @@ import org.apache.commons.csv.CSVPrinter;
  * The Kubeflow Pipelines v1 visualisation files of an evaluation.
  *
  * <p>{@code MLPipeline Metrics}: {@code {"metrics": [{"name", "numberValue", "format": "RAW"}]}},
- * one entry per computed {@link Metric} (at most 50 are allowed; names match KFP's pattern).
- * {@code MLPipeline UI metadata}: {@code {"version": 1, "outputs": [...]}} with a
- * {@code confusion_matrix} viewer (inline CSV of target, predicted, count) and a {@code table} of
- * per-class precision, recall, F1 and support. Formats of the KFP v1 "output viewer" documentation.
+ * one entry per computed {@link Metric} (at most 50 are allowed; names match KFP's pattern). {@code
+ * MLPipeline UI metadata}: {@code {"version": 1, "outputs": [...]}} with a {@code confusion_matrix}
+ * viewer (inline CSV of target, predicted, count) and a {@code table} of per-class precision,
+ * recall, F1 and support. Formats of the KFP v1 "output viewer" documentation.
  */
 public final class KfpMetadata {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,13 +32,15 @@ public final class KfpMetadata {
      */
     public static String metricsJson(ClassificationMetrics metrics) {
         List<Map<String, Object>> entries = new ArrayList<>();
-        metrics.values().forEach((metric, value) -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", metric.metricName());
-            entry.put("numberValue", value);
-            entry.put("format", "RAW");
-            entries.add(entry);
-        });
+        metrics.values()
+                .forEach(
+                        (metric, value) -> {
+                            Map<String, Object> entry = new LinkedHashMap<>();
+                            entry.put("name", metric.metricName());
+                            entry.put("numberValue", value);
+                            entry.put("format", "RAW");
+                            entries.add(entry);
+                        });
         return write(Map.of("metrics", entries));
     }
 
@@ -51,23 +53,35 @@ public final class KfpMetadata {
         List<List<Object>> cells = new ArrayList<>();
         for (int t = 0; t < matrix.labels().size(); t++) {
             for (int p = 0; p < matrix.labels().size(); p++) {
-                cells.add(List.of(matrix.labels().get(t), matrix.labels().get(p), matrix.count(t, p)));
+                cells.add(
+                        List.of(
+                                matrix.labels().get(t),
+                                matrix.labels().get(p),
+                                matrix.count(t, p)));
             }
         }
         Map<String, Object> confusion = new LinkedHashMap<>();
         confusion.put("type", "confusion_matrix");
         confusion.put("format", "csv");
-        confusion.put("schema", List.of(
-                Map.of("name", "target", "type", "CATEGORY"),
-                Map.of("name", "predicted", "type", "CATEGORY"),
-                Map.of("name", "count", "type", "NUMBER")));
+        confusion.put(
+                "schema",
+                List.of(
+                        Map.of("name", "target", "type", "CATEGORY"),
+                        Map.of("name", "predicted", "type", "CATEGORY"),
+                        Map.of("name", "count", "type", "NUMBER")));
         confusion.put("labels", matrix.labels());
         confusion.put("storage", "inline");
         confusion.put("source", csv(cells));
 
         List<List<Object>> rows = new ArrayList<>();
         for (ClassificationMetrics.PerClass c : metrics.perClass()) {
-            rows.add(List.of(c.label(), fixed(c.precision()), fixed(c.recall()), fixed(c.f1()), c.support()));
+            rows.add(
+                    List.of(
+                            c.label(),
+                            fixed(c.precision()),
+                            fixed(c.recall()),
+                            fixed(c.f1()),
+                            c.support()));
         }
         Map<String, Object> table = new LinkedHashMap<>();
         table.put("type", "table");

@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
  * denominator is 0 (precision of a class never predicted, recall of a class never true, F1 when
  * both are 0) is 0, scikit-learn's {@code zero_division=0}; no metric is ever NaN or infinite.
  *
- * <p>The lab's names keep working: {@code accuracy}, and {@code recall}, which the lab computed with
- * scikit-learn's binary default (an error for seven classes) and which here means
- * {@code recall_macro}; {@code precision} and {@code f1} likewise mean their macro averages.
+ * <p>The lab's names keep working: {@code accuracy}, and {@code recall}, which the lab computed
+ * with scikit-learn's binary default (an error for seven classes) and which here means {@code
+ * recall_macro}; {@code precision} and {@code f1} likewise mean their macro averages.
  */
 public enum Metric {
     /** Fraction of rows predicted right. */
@@ -51,8 +51,8 @@ public enum Metric {
      */
     LOG_LOSS("log_loss");
 
-    private static final Map<String, Metric> ALIASES = Map.of(
-            "recall", RECALL_MACRO, "precision", PRECISION_MACRO, "f1", F1_MACRO);
+    private static final Map<String, Metric> ALIASES =
+            Map.of("recall", RECALL_MACRO, "precision", PRECISION_MACRO, "f1", F1_MACRO);
 
     private final String metricName;
 
@@ -60,12 +60,16 @@ public enum Metric {
         this.metricName = metricName;
     }
 
-    /** @return the documented name, e.g. {@code f1_weighted}; a valid KFP metric name */
+    /**
+     * @return the documented name, e.g. {@code f1_weighted}; a valid KFP metric name
+     */
     public String metricName() {
         return metricName;
     }
 
-    /** @return true for every metric but {@link #LOG_LOSS}, where lower is better */
+    /**
+     * @return true for every metric but {@link #LOG_LOSS}, where lower is better
+     */
     public boolean higherIsBetter() {
         return this != LOG_LOSS;
     }
@@ -99,8 +103,8 @@ public enum Metric {
     }
 
     /**
-     * @param name a documented name or one of the lab's ({@code accuracy}, {@code recall},
-     *     {@code precision}, {@code f1}), any case
+     * @param name a documented name or one of the lab's ({@code accuracy}, {@code recall}, {@code
+     *     precision}, {@code f1}), any case
      * @return the metric
      * @throws IllegalArgumentException listing the supported names
      */
@@ -114,10 +118,13 @@ public enum Metric {
                 return metric;
             }
         }
-        throw new IllegalArgumentException("unknown metric '" + name + "'; supported: " + supportedNames());
+        throw new IllegalArgumentException(
+                "unknown metric '" + name + "'; supported: " + supportedNames());
     }
 
-    /** @return every accepted name, comma-separated */
+    /**
+     * @return every accepted name, comma-separated
+     */
     public static String supportedNames() {
         return Arrays.stream(values()).map(Metric::metricName).collect(Collectors.joining(", "))
                 + " (and recall, precision, f1 for the macro averages)";

@@ -6,22 +6,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.executor.ExecutorOutput;
 
 /**
- * The metadata of an evaluation's KFP v2 metrics artifacts, which the KFP 2 and Vertex AI
- * Pipelines UIs render on the run page: the shapes KFP's Python {@code Metrics.log_metric} and
- * {@code ClassificationMetrics.log_confusion_matrix} write.
+ * The metadata of an evaluation's KFP v2 metrics artifacts, which the KFP 2 and Vertex AI Pipelines
+ * UIs render on the run page: the shapes KFP's Python {@code Metrics.log_metric} and {@code
+ * ClassificationMetrics.log_confusion_matrix} write.
  *
  * <ul>
  *   <li>{@code system.Metrics}: one entry per computed {@link Metric}, {@code {"accuracy": 0.7005,
  *       "balanced_accuracy": 0.51, ...}}, plain decimals;
  *   <li>{@code system.ClassificationMetrics}: the confusion matrix, {@code {"confusionMatrix":
- *       {"annotationSpecs": [{"displayName": "0"}, ...], "rows": [{"row": [812, 140, ...]}, ...]}}},
- *       row {@code t} column {@code p} counting the rows of true class {@code t} predicted as
- *       {@code p}, classes in the matrix's order.
+ *       {"annotationSpecs": [{"displayName": "0"}, ...], "rows": [{"row": [812, 140, ...]},
+ *       ...]}}}, row {@code t} column {@code p} counting the rows of true class {@code t} predicted
+ *       as {@code p}, classes in the matrix's order.
  * </ul>
  */
 public final class MetricsArtifacts {
     /** The type of the scalar metrics artifact. */
     public static final String METRICS = "system.Metrics";
+
     /** The type of the confusion-matrix artifact. */
     public static final String CLASSIFICATION_METRICS = "system.ClassificationMetrics";
 
@@ -33,7 +34,10 @@ public final class MetricsArtifacts {
      */
     public static ObjectNode metrics(ClassificationMetrics metrics) {
         ObjectNode metadata = JsonNodeFactory.instance.objectNode();
-        metrics.values().forEach((metric, value) -> metadata.set(metric.metricName(), ExecutorOutput.decimal(value)));
+        metrics.values()
+                .forEach(
+                        (metric, value) ->
+                                metadata.set(metric.metricName(), ExecutorOutput.decimal(value)));
         return metadata;
     }
 

@@ -31,13 +31,18 @@ public final class ModelScoring {
      * @param unseenCategories per categorical column, the unseen values met (sorted)
      * @param rowsWithUnknownLabel rows whose true label the model does not know
      */
-    public record Scored(String[] truth, String[] predicted, double[] trueLabelProbabilities,
-            long rowsWithUnseenCategories, Map<String, Set<String>> unseenCategories, long rowsWithUnknownLabel) {}
+    public record Scored(
+            String[] truth,
+            String[] predicted,
+            double[] trueLabelProbabilities,
+            long rowsWithUnseenCategories,
+            Map<String, Set<String>> unseenCategories,
+            long rowsWithUnknownLabel) {}
 
     /**
-     * The schema that reads, in one pass over labelled rows, the input columns of several models
-     * (a new model and the baseline it is compared with): the first model's columns, then each
-     * other model's columns the first does not read.
+     * The schema that reads, in one pass over labelled rows, the input columns of several models (a
+     * new model and the baseline it is compared with): the first model's columns, then each other
+     * model's columns the first does not read.
      *
      * @param models the models, the first one's label and columns first
      * @return the labelled schema of every column some model reads
@@ -50,12 +55,18 @@ public final class ModelScoring {
         List<String> categorical = new ArrayList<>(first.categoricalColumns());
         for (Predictor other : models.subList(1, models.size())) {
             if (!other.labelColumn().equals(first.labelColumn())) {
-                throw new IllegalArgumentException("the models predict different columns: " + first.labelColumn()
-                        + " and " + other.labelColumn());
+                throw new IllegalArgumentException(
+                        "the models predict different columns: "
+                                + first.labelColumn()
+                                + " and "
+                                + other.labelColumn());
             }
             for (String column : other.numericColumns()) {
                 if (categorical.contains(column)) {
-                    throw new IllegalArgumentException("column " + column + " is categorical to one model and numeric to another");
+                    throw new IllegalArgumentException(
+                            "column "
+                                    + column
+                                    + " is categorical to one model and numeric to another");
                 }
                 if (!numeric.contains(column)) {
                     numeric.add(column);
@@ -63,7 +74,10 @@ public final class ModelScoring {
             }
             for (String column : other.categoricalColumns()) {
                 if (numeric.contains(column)) {
-                    throw new IllegalArgumentException("column " + column + " is numeric to one model and categorical to another");
+                    throw new IllegalArgumentException(
+                            "column "
+                                    + column
+                                    + " is numeric to one model and categorical to another");
                 }
                 if (!categorical.contains(column)) {
                     categorical.add(column);
@@ -93,7 +107,12 @@ public final class ModelScoring {
                 probabilities[row] = k < 0 ? 0.0 : predictions.scores()[row][k];
             }
         }
-        return new Scored(truth, predictions.labels(predictor), probabilities,
-                predictions.rowsWithUnseenCategories(), predictions.unseenCategories(), unknownLabels);
+        return new Scored(
+                truth,
+                predictions.labels(predictor),
+                probabilities,
+                predictions.rowsWithUnseenCategories(),
+                predictions.unseenCategories(),
+                unknownLabels);
     }
 }

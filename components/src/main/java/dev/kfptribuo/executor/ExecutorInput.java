@@ -38,10 +38,11 @@ public final class ExecutorInput {
     /** The flag that carries it, named in every error. */
     public static final String FLAG = "--executor-input";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder()
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .build();
 
     private final JsonNode outputs;
     private final String outputFile;
@@ -68,8 +69,10 @@ public final class ExecutorInput {
             throw error("is empty, not the JSON of KFP's executor input ({{$}})");
         }
         if (!root.isObject()) {
-            throw error("is a JSON " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
-                    + ", not an object: not KFP's executor input ({{$}})");
+            throw error(
+                    "is a JSON "
+                            + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                            + ", not an object: not KFP's executor input ({{$}})");
         }
         JsonNode outputs = root.path("outputs");
         JsonNode file = outputs.path("outputFile");
@@ -84,7 +87,10 @@ public final class ExecutorInput {
         return new ExecutorInput(outputs, file.asText());
     }
 
-    /** @return where the executor output goes ({@code outputs.outputFile}): a local path or gs:// URI */
+    /**
+     * @return where the executor output goes ({@code outputs.outputFile}): a local path or gs://
+     *     URI
+     */
     public String outputFile() {
         return outputFile;
     }
@@ -97,8 +103,12 @@ public final class ExecutorInput {
     public void requireParameters(String... names) {
         for (String name : names) {
             if (!outputs.path("parameters").has(name)) {
-                throw error("declares no output parameter " + name + " (outputs.parameters has "
-                        + fieldNames(outputs.path("parameters")) + "): is the step's spec this component's v2 spec?");
+                throw error(
+                        "declares no output parameter "
+                                + name
+                                + " (outputs.parameters has "
+                                + fieldNames(outputs.path("parameters"))
+                                + "): is the step's spec this component's v2 spec?");
             }
         }
     }
@@ -106,15 +116,20 @@ public final class ExecutorInput {
     /**
      * @param name an output artifact the program writes
      * @param schemaTitle its type, such as {@code system.Metrics}
-     * @return a copy of its runtime artifact ({@code name}, {@code type}, {@code uri}, {@code metadata})
+     * @return a copy of its runtime artifact ({@code name}, {@code type}, {@code uri}, {@code
+     *     metadata})
      * @throws ExecutorInputException if the executor input has no such artifact, it has no URI, or
      *     it is of another type
      */
     public ObjectNode artifact(String name, String schemaTitle) {
         JsonNode list = outputs.path("artifacts").path(name).path("artifacts");
         if (!list.isArray() || list.isEmpty() || !list.get(0).isObject()) {
-            throw error("declares no output artifact " + name + " (outputs.artifacts has "
-                    + fieldNames(outputs.path("artifacts")) + "): is the step's spec this component's v2 spec?");
+            throw error(
+                    "declares no output artifact "
+                            + name
+                            + " (outputs.artifacts has "
+                            + fieldNames(outputs.path("artifacts"))
+                            + "): is the step's spec this component's v2 spec?");
         }
         JsonNode artifact = list.get(0);
         if (!artifact.path("uri").isTextual() || artifact.path("uri").asText().isBlank()) {
@@ -130,18 +145,22 @@ public final class ExecutorInput {
             copy.set("type", artifact.get("type").deepCopy());
         }
         copy.put("uri", artifact.path("uri").asText());
-        copy.set("metadata", artifact.path("metadata").isObject() ? artifact.get("metadata").deepCopy()
-                : JSON.createObjectNode());
+        copy.set(
+                "metadata",
+                artifact.path("metadata").isObject()
+                        ? artifact.get("metadata").deepCopy()
+                        : JSON.createObjectNode());
         return copy;
     }
 
     /**
-     * Where the program writes an output artifact's files: its URI as a location the programs write to.
+     * Where the program writes an output artifact's files: its URI as a location the programs write
+     * to.
      *
      * @param name an output artifact
      * @param schemaTitle its type
-     * @return {@code gs://} as it is, {@code minio://B/K} as {@code /minio/B/K}, {@code s3://B/K} as
-     *     {@code /s3/B/K}, a local path as it is
+     * @return {@code gs://} as it is, {@code minio://B/K} as {@code /minio/B/K}, {@code s3://B/K}
+     *     as {@code /s3/B/K}, a local path as it is
      * @throws ExecutorInputException if there is no such artifact, or its URI has another scheme
      */
     public Location artifactLocation(String name, String schemaTitle) {

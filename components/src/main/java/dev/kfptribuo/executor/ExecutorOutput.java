@@ -14,10 +14,10 @@ import java.math.BigDecimal;
 
 /**
  * The executor output of a KFP v2 container component: its output parameters and the artifacts
- * whose URI or metadata it sets, written as one JSON file, of kfp-pipeline-spec's
- * {@code ExecutorOutput} message, to the path the executor input names. KFP's launcher reads it
- * after the step: the parameters feed downstream steps and conditions, the artifacts' metadata is
- * what the KFP 2 and Vertex AI Pipelines UIs render.
+ * whose URI or metadata it sets, written as one JSON file, of kfp-pipeline-spec's {@code
+ * ExecutorOutput} message, to the path the executor input names. KFP's launcher reads it after the
+ * step: the parameters feed downstream steps and conditions, the artifacts' metadata is what the
+ * KFP 2 and Vertex AI Pipelines UIs render.
  *
  * <pre>{@code
  * {"parameterValues": {"metric_name": "accuracy", "metric_value": 0.7005, "predicted_rows": 10000,
@@ -27,16 +27,15 @@ import java.math.BigDecimal;
  * }</pre>
  *
  * <p>An artifact is the executor input's runtime artifact with its metadata (and, where the files
- * live elsewhere, its URI) set, as Google Cloud Pipeline Components write theirs. Numbers are
- * plain decimals, the shortest that read back as the same double ({@link KfpOutputs#formatFloat}),
- * so a parameter holds the same decimal a KFP v1 output file of the same value does. The file is
- * written whole or not at all ({@link KfpOutputs#commit}): a step that fails before {@link #commit}
- * leaves no executor output, and KFP sees no outputs.
+ * live elsewhere, its URI) set, as Google Cloud Pipeline Components write theirs. Numbers are plain
+ * decimals, the shortest that read back as the same double ({@link KfpOutputs#formatFloat}), so a
+ * parameter holds the same decimal a KFP v1 output file of the same value does. The file is written
+ * whole or not at all ({@link KfpOutputs#commit}): a step that fails before {@link #commit} leaves
+ * no executor output, and KFP sees no outputs.
  */
 public final class ExecutorOutput {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private final ExecutorInput input;
     private final ObjectNode parameterValues = JSON.createObjectNode();
@@ -86,7 +85,8 @@ public final class ExecutorOutput {
      */
     public ExecutorOutput struct(String name, JsonNode value) {
         if (!value.isObject()) {
-            throw new IllegalArgumentException(name + ": a STRUCT output is a JSON object, got " + value.getNodeType());
+            throw new IllegalArgumentException(
+                    name + ": a STRUCT output is a JSON object, got " + value.getNodeType());
         }
         return parameter(name, value.deepCopy());
     }
@@ -105,7 +105,8 @@ public final class ExecutorOutput {
      * @return this
      * @throws ExecutorInputException if the executor input has no such artifact of that type
      */
-    public ExecutorOutput artifact(String name, String schemaTitle, String uri, ObjectNode metadata) {
+    public ExecutorOutput artifact(
+            String name, String schemaTitle, String uri, ObjectNode metadata) {
         ObjectNode artifact = input.artifact(name, schemaTitle);
         if (uri != null) {
             artifact.put("uri", uri);
@@ -115,7 +116,9 @@ public final class ExecutorOutput {
         return this;
     }
 
-    /** @return the executor output's JSON */
+    /**
+     * @return the executor output's JSON
+     */
     public String json() {
         ObjectNode root = JSON.createObjectNode();
         if (!parameterValues.isEmpty()) {
@@ -143,7 +146,8 @@ public final class ExecutorOutput {
 
     /**
      * @param value a finite number
-     * @return it as a JSON number in plain decimal notation, the shortest that reads back as the value
+     * @return it as a JSON number in plain decimal notation, the shortest that reads back as the
+     *     value
      * @throws IllegalArgumentException if the value is NaN or infinite
      */
     public static JsonNode decimal(double value) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.kfptribuo.io.Location;
-import dev.kfptribuo.io.PythonFloats;
 import dev.kfptribuo.io.OutputFiles;
+import dev.kfptribuo.io.PythonFloats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,26 +25,29 @@ import java.util.TreeMap;
  * by {@code CLOUD_ML_HP_METRIC_FILE} (default {@value #DEFAULT_METRIC_FILE}, parent directories
  * created) is rewritten on every report with the last {@value #MAX_ENTRIES} reports of this
  * reporter, one JSON object per line, written by Python's {@code json.dumps(..., sort_keys=True)}:
- * keys sorted, {@code ", "} and {@code ": "} separators, non-ASCII escaped. Each object has
- * {@code checkpoint_path} (string), {@code global_step} (an integer as a string),
- * {@code <metric tag>} (the value as Python's {@code str(float)}), {@code timestamp} (seconds
- * since the epoch, a JSON number) and {@code trial} (the {@code CLOUD_ML_TRIAL_ID}, default "0").
- * Each rewrite is atomic.
+ * keys sorted, {@code ", "} and {@code ": "} separators, non-ASCII escaped. Each object has {@code
+ * checkpoint_path} (string), {@code global_step} (an integer as a string), {@code <metric tag>}
+ * (the value as Python's {@code str(float)}), {@code timestamp} (seconds since the epoch, a JSON
+ * number) and {@code trial} (the {@code CLOUD_ML_TRIAL_ID}, default "0"). Each rewrite is atomic.
  */
 public final class HypertuneReporter {
     /** Environment variable naming the metric file. */
     public static final String METRIC_FILE_ENV = "CLOUD_ML_HP_METRIC_FILE";
+
     /** Environment variable holding the trial id. */
     public static final String TRIAL_ID_ENV = "CLOUD_ML_TRIAL_ID";
+
     /** The metric file when {@value #METRIC_FILE_ENV} is unset. */
     public static final String DEFAULT_METRIC_FILE = "/tmp/hypertune/output.metrics";
+
     /** Reports kept in the file, as the library's deque. */
     public static final int MAX_ENTRIES = 100;
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .build();
+    private static final JsonFactory JSON =
+            JsonFactory.builder()
+                    .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+                    .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+                    .build();
 
     private final Path metricFile;
     private final String trialId;
@@ -68,10 +71,13 @@ public final class HypertuneReporter {
      */
     public static HypertuneReporter fromEnvironment(Map<String, String> env) {
         String file = env.getOrDefault(METRIC_FILE_ENV, DEFAULT_METRIC_FILE);
-        return new HypertuneReporter(Path.of(file), env.getOrDefault(TRIAL_ID_ENV, "0"), Clock.systemUTC());
+        return new HypertuneReporter(
+                Path.of(file), env.getOrDefault(TRIAL_ID_ENV, "0"), Clock.systemUTC());
     }
 
-    /** @return the metric file this reporter writes */
+    /**
+     * @return the metric file this reporter writes
+     */
     public Path metricFile() {
         return metricFile;
     }
@@ -130,7 +136,10 @@ public final class HypertuneReporter {
 
     private record RawNumber(String text) {}
 
-    /** Python {@code json.dumps}' default separators: {@code ", "} between entries, {@code ": "} after keys. */
+    /**
+     * Python {@code json.dumps}' default separators: {@code ", "} between entries, {@code ": "}
+     * after keys.
+     */
     private static final class PythonSeparators extends MinimalPrettyPrinter {
         private static final long serialVersionUID = 1L;
 

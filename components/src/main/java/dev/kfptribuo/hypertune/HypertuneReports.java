@@ -61,7 +61,8 @@ public final class HypertuneReports {
             try {
                 report = JSON.readTree(lines.get(i));
             } catch (JacksonException e) {
-                throw new NoReportException(file + ": line " + (i + 1) + " is not JSON: " + JsonErrors.describe(e));
+                throw new NoReportException(
+                        file + ": line " + (i + 1) + " is not JSON: " + JsonErrors.describe(e));
             }
             if (report.has(metricTag)) {
                 last = report;
@@ -75,7 +76,8 @@ public final class HypertuneReports {
         try {
             number = new BigDecimal(value.asText().strip()).doubleValue();
         } catch (NumberFormatException e) {
-            throw new NoReportException("metric '" + metricTag + "' is not a number: " + value + " (" + file + ")");
+            throw new NoReportException(
+                    "metric '" + metricTag + "' is not a number: " + value + " (" + file + ")");
         }
         return new Report(number, last.path("global_step").asText("0"));
     }

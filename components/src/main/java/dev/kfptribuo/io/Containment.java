@@ -9,10 +9,10 @@ import java.util.stream.StreamSupport;
 
 /**
  * Whether a location is, or lies inside, another, as the stores resolve them: on Cloud Storage by
- * bucket and the object name's slash-separated segments ({@code gs://b/jo} is not inside
- * {@code gs://b/job}); locally by the absolute path with its symbolic links resolved as far as it
- * exists, so that two spellings of one directory ({@code job}, {@code ./x/../job}, a link to it)
- * are the same. A local path and a gs:// one never overlap.
+ * bucket and the object name's slash-separated segments ({@code gs://b/jo} is not inside {@code
+ * gs://b/job}); locally by the absolute path with its symbolic links resolved as far as it exists,
+ * so that two spellings of one directory ({@code job}, {@code ./x/../job}, a link to it) are the
+ * same. A local path and a gs:// one never overlap.
  */
 public final class Containment {
     private Containment() {}
@@ -51,7 +51,10 @@ public final class Containment {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        Path real = existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
+        Path real =
+                existing == null
+                        ? absolute
+                        : existing.toRealPath().resolve(existing.relativize(absolute));
         return StreamSupport.stream(real.spliterator(), false).map(Path::toString).toList();
     }
 }

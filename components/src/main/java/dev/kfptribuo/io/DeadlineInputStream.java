@@ -8,9 +8,9 @@ import java.time.Duration;
 /**
  * A remote object's bytes that must all arrive within a deadline: a server that trickles a byte at
  * a time never trips a read timeout, so the whole read is timed. The deadline is checked at every
- * read of this stream and, while one runs, at every socket read below it ({@link DeadlineTransport},
- * through a thread-local), so a read fills no chunk past it; the read then fails with one line
- * naming the object and the deadline, and is not retried.
+ * read of this stream and, while one runs, at every socket read below it ({@link
+ * DeadlineTransport}, through a thread-local), so a read fills no chunk past it; the read then
+ * fails with one line naming the object and the deadline, and is not retried.
  */
 final class DeadlineInputStream extends FilterInputStream {
     private static final ThreadLocal<DeadlineInputStream> CURRENT = new ThreadLocal<>();
@@ -45,8 +45,12 @@ final class DeadlineInputStream extends FilterInputStream {
     }
 
     private DeadlineExceededException exceeded(Throwable cause) {
-        return new DeadlineExceededException(what + ": not read within the deadline of " + deadline.toSeconds()
-                + " s (a server trickling or stalling?); set a longer one with --gcs-deadline", cause);
+        return new DeadlineExceededException(
+                what
+                        + ": not read within the deadline of "
+                        + deadline.toSeconds()
+                        + " s (a server trickling or stalling?); set a longer one with --gcs-deadline",
+                cause);
     }
 
     /**

@@ -21,24 +21,33 @@ import org.apache.http.entity.HttpEntityWrapper;
 final class DeadlineTransport {
     private DeadlineTransport() {}
 
-    /** @return a transport whose response bodies honour the current thread's read deadline */
+    /**
+     * @return a transport whose response bodies honour the current thread's read deadline
+     */
     static HttpTransport create() {
-        HttpClient client = ApacheHttpTransport.newDefaultHttpClientBuilder()
-                // The stored bytes as they are: the client asks for no transcoding, and checksums
-                // cover what is stored (an object uploaded with Content-Encoding: gzip).
-                .disableContentCompression()
-                .addInterceptorLast((HttpResponseInterceptor) (response, context) -> {
-                    HttpEntity entity = response.getEntity();
-                    if (entity != null) {
-                        response.setEntity(new HttpEntityWrapper(entity) {
-                            @Override
-                            public InputStream getContent() throws IOException {
-                                return new Checked(super.getContent());
-                            }
-                        });
-                    }
-                })
-                .build();
+        HttpClient client =
+                ApacheHttpTransport.newDefaultHttpClientBuilder()
+                        // The stored bytes as they are: the client asks for no transcoding, and
+                        // checksums
+                        // cover what is stored (an object uploaded with Content-Encoding: gzip).
+                        .disableContentCompression()
+                        .addInterceptorLast(
+                                (HttpResponseInterceptor)
+                                        (response, context) -> {
+                                            HttpEntity entity = response.getEntity();
+                                            if (entity != null) {
+                                                response.setEntity(
+                                                        new HttpEntityWrapper(entity) {
+                                                            @Override
+                                                            public InputStream getContent()
+                                                                    throws IOException {
+                                                                return new Checked(
+                                                                        super.getContent());
+                                                            }
+                                                        });
+                                            }
+                                        })
+                        .build();
         return new ApacheHttpTransport(client);
     }
 

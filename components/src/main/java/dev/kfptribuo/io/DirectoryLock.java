@@ -23,10 +23,10 @@ import java.util.Objects;
  * {@code kill -9} never leaves a directory locked). The lock file holds the holder's pid, for the
  * message another process gets.
  *
- * <p>A holder that made the directory and has put nothing in it may take back what it made
- * ({@link #closeAndRemove}). So a lock is held only once the lock file it locked is still the one
- * the directory holds: one removed (or replaced) between another process's open and its lock is
- * opened again.
+ * <p>A holder that made the directory and has put nothing in it may take back what it made ({@link
+ * #closeAndRemove}). So a lock is held only once the lock file it locked is still the one the
+ * directory holds: one removed (or replaced) between another process's open and its lock is opened
+ * again.
  */
 public final class DirectoryLock implements AutoCloseable {
     /** How often a lock file removed under a taker is opened again before giving up. */
@@ -38,7 +38,8 @@ public final class DirectoryLock implements AutoCloseable {
     private final boolean madeFile;
     private final List<Path> madeDirs;
 
-    private DirectoryLock(Path file, FileChannel channel, FileLock lock, boolean madeFile, List<Path> madeDirs) {
+    private DirectoryLock(
+            Path file, FileChannel channel, FileLock lock, boolean madeFile, List<Path> madeDirs) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
@@ -63,12 +64,13 @@ public final class DirectoryLock implements AutoCloseable {
      * @param what who holds such a lock, for the message, e.g. {@code another train run}
      * @return the held lock; close it to release
      * @throws HeldException if another process (or this one) holds it
-     * @throws IOException if the directory or the lock file cannot be made, or the lock file is
-     *     a symbolic link, a directory or a special file
+     * @throws IOException if the directory or the lock file cannot be made, or the lock file is a
+     *     symbolic link, a directory or a special file
      */
     public static DirectoryLock tryLock(Path dir, String name, String what) throws IOException {
         List<Path> madeDirs = new ArrayList<>();
-        for (Path missing = dir.toAbsolutePath(); missing != null && !Files.exists(missing, LinkOption.NOFOLLOW_LINKS);
+        for (Path missing = dir.toAbsolutePath();
+                missing != null && !Files.exists(missing, LinkOption.NOFOLLOW_LINKS);
                 missing = missing.getParent()) {
             madeDirs.add(0, missing);
         }
@@ -88,24 +90,35 @@ public final class DirectoryLock implements AutoCloseable {
                 }
             }
             if (attempt == ATTEMPTS) {
-                throw new HeldException(dir + ": its lock file " + file + " keeps being replaced by " + what);
+                throw new HeldException(
+                        dir + ": its lock file " + file + " keeps being replaced by " + what);
             }
         }
     }
 
     /** One try: the lock, or null if the lock file was removed or replaced while this took it. */
-    private static DirectoryLock attempt(Path dir, Path file, String what, boolean madeFile, List<Path> madeDirs)
+    private static DirectoryLock attempt(
+            Path dir, Path file, String what, boolean madeFile, List<Path> madeDirs)
             throws IOException {
         // Never through a link (it would write the pid to wherever the link points), nor into a
-        // directory, a FIFO or a device: the lock file is a regular file of this directory or nothing.
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(file + ": the lock file is " + kind(file) + ", not a regular file; remove it");
+        // directory, a FIFO or a device: the lock file is a regular file of this directory or
+        // nothing.
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(
+                    file + ": the lock file is " + kind(file) + ", not a regular file; remove it");
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel =
+                FileChannel.open(
+                        file,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             channel.close(); // replaced between the check and the open
-            throw new IOException(file + ": the lock file is " + kind(file) + ", not a regular file; remove it");
+            throw new IOException(
+                    file + ": the lock file is " + kind(file) + ", not a regular file; remove it");
         }
         Object opened = fileKey(file);
         FileLock lock;
@@ -113,8 +126,11 @@ public final class DirectoryLock implements AutoCloseable {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
             channel.close();
-            throw new HeldException(dir + ": already locked by this process (the same directory given twice?); "
-                    + "it holds " + file);
+            throw new HeldException(
+                    dir
+                            + ": already locked by this process (the same directory given twice?); "
+                            + "it holds "
+                            + file);
         } catch (IOException e) {
             channel.close();
             throw e;
@@ -127,24 +143,38 @@ public final class DirectoryLock implements AutoCloseable {
                 // The pid is only for the message.
             }
             channel.close();
-            throw new HeldException(dir + ": in use by " + what + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-                    + "; it holds " + file);
+            throw new HeldException(
+                    dir
+                            + ": in use by "
+                            + what
+                            + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                            + "; it holds "
+                            + file);
         }
-        // A holder giving the directory back removes the file before it releases: locked, it may be gone.
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) || !Objects.equals(opened, fileKey(file))) {
+        // A holder giving the directory back removes the file before it releases: locked, it may be
+        // gone.
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                || !Objects.equals(opened, fileKey(file))) {
             lock.release();
             channel.close();
             return null;
         }
         channel.truncate(0);
-        channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+        channel.write(
+                ByteBuffer.wrap(
+                        Long.toString(ProcessHandle.current().pid())
+                                .getBytes(StandardCharsets.UTF_8)));
         return new DirectoryLock(file, channel, lock, madeFile, List.copyOf(madeDirs));
     }
 
-    /** The file's identity (device and inode on Unix), or null where the system has none or it is gone. */
+    /**
+     * The file's identity (device and inode on Unix), or null where the system has none or it is
+     * gone.
+     */
     private static Object fileKey(Path file) {
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
         } catch (IOException e) {
             return null;
         }
@@ -157,10 +187,14 @@ public final class DirectoryLock implements AutoCloseable {
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             return "a directory";
         }
-        return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? "a special file (a FIFO, socket or device)" : "gone";
+        return Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                ? "a special file (a FIFO, socket or device)"
+                : "gone";
     }
 
-    /** @return the lock file */
+    /**
+     * @return the lock file
+     */
     public Path file() {
         return file;
     }

@@ -1,7 +1,6 @@
 package dev.kfptribuo.io;
 
 import com.google.api.gax.retrying.ResultRetryAlgorithm;
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.retrying.TimedAttemptSettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.http.HttpTransportOptions;
@@ -18,31 +17,34 @@ import java.util.logging.Logger;
  *
  * <p>Credentials come from Application Default Credentials. When an emulator endpoint is named
  * (e.g. {@code http://127.0.0.1:4443}; a bare {@code host:port} means plain HTTP), the client talks
- * to that host without credentials instead. The endpoint comes from the Java system property
- * {@code kfptribuo.storage.emulatorHost} if it is set and not blank (so that tests can point the
- * client at an emulator they start), else from the environment variable
- * {@code STORAGE_EMULATOR_HOST} (the convention of the Cloud Storage emulators and of the Go and
- * Python clients). Both are read once, when the client is first created; later changes have no
- * effect.
+ * to that host without credentials instead. The endpoint comes from the Java system property {@code
+ * kfptribuo.storage.emulatorHost} if it is set and not blank (so that tests can point the client at
+ * an emulator they start), else from the environment variable {@code STORAGE_EMULATOR_HOST} (the
+ * convention of the Cloud Storage emulators and of the Go and Python clients). Both are read once,
+ * when the client is first created; later changes have no effect.
  *
  * <p>Requests end: every request, its retries included, must finish within the {@link #deadline()}
  * (default {@value #DEFAULT_DEADLINE_SECONDS} s; {@link #setDeadline} or the system property
- * {@value #DEADLINE_PROPERTY}, in seconds, before first use), and one read waits at most
- * {@value #READ_TIMEOUT_SECONDS} s (or the deadline, if shorter) for bytes. A whole object read
- * must finish within the deadline too ({@link InputFile}). The client's own retry rules stay
- * (transient statuses and network errors, retried when the request is idempotent, with
- * exponential backoff); each retry is logged at WARNING on the logger {@code dev.kfptribuo.io.gcs},
- * so a user watching sees why a step waits.
+ * {@value #DEADLINE_PROPERTY}, in seconds, before first use), and one read waits at most {@value
+ * #READ_TIMEOUT_SECONDS} s (or the deadline, if shorter) for bytes. A whole object read must finish
+ * within the deadline too ({@link InputFile}). The client's own retry rules stay (transient
+ * statuses and network errors, retried when the request is idempotent, with exponential backoff);
+ * each retry is logged at WARNING on the logger {@code dev.kfptribuo.io.gcs}, so a user watching
+ * sees why a step waits.
  */
 public final class GcsClient {
     /** Environment variable naming a Cloud Storage emulator endpoint. */
     public static final String EMULATOR_HOST_ENV = "STORAGE_EMULATOR_HOST";
+
     /** Java system property naming a Cloud Storage emulator endpoint; wins over the variable. */
     public static final String EMULATOR_HOST_PROPERTY = "kfptribuo.storage.emulatorHost";
+
     /** Java system property setting the deadline, in seconds. */
     public static final String DEADLINE_PROPERTY = "kfptribuo.storage.deadlineSeconds";
+
     /** The deadline of a request or an object read by default: generous for gigabytes of CSV. */
     public static final long DEFAULT_DEADLINE_SECONDS = 1800;
+
     /** The longest one read waits for bytes. */
     public static final long READ_TIMEOUT_SECONDS = 20;
 
@@ -56,49 +58,70 @@ public final class GcsClient {
     }
 
     /**
-     * Sets the deadline of every request and object read; only before the client is first used
-     * (a command sets it from its flag before it reads anything).
+     * Sets the deadline of every request and object read; only before the client is first used (a
+     * command sets it from its flag before it reads anything).
      *
      * @param value at least one second
      * @throws IllegalArgumentException if shorter than a second
      */
     public static void setDeadline(Duration value) {
         if (value.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new IllegalArgumentException("the Cloud Storage deadline must be at least 1 s, got " + value);
+            throw new IllegalArgumentException(
+                    "the Cloud Storage deadline must be at least 1 s, got " + value);
         }
         deadline = value;
     }
 
-    /** @return the deadline of a request, its retries included, and of a whole object read */
+    /**
+     * @return the deadline of a request, its retries included, and of a whole object read
+     */
     public static Duration deadline() {
         Duration set = deadline;
         if (set != null) {
             return set;
         }
         String property = System.getProperty(DEADLINE_PROPERTY);
-        return Duration.ofSeconds(property == null || property.isBlank() ? DEFAULT_DEADLINE_SECONDS : Long.parseLong(property));
+        return Duration.ofSeconds(
+                property == null || property.isBlank()
+                        ? DEFAULT_DEADLINE_SECONDS
+                        : Long.parseLong(property));
     }
 
-    /** @return the emulator endpoint from the system property or else the variable; may be null */
+    /**
+     * @return the emulator endpoint from the system property or else the variable; may be null
+     */
     static String emulatorHost() {
         String property = System.getProperty(EMULATOR_HOST_PROPERTY);
-        return property != null && !property.isBlank() ? property : System.getenv(EMULATOR_HOST_ENV);
+        return property != null && !property.isBlank()
+                ? property
+                : System.getenv(EMULATOR_HOST_ENV);
     }
 
-    /** @return the shared client */
+    /**
+     * @return the shared client
+     */
     public static Storage get() {
         return Holder.STORAGE;
     }
 
     static Storage create(String emulatorHost, Duration deadline) {
         int readTimeout = (int) Math.min(deadline.toMillis(), READ_TIMEOUT_SECONDS * 1000);
-        StorageOptions.Builder builder = StorageOptions.newBuilder()
-                .setTransportOptions(HttpTransportOptions.newBuilder()
-                        .setHttpTransportFactory(DeadlineTransport::create)
-                        .setConnectTimeout(readTimeout).setReadTimeout(readTimeout).build())
-                .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder()
-                        .setTotalTimeout(org.threeten.bp.Duration.ofMillis(deadline.toMillis())).build())
-                .setStorageRetryStrategy(logged(StorageRetryStrategy.getDefaultStorageRetryStrategy()));
+        StorageOptions.Builder builder =
+                StorageOptions.newBuilder()
+                        .setTransportOptions(
+                                HttpTransportOptions.newBuilder()
+                                        .setHttpTransportFactory(DeadlineTransport::create)
+                                        .setConnectTimeout(readTimeout)
+                                        .setReadTimeout(readTimeout)
+                                        .build())
+                        .setRetrySettings(
+                                StorageOptions.getDefaultRetrySettings().toBuilder()
+                                        .setTotalTimeout(
+                                                org.threeten.bp.Duration.ofMillis(
+                                                        deadline.toMillis()))
+                                        .build())
+                        .setStorageRetryStrategy(
+                                logged(StorageRetryStrategy.getDefaultStorageRetryStrategy()));
         if (emulatorHost == null || emulatorHost.isBlank()) {
             return builder.build().getService();
         }
@@ -143,26 +166,37 @@ public final class GcsClient {
         }
 
         @Override
-        public TimedAttemptSettings createNextAttempt(Throwable previousThrowable, T previousResponse,
+        public TimedAttemptSettings createNextAttempt(
+                Throwable previousThrowable,
+                T previousResponse,
                 TimedAttemptSettings previousSettings) {
-            return algorithm.createNextAttempt(previousThrowable, previousResponse, previousSettings);
+            return algorithm.createNextAttempt(
+                    previousThrowable, previousResponse, previousSettings);
         }
 
         @Override
-        public boolean shouldRetry(Throwable previousThrowable, T previousResponse) throws CancellationException {
-            boolean retry = !DeadlineInputStream.causedByDeadline(previousThrowable)
-                    && (algorithm.shouldRetry(previousThrowable, previousResponse)
-                            || idempotent && cutOff(previousThrowable));
+        public boolean shouldRetry(Throwable previousThrowable, T previousResponse)
+                throws CancellationException {
+            boolean retry =
+                    !DeadlineInputStream.causedByDeadline(previousThrowable)
+                            && (algorithm.shouldRetry(previousThrowable, previousResponse)
+                                    || idempotent && cutOff(previousThrowable));
             if (retry) {
-                LOG.warning("Cloud Storage request failed, retrying within the " + deadline().toSeconds() + " s deadline: "
-                        + (previousThrowable == null ? "unexpected response" : oneLine(previousThrowable)));
+                LOG.warning(
+                        "Cloud Storage request failed, retrying within the "
+                                + deadline().toSeconds()
+                                + " s deadline: "
+                                + (previousThrowable == null
+                                        ? "unexpected response"
+                                        : oneLine(previousThrowable)));
             }
             return retry;
         }
 
         private static boolean cutOff(Throwable failure) {
             for (Throwable t = failure; t != null; t = t.getCause()) {
-                if (t instanceof org.apache.http.ConnectionClosedException || t instanceof org.apache.http.NoHttpResponseException
+                if (t instanceof org.apache.http.ConnectionClosedException
+                        || t instanceof org.apache.http.NoHttpResponseException
                         || t instanceof org.apache.http.TruncatedChunkException) {
                     return true;
                 }
@@ -172,7 +206,8 @@ public final class GcsClient {
 
         private static String oneLine(Throwable failure) {
             String message = failure.getMessage();
-            return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message.strip().replaceAll("\\s+", " "));
+            return failure.getClass().getSimpleName()
+                    + (message == null ? "" : ": " + message.strip().replaceAll("\\s+", " "));
         }
     }
 }

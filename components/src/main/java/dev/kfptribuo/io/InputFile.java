@@ -24,7 +24,9 @@ public final class InputFile {
     private final Location location;
     private final boolean shard;
 
-    /** @param location the file to read, named by the user: it must hold data */
+    /**
+     * @param location the file to read, named by the user: it must hold data
+     */
     public InputFile(Location location) {
         this(location, false);
     }
@@ -39,12 +41,16 @@ public final class InputFile {
         this.shard = shard;
     }
 
-    /** @return where the file is */
+    /**
+     * @return where the file is
+     */
     public Location location() {
         return location;
     }
 
-    /** @return true if a wildcard matched this file, so that it may be empty */
+    /**
+     * @return true if a wildcard matched this file, so that it may be empty
+     */
     public boolean shard() {
         return shard;
     }
@@ -76,7 +82,8 @@ public final class InputFile {
                 }
                 ReadChannel channel = GcsClient.get().reader(id);
                 channel.setChunkSize(4 << 20);
-                return new DeadlineInputStream(Channels.newInputStream(channel), location, GcsClient.deadline());
+                return new DeadlineInputStream(
+                        Channels.newInputStream(channel), location, GcsClient.deadline());
             } catch (StorageException e) {
                 throw new IOException(location + ": " + e.getMessage(), e);
             }

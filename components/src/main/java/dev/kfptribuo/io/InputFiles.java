@@ -17,8 +17,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Expands a path that may hold a wildcard into the files it names, as BigQuery exports write
- * them: {@code gs://bucket/dir/data-*.csv} or {@code dir/data-*.csv}.
+ * Expands a path that may hold a wildcard into the files it names, as BigQuery exports write them:
+ * {@code gs://bucket/dir/data-*.csv} or {@code dir/data-*.csv}.
  *
  * <p>The wildcard characters {@code *} and {@code ?} are allowed in the last path segment only and
  * never match {@code /}. Matches come back sorted by name, so shard order is stable, and marked as
@@ -48,7 +48,8 @@ public final class InputFiles {
         Location location = Location.parse(text);
         String path = location.path();
         if (isPattern(path.substring(0, path.lastIndexOf('/') + 1))) {
-            throw new IllegalArgumentException("wildcards are allowed only in the file name, not in directories: " + text);
+            throw new IllegalArgumentException(
+                    "wildcards are allowed only in the file name, not in directories: " + text);
         }
         return location;
     }
@@ -72,9 +73,10 @@ public final class InputFiles {
         String dir = slash < 0 ? "" : path.substring(0, slash + 1);
         String glob = path.substring(slash + 1);
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        List<InputFile> files = location.isGcs()
-                ? listGcs(location.bucket(), dir, matcher)
-                : listLocal(dir.isEmpty() ? Path.of(".") : Path.of(dir), matcher);
+        List<InputFile> files =
+                location.isGcs()
+                        ? listGcs(location.bucket(), dir, matcher)
+                        : listLocal(dir.isEmpty() ? Path.of(".") : Path.of(dir), matcher);
         if (files.isEmpty()) {
             throw new FileNotFoundException(text + ": no file matches");
         }
@@ -100,12 +102,18 @@ public final class InputFiles {
             throws IOException {
         List<InputFile> files = new ArrayList<>();
         try {
-            Page<Blob> page = GcsClient.get().list(bucket,
-                    Storage.BlobListOption.prefix(dir), Storage.BlobListOption.currentDirectory());
+            Page<Blob> page =
+                    GcsClient.get()
+                            .list(
+                                    bucket,
+                                    Storage.BlobListOption.prefix(dir),
+                                    Storage.BlobListOption.currentDirectory());
             for (Blob blob : page.iterateAll()) {
                 String name = blob.getName().substring(dir.length());
                 if (!name.isEmpty() && !name.endsWith("/") && matcher.matches(Path.of(name))) {
-                    files.add(new InputFile(Location.parse("gs://" + bucket + "/" + blob.getName()), true));
+                    files.add(
+                            new InputFile(
+                                    Location.parse("gs://" + bucket + "/" + blob.getName()), true));
                 }
             }
         } catch (StorageException e) {

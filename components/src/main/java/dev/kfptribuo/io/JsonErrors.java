@@ -7,33 +7,43 @@ import java.util.regex.Pattern;
 
 /**
  * Jackson's errors as one line for a user who wrote JSON, not Java: without the source excerpt,
- * without Jackson's hints to enable its features, with Java types named as JSON ones
- * ({@code `java.lang.String`} is a string, {@code `dev.kfptribuo.model.Manifest`} an object), and
- * with where it went wrong: the field path of a mapping error, the line and column of a syntax one.
+ * without Jackson's hints to enable its features, with Java types named as JSON ones ({@code
+ * `java.lang.String`} is a string, {@code `dev.kfptribuo.model.Manifest`} an object), and with
+ * where it went wrong: the field path of a mapping error, the line and column of a syntax one.
  */
 public final class JsonErrors {
-    private static final Pattern SOURCE_AT = Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
+    private static final Pattern SOURCE_AT =
+            Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)]");
     private static final Pattern SOURCE = Pattern.compile("\\s*\\[Source: [^\\]]*]");
     private static final Pattern AS_PER = Pattern.compile(" as per `[A-Za-z]+Feature\\.[A-Z_]+`");
     private static final Pattern BOUND = Pattern.compile("\\s*\\(bound as `[^`]*`\\)");
     private static final Pattern TOKEN = Pattern.compile("\\s*\\(token `JsonToken\\.[A-Z_]+`\\)");
-    private static final Pattern NOT_VALID_INTEGER = Pattern.compile("not a valid `(?:int|long|short|java\\.lang\\.(?:Integer|Long|Short))` value");
-    private static final Pattern NOT_VALID_NUMBER = Pattern.compile("not a valid `(?:double|float|java\\.lang\\.(?:Double|Float))` value");
-    private static final Pattern HINT = Pattern.compile("[:;,]?\\s*\\(?\\s*(?:enable|disable) `[^`]+`[^)]*?(?:to allow|\\)|$)\\)?");
+    private static final Pattern NOT_VALID_INTEGER =
+            Pattern.compile(
+                    "not a valid `(?:int|long|short|java\\.lang\\.(?:Integer|Long|Short))` value");
+    private static final Pattern NOT_VALID_NUMBER =
+            Pattern.compile("not a valid `(?:double|float|java\\.lang\\.(?:Double|Float))` value");
+    private static final Pattern HINT =
+            Pattern.compile(
+                    "[:;,]?\\s*\\(?\\s*(?:enable|disable) `[^`]+`[^)]*?(?:to allow|\\)|$)\\)?");
     private static final Pattern STRING = Pattern.compile("`java\\.lang\\.String`");
-    private static final Pattern INTEGER = Pattern.compile("`(?:int|long|short|java\\.lang\\.(?:Integer|Long|Short))`");
-    private static final Pattern NUMBER = Pattern.compile("`(?:double|float|java\\.lang\\.(?:Double|Float))`");
+    private static final Pattern INTEGER =
+            Pattern.compile("`(?:int|long|short|java\\.lang\\.(?:Integer|Long|Short))`");
+    private static final Pattern NUMBER =
+            Pattern.compile("`(?:double|float|java\\.lang\\.(?:Double|Float))`");
     private static final Pattern BOOLEAN = Pattern.compile("`(?:boolean|java\\.lang\\.Boolean)`");
-    private static final Pattern LIST = Pattern.compile("`java\\.util\\.[A-Za-z]*(?:List|Set)(?:<[^`]*>)?`");
+    private static final Pattern LIST =
+            Pattern.compile("`java\\.util\\.[A-Za-z]*(?:List|Set)(?:<[^`]*>)?`");
     private static final Pattern MAP = Pattern.compile("`java\\.util\\.[A-Za-z]*Map(?:<[^`]*>)?`");
-    private static final Pattern CLASS = Pattern.compile("`(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$.]*`");
+    private static final Pattern CLASS =
+            Pattern.compile("`(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$.]*`");
 
     private JsonErrors() {}
 
     /**
      * @param e a Jackson parse or mapping error
-     * @return its reason in one line, for example {@code field format_version: cannot read a
-     *     string as an integer ("two")} or {@code Unexpected end-of-input (line 1, column 16)}
+     * @return its reason in one line, for example {@code field format_version: cannot read a string
+     *     as an integer ("two")} or {@code Unexpected end-of-input (line 1, column 16)}
      */
     public static String describe(JacksonException e) {
         return describe(e, true);
@@ -52,9 +62,13 @@ public final class JsonErrors {
     }
 
     private static String describe(JacksonException e, boolean withLine) {
-        String reason = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        String reason =
+                e.getOriginalMessage() == null
+                        ? e.getClass().getSimpleName()
+                        : e.getOriginalMessage();
         reason = reason.strip().replaceAll("\\s*\\R\\s*", " ");
-        reason = SOURCE_AT.matcher(reason).replaceAll(withLine ? "line $1, column $2" : "column $2");
+        reason =
+                SOURCE_AT.matcher(reason).replaceAll(withLine ? "line $1, column $2" : "column $2");
         reason = SOURCE.matcher(reason).replaceAll("");
         reason = TOKEN.matcher(reason).replaceAll("");
         reason = AS_PER.matcher(reason).replaceAll("");
@@ -72,8 +86,14 @@ public final class JsonErrors {
         reason = reason.strip();
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
-            reason += withLine ? " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"
-                    : " (column " + location.getColumnNr() + ")";
+            reason +=
+                    withLine
+                            ? " (line "
+                                    + location.getLineNr()
+                                    + ", column "
+                                    + location.getColumnNr()
+                                    + ")"
+                            : " (column " + location.getColumnNr() + ")";
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return "field " + path(mapping) + ": " + reason;

@@ -49,17 +49,20 @@ public final class KfpOutputs {
             }
             Path target = location.localPath().toAbsolutePath();
             if (Files.isDirectory(target)) {
-                throw new FileAlreadyExistsException(target + ": an output path, but a directory is there");
+                throw new FileAlreadyExistsException(
+                        target + ": an output path, but a directory is there");
             }
             Path ancestor = target.getParent();
             while (ancestor != null && !Files.exists(ancestor)) {
                 ancestor = ancestor.getParent();
             }
             if (ancestor == null || !Files.isDirectory(ancestor)) {
-                throw new FileAlreadyExistsException(target + ": cannot be written, " + ancestor + " is not a directory");
+                throw new FileAlreadyExistsException(
+                        target + ": cannot be written, " + ancestor + " is not a directory");
             }
             if (!Files.isWritable(ancestor)) {
-                throw new AccessDeniedException(target + ": cannot be written, " + ancestor + " is not writable");
+                throw new AccessDeniedException(
+                        target + ": cannot be written, " + ancestor + " is not writable");
             }
         }
     }
@@ -78,7 +81,8 @@ public final class KfpOutputs {
 
     /**
      * @param path the output path of a {@code Float} output, or null to skip
-     * @param value a finite number, written as a plain decimal ({@code 0.7005}, never {@code 7.005E-1})
+     * @param value a finite number, written as a plain decimal ({@code 0.7005}, never {@code
+     *     7.005E-1})
      * @return this
      * @throws IllegalArgumentException if the value is NaN or infinite
      */
@@ -113,16 +117,21 @@ public final class KfpOutputs {
                 }
                 Path target = location.localPath().toAbsolutePath();
                 createDirectories(target.getParent(), created);
-                Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+                Path temp =
+                        target.resolveSibling(
+                                "." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
                 staged.add(new Path[] {temp, target});
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                try (FileChannel channel =
+                        FileChannel.open(
+                                temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     ByteBuffer buffer = ByteBuffer.wrap(value.getValue());
                     while (buffer.hasRemaining()) {
                         channel.write(buffer);
                     }
                     channel.force(true);
                 } catch (IOException e) {
-                    throw new IOException(target + ": cannot write the output: " + e.getMessage(), e);
+                    throw new IOException(
+                            target + ": cannot write the output: " + e.getMessage(), e);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -136,15 +145,24 @@ public final class KfpOutputs {
         }
         for (int i = 0; i < staged.size(); i++) {
             try {
-                Files.move(staged.get(i)[0], staged.get(i)[1], StandardCopyOption.ATOMIC_MOVE,
+                Files.move(
+                        staged.get(i)[0],
+                        staged.get(i)[1],
+                        StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 // No staged file is left behind: this one and those not yet renamed are removed.
                 for (Path[] file : staged.subList(i, staged.size())) {
                     Files.deleteIfExists(file[0]);
                 }
-                throw new IOException(staged.get(i)[1] + ": cannot write the output (" + e.getClass().getSimpleName()
-                        + ": " + e.getMessage() + ")", e);
+                throw new IOException(
+                        staged.get(i)[1]
+                                + ": cannot write the output ("
+                                + e.getClass().getSimpleName()
+                                + ": "
+                                + e.getMessage()
+                                + ")",
+                        e);
             }
         }
         for (Map.Entry<Location, byte[]> value : remote.entrySet()) {
@@ -208,7 +226,8 @@ public final class KfpOutputs {
         if (value == 0) {
             return "0.0";
         }
-        String plain = new BigDecimal(PythonFloats.repr(value)).stripTrailingZeros().toPlainString();
+        String plain =
+                new BigDecimal(PythonFloats.repr(value)).stripTrailingZeros().toPlainString();
         return plain.contains(".") ? plain : plain + ".0";
     }
 }

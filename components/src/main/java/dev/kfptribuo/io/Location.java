@@ -52,22 +52,30 @@ public final class Location {
         return new Location(null, text);
     }
 
-    /** @return true for a Cloud Storage object, false for a local path */
+    /**
+     * @return true for a Cloud Storage object, false for a local path
+     */
     public boolean isGcs() {
         return bucket != null;
     }
 
-    /** @return the Cloud Storage bucket; only for {@link #isGcs()} locations */
+    /**
+     * @return the Cloud Storage bucket; only for {@link #isGcs()} locations
+     */
     public String bucket() {
         return Objects.requireNonNull(bucket, "not a gs:// location");
     }
 
-    /** @return the object name for gs:// (may be empty), or the local path text */
+    /**
+     * @return the object name for gs:// (may be empty), or the local path text
+     */
     public String path() {
         return path;
     }
 
-    /** @return the local path; only for local locations */
+    /**
+     * @return the local path; only for local locations
+     */
     public Path localPath() {
         if (isGcs()) {
             throw new IllegalStateException("not a local path: " + this);
@@ -100,9 +108,13 @@ public final class Location {
             return false;
         }
         if (isGcs()) {
-            return bucket.equals(other.bucket) && stripSlashes(path).equals(stripSlashes(other.path));
+            return bucket.equals(other.bucket)
+                    && stripSlashes(path).equals(stripSlashes(other.path));
         }
-        return localPath().toAbsolutePath().normalize().equals(other.localPath().toAbsolutePath().normalize());
+        return localPath()
+                .toAbsolutePath()
+                .normalize()
+                .equals(other.localPath().toAbsolutePath().normalize());
     }
 
     private static String stripSlashes(String object) {

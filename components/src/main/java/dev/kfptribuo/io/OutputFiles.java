@@ -74,21 +74,29 @@ public final class OutputFiles {
      * @throws PreconditionFailedException if the object changed since
      * @throws IOException if the write or upload fails
      */
-    public static void write(Location location, byte[] bytes, long expectedGeneration) throws IOException {
+    public static void write(Location location, byte[] bytes, long expectedGeneration)
+            throws IOException {
         if (!location.isGcs()) {
             writeLocal(location.localPath().toAbsolutePath(), bytes);
             return;
         }
         BlobInfo info = BlobInfo.newBuilder(BlobId.of(location.bucket(), location.path())).build();
-        Storage.BlobTargetOption precondition = expectedGeneration == ABSENT
-                ? Storage.BlobTargetOption.doesNotExist()
-                : Storage.BlobTargetOption.generationMatch(expectedGeneration);
+        Storage.BlobTargetOption precondition =
+                expectedGeneration == ABSENT
+                        ? Storage.BlobTargetOption.doesNotExist()
+                        : Storage.BlobTargetOption.generationMatch(expectedGeneration);
         try {
             GcsClient.get().create(info, bytes, precondition);
         } catch (StorageException e) {
             if (e.getCode() == 412) {
-                throw new PreconditionFailedException(location + ": changed by someone else since this run read it ("
-                        + (expectedGeneration == ABSENT ? "it did not exist" : "generation " + expectedGeneration) + ")", e);
+                throw new PreconditionFailedException(
+                        location
+                                + ": changed by someone else since this run read it ("
+                                + (expectedGeneration == ABSENT
+                                        ? "it did not exist"
+                                        : "generation " + expectedGeneration)
+                                + ")",
+                        e);
             }
             throw new IOException(location + ": upload failed: " + e.getMessage(), e);
         }
@@ -115,7 +123,9 @@ public final class OutputFiles {
         // Not Files.createTempFile: its owner-only permissions would stay on the published file.
         Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(
+                            temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -124,7 +134,11 @@ public final class OutputFiles {
             }
             CrashPoints.reached("write:" + target.getFileName() + ":temp");
             try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        temp,
+                        target,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -153,8 +167,12 @@ public final class OutputFiles {
             throw new IllegalArgumentException(location + " is not a gs:// location");
         }
         try {
-            GcsClient.get().createFrom(BlobInfo.newBuilder(BlobId.of(location.bucket(), location.path())).build(), file,
-                    Storage.BlobWriteOption.doesNotExist());
+            GcsClient.get()
+                    .createFrom(
+                            BlobInfo.newBuilder(BlobId.of(location.bucket(), location.path()))
+                                    .build(),
+                            file,
+                            Storage.BlobWriteOption.doesNotExist());
         } catch (StorageException e) {
             throw new IOException(location + ": upload failed: " + e.getMessage(), e);
         }

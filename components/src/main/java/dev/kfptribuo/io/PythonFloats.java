@@ -19,7 +19,8 @@ public final class PythonFloats {
 
     /**
      * @param x any double
-     * @return Python's {@code repr(x)}: e.g. {@code 0.7053}, {@code 1.0}, {@code 1e-05}, {@code nan}, {@code -inf}
+     * @return Python's {@code repr(x)}: e.g. {@code 0.7053}, {@code 1.0}, {@code 1e-05}, {@code
+     *     nan}, {@code -inf}
      */
     public static String repr(double x) {
         if (Double.isNaN(x)) {
@@ -48,7 +49,9 @@ public final class PythonFloats {
             if (exponent >= digits.length() - 1) {
                 out.append(digits).append("0".repeat(exponent - digits.length() + 1)).append(".0");
             } else if (exponent >= 0) {
-                out.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
+                out.append(digits, 0, exponent + 1)
+                        .append('.')
+                        .append(digits, exponent + 1, digits.length());
             } else {
                 out.append("0.").append("0".repeat(-exponent - 1)).append(digits);
             }

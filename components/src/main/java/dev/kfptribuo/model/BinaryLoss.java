@@ -3,12 +3,15 @@ package dev.kfptribuo.model;
 /**
  * The binary losses of scikit-learn's {@code SGDClassifier}, applied one class against the rest.
  *
- * <p>{@code p} is the decision value {@code w·x + b} and {@code y} is +1 for the positive class,
- * -1 otherwise. The formulas, including the overflow guards, are those of scikit-learn's
- * {@code sklearn/linear_model/_sgd_fast} {@code Log} and {@code Hinge(threshold=1)}.
+ * <p>{@code p} is the decision value {@code w·x + b} and {@code y} is +1 for the positive class, -1
+ * otherwise. The formulas, including the overflow guards, are those of scikit-learn's {@code
+ * sklearn/linear_model/_sgd_fast} {@code Log} and {@code Hinge(threshold=1)}.
  */
 public enum BinaryLoss {
-    /** Logistic loss {@code log(1 + exp(-y p))}: scikit-learn's {@code loss='log_loss'} (formerly {@code 'log'}). */
+    /**
+     * Logistic loss {@code log(1 + exp(-y p))}: scikit-learn's {@code loss='log_loss'} (formerly
+     * {@code 'log'}).
+     */
     LOG,
     /** Hinge loss {@code max(0, 1 - y p)}: scikit-learn's {@code loss='hinge'}, a linear SVM. */
     HINGE;
@@ -106,8 +109,9 @@ public enum BinaryLoss {
         return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "log", "log_loss" -> LOG;
             case "hinge" -> HINGE;
-            default -> throw new IllegalArgumentException(
-                    "unknown loss '" + name + "' (expected log, log_loss or hinge)");
+            default ->
+                    throw new IllegalArgumentException(
+                            "unknown loss '" + name + "' (expected log, log_loss or hinge)");
         };
     }
 }

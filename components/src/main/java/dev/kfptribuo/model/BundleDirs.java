@@ -18,19 +18,32 @@ import java.util.stream.Stream;
 /**
  * The bundle directories of a job dir ({@code model-<UTC time to the millisecond>-<8 hex digits>}),
  * as the clean-up after a save finds, checks and deletes them. A directory of that name is a save's
- * only when it holds nothing but files a save writes: {@value ModelBundle#MODEL_FILE},
- * {@value ModelBundle#ONNX_FILE}, {@value ModelBundle#MANIFEST_FILE} and, locally, their hidden
- * temporary files, a stopped save's ({@code .model.onnx.<uuid>.tmp}), each a regular file: no link,
- * no subdirectory, nothing else. Anything else there is someone's, and the directory is not deleted.
+ * only when it holds nothing but files a save writes: {@value ModelBundle#MODEL_FILE}, {@value
+ * ModelBundle#ONNX_FILE}, {@value ModelBundle#MANIFEST_FILE} and, locally, their hidden temporary
+ * files, a stopped save's ({@code .model.onnx.<uuid>.tmp}), each a regular file: no link, no
+ * subdirectory, nothing else. Anything else there is someone's, and the directory is not deleted.
  */
 final class BundleDirs {
     /** Bundle directory names, in time order. */
     static final Pattern NAME = Pattern.compile("model-\\d{8}T\\d{9}Z-[0-9a-f]{8}");
-    private static final String SAVED = Pattern.quote(ModelBundle.MODEL_FILE) + "|" + Pattern.quote(ModelBundle.ONNX_FILE)
-            + "|" + Pattern.quote(ModelBundle.MANIFEST_FILE);
-    /** What a save writes into a bundle directory, and its temporary files ({@code OutputFiles}). */
-    private static final Pattern SAVED_FILE = Pattern.compile("(?:" + SAVED + ")|\\.(?:" + SAVED
-            + ")\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
+
+    private static final String SAVED =
+            Pattern.quote(ModelBundle.MODEL_FILE)
+                    + "|"
+                    + Pattern.quote(ModelBundle.ONNX_FILE)
+                    + "|"
+                    + Pattern.quote(ModelBundle.MANIFEST_FILE);
+
+    /**
+     * What a save writes into a bundle directory, and its temporary files ({@code OutputFiles}).
+     */
+    private static final Pattern SAVED_FILE =
+            Pattern.compile(
+                    "(?:"
+                            + SAVED
+                            + ")|\\.(?:"
+                            + SAVED
+                            + ")\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
 
     private BundleDirs() {}
 
@@ -55,7 +68,8 @@ final class BundleDirs {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.localPath(), "model-*")) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (NAME.matcher(name).matches() && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if (NAME.matcher(name).matches()
+                        && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     names.add(name);
                 }
             }
@@ -66,7 +80,8 @@ final class BundleDirs {
     /**
      * @param bundle a bundle directory
      * @return null if it holds nothing but files a save writes; else the first other entry by name,
-     *     for the log: {@code notes.txt}, {@code the directory plots}, {@code the link model.tribuo}
+     *     for the log: {@code notes.txt}, {@code the directory plots}, {@code the link
+     *     model.tribuo}
      * @throws IOException if it cannot be listed
      */
     static String foreign(Location bundle) throws IOException {
@@ -102,7 +117,8 @@ final class BundleDirs {
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                 return "the directory " + name;
             }
-            if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) || !SAVED_FILE.matcher(name).matches()) {
+            if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                    || !SAVED_FILE.matcher(name).matches()) {
                 return name;
             }
         }
@@ -145,12 +161,19 @@ final class BundleDirs {
         return dir.path().isEmpty() || dir.path().endsWith("/") ? dir.path() : dir.path() + "/";
     }
 
-    private static Iterable<Blob> gcsList(Location dir, String prefix, boolean currentDirectory) throws IOException {
+    private static Iterable<Blob> gcsList(Location dir, String prefix, boolean currentDirectory)
+            throws IOException {
         try {
             return currentDirectory
-                    ? GcsClient.get().list(dir.bucket(), Storage.BlobListOption.prefix(prefix),
-                            Storage.BlobListOption.currentDirectory()).iterateAll()
-                    : GcsClient.get().list(dir.bucket(), Storage.BlobListOption.prefix(prefix)).iterateAll();
+                    ? GcsClient.get()
+                            .list(
+                                    dir.bucket(),
+                                    Storage.BlobListOption.prefix(prefix),
+                                    Storage.BlobListOption.currentDirectory())
+                            .iterateAll()
+                    : GcsClient.get()
+                            .list(dir.bucket(), Storage.BlobListOption.prefix(prefix))
+                            .iterateAll();
         } catch (StorageException e) {
             throw new IOException(dir + ": " + e.getMessage(), e);
         }

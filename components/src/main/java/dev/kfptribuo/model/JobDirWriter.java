@@ -19,41 +19,45 @@ import java.util.function.Consumer;
  * bundle that was there before, whole, or the new one, whole, whenever the process stops.
  *
  * <p>The layout of a job dir:
+ *
  * <pre>
  * manifest.json                       the commit: names the files of the current bundle
  * model-20261201T091500123Z-1a2b3c4d/ one bundle, written once, never changed
  *     model.tribuo
  *     model.onnx
  * </pre>
+ *
  * A save writes a new bundle directory (a fresh name: no file of the current bundle is touched),
  * then replaces {@code manifest.json} in one step (a local rename; on Cloud Storage one upload),
  * then deletes the bundle directories older than the previous one, each only if it holds nothing
- * but a save's files ({@link BundleDirs}). A stop before the manifest
- * leaves the old manifest naming the old, untouched files; after it, the new manifest names new
- * files that were complete before it was written. Readers follow the manifest
- * ({@link ModelBundle#load}), which checks every file's SHA-256.
+ * but a save's files ({@link BundleDirs}). A stop before the manifest leaves the old manifest
+ * naming the old, untouched files; after it, the new manifest names new files that were complete
+ * before it was written. Readers follow the manifest ({@link ModelBundle#load}), which checks every
+ * file's SHA-256.
  *
  * <p>One train run at a time: a local job dir is locked ({@link DirectoryLock}, released when the
  * process ends however it ends) from {@link #open} to {@link #close}; on Cloud Storage, where no
- * lock exists, the manifest is replaced only if its generation is still the one read at
- * {@link #open}, so of two runs the later commit fails, clearly, and neither mixes its files with
- * the other's. Every upload carries a precondition, so the client retries it safely. A run that
- * commits no model to a local job dir leaves it as it found it: the lock file and the directories
- * {@link #open} made go again, if nothing else is in them.
+ * lock exists, the manifest is replaced only if its generation is still the one read at {@link
+ * #open}, so of two runs the later commit fails, clearly, and neither mixes its files with the
+ * other's. Every upload carries a precondition, so the client retries it safely. A run that commits
+ * no model to a local job dir leaves it as it found it: the lock file and the directories {@link
+ * #open} made go again, if nothing else is in them.
  *
  * <p>The steps are {@link CrashPoints}: {@code save:bundle}, {@code save:model}, {@code save:onnx},
- * {@code save:manifest} and {@code save:cleaned}, after each one, plus those of
- * {@link OutputFiles}.
+ * {@code save:manifest} and {@code save:cleaned}, after each one, plus those of {@link
+ * OutputFiles}.
  */
 public final class JobDirWriter implements AutoCloseable {
     /** The lock file of a local job dir. */
     public static final String LOCK_FILE = ".train.lock";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
-            .withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final List<Target> targets;
     private final Consumer<String> log;
+
     /** The targets whose manifest this run replaced. */
     private final List<Target> committed = new ArrayList<>();
 
@@ -80,9 +84,19 @@ public final class JobDirWriter implements AutoCloseable {
         try {
             for (Location dir : dirs) {
                 if (dir.isGcs()) {
-                    targets.add(new Target(dir, null, OutputFiles.generation(dir.resolve(ModelBundle.MANIFEST_FILE))));
+                    targets.add(
+                            new Target(
+                                    dir,
+                                    null,
+                                    OutputFiles.generation(
+                                            dir.resolve(ModelBundle.MANIFEST_FILE))));
                 } else {
-                    targets.add(new Target(dir, DirectoryLock.tryLock(dir.localPath(), LOCK_FILE, "another train run"), 0));
+                    targets.add(
+                            new Target(
+                                    dir,
+                                    DirectoryLock.tryLock(
+                                            dir.localPath(), LOCK_FILE, "another train run"),
+                                    0));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -106,7 +120,7 @@ public final class JobDirWriter implements AutoCloseable {
      * @throws IOException as {@link #open} and {@link #save} do
      */
     public static Manifest save(ModelBundle bundle, List<Location> dirs) throws IOException {
-        try (JobDirWriter writer = open(dirs, line -> { })) {
+        try (JobDirWriter writer = open(dirs, line -> {})) {
             return writer.save(bundle);
         }
     }
@@ -123,10 +137,20 @@ public final class JobDirWriter implements AutoCloseable {
     public Manifest save(ModelBundle bundle) throws IOException {
         byte[] modelBytes = bundle.model().serialize().toByteArray();
         byte[] onnxBytes = OnnxExport.export(bundle.model(), bundle.manifest().hasProbabilities());
-        String bundleDir = "model-" + TIME.format(Instant.now()) + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
-        Manifest saved = bundle.manifest().withFiles(bundleDir + "/" + ModelBundle.MODEL_FILE, ModelBundle.sha256(modelBytes),
-                bundleDir + "/" + ModelBundle.ONNX_FILE, ModelBundle.sha256(onnxBytes));
-        byte[] manifestBytes = ModelBundle.toJson(saved).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String bundleDir =
+                "model-"
+                        + TIME.format(Instant.now())
+                        + "-"
+                        + HexFormat.of().toHexDigits(RANDOM.nextInt());
+        Manifest saved =
+                bundle.manifest()
+                        .withFiles(
+                                bundleDir + "/" + ModelBundle.MODEL_FILE,
+                                ModelBundle.sha256(modelBytes),
+                                bundleDir + "/" + ModelBundle.ONNX_FILE,
+                                ModelBundle.sha256(onnxBytes));
+        byte[] manifestBytes =
+                ModelBundle.toJson(saved).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (Target target : targets) {
             Location dir = target.dir();
             String previous = currentBundle(dir);
@@ -136,11 +160,19 @@ public final class JobDirWriter implements AutoCloseable {
             OutputFiles.write(dir.resolve(saved.onnx().file()), onnxBytes, OutputFiles.ABSENT);
             CrashPoints.reached("save:onnx");
             try {
-                OutputFiles.write(dir.resolve(ModelBundle.MANIFEST_FILE), manifestBytes, target.manifestGeneration());
+                OutputFiles.write(
+                        dir.resolve(ModelBundle.MANIFEST_FILE),
+                        manifestBytes,
+                        target.manifestGeneration());
             } catch (OutputFiles.PreconditionFailedException e) {
                 BundleDirs.delete(dir.resolve(bundleDir));
-                throw new OutputFiles.PreconditionFailedException(dir + ": another train run saved a model here while this"
-                        + " one ran; this run's model is not saved (" + e.getMessage() + ")", e);
+                throw new OutputFiles.PreconditionFailedException(
+                        dir
+                                + ": another train run saved a model here while this"
+                                + " one ran; this run's model is not saved ("
+                                + e.getMessage()
+                                + ")",
+                        e);
             }
             CrashPoints.reached("save:manifest");
             committed.add(target);
@@ -179,8 +211,12 @@ public final class JobDirWriter implements AutoCloseable {
                     BundleDirs.delete(bundle);
                     log.accept("removed an old bundle directory " + bundle);
                 } else {
-                    log.accept("kept " + bundle + ": named like an old bundle directory, but it holds " + foreign
-                            + ", which a save does not write");
+                    log.accept(
+                            "kept "
+                                    + bundle
+                                    + ": named like an old bundle directory, but it holds "
+                                    + foreign
+                                    + ", which a save does not write");
                 }
             }
         }
@@ -188,8 +224,8 @@ public final class JobDirWriter implements AutoCloseable {
 
     /**
      * Releases the local job dirs' locks. A job dir this run committed no model to is left as it
-     * was found: the lock file goes if this run made it, and so do the directories it made, if
-     * they are empty ({@link DirectoryLock#closeAndRemove}).
+     * was found: the lock file goes if this run made it, and so do the directories it made, if they
+     * are empty ({@link DirectoryLock#closeAndRemove}).
      */
     @Override
     public void close() throws IOException {

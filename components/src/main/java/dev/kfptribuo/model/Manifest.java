@@ -5,16 +5,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a job dir's {@code manifest.json} says about the model files beside it: which files they
- * are and their digests, how a caller encodes a row for them, what their outputs mean, and how the
+ * What a job dir's {@code manifest.json} says about the model files beside it: which files they are
+ * and their digests, how a caller encodes a row for them, what their outputs mean, and how the
  * model was made.
  *
  * <p>Written as JSON with snake_case keys, e.g. {@code "tribuo_version": "4.3.2"}. A caller of the
- * plain model files (stock Tribuo, ONNX Runtime) needs {@code features}, {@code labels} and
- * {@code feature_encoding}: the feature vector has one entry per name of {@code features}, in that
- * order (the model's feature IDs and the ONNX input's columns); a numeric column's entry is the
- * column's raw value (the standardisation is folded into the weights); a categorical column sets
- * {@code column@value} to 1; every other entry is 0, so a category unseen in training sets nothing.
+ * plain model files (stock Tribuo, ONNX Runtime) needs {@code features}, {@code labels} and {@code
+ * feature_encoding}: the feature vector has one entry per name of {@code features}, in that order
+ * (the model's feature IDs and the ONNX input's columns); a numeric column's entry is the column's
+ * raw value (the standardisation is folded into the weights); a categorical column sets {@code
+ * column@value} to 1; every other entry is 0, so a category unseen in training sets nothing.
  *
  * @param formatVersion version of this manifest layout, {@value ModelBundle#FORMAT_VERSION}
  * @param createdAt ISO-8601 instant the model was saved
@@ -29,10 +29,10 @@ import java.util.Map;
  * @param inputColumns the columns the model reads, in the training data's column order: the order
  *     of the values of an instance given as an array
  * @param featureEncoding how a row becomes the feature vector, in words
- * @param features every model feature name (numeric column or {@code column@value}), in the
- *     model's feature-ID order, which is Java's {@code String} order
- * @param numericColumns numeric columns with the standardisation that training applied (and
- *     folded into the weights)
+ * @param features every model feature name (numeric column or {@code column@value}), in the model's
+ *     feature-ID order, which is Java's {@code String} order
+ * @param numericColumns numeric columns with the standardisation that training applied (and folded
+ *     into the weights)
  * @param categoricalColumns categorical columns with the values seen in training, sorted
  * @param ignoredColumns columns of the training data left out on request
  * @param hyperparameters the settings used
@@ -62,8 +62,8 @@ public record Manifest(
     /**
      * The Tribuo model file.
      *
-     * @param file its path in the job dir, e.g. {@code model-20261201T091500123Z-1a2b3c4d/model.tribuo}
-     *     (see {@link JobDirWriter})
+     * @param file its path in the job dir, e.g. {@code
+     *     model-20261201T091500123Z-1a2b3c4d/model.tribuo} (see {@link JobDirWriter})
      * @param sha256 lower-case hex SHA-256 of its bytes; null until the bundle is saved
      * @param modelClass the Tribuo model class
      * @param scores what the model's prediction scores are
@@ -80,7 +80,12 @@ public record Manifest(
      * @param inputShape the input's shape, -1 for the batch dimension
      * @param outputs each output's name and meaning
      */
-    public record OnnxFile(String file, String sha256, int opset, String input, List<Integer> inputShape,
+    public record OnnxFile(
+            String file,
+            String sha256,
+            int opset,
+            String input,
+            List<Integer> inputShape,
             Map<String, String> outputs) {}
 
     /**
@@ -93,7 +98,8 @@ public record Manifest(
      * @param nIterNoChange epochs without improvement before stopping
      * @param seed shuffle seed
      */
-    public record HyperparameterValues(String loss, double alpha, int maxIter, Double tol, int nIterNoChange, long seed) {}
+    public record HyperparameterValues(
+            String loss, double alpha, int maxIter, Double tol, int nIterNoChange, long seed) {}
 
     /**
      * @param rows training rows
@@ -102,17 +108,21 @@ public record Manifest(
      * @param finalLoss mean training loss of the last epoch
      * @param seconds wall time of the fit
      */
-    public record Training(long rows, int epochsRun, boolean converged, double finalLoss, double seconds) {}
+    public record Training(
+            long rows, int epochsRun, boolean converged, double finalLoss, double seconds) {}
 
     /**
      * @param uri local path or gs:// URI
      * @param rows data rows in the file
-     * @param sha256 lower-case hex SHA-256 of the stored bytes, or null when not computed (a
-     *     tuning trial's in-memory bundle, never saved)
+     * @param sha256 lower-case hex SHA-256 of the stored bytes, or null when not computed (a tuning
+     *     trial's in-memory bundle, never saved)
      */
     public record Input(String uri, long rows, String sha256) {}
 
-    /** @return true if the model was trained with the log loss, so its predictions have probabilities */
+    /**
+     * @return true if the model was trained with the log loss, so its predictions have
+     *     probabilities
+     */
     public boolean hasProbabilities() {
         return "log".equals(hyperparameters.loss());
     }
@@ -124,11 +134,31 @@ public record Manifest(
      * @param onnxSha256 its digest
      * @return this manifest naming those files
      */
-    public Manifest withFiles(String modelFile, String modelSha256, String onnxFile, String onnxSha256) {
-        return new Manifest(formatVersion, createdAt, tribuoVersion,
+    public Manifest withFiles(
+            String modelFile, String modelSha256, String onnxFile, String onnxSha256) {
+        return new Manifest(
+                formatVersion,
+                createdAt,
+                tribuoVersion,
                 new ModelFile(modelFile, modelSha256, model.modelClass(), model.scores()),
-                new OnnxFile(onnxFile, onnxSha256, onnx.opset(), onnx.input(), onnx.inputShape(), onnx.outputs()),
-                probabilities, labelColumn, labels, inputColumns, featureEncoding, features, numericColumns,
-                categoricalColumns, ignoredColumns, hyperparameters, training, inputs);
+                new OnnxFile(
+                        onnxFile,
+                        onnxSha256,
+                        onnx.opset(),
+                        onnx.input(),
+                        onnx.inputShape(),
+                        onnx.outputs()),
+                probabilities,
+                labelColumn,
+                labels,
+                inputColumns,
+                featureEncoding,
+                features,
+                numericColumns,
+                categoricalColumns,
+                ignoredColumns,
+                hyperparameters,
+                training,
+                inputs);
     }
 }

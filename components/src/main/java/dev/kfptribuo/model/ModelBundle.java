@@ -24,36 +24,41 @@ import org.tribuo.protos.core.ModelProto;
  * training leaves in its job dir ({@link JobDirWriter} saves them, one commit per save):
  *
  * <ul>
- *   <li>{@value #MODEL_FILE}: the model in Tribuo's protobuf format, naming only classes of
- *       Tribuo and its dependencies, so stock Tribuo 4.3 loads it
- *       ({@code Model.deserializeFromFile});</li>
- *   <li>{@value #ONNX_FILE}: the same model as ONNX ({@link OnnxExport});</li>
- *   <li>{@value #MANIFEST_FILE}: the manifest, naming both files with their SHA-256.</li>
+ *   <li>{@value #MODEL_FILE}: the model in Tribuo's protobuf format, naming only classes of Tribuo
+ *       and its dependencies, so stock Tribuo 4.3 loads it ({@code Model.deserializeFromFile});
+ *   <li>{@value #ONNX_FILE}: the same model as ONNX ({@link OnnxExport});
+ *   <li>{@value #MANIFEST_FILE}: the manifest, naming both files with their SHA-256.
  * </ul>
  *
- * <p>{@link #load} trusts nothing it reads: the manifest may only name regular files inside the
- * job dir, of bounded size, whose digests match (the ONNX file's too, though only its digest is
- * checked); the model's declared weight shape must be the
- * manifest's before Tribuo builds any tensor.
+ * <p>{@link #load} trusts nothing it reads: the manifest may only name regular files inside the job
+ * dir, of bounded size, whose digests match (the ONNX file's too, though only its digest is
+ * checked); the model's declared weight shape must be the manifest's before Tribuo builds any
+ * tensor.
  */
 public final class ModelBundle {
     /** The Tribuo model file name. */
     public static final String MODEL_FILE = "model.tribuo";
+
     /** The ONNX model file name. */
     public static final String ONNX_FILE = "model.onnx";
+
     /** The manifest file name. */
     public static final String MANIFEST_FILE = "manifest.json";
+
     /** The manifest layout this code writes and reads. */
     public static final int FORMAT_VERSION = 2;
+
     /** The largest model file read: a covertype model is about 15 KB. */
     static final long MAX_MODEL_BYTES = 256L << 20;
+
     /** The largest manifest read. */
     static final long MAX_MANIFEST_BYTES = 16L << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final LinearSGDModel model;
     private final Manifest manifest;
@@ -61,24 +66,29 @@ public final class ModelBundle {
     /**
      * @param model the model
      * @param manifest its manifest (see {@link ModelTraining#manifest})
-     * @throws IllegalArgumentException if the manifest's features or labels are not the model's,
-     *     in the model's order
+     * @throws IllegalArgumentException if the manifest's features or labels are not the model's, in
+     *     the model's order
      */
     public ModelBundle(LinearSGDModel model, Manifest manifest) {
         this.model = model;
         this.manifest = manifest;
         String mismatch = mismatch(model, manifest);
         if (mismatch != null) {
-            throw new IllegalArgumentException("the manifest does not describe the model: " + mismatch);
+            throw new IllegalArgumentException(
+                    "the manifest does not describe the model: " + mismatch);
         }
     }
 
-    /** @return the Tribuo model, which takes raw feature values and scores decision values */
+    /**
+     * @return the Tribuo model, which takes raw feature values and scores decision values
+     */
     public LinearSGDModel model() {
         return model;
     }
 
-    /** @return the manifest */
+    /**
+     * @return the manifest
+     */
     public Manifest manifest() {
         return manifest;
     }
@@ -146,8 +156,11 @@ public final class ModelBundle {
         Location modelLocation = ModelFiles.resolve(dir, manifest.model().file(), manifestLocation);
         byte[] bytes = ModelFiles.read(modelLocation, MAX_MODEL_BYTES);
         if (!sha256(bytes).equals(manifest.model().sha256())) {
-            throw new IOException(modelLocation + ": SHA-256 does not match " + MANIFEST_FILE
-                    + " (an interrupted or mixed save?)");
+            throw new IOException(
+                    modelLocation
+                            + ": SHA-256 does not match "
+                            + MANIFEST_FILE
+                            + " (an interrupted or mixed save?)");
         }
         Model<?> model;
         try {
@@ -158,18 +171,27 @@ public final class ModelBundle {
             throw new IOException(modelLocation + ": not a Tribuo model: " + e.getMessage(), e);
         }
         if (!(model instanceof LinearSGDModel linear)) {
-            throw new IOException(modelLocation + ": not a linear SGD classifier (" + model.getClass().getName() + ")");
+            throw new IOException(
+                    modelLocation
+                            + ": not a linear SGD classifier ("
+                            + model.getClass().getName()
+                            + ")");
         }
         String mismatch = mismatch(linear, manifest);
         if (mismatch != null) {
-            throw new IOException(manifestLocation + ": does not describe " + modelLocation + ": " + mismatch);
+            throw new IOException(
+                    manifestLocation + ": does not describe " + modelLocation + ": " + mismatch);
         }
         // The ONNX file is not used here, but it ships with the model (to Triton, BigQuery ML): a
         // corrupt or missing one is refused like a corrupt model file.
         Location onnxLocation = ModelFiles.resolve(dir, manifest.onnx().file(), manifestLocation);
-        if (!sha256(ModelFiles.read(onnxLocation, MAX_MODEL_BYTES)).equals(manifest.onnx().sha256())) {
-            throw new IOException(onnxLocation + ": SHA-256 does not match " + MANIFEST_FILE
-                    + " (an interrupted or mixed save?)");
+        if (!sha256(ModelFiles.read(onnxLocation, MAX_MODEL_BYTES))
+                .equals(manifest.onnx().sha256())) {
+            throw new IOException(
+                    onnxLocation
+                            + ": SHA-256 does not match "
+                            + MANIFEST_FILE
+                            + " (an interrupted or mixed save?)");
         }
         return new ModelBundle(linear, manifest);
     }
@@ -187,35 +209,61 @@ public final class ModelBundle {
         Location manifestLocation = dir.resolve(MANIFEST_FILE);
         Manifest manifest;
         try {
-            manifest = JSON.readValue(ModelFiles.read(manifestLocation, MAX_MANIFEST_BYTES), Manifest.class);
+            manifest =
+                    JSON.readValue(
+                            ModelFiles.read(manifestLocation, MAX_MANIFEST_BYTES), Manifest.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(manifestLocation + ": not a valid manifest: " + JsonErrors.describe(e), e);
+            throw new IOException(
+                    manifestLocation + ": not a valid manifest: " + JsonErrors.describe(e), e);
         }
         if (manifest == null) {
-            throw new IOException(manifestLocation + ": not a valid manifest: null, where a JSON object belongs");
+            throw new IOException(
+                    manifestLocation + ": not a valid manifest: null, where a JSON object belongs");
         }
         if (manifest.formatVersion() != FORMAT_VERSION) {
-            throw new IOException(manifestLocation + ": manifest format " + manifest.formatVersion()
-                    + " is not supported (this build reads format " + FORMAT_VERSION
-                    + "; train the model again with this build)");
+            throw new IOException(
+                    manifestLocation
+                            + ": manifest format "
+                            + manifest.formatVersion()
+                            + " is not supported (this build reads format "
+                            + FORMAT_VERSION
+                            + "; train the model again with this build)");
         }
         String major = Tribuo.VERSION.split("\\.")[0];
-        if (manifest.tribuoVersion() == null || !manifest.tribuoVersion().split("\\.")[0].equals(major)) {
-            throw new IOException(manifestLocation + ": model written by Tribuo " + manifest.tribuoVersion()
-                    + ", which this build (Tribuo " + Tribuo.VERSION + ") cannot read");
+        if (manifest.tribuoVersion() == null
+                || !manifest.tribuoVersion().split("\\.")[0].equals(major)) {
+            throw new IOException(
+                    manifestLocation
+                            + ": model written by Tribuo "
+                            + manifest.tribuoVersion()
+                            + ", which this build (Tribuo "
+                            + Tribuo.VERSION
+                            + ") cannot read");
         }
-        if (manifest.model() == null || manifest.model().file() == null || manifest.model().sha256() == null
-                || manifest.onnx() == null || manifest.onnx().file() == null || manifest.onnx().sha256() == null) {
-            throw new IOException(manifestLocation + ": not a valid manifest: the model files or their digests are missing");
+        if (manifest.model() == null
+                || manifest.model().file() == null
+                || manifest.model().sha256() == null
+                || manifest.onnx() == null
+                || manifest.onnx().file() == null
+                || manifest.onnx().sha256() == null) {
+            throw new IOException(
+                    manifestLocation
+                            + ": not a valid manifest: the model files or their digests are missing");
         }
         String missing = missingField(manifest);
         if (missing != null) {
-            throw new IOException(manifestLocation + ": not a valid manifest: \"" + missing + "\" is missing or null");
+            throw new IOException(
+                    manifestLocation
+                            + ": not a valid manifest: \""
+                            + missing
+                            + "\" is missing or null");
         }
         return manifest;
     }
 
-    /** @return the first field readers need that the manifest lacks, by its JSON name, or null */
+    /**
+     * @return the first field readers need that the manifest lacks, by its JSON name, or null
+     */
     private static String missingField(Manifest manifest) {
         if (manifest.labelColumn() == null) {
             return "label_column";

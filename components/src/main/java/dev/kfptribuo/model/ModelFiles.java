@@ -45,7 +45,11 @@ final class ModelFiles {
             plain &= SEGMENT.matcher(segment).matches();
         }
         if (!plain) {
-            throw new IOException(manifest + ": names the file '" + file + "', which is not a file inside the job dir");
+            throw new IOException(
+                    manifest
+                            + ": names the file '"
+                            + file
+                            + "', which is not a file inside the job dir");
         }
         Location location = dir;
         for (String segment : segments) {
@@ -53,9 +57,12 @@ final class ModelFiles {
         }
         if (!location.isGcs()) {
             Path path = location.localPath();
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(location + ": not a regular file (a link, a directory, a FIFO or a device),"
-                        + " so not a model file");
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(
+                        location
+                                + ": not a regular file (a link, a directory, a FIFO or a device),"
+                                + " so not a model file");
             }
         }
         return location;
@@ -72,48 +79,85 @@ final class ModelFiles {
         try (InputStream in = new InputFile(location).openRaw()) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
-                throw new IOException(location + ": larger than " + (maxBytes >> 20) + " MiB, not a file of a saved model");
+                throw new IOException(
+                        location
+                                + ": larger than "
+                                + (maxBytes >> 20)
+                                + " MiB, not a file of a saved model");
             }
             return bytes;
         }
     }
 
     /**
-     * Checks the weights a model file declares against the manifest, before Tribuo allocates them: a
-     * crafted file can declare a 65536 x 65536 matrix in a few bytes (the int product overflows past
-     * Tribuo's own size check).
+     * Checks the weights a model file declares against the manifest, before Tribuo allocates them:
+     * a crafted file can declare a 65536 x 65536 matrix in a few bytes (the int product overflows
+     * past Tribuo's own size check).
      *
      * @param proto the parsed model file
      * @param manifest its manifest
      * @param location the file, for errors
-     * @throws IOException unless it is a linear SGD classifier whose dense weights are
-     *     {@code labels × (features + 1)} with exactly that many values
+     * @throws IOException unless it is a linear SGD classifier whose dense weights are {@code
+     *     labels × (features + 1)} with exactly that many values
      */
-    static void checkShape(ModelProto proto, Manifest manifest, Location location) throws IOException {
+    static void checkShape(ModelProto proto, Manifest manifest, Location location)
+            throws IOException {
         if (!proto.getClassName().equals(LinearSGDModel.class.getName())) {
-            throw new IOException(location + ": not a linear SGD classifier (" + proto.getClassName() + ")");
+            throw new IOException(
+                    location + ": not a linear SGD classifier (" + proto.getClassName() + ")");
         }
         try {
-            ParametersProto parameters = proto.getSerializedData().unpack(ClassificationLinearSGDProto.class).getParams();
+            ParametersProto parameters =
+                    proto.getSerializedData()
+                            .unpack(ClassificationLinearSGDProto.class)
+                            .getParams();
             if (!parameters.getClassName().equals(LinearParameters.class.getName())) {
-                throw new IOException(location + ": parameters of class " + parameters.getClassName() + ", not linear");
+                throw new IOException(
+                        location
+                                + ": parameters of class "
+                                + parameters.getClassName()
+                                + ", not linear");
             }
-            TensorProto weights = parameters.getSerializedData().unpack(LinearParametersProto.class).getWeightMatrix();
+            TensorProto weights =
+                    parameters
+                            .getSerializedData()
+                            .unpack(LinearParametersProto.class)
+                            .getWeightMatrix();
             if (!weights.getClassName().equals(DenseMatrix.class.getName())) {
-                throw new IOException(location + ": weights of class " + weights.getClassName() + ", not a dense matrix");
+                throw new IOException(
+                        location
+                                + ": weights of class "
+                                + weights.getClassName()
+                                + ", not a dense matrix");
             }
             DenseTensorProto tensor = weights.getSerializedData().unpack(DenseTensorProto.class);
             long rows = manifest.labels().size();
             long columns = manifest.features().size() + 1L;
-            if (tensor.getDimensionsCount() != 2 || tensor.getDimensions(0) != rows || tensor.getDimensions(1) != columns
+            if (tensor.getDimensionsCount() != 2
+                    || tensor.getDimensions(0) != rows
+                    || tensor.getDimensions(1) != columns
                     || tensor.getValues().size() != rows * columns * Double.BYTES) {
-                throw new IOException(location + ": declares weights of shape " + tensor.getDimensionsList() + " with "
-                        + tensor.getValues().size() + " bytes; the manifest's " + rows + " labels and "
-                        + manifest.features().size() + " features need [" + rows + ", " + columns + "] and "
-                        + rows * columns * Double.BYTES + " bytes");
+                throw new IOException(
+                        location
+                                + ": declares weights of shape "
+                                + tensor.getDimensionsList()
+                                + " with "
+                                + tensor.getValues().size()
+                                + " bytes; the manifest's "
+                                + rows
+                                + " labels and "
+                                + manifest.features().size()
+                                + " features need ["
+                                + rows
+                                + ", "
+                                + columns
+                                + "] and "
+                                + rows * columns * Double.BYTES
+                                + " bytes");
             }
         } catch (InvalidProtocolBufferException e) {
-            throw new IOException(location + ": not a Tribuo linear SGD model file: " + e.getMessage(), e);
+            throw new IOException(
+                    location + ": not a Tribuo linear SGD model file: " + e.getMessage(), e);
         }
     }
 }

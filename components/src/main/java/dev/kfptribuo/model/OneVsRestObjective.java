@@ -20,23 +20,29 @@ import org.tribuo.math.util.VectorNormalizer;
  *
  * <p>Supported API, though our own epoch loop ({@link OneVsRestSgd}) calls only {@link #perClass}:
  * {@link SgdClassifierTrainer} is a Tribuo {@code LinearSGDTrainer}, which takes its objective as a
- * {@link LabelObjective}, and {@link #valueAndGradient} is that interface's per-example contract, what
- * Tribuo's stock SGD trainers call when a user gives them this objective (tested against
+ * {@link LabelObjective}, and {@link #valueAndGradient} is that interface's per-example contract,
+ * what Tribuo's stock SGD trainers call when a user gives them this objective (tested against
  * {@link #perClass} in {@code OneVsRestObjectiveTest}).
  */
 public final class OneVsRestObjective implements LabelObjective {
-    @Config(mandatory = true, description = "The binary loss applied to each class against the rest.")
+    @Config(
+            mandatory = true,
+            description = "The binary loss applied to each class against the rest.")
     private BinaryLoss loss;
 
     /** For OLCUT configuration only. */
     private OneVsRestObjective() {}
 
-    /** @param loss the binary loss applied to each class */
+    /**
+     * @param loss the binary loss applied to each class
+     */
     public OneVsRestObjective(BinaryLoss loss) {
         this.loss = loss;
     }
 
-    /** @return the binary loss */
+    /**
+     * @return the binary loss
+     */
     public BinaryLoss loss() {
         return loss;
     }
@@ -57,7 +63,9 @@ public final class OneVsRestObjective implements LabelObjective {
         }
     }
 
-    /** @return the sum of the per-class losses, and the per-class gradients */
+    /**
+     * @return the sum of the per-class losses, and the per-class gradients
+     */
     @Override
     public Pair<Double, SGDVector> valueAndGradient(int truth, SGDVector prediction) {
         double[] p = prediction.toArray();
@@ -72,9 +80,9 @@ public final class OneVsRestObjective implements LabelObjective {
     }
 
     /**
-     * The normalizer the trained model applies to its decision values: Tribuo's
-     * {@link NoopNormalizer} for either loss, so the model's scores are the one-vs-rest decision
-     * values (scikit-learn's {@code decision_function}) and its label their first largest, as
+     * The normalizer the trained model applies to its decision values: Tribuo's {@link
+     * NoopNormalizer} for either loss, so the model's scores are the one-vs-rest decision values
+     * (scikit-learn's {@code decision_function}) and its label their first largest, as
      * scikit-learn's {@code predict}. Tribuo has no stock normalizer for scikit-learn's one-vs-rest
      * probabilities (each sigmoid divided by their sum; its {@code SigmoidNormalizer} stops after
      * the sigmoid and can tie labels where the sigmoid rounds to 1), so the probabilities are
@@ -88,7 +96,9 @@ public final class OneVsRestObjective implements LabelObjective {
         return new NoopNormalizer();
     }
 
-    /** @return false: the model's scores are decision values, not probabilities */
+    /**
+     * @return false: the model's scores are decision values, not probabilities
+     */
     @Override
     public boolean isProbabilistic() {
         return false;

@@ -15,21 +15,24 @@ import java.util.concurrent.Future;
  * <p>Each class's weights are kept as {@code scale * v}, scikit-learn's {@code WeightVector}: the
  * L2 shrink of a step is then one multiplication instead of one per weight. A class's updates
  * depend only on its own weights, the row order and the step number, so splitting the classes
- * between threads gives the same weights, bit for bit, as one thread does. scikit-learn's
- * {@code SGDClassifier} runs its classes in parallel only with {@code n_jobs}; the lab leaves it at
- * one core.
+ * between threads gives the same weights, bit for bit, as one thread does. scikit-learn's {@code
+ * SGDClassifier} runs its classes in parallel only with {@code n_jobs}; the lab leaves it at one
+ * core.
  *
  * <p>Not thread-safe: one fit at a time. {@link #close()} stops the worker threads.
  */
 final class OneVsRestSgd implements AutoCloseable {
     /** scikit-learn's clip of the loss derivative ({@code MAX_DLOSS} in {@code _sgd_fast}). */
     private static final double MAX_DLOSS = 1e12;
+
     /**
      * scikit-learn's {@code SPARSE_INTERCEPT_DECAY}: the lab's {@code ColumnTransformer} yields a
-     * sparse matrix (the one-hot columns leave it about 23% dense, under its {@code sparse_threshold}
-     * of 0.3), and for sparse input {@code SGDClassifier} scales each intercept step by 0.01.
+     * sparse matrix (the one-hot columns leave it about 23% dense, under its {@code
+     * sparse_threshold} of 0.3), and for sparse input {@code SGDClassifier} scales each intercept
+     * step by 0.01.
      */
     private static final double INTERCEPT_DECAY = 0.01;
+
     /** Below this the lazy weight scale is folded into the weights ({@code WeightVector}). */
     private static final double WSCALE_THRESHOLD = 1e-9;
 
@@ -51,7 +54,12 @@ final class OneVsRestSgd implements AutoCloseable {
      * @param alpha L2 penalty strength
      * @param threads most threads one epoch uses, at least 1; the caller's thread is one of them
      */
-    OneVsRestSgd(int numClasses, int numFeatures, BinaryLoss loss, OptimalL2SGD schedule, double alpha,
+    OneVsRestSgd(
+            int numClasses,
+            int numFeatures,
+            BinaryLoss loss,
+            OptimalL2SGD schedule,
+            double alpha,
             int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -65,11 +73,16 @@ final class OneVsRestSgd implements AutoCloseable {
         this.bias = new double[numClasses];
         Arrays.fill(wscale, 1.0);
         this.threads = Math.min(threads, numClasses);
-        this.workers = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads - 1, task -> {
-            Thread thread = new Thread(task, "sgd-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers =
+                this.threads == 1
+                        ? null
+                        : Executors.newFixedThreadPool(
+                                this.threads - 1,
+                                task -> {
+                                    Thread thread = new Thread(task, "sgd-worker");
+                                    thread.setDaemon(true);
+                                    return thread;
+                                });
     }
 
     /**
@@ -121,7 +134,8 @@ final class OneVsRestSgd implements AutoCloseable {
      * The pass for one group of classes. Their state is copied into arrays this thread allocates
      * and owns for the pass, so threads never write to the same cache line.
      */
-    private void pass(SparseRows data, int[] order, long firstStep, int[] classes, double[] epochLoss) {
+    private void pass(
+            SparseRows data, int[] order, long firstStep, int[] classes, double[] epochLoss) {
         int g = classes.length;
         double[][] weights = new double[g][];
         double[] scale = new double[g];
@@ -180,7 +194,9 @@ final class OneVsRestSgd implements AutoCloseable {
         }
     }
 
-    /** @return per class, the weights followed by the intercept */
+    /**
+     * @return per class, the weights followed by the intercept
+     */
     double[][] weights() {
         double[][] out = new double[v.length][numFeatures + 1];
         for (int k = 0; k < v.length; k++) {

@@ -10,13 +10,13 @@ import org.tribuo.math.la.DenseMatrix;
 import org.tribuo.math.la.Tensor;
 
 /**
- * Plain SGD with scikit-learn's {@code learning_rate='optimal'} schedule and an L2 penalty
- * {@code alpha/2 * ||w||²} on the weights but not on the bias, as in {@code SGDClassifier}.
+ * Plain SGD with scikit-learn's {@code learning_rate='optimal'} schedule and an L2 penalty {@code
+ * alpha/2 * ||w||²} on the weights but not on the bias, as in {@code SGDClassifier}.
  *
  * <p>Step {@code t} (1-based, counted over all examples of all epochs) uses the learning rate
- * {@code eta = 1 / (alpha * (t0 + t - 1))}, first shrinks every weight by
- * {@code max(0, 1 - eta * alpha)} and then adds {@code eta} times the loss gradient. {@code t0}
- * is Bottou's heuristic as scikit-learn computes it, see {@link #initialOffset}.
+ * {@code eta = 1 / (alpha * (t0 + t - 1))}, first shrinks every weight by {@code max(0, 1 - eta *
+ * alpha)} and then adds {@code eta} times the loss gradient. {@code t0} is Bottou's heuristic as
+ * scikit-learn computes it, see {@link #initialOffset}.
  *
  * <p>Why this exists: Tribuo 4.3.2's linear SGD trainer has no regularisation term
  * (oracle/tribuo#344); {@code Pegasos}, the only optimiser with a penalty, also shrinks the bias
@@ -24,11 +24,10 @@ import org.tribuo.math.la.Tensor;
  * {@link StochasticGradientOptimiser} extension point and expects {@link LinearParameters} whose
  * last column is the bias.
  *
- * <p>{@link SgdClassifierTrainer} uses its schedule ({@link #learningRate}) in its own loop.
- * {@link #initialise} and {@link #step} are supported API all the same: a Tribuo
- * {@code LinearSGDTrainer} takes its optimiser as a {@link StochasticGradientOptimiser}, and they are
- * that interface's contract, the same update for Tribuo's stock SGD trainers (tested in
- * {@code OptimalL2SGDTest}).
+ * <p>{@link SgdClassifierTrainer} uses its schedule ({@link #learningRate}) in its own loop. {@link
+ * #initialise} and {@link #step} are supported API all the same: a Tribuo {@code LinearSGDTrainer}
+ * takes its optimiser as a {@link StochasticGradientOptimiser}, and they are that interface's
+ * contract, the same update for Tribuo's stock SGD trainers (tested in {@code OptimalL2SGDTest}).
  */
 public final class OptimalL2SGD implements StochasticGradientOptimiser {
     @Config(mandatory = true, description = "L2 penalty strength, scikit-learn's alpha.")
@@ -51,15 +50,16 @@ public final class OptimalL2SGD implements StochasticGradientOptimiser {
      */
     public OptimalL2SGD(double alpha, double t0) {
         if (!(alpha > 0) || !Double.isFinite(alpha) || !(t0 > 0) || !Double.isFinite(t0)) {
-            throw new IllegalArgumentException("alpha and t0 must be positive and finite: " + alpha + ", " + t0);
+            throw new IllegalArgumentException(
+                    "alpha and t0 must be positive and finite: " + alpha + ", " + t0);
         }
         this.alpha = alpha;
         this.t0 = t0;
     }
 
     /**
-     * scikit-learn's offset for the optimal schedule: {@code typw = sqrt(1 / sqrt(alpha))},
-     * {@code eta0 = typw / max(1, |dloss(-typw, 1)|)}, {@code t0 = 1 / (eta0 * alpha)}.
+     * scikit-learn's offset for the optimal schedule: {@code typw = sqrt(1 / sqrt(alpha))}, {@code
+     * eta0 = typw / max(1, |dloss(-typw, 1)|)}, {@code t0 = 1 / (eta0 * alpha)}.
      *
      * @param loss the binary loss
      * @param alpha the L2 penalty strength
@@ -82,14 +82,16 @@ public final class OptimalL2SGD implements StochasticGradientOptimiser {
     @Override
     public void initialise(Parameters parameters) {
         if (!(parameters instanceof LinearParameters linear)) {
-            throw new IllegalArgumentException("OptimalL2SGD needs LinearParameters, got "
-                    + parameters.getClass().getName());
+            throw new IllegalArgumentException(
+                    "OptimalL2SGD needs LinearParameters, got " + parameters.getClass().getName());
         }
         weights = linear.getWeightMatrix();
         t = 0;
     }
 
-    /** @return the learning rate of the last step, 0 before the first */
+    /**
+     * @return the learning rate of the last step, 0 before the first
+     */
     public double lastLearningRate() {
         return lastRate;
     }

@@ -24,15 +24,15 @@ import org.tribuo.provenance.ModelProvenance;
 
 /**
  * A Tribuo trainer for the model of scikit-learn's {@code SGDClassifier} in the lab's pipeline:
- * numeric features standardised, one linear classifier per class against the rest, plain SGD
- * with the {@code 'optimal'} learning rate, an L2 penalty of strength {@code alpha}, at most
- * {@code max_iter} epochs and early stopping on {@code tol}.
+ * numeric features standardised, one linear classifier per class against the rest, plain SGD with
+ * the {@code 'optimal'} learning rate, an L2 penalty of strength {@code alpha}, at most {@code
+ * max_iter} epochs and early stopping on {@code tol}.
  *
  * <p>Early stopping follows scikit-learn: after each epoch, a class's binary problem counts an
  * epoch without improvement when its summed training loss is above {@code best - tol * n}; after
  * {@code n_iter_no_change} such epochs in a row it stops. Training ends when every class has
- * stopped or after {@code max_iter} epochs; the epochs run is the largest count of any class.
- * A tolerance of {@link Double#NEGATIVE_INFINITY} switches early stopping off.
+ * stopped or after {@code max_iter} epochs; the epochs run is the largest count of any class. A
+ * tolerance of {@link Double#NEGATIVE_INFINITY} switches early stopping off.
  *
  * <p>Why this subclass: Tribuo 4.3.2's SGD trainers always run a fixed number of epochs, with no
  * convergence test (oracle/tribuo#293), and have no L2 penalty (oracle/tribuo#344). This class
@@ -43,15 +43,18 @@ import org.tribuo.provenance.ModelProvenance;
  * out between threads ({@link #setThreads}): Tribuo's per-example tensors cost about ten times more
  * per step, which dominated a whole training run. Each epoch visits the rows in one shuffled order
  * for all classes (scikit-learn shuffles each class's problem with its own seed). It standardises
- * the listed features
- * itself (see {@link StandardScaling}) and folds the standardisation into the final weights, so
- * the returned {@link LinearSGDModel} predicts from raw feature values.
+ * the listed features itself (see {@link StandardScaling}) and folds the standardisation into the
+ * final weights, so the returned {@link LinearSGDModel} predicts from raw feature values.
  */
 public final class SgdClassifierTrainer extends LinearSGDTrainer {
-    /** What a saved model's provenance names as its trainer, in the instance value {@code trained-by}. */
-    static final String TRAINED_BY = "kfp-tribuo: scikit-learn SGDClassifier semantics (one-vs-rest binary loss,"
-            + " learning_rate='optimal', L2 penalty alpha sparing the intercept, numeric features standardised"
-            + " and the scaling folded into the weights)";
+    /**
+     * What a saved model's provenance names as its trainer, in the instance value {@code
+     * trained-by}.
+     */
+    static final String TRAINED_BY =
+            "kfp-tribuo: scikit-learn SGDClassifier semantics (one-vs-rest binary loss,"
+                    + " learning_rate='optimal', L2 penalty alpha sparing the intercept, numeric features standardised"
+                    + " and the scaling folded into the weights)";
 
     /** scikit-learn's default number of epochs without improvement before stopping. */
     public static final int DEFAULT_N_ITER_NO_CHANGE = 5;
@@ -82,21 +85,45 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
      * @throws IllegalArgumentException if alpha is not positive and finite, maxIter or
      *     nIterNoChange is below 1, or tol is NaN
      */
-    public SgdClassifierTrainer(BinaryLoss loss, double alpha, int maxIter, double tol, int nIterNoChange,
-            long seed, Collection<String> standardizedFeatures) {
-        this(loss, new OptimalL2SGD(alpha, OptimalL2SGD.initialOffset(loss, alpha)), alpha, maxIter, tol,
-                nIterNoChange, seed, standardizedFeatures);
+    public SgdClassifierTrainer(
+            BinaryLoss loss,
+            double alpha,
+            int maxIter,
+            double tol,
+            int nIterNoChange,
+            long seed,
+            Collection<String> standardizedFeatures) {
+        this(
+                loss,
+                new OptimalL2SGD(alpha, OptimalL2SGD.initialOffset(loss, alpha)),
+                alpha,
+                maxIter,
+                tol,
+                nIterNoChange,
+                seed,
+                standardizedFeatures);
     }
 
-    /** With an explicit optimiser: for tests that need a schedule the public constructor never makes. */
-    SgdClassifierTrainer(BinaryLoss loss, OptimalL2SGD optimiser, double alpha, int maxIter, double tol,
-            int nIterNoChange, long seed, Collection<String> standardizedFeatures) {
+    /**
+     * With an explicit optimiser: for tests that need a schedule the public constructor never
+     * makes.
+     */
+    SgdClassifierTrainer(
+            BinaryLoss loss,
+            OptimalL2SGD optimiser,
+            double alpha,
+            int maxIter,
+            double tol,
+            int nIterNoChange,
+            long seed,
+            Collection<String> standardizedFeatures) {
         super(new OneVsRestObjective(loss), optimiser, maxIter, -1, 1, seed);
         if (maxIter < 1) {
             throw new IllegalArgumentException("max_iter must be at least 1, got " + maxIter);
         }
         if (nIterNoChange < 1) {
-            throw new IllegalArgumentException("n_iter_no_change must be at least 1, got " + nIterNoChange);
+            throw new IllegalArgumentException(
+                    "n_iter_no_change must be at least 1, got " + nIterNoChange);
         }
         if (Double.isNaN(tol)) {
             throw new IllegalArgumentException("tol must be a number or -Infinity");
@@ -109,9 +136,9 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
 
     /**
      * Sets how many threads a fit uses; by default, as many as the JVM sees processors (a
-     * container's CPU limit, or {@code -XX:ActiveProcessorCount}). The classes' binary problems
-     * are shared out between them, so more threads than classes do not help, and the model is the
-     * same, bit for bit, for any count.
+     * container's CPU limit, or {@code -XX:ActiveProcessorCount}). The classes' binary problems are
+     * shared out between them, so more threads than classes do not help, and the model is the same,
+     * bit for bit, for any count.
      *
      * @param threads at least 1
      * @return this trainer
@@ -126,11 +153,12 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
     }
 
     @Override
-    public LinearSGDModel train(Dataset<Label> examples, Map<String, Provenance> runProvenance, int invocationCount) {
+    public LinearSGDModel train(
+            Dataset<Label> examples, Map<String, Provenance> runProvenance, int invocationCount) {
         if (invocationCount != INCREMENT_INVOCATION_COUNT) {
             setInvocationCount(invocationCount);
         }
-        return fit(examples, runProvenance, (e, l, a, t) -> { }).model();
+        return fit(examples, runProvenance, (e, l, a, t) -> {}).model();
     }
 
     /**
@@ -143,7 +171,9 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
      * @throws IllegalArgumentException if the dataset is empty or has unknown labels
      * @throws TrainingDivergedException if the loss or the weights stop being finite
      */
-    public TrainingResult fit(Dataset<Label> examples, Map<String, Provenance> runProvenance,
+    public TrainingResult fit(
+            Dataset<Label> examples,
+            Map<String, Provenance> runProvenance,
             EpochListener listener) {
         if (examples.getOutputInfo().getUnknownCount() > 0) {
             throw new IllegalArgumentException("the training data has unknown labels");
@@ -152,8 +182,8 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
     }
 
     /**
-     * Trains on rows encoded without Tribuo examples (see {@link TrainingRows#of(dev.kfptribuo.data.Table)}),
-     * reporting each epoch.
+     * Trains on rows encoded without Tribuo examples (see {@link
+     * TrainingRows#of(dev.kfptribuo.data.Table)}), reporting each epoch.
      *
      * @param training the training rows, with raw feature values
      * @param runProvenance extra provenance recorded with the model
@@ -162,7 +192,8 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
      * @throws IllegalArgumentException if there are no rows
      * @throws TrainingDivergedException if the loss or the weights stop being finite
      */
-    public TrainingResult fit(TrainingRows training, Map<String, Provenance> runProvenance, EpochListener listener) {
+    public TrainingResult fit(
+            TrainingRows training, Map<String, Provenance> runProvenance, EpochListener listener) {
         if (training.size() == 0) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -202,10 +233,16 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         long start = System.nanoTime();
         int epoch = 0;
         double[][] weights;
-        try (OneVsRestSgd problems = new OneVsRestSgd(numClasses, numFeatures, loss, optimiserCopy, alpha, threads)) {
+        try (OneVsRestSgd problems =
+                new OneVsRestSgd(numClasses, numFeatures, loss, optimiserCopy, alpha, threads)) {
             while (epoch < epochs && activeCount > 0) {
                 shuffle(order, localRng);
-                problems.epoch(data, order, (long) epoch * n, activeClasses(active, activeCount), epochLoss);
+                problems.epoch(
+                        data,
+                        order,
+                        (long) epoch * n,
+                        activeClasses(active, activeCount),
+                        epochLoss);
                 epoch++;
                 double total = 0;
                 for (double l : epochLoss) {
@@ -213,9 +250,12 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
                 }
                 meanLoss = total / n;
                 if (!Double.isFinite(meanLoss)) {
-                    throw new TrainingDivergedException("training diverged in epoch " + epoch
-                            + ": the loss is not finite (alpha=" + alpha
-                            + "); try a larger alpha, or look for extreme values in the data");
+                    throw new TrainingDivergedException(
+                            "training diverged in epoch "
+                                    + epoch
+                                    + ": the loss is not finite (alpha="
+                                    + alpha
+                                    + "); try a larger alpha, or look for extreme values in the data");
                 }
                 for (int k = 0; k < numClasses; k++) {
                     if (!active[k]) {
@@ -239,11 +279,15 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         fold(weights, scaling, numFeatures, epoch);
         LinearParameters parameters = new LinearParameters(DenseMatrix.createDenseMatrix(weights));
         boolean converged = activeCount == 0;
-        ModelProvenance provenance = StockProvenance.model(training.provenance,
-                instanceValues(loss, epoch, converged, meanLoss, runProvenance));
+        ModelProvenance provenance =
+                StockProvenance.model(
+                        training.provenance,
+                        instanceValues(loss, epoch, converged, meanLoss, runProvenance));
         // createModel gives the model the objective's normalizer: Tribuo's NoopNormalizer, so its
-        // scores are the decision values and its label their first largest, as scikit-learn's predict.
-        LinearSGDModel model = createModel(getName(), provenance, featureMap, outputInfo, parameters);
+        // scores are the decision values and its label their first largest, as scikit-learn's
+        // predict.
+        LinearSGDModel model =
+                createModel(getName(), provenance, featureMap, outputInfo, parameters);
         return new TrainingResult(model, epoch, converged, meanLoss, scaling.scales());
     }
 
@@ -251,19 +295,30 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
      * What this fit was, as primitive provenances a stock Tribuo reads: the settings under
      * scikit-learn's names, and what the loop did.
      */
-    private Map<String, Provenance> instanceValues(BinaryLoss loss, int epochsRun, boolean converged,
-            double finalLoss, Map<String, Provenance> runProvenance) {
+    private Map<String, Provenance> instanceValues(
+            BinaryLoss loss,
+            int epochsRun,
+            boolean converged,
+            double finalLoss,
+            Map<String, Provenance> runProvenance) {
         Map<String, Provenance> values = new java.util.LinkedHashMap<>(runProvenance);
         values.put("trained-by", new StringProvenance("trained-by", TRAINED_BY));
-        values.put("loss", new StringProvenance("loss", loss.name().toLowerCase(java.util.Locale.ROOT)));
+        values.put(
+                "loss",
+                new StringProvenance("loss", loss.name().toLowerCase(java.util.Locale.ROOT)));
         values.put("alpha", new DoubleProvenance("alpha", alpha));
         values.put("max_iter", new IntProvenance("max_iter", epochs));
-        values.put("tol", tol > Double.NEGATIVE_INFINITY ? new DoubleProvenance("tol", tol)
-                : new StringProvenance("tol", "none"));
+        values.put(
+                "tol",
+                tol > Double.NEGATIVE_INFINITY
+                        ? new DoubleProvenance("tol", tol)
+                        : new StringProvenance("tol", "none"));
         values.put("n_iter_no_change", new IntProvenance("n_iter_no_change", nIterNoChange));
         values.put("seed", new LongProvenance("seed", seed));
-        values.put("standardized_features", new StringProvenance("standardized_features",
-                String.join(",", standardizedFeatures)));
+        values.put(
+                "standardized_features",
+                new StringProvenance(
+                        "standardized_features", String.join(",", standardizedFeatures)));
         values.put("epochs_run", new IntProvenance("epochs_run", epochsRun));
         values.put("converged", new BooleanProvenance("converged", converged));
         values.put("final_loss", new DoubleProvenance("final_loss", finalLoss));
@@ -291,10 +346,11 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
     }
 
     /**
-     * Rewrites weights learnt on standardised features as weights on raw features:
-     * {@code w' = w / scale} and {@code b' = b - sum(w * mean / scale)}.
+     * Rewrites weights learnt on standardised features as weights on raw features: {@code w' = w /
+     * scale} and {@code b' = b - sum(w * mean / scale)}.
      */
-    private static void fold(double[][] weights, StandardScaling scaling, int numFeatures, int epoch) {
+    private static void fold(
+            double[][] weights, StandardScaling scaling, int numFeatures, int epoch) {
         int bias = numFeatures;
         for (int i = 0; i < scaling.size(); i++) {
             int id = scaling.featureId(i);
@@ -308,8 +364,10 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
         for (double[] row : weights) {
             for (int c = 0; c <= bias; c++) {
                 if (!Double.isFinite(row[c])) {
-                    throw new TrainingDivergedException("training diverged by epoch " + epoch
-                            + ": a weight is not finite; try a larger alpha");
+                    throw new TrainingDivergedException(
+                            "training diverged by epoch "
+                                    + epoch
+                                    + ": a weight is not finite; try a larger alpha");
                 }
             }
         }
@@ -317,7 +375,16 @@ public final class SgdClassifierTrainer extends LinearSGDTrainer {
 
     @Override
     public String toString() {
-        return "SgdClassifierTrainer(loss=" + ((OneVsRestObjective) getObjective()).loss()
-                + ",alpha=" + alpha + ",max_iter=" + epochs + ",tol=" + tol + ",seed=" + seed + ")";
+        return "SgdClassifierTrainer(loss="
+                + ((OneVsRestObjective) getObjective()).loss()
+                + ",alpha="
+                + alpha
+                + ",max_iter="
+                + epochs
+                + ",tol="
+                + tol
+                + ",seed="
+                + seed
+                + ")";
     }
 }

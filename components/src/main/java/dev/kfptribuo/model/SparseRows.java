@@ -10,8 +10,8 @@ import org.tribuo.classification.Label;
 
 /**
  * Training rows as compressed sparse rows over a dataset's feature ids, with targets and weights:
- * the primitive form the SGD loop walks. Row {@code i}'s entries are
- * {@code indices/values[rowStart[i] .. rowStart[i+1])}, ids ascending.
+ * the primitive form the SGD loop walks. Row {@code i}'s entries are {@code
+ * indices/values[rowStart[i] .. rowStart[i+1])}, ids ascending.
  */
 final class SparseRows {
     final int numFeatures;
@@ -21,7 +21,12 @@ final class SparseRows {
     final int[] targets;
     final double[] weights;
 
-    SparseRows(int numFeatures, int[] rowStart, int[] indices, double[] values, int[] targets,
+    SparseRows(
+            int numFeatures,
+            int[] rowStart,
+            int[] indices,
+            double[] values,
+            int[] targets,
             double[] weights) {
         this.numFeatures = numFeatures;
         this.rowStart = rowStart;
@@ -31,7 +36,9 @@ final class SparseRows {
         this.weights = weights;
     }
 
-    /** @return the number of rows */
+    /**
+     * @return the number of rows
+     */
     int size() {
         return targets.length;
     }
@@ -44,7 +51,10 @@ final class SparseRows {
      * @param outputInfo its label ids
      * @return the raw feature values by id
      */
-    static SparseRows of(Dataset<Label> examples, ImmutableFeatureMap featureMap, ImmutableOutputInfo<Label> outputInfo) {
+    static SparseRows of(
+            Dataset<Label> examples,
+            ImmutableFeatureMap featureMap,
+            ImmutableOutputInfo<Label> outputInfo) {
         int n = examples.size();
         int[] rowStart = new int[n + 1];
         int[] indices = new int[Math.max(16, n * 8)];

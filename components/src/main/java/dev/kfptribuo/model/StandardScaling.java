@@ -8,14 +8,14 @@ import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.classification.Label;
 
 /**
- * Per-feature standardisation with scikit-learn {@code StandardScaler} semantics: the mean and
- * the population standard deviation (divisor n) over every row, counting a row where the feature
- * is absent as a zero; a zero standard deviation becomes 1.
+ * Per-feature standardisation with scikit-learn {@code StandardScaler} semantics: the mean and the
+ * population standard deviation (divisor n) over every row, counting a row where the feature is
+ * absent as a zero; a zero standard deviation becomes 1.
  *
  * <p>Why this exists: Tribuo's {@code MeanStdDevTransformation} skips features absent from an
- * example (Tribuo examples are sparse, so zeros are usually absent), and its
- * {@code includeImplicitZeroFeatures} option does not centre correctly in 4.3.2. Two passes keep
- * the variance exact for large means.
+ * example (Tribuo examples are sparse, so zeros are usually absent), and its {@code
+ * includeImplicitZeroFeatures} option does not centre correctly in 4.3.2. Two passes keep the
+ * variance exact for large means.
  */
 public final class StandardScaling {
     private final int[] ids;
@@ -30,14 +30,19 @@ public final class StandardScaling {
      * Computes the statistics of the named features over a dataset.
      *
      * @param data the training rows
-     * @param features names of the features to standardise; names unknown to the dataset are skipped
+     * @param features names of the features to standardise; names unknown to the dataset are
+     *     skipped
      * @return the scaling, in the order of the dataset's feature ids
      */
     public static StandardScaling fit(Dataset<Label> data, Collection<String> features) {
-        return fit(SparseRows.of(data, data.getFeatureIDMap(), data.getOutputIDInfo()), data.getFeatureIDMap(), features);
+        return fit(
+                SparseRows.of(data, data.getFeatureIDMap(), data.getOutputIDInfo()),
+                data.getFeatureIDMap(),
+                features);
     }
 
-    static StandardScaling fit(SparseRows rows, ImmutableFeatureMap map, Collection<String> features) {
+    static StandardScaling fit(
+            SparseRows rows, ImmutableFeatureMap map, Collection<String> features) {
         int size = map.size();
         boolean[] wanted = new boolean[size];
         for (String name : features) {
@@ -97,7 +102,9 @@ public final class StandardScaling {
         return new StandardScaling(sortedIds, sortedScales);
     }
 
-    /** @return the scale of each standardised feature, in feature-id order */
+    /**
+     * @return the scale of each standardised feature, in feature-id order
+     */
     public List<FeatureScale> scales() {
         return scales;
     }
@@ -110,7 +117,9 @@ public final class StandardScaling {
         return ids[i];
     }
 
-    /** @return how many features are standardised */
+    /**
+     * @return how many features are standardised
+     */
     int size() {
         return ids.length;
     }

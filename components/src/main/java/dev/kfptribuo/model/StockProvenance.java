@@ -21,11 +21,11 @@ import org.tribuo.provenance.impl.TimestampedTrainerProvenance;
  * Provenance for the models this project saves, made of Tribuo's and OLCUT's own classes only, so
  * that stock Tribuo loads a saved model without any class of ours.
  *
- * <p>Tribuo restores a provenance by reflection on every class it names (provenance classes,
- * enums, normalizers), so a project class anywhere in it makes the model unloadable without the
- * project's jar. The trainer is therefore recorded as Tribuo's {@link TimestampedTrainerProvenance}
- * ("no Tribuo trainer was involved": the epoch loop is ours) and what the fit did as primitive
- * instance values; the manifest beside the model holds the full record.
+ * <p>Tribuo restores a provenance by reflection on every class it names (provenance classes, enums,
+ * normalizers), so a project class anywhere in it makes the model unloadable without the project's
+ * jar. The trainer is therefore recorded as Tribuo's {@link TimestampedTrainerProvenance} ("no
+ * Tribuo trainer was involved": the epoch loop is ours) and what the fit did as primitive instance
+ * values; the manifest beside the model holds the full record.
  */
 final class StockProvenance {
     private StockProvenance() {}
@@ -44,8 +44,9 @@ final class StockProvenance {
         // DatasetProvenance's full constructor is protected; its public form is the map Tribuo
         // itself deserialises, with the field names of DatasetProvenance.
         Map<String, Provenance> map = new HashMap<>();
-        map.put(ObjectProvenance.CLASS_NAME, new StringProvenance(ObjectProvenance.CLASS_NAME,
-                MutableDataset.class.getName()));
+        map.put(
+                ObjectProvenance.CLASS_NAME,
+                new StringProvenance(ObjectProvenance.CLASS_NAME, MutableDataset.class.getName()));
         map.put("datasource", source);
         map.put("transformations", new ListProvenance<>());
         map.put("is-dense", new BooleanProvenance("is-dense", false));
@@ -62,8 +63,13 @@ final class StockProvenance {
      * @param instanceValues what the fit did, as primitive provenances keyed by name
      * @return the provenance of a {@link LinearSGDModel} created now
      */
-    static ModelProvenance model(DatasetProvenance dataset, Map<String, Provenance> instanceValues) {
-        return new ModelProvenance(LinearSGDModel.class.getName(), OffsetDateTime.now(), dataset,
-                new TimestampedTrainerProvenance(), instanceValues);
+    static ModelProvenance model(
+            DatasetProvenance dataset, Map<String, Provenance> instanceValues) {
+        return new ModelProvenance(
+                LinearSGDModel.class.getName(),
+                OffsetDateTime.now(),
+                dataset,
+                new TimestampedTrainerProvenance(),
+                instanceValues);
     }
 }

@@ -4,7 +4,9 @@ package dev.kfptribuo.model;
 public class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what diverged and when, one line */
+    /**
+     * @param message what diverged and when, one line
+     */
     public TrainingDivergedException(String message) {
         super(message);
     }

@@ -14,5 +14,9 @@ import org.tribuo.classification.sgd.linear.LinearSGDModel;
  * @param finalLoss the mean training loss of the last epoch
  * @param scaling the standardisation applied to the numeric features
  */
-public record TrainingResult(LinearSGDModel model, int epochsRun, boolean converged,
-        double finalLoss, List<FeatureScale> scaling) {}
+public record TrainingResult(
+        LinearSGDModel model,
+        int epochsRun,
+        boolean converged,
+        double finalLoss,
+        List<FeatureScale> scaling) {}

@@ -20,13 +20,13 @@ import org.tribuo.provenance.DatasetProvenance;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
- * What {@link SgdClassifierTrainer} trains on: the rows as sparse vectors over a Tribuo feature map,
- * the label map, and the data's provenance for the model.
+ * What {@link SgdClassifierTrainer} trains on: the rows as sparse vectors over a Tribuo feature
+ * map, the label map, and the data's provenance for the model.
  *
- * <p>From a {@link Table} the rows are encoded directly, with the same features as
- * {@link TribuoDatasets#toDataset} (numeric columns by name, {@code column@value} one-hot) and the
- * feature statistics computed from the columns: building one Tribuo {@code Example} per row and
- * updating the feature map's statistics feature by feature took longer than the training itself
+ * <p>From a {@link Table} the rows are encoded directly, with the same features as {@link
+ * TribuoDatasets#toDataset} (numeric columns by name, {@code column@value} one-hot) and the feature
+ * statistics computed from the columns: building one Tribuo {@code Example} per row and updating
+ * the feature map's statistics feature by feature took longer than the training itself
  * (bench/README.md, "prep").
  */
 public final class TrainingRows {
@@ -46,8 +46,12 @@ public final class TrainingRows {
     final ImmutableOutputInfo<Label> outputInfo;
     final DatasetProvenance provenance;
 
-    private TrainingRows(int size, Encoder encoder, ImmutableFeatureMap featureMap,
-            ImmutableOutputInfo<Label> outputInfo, DatasetProvenance provenance) {
+    private TrainingRows(
+            int size,
+            Encoder encoder,
+            ImmutableFeatureMap featureMap,
+            ImmutableOutputInfo<Label> outputInfo,
+            DatasetProvenance provenance) {
         this.size = size;
         this.encoder = encoder;
         this.featureMap = featureMap;
@@ -55,7 +59,9 @@ public final class TrainingRows {
         this.provenance = provenance;
     }
 
-    /** @return the number of rows */
+    /**
+     * @return the number of rows
+     */
     public int size() {
         return size;
     }
@@ -68,7 +74,8 @@ public final class TrainingRows {
         return encoder.encode(features);
     }
 
-    private static Standardized standardize(SparseRows raw, ImmutableFeatureMap map, Collection<String> features) {
+    private static Standardized standardize(
+            SparseRows raw, ImmutableFeatureMap map, Collection<String> features) {
         StandardScaling scaling = StandardScaling.fit(raw, map, features);
         return new Standardized(scaling, raw.standardize(scaling));
     }
@@ -78,14 +85,20 @@ public final class TrainingRows {
      * @return its rows, feature map, label map and provenance
      */
     public static TrainingRows of(Dataset<Label> examples) {
-        SparseRows raw = SparseRows.of(examples, examples.getFeatureIDMap(), examples.getOutputIDInfo());
-        return new TrainingRows(raw.size(), features -> standardize(raw, examples.getFeatureIDMap(), features),
-                examples.getFeatureIDMap(), examples.getOutputIDInfo(), examples.getProvenance());
+        SparseRows raw =
+                SparseRows.of(examples, examples.getFeatureIDMap(), examples.getOutputIDInfo());
+        return new TrainingRows(
+                raw.size(),
+                features -> standardize(raw, examples.getFeatureIDMap(), features),
+                examples.getFeatureIDMap(),
+                examples.getOutputIDInfo(),
+                examples.getProvenance());
     }
 
     /**
      * @param table labelled rows
-     * @return the rows encoded as {@link TribuoDatasets} would, with provenance naming the source files
+     * @return the rows encoded as {@link TribuoDatasets} would, with provenance naming the source
+     *     files
      * @throws TrainingDivergedException if a numeric column's sum or variance overflows
      */
     public static TrainingRows of(Table table) {
@@ -93,8 +106,16 @@ public final class TrainingRows {
         List<VariableInfo> infos = new ArrayList<>();
         FeatureScale[] scales = new FeatureScale[table.numericColumns().size()];
         for (int c = 0; c < scales.length; c++) {
-            ColumnStatistics stats = ColumnStatistics.of(table.numericColumns().get(c), table.numeric(c));
-            infos.add(new RealInfo(stats.name, stats.count, stats.max, stats.min, stats.mean, stats.squares));
+            ColumnStatistics stats =
+                    ColumnStatistics.of(table.numericColumns().get(c), table.numeric(c));
+            infos.add(
+                    new RealInfo(
+                            stats.name,
+                            stats.count,
+                            stats.max,
+                            stats.min,
+                            stats.mean,
+                            stats.squares));
             scales[c] = stats.scale();
         }
         List<Map<String, String>> names = new ArrayList<>();
@@ -105,11 +126,12 @@ public final class TrainingRows {
                 counts.merge(value, 1, Integer::sum);
             }
             Map<String, String> featureNames = new HashMap<>();
-            counts.forEach((value, count) -> {
-                String feature = TribuoDatasets.categoricalFeature(column, value);
-                featureNames.put(value, feature);
-                infos.add(new RealInfo(feature, count, 1.0, 1.0, 1.0, 0.0));
-            });
+            counts.forEach(
+                    (value, count) -> {
+                        String feature = TribuoDatasets.categoricalFeature(column, value);
+                        featureNames.put(value, feature);
+                        infos.add(new RealInfo(feature, count, 1.0, 1.0, 1.0, 0.0));
+                    });
             names.add(featureNames);
         }
         ImmutableFeatureMap featureMap = new ImmutableFeatureMap(infos);
@@ -135,30 +157,58 @@ public final class TrainingRows {
         for (int row = 0; row < n; row++) {
             targets[row] = outputInfo.getID(labelObjects.get(table.labels()[row]));
         }
-        TableEncoder encoder = new TableEncoder(table, featureMap, scales, numericIds, categoricalIds, targets);
-        return new TrainingRows(n, encoder, featureMap, outputInfo,
-                StockProvenance.dataset(new SimpleDataSourceProvenance(describe(table), LABELS), n,
-                        featureMap.size(), outputInfo.size()));
-    }
-
-    /** @return the table's files with their rows and digests: "CSV a.csv (100 rows, sha256 ab12...); ..." */
-    private static String describe(Table table) {
-        return "CSV " + table.sources().stream()
-                .map(s -> s.uri() + " (" + s.rows() + " rows" + (s.sha256() == null ? "" : ", sha256 " + s.sha256()) + ")")
-                .collect(Collectors.joining("; "));
+        TableEncoder encoder =
+                new TableEncoder(table, featureMap, scales, numericIds, categoricalIds, targets);
+        return new TrainingRows(
+                n,
+                encoder,
+                featureMap,
+                outputInfo,
+                StockProvenance.dataset(
+                        new SimpleDataSourceProvenance(describe(table), LABELS),
+                        n,
+                        featureMap.size(),
+                        outputInfo.size()));
     }
 
     /**
-     * Encodes a table's rows. When exactly its numeric columns are standardised, as the lab's
-     * model does, the scaling comes from the column statistics already computed for the feature
-     * map, and each row is written standardised at once, in one pass and one copy: the same
-     * values, summed in the same order, as standardising raw rows ({@link SparseRows#standardize}).
+     * @return the table's files with their rows and digests: "CSV a.csv (100 rows, sha256 ab12...);
+     *     ..."
      */
-    private record TableEncoder(Table table, ImmutableFeatureMap featureMap, FeatureScale[] scales,
-            int[] numericIds, List<Map<String, Integer>> categoricalIds, int[] targets) implements Encoder {
+    private static String describe(Table table) {
+        return "CSV "
+                + table.sources().stream()
+                        .map(
+                                s ->
+                                        s.uri()
+                                                + " ("
+                                                + s.rows()
+                                                + " rows"
+                                                + (s.sha256() == null
+                                                        ? ""
+                                                        : ", sha256 " + s.sha256())
+                                                + ")")
+                        .collect(Collectors.joining("; "));
+    }
+
+    /**
+     * Encodes a table's rows. When exactly its numeric columns are standardised, as the lab's model
+     * does, the scaling comes from the column statistics already computed for the feature map, and
+     * each row is written standardised at once, in one pass and one copy: the same values, summed
+     * in the same order, as standardising raw rows ({@link SparseRows#standardize}).
+     */
+    private record TableEncoder(
+            Table table,
+            ImmutableFeatureMap featureMap,
+            FeatureScale[] scales,
+            int[] numericIds,
+            List<Map<String, Integer>> categoricalIds,
+            int[] targets)
+            implements Encoder {
         @Override
         public Standardized encode(Collection<String> features) {
-            if (!new java.util.HashSet<>(features).equals(new java.util.HashSet<>(table.numericColumns()))) {
+            if (!new java.util.HashSet<>(features)
+                    .equals(new java.util.HashSet<>(table.numericColumns()))) {
                 return standardize(raw(), featureMap, features);
             }
             StandardScaling scaling = StandardScaling.of(numericIds, scales);
@@ -214,7 +264,8 @@ public final class TrainingRows {
     }
 
     /** A numeric column's count, extremes, mean and sum of squared deviations (two passes). */
-    private record ColumnStatistics(String name, int count, double max, double min, double mean, double squares) {
+    private record ColumnStatistics(
+            String name, int count, double max, double min, double mean, double squares) {
         static ColumnStatistics of(String name, double[] column) {
             double sum = 0;
             double max = Double.NEGATIVE_INFINITY;
@@ -230,8 +281,10 @@ public final class TrainingRows {
                 squares += (v - mean) * (v - mean);
             }
             if (!Double.isFinite(mean) || !Double.isFinite(squares)) {
-                throw new TrainingDivergedException("training diverged before the first epoch: the values of column "
-                        + name + " overflow (their sum or variance is not finite)");
+                throw new TrainingDivergedException(
+                        "training diverged before the first epoch: the values of column "
+                                + name
+                                + " overflow (their sum or variance is not finite)");
             }
             return new ColumnStatistics(name, column.length, max, min, mean, squares);
         }

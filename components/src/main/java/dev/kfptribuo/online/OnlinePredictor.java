@@ -7,15 +7,15 @@ import dev.kfptribuo.prediction.Predictor;
 import java.util.List;
 
 /**
- * Answers Vertex AI online prediction requests with a model: the request body
- * ({@link PredictRequest}) in, the response body ({@code {"predictions": [...]}}, one per instance,
- * in order; {@link PredictionsEncoder}) out. Every instance goes through the one prediction path
- * ({@link Instances}, {@link Predictor}), so a row gets the label and scores that
- * {@code evaluate-model} and {@code batch-predict} give it.
+ * Answers Vertex AI online prediction requests with a model: the request body ({@link
+ * PredictRequest}) in, the response body ({@code {"predictions": [...]}}, one per instance, in
+ * order; {@link PredictionsEncoder}) out. Every instance goes through the one prediction path
+ * ({@link Instances}, {@link Predictor}), so a row gets the label and scores that {@code
+ * evaluate-model} and {@code batch-predict} give it.
  *
- * <p>A request is answered whole or refused whole: the first instance that cannot be predicted
- * (see {@link Instances#read}: wrong kind, a missing, null or non-numeric value; or decision values
- * that overflow) refuses the request with its 0-based position in {@code instances} and the column.
+ * <p>A request is answered whole or refused whole: the first instance that cannot be predicted (see
+ * {@link Instances#read}: wrong kind, a missing, null or non-numeric value; or decision values that
+ * overflow) refuses the request with its 0-based position in {@code instances} and the column.
  *
  * <p>Thread-safe: requests may be answered concurrently.
  */
@@ -23,13 +23,17 @@ public final class OnlinePredictor {
     private final Instances instances;
     private final PredictionsEncoder.Parts parts;
 
-    /** @param predictor the model */
+    /**
+     * @param predictor the model
+     */
     public OnlinePredictor(Predictor predictor) {
         this.instances = new Instances(predictor);
         this.parts = new PredictionsEncoder.Parts(predictor.classes());
     }
 
-    /** @return the model */
+    /**
+     * @return the model
+     */
     public Predictor predictor() {
         return instances.predictor();
     }
@@ -76,7 +80,9 @@ public final class OnlinePredictor {
         return new Answer(encoder.finish(), count);
     }
 
-    /** @return the model's classes, the order of every prediction's scores */
+    /**
+     * @return the model's classes, the order of every prediction's scores
+     */
     public List<String> classes() {
         return instances.predictor().classes();
     }

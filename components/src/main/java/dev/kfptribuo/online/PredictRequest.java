@@ -10,24 +10,24 @@ import dev.kfptribuo.prediction.Instances;
 import java.io.IOException;
 
 /**
- * The body of a Vertex AI online prediction request, {@code {"instances": [...], "parameters": {...}}}
- * (vertex-ai/docs/predictions/custom-container-requirements): one JSON object whose
- * {@code instances} is an array; {@code parameters} is optional, any JSON value, and this model has
- * none, so it is read and not used. Other keys are ignored, as Vertex AI ignores them.
+ * The body of a Vertex AI online prediction request, {@code {"instances": [...], "parameters":
+ * {...}}} (vertex-ai/docs/predictions/custom-container-requirements): one JSON object whose {@code
+ * instances} is an array; {@code parameters} is optional, any JSON value, and this model has none,
+ * so it is read and not used. Other keys are ignored, as Vertex AI ignores them.
  *
  * @param instances the instances, in order; each is checked later, by {@link OnlinePredictor}
  * @param parameters the parameters, or null when absent
  */
 public record PredictRequest(ArrayNode instances, JsonNode parameters) {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * @param body the request body, UTF-8 JSON
      * @return the request
-     * @throws BadRequestException if the body is not one JSON object with an {@code instances} array:
-     *     not JSON (with the line and column of the problem), empty, another kind of value, no
-     *     {@code instances} or one that is not an array
+     * @throws BadRequestException if the body is not one JSON object with an {@code instances}
+     *     array: not JSON (with the line and column of the problem), empty, another kind of value,
+     *     no {@code instances} or one that is not an array
      */
     public static PredictRequest parse(byte[] body) throws BadRequestException {
         JsonNode root;
@@ -42,19 +42,22 @@ public record PredictRequest(ArrayNode instances, JsonNode parameters) {
             throw new BadRequestException("the body is empty; expected " + SHAPE);
         }
         if (!root.isObject()) {
-            throw new BadRequestException("the body is " + Instances.kind(root) + "; expected " + SHAPE);
+            throw new BadRequestException(
+                    "the body is " + Instances.kind(root) + "; expected " + SHAPE);
         }
         JsonNode instances = root.get("instances");
         if (instances == null) {
             throw new BadRequestException("the body has no \"instances\"; expected " + SHAPE);
         }
         if (!instances.isArray()) {
-            throw new BadRequestException("\"instances\" is " + Instances.kind(instances) + "; expected an array of instances");
+            throw new BadRequestException(
+                    "\"instances\" is "
+                            + Instances.kind(instances)
+                            + "; expected an array of instances");
         }
         return new PredictRequest((ArrayNode) instances, root.get("parameters"));
     }
 
-    private static final String SHAPE = "a JSON object {\"instances\": [...], \"parameters\": {...}}";
-
-
+    private static final String SHAPE =
+            "a JSON object {\"instances\": [...], \"parameters\": {...}}";
 }

@@ -13,16 +13,17 @@ import java.util.List;
 
 /**
  * Writes the body of a prediction response, {@code {"predictions": [...]}}, one prediction per
- * instance in order, each in the shape of {@code batch-predict}'s {@code prediction}:
- * {@code {"label": "1", "classes": ["0", ..., "6"], "scores": [...]}}, the scores one per class in
- * the classes' order (scikit-learn's {@code predict_proba} for a log-loss model). Numbers are
- * written as {@code batch-predict} writes them (Jackson's fast double writer: the shortest text that
- * reads back to the same double), so a row gets the same text from both.
+ * instance in order, each in the shape of {@code batch-predict}'s {@code prediction}: {@code
+ * {"label": "1", "classes": ["0", ..., "6"], "scores": [...]}}, the scores one per class in the
+ * classes' order (scikit-learn's {@code predict_proba} for a log-loss model). Numbers are written
+ * as {@code batch-predict} writes them (Jackson's fast double writer: the shortest text that reads
+ * back to the same double), so a row gets the same text from both.
  *
  * <p>Each label and the classes array are encoded once. Not thread-safe: one per request.
  */
 final class PredictionsEncoder {
-    static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+    static final JsonFactory JSON =
+            JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
     private static final SerializableString PREDICTIONS = new SerializedString("predictions");
     private static final SerializableString LABEL = new SerializedString("label");
     private static final SerializableString CLASSES = new SerializedString("classes");
@@ -33,7 +34,9 @@ final class PredictionsEncoder {
         private final SerializableString[] labels;
         private final SerializableString classes;
 
-        /** @param classes the model's classes, in the order of its scores */
+        /**
+         * @param classes the model's classes, in the order of its scores
+         */
         Parts(List<String> classes) {
             labels = new SerializableString[classes.size()];
             for (int k = 0; k < labels.length; k++) {
@@ -101,7 +104,9 @@ final class PredictionsEncoder {
         }
     }
 
-    /** @return the whole body, UTF-8 JSON */
+    /**
+     * @return the whole body, UTF-8 JSON
+     */
     byte[] finish() {
         try {
             json.writeEndArray();

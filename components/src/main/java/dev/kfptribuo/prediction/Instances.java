@@ -10,10 +10,11 @@ import java.util.List;
  *
  * <ul>
  *   <li>An object maps column names to values, as JSON Lines and BigQuery rows send it; keys the
- *       model does not use are ignored.</li>
+ *       model does not use are ignored.
  *   <li>An array holds the values in the model's {@link Predictor#inputColumns() input column
- *       order}, the training data's column order; it must have exactly that many values.</li>
+ *       order}, the training data's column order; it must have exactly that many values.
  * </ul>
+ *
  * A numeric value is a JSON number or a string holding a decimal number ({@link NumericCells}); a
  * categorical value is a string, or a number or boolean taken as its JSON text. A missing or null
  * value, or one of another kind, makes the instance unusable.
@@ -23,15 +24,20 @@ public final class Instances {
     private final int[] numericPosition;
     private final int[] categoricalPosition;
 
-    /** @param predictor the model the instances are for */
+    /**
+     * @param predictor the model the instances are for
+     */
     public Instances(Predictor predictor) {
         this.predictor = predictor;
         List<String> columns = predictor.inputColumns();
         numericPosition = predictor.numericColumns().stream().mapToInt(columns::indexOf).toArray();
-        categoricalPosition = predictor.categoricalColumns().stream().mapToInt(columns::indexOf).toArray();
+        categoricalPosition =
+                predictor.categoricalColumns().stream().mapToInt(columns::indexOf).toArray();
     }
 
-    /** @return the model the instances are for */
+    /**
+     * @return the model the instances are for
+     */
     public Predictor predictor() {
         return predictor;
     }
@@ -49,16 +55,25 @@ public final class Instances {
         List<String> columns = predictor.inputColumns();
         if (instance.isArray()) {
             if (instance.size() != columns.size()) {
-                return "an array instance has the " + columns.size() + " values of " + String.join(", ", columns)
-                        + ", in that order; got " + instance.size();
+                return "an array instance has the "
+                        + columns.size()
+                        + " values of "
+                        + String.join(", ", columns)
+                        + ", in that order; got "
+                        + instance.size();
             }
         } else if (!instance.isObject()) {
-            return "an instance is an object of column values or an array of the " + columns.size()
-                    + " values of " + String.join(", ", columns) + "; got " + kind(instance);
+            return "an instance is an object of column values or an array of the "
+                    + columns.size()
+                    + " values of "
+                    + String.join(", ", columns)
+                    + "; got "
+                    + kind(instance);
         }
         for (int c = 0; c < numeric.length; c++) {
             String column = predictor.numericColumns().get(c);
-            JsonNode value = instance.isArray() ? instance.get(numericPosition[c]) : instance.get(column);
+            JsonNode value =
+                    instance.isArray() ? instance.get(numericPosition[c]) : instance.get(column);
             String problem = missing(value);
             if (problem != null) {
                 return "column " + column + ": " + problem;
@@ -67,7 +82,9 @@ public final class Instances {
                 numeric[c] = value.doubleValue();
                 if (!Double.isFinite(numeric[c])) {
                     // Jackson reads 1e400 as Infinity: the text is gone, its size is not.
-                    return "column " + column + ": the number is beyond the range of a double (about 1.8e308)";
+                    return "column "
+                            + column
+                            + ": the number is beyond the range of a double (about 1.8e308)";
                 }
             } else if (value.isTextual()) {
                 try {
@@ -81,7 +98,10 @@ public final class Instances {
         }
         for (int c = 0; c < categorical.length; c++) {
             String column = predictor.categoricalColumns().get(c);
-            JsonNode value = instance.isArray() ? instance.get(categoricalPosition[c]) : instance.get(column);
+            JsonNode value =
+                    instance.isArray()
+                            ? instance.get(categoricalPosition[c])
+                            : instance.get(column);
             String problem = missing(value);
             if (problem != null) {
                 return "column " + column + ": " + problem;

@@ -7,7 +7,9 @@ package dev.kfptribuo.prediction;
 public final class PredictionException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what is wrong */
+    /**
+     * @param message what is wrong
+     */
     public PredictionException(String message) {
         super(message);
     }

@@ -17,12 +17,12 @@ import org.tribuo.math.la.DenseMatrix;
  * The one prediction path: a trained model's labels and scores for rows given by column, as used by
  * tuning trials, {@code evaluate-model}, batch prediction and the serving image.
  *
- * <p>A row is the model's input columns ({@link #numericColumns()} as numbers,
- * {@link #categoricalColumns()} as text); how they arrive (CSV cells, JSON instances) is the
- * caller's. The decision values are those of Tribuo's {@code LinearSGDModel.predict}, bit for bit:
- * the features summed in ascending feature-ID order, the bias last; the label is the first largest,
- * as in Tribuo and in scikit-learn's {@code predict}. A category unseen in training adds nothing
- * (scikit-learn's {@code OneHotEncoder(handle_unknown='ignore')}).
+ * <p>A row is the model's input columns ({@link #numericColumns()} as numbers, {@link
+ * #categoricalColumns()} as text); how they arrive (CSV cells, JSON instances) is the caller's. The
+ * decision values are those of Tribuo's {@code LinearSGDModel.predict}, bit for bit: the features
+ * summed in ascending feature-ID order, the bias last; the label is the first largest, as in Tribuo
+ * and in scikit-learn's {@code predict}. A category unseen in training adds nothing (scikit-learn's
+ * {@code OneHotEncoder(handle_unknown='ignore')}).
  *
  * <p>Scores: for a log-loss model, scikit-learn's {@code SGDClassifier.predict_proba} of the
  * one-vs-rest classifiers, {@code sigmoid(s_k) / sum_j sigmoid(s_j)} (uniform if every sigmoid
@@ -35,6 +35,7 @@ import org.tribuo.math.la.DenseMatrix;
 public final class Predictor {
     /** The weights by feature, then class: {@code byFeature[id * classes + k]}. */
     private final double[] byFeature;
+
     private final double[] bias;
     private final List<String> classes;
     private final boolean probabilities;
@@ -73,7 +74,8 @@ public final class Predictor {
         for (int c = 0; c < numericIds.length; c++) {
             numericIds[c] = features.getID(numericColumns.get(c));
             if (numericIds[c] < 0) {
-                throw new IllegalArgumentException("numeric column " + numericColumns.get(c) + " is not a model feature");
+                throw new IllegalArgumentException(
+                        "numeric column " + numericColumns.get(c) + " is not a model feature");
             }
         }
         categoricalColumns = List.copyOf(manifest.categoricalColumns().keySet());
@@ -83,16 +85,24 @@ public final class Predictor {
             for (String value : manifest.categoricalColumns().get(column)) {
                 int id = features.getID(TribuoDatasets.categoricalFeature(column, value));
                 if (id < 0) {
-                    throw new IllegalArgumentException("category " + column + "=" + value + " is not a model feature");
+                    throw new IllegalArgumentException(
+                            "category " + column + "=" + value + " is not a model feature");
                 }
                 byValue.put(value, id);
             }
             ids.add(Map.copyOf(byValue));
         }
         categoryIds = List.copyOf(ids);
-        if (!new java.util.HashSet<>(inputColumns).equals(new java.util.HashSet<>(concat(numericColumns, categoricalColumns)))) {
-            throw new IllegalArgumentException("the input columns " + inputColumns + " are not the numeric "
-                    + numericColumns + " and categorical " + categoricalColumns + " columns");
+        if (!new java.util.HashSet<>(inputColumns)
+                .equals(new java.util.HashSet<>(concat(numericColumns, categoricalColumns)))) {
+            throw new IllegalArgumentException(
+                    "the input columns "
+                            + inputColumns
+                            + " are not the numeric "
+                            + numericColumns
+                            + " and categorical "
+                            + categoricalColumns
+                            + " columns");
         }
     }
 
@@ -105,32 +115,44 @@ public final class Predictor {
         return new Predictor(bundle);
     }
 
-    /** @return the class labels, in the model's output order: the order of every scores array */
+    /**
+     * @return the class labels, in the model's output order: the order of every scores array
+     */
     public List<String> classes() {
         return classes;
     }
 
-    /** @return true if the scores are probabilities (log loss), false if decision values (hinge) */
+    /**
+     * @return true if the scores are probabilities (log loss), false if decision values (hinge)
+     */
     public boolean hasProbabilities() {
         return probabilities;
     }
 
-    /** @return the label column of the training data */
+    /**
+     * @return the label column of the training data
+     */
     public String labelColumn() {
         return labelColumn;
     }
 
-    /** @return the columns the model reads, in the training data's order: an array instance's order */
+    /**
+     * @return the columns the model reads, in the training data's order: an array instance's order
+     */
     public List<String> inputColumns() {
         return inputColumns;
     }
 
-    /** @return the numeric columns, in the order {@link #predict} takes their values */
+    /**
+     * @return the numeric columns, in the order {@link #predict} takes their values
+     */
     public List<String> numericColumns() {
         return numericColumns;
     }
 
-    /** @return the categorical columns, in the order {@link #predict} takes their values */
+    /**
+     * @return the categorical columns, in the order {@link #predict} takes their values
+     */
     public List<String> categoricalColumns() {
         return categoricalColumns;
     }
@@ -141,7 +163,8 @@ public final class Predictor {
      *     file; every other column is unused
      */
     public ColumnSchema inputSchema(boolean labelled) {
-        return ColumnSchema.forModel(labelled ? labelColumn : null, numericColumns, categoricalColumns);
+        return ColumnSchema.forModel(
+                labelled ? labelColumn : null, numericColumns, categoricalColumns);
     }
 
     /**
@@ -199,8 +222,9 @@ public final class Predictor {
             }
         }
         if (best < 0) {
-            throw new PredictionException("the model's decision values are not numbers (the row's values"
-                    + " overflow the weights)");
+            throw new PredictionException(
+                    "the model's decision values are not numbers (the row's values"
+                            + " overflow the weights)");
         }
         if (probabilities) {
             toProbabilities(scores);
@@ -209,8 +233,8 @@ public final class Predictor {
     }
 
     /**
-     * scikit-learn's one-vs-rest probabilities in place: each sigmoid, divided by their sum
-     * ({@code sklearn.linear_model._base.LinearClassifierMixin._predict_proba_lr}).
+     * scikit-learn's one-vs-rest probabilities in place: each sigmoid, divided by their sum ({@code
+     * sklearn.linear_model._base.LinearClassifierMixin._predict_proba_lr}).
      */
     static void toProbabilities(double[] scores) {
         double sum = 0;

@@ -14,24 +14,34 @@ import java.util.Set;
  * @param predicted per row, the index in {@link Predictor#classes()} of the predicted label
  * @param scores per row, the scores (see {@link Predictor}); null when not kept
  * @param rowsWithUnseenCategories rows holding at least one category unseen in training
- * @param unseenCategories per categorical column, the unseen values met (at most
- *     {@value UnseenCategories#KEPT}), sorted
+ * @param unseenCategories per categorical column, the unseen values met (at most {@value
+ *     UnseenCategories#KEPT}), sorted
  */
-public record TablePredictions(int[] predicted, double[][] scores, long rowsWithUnseenCategories,
+public record TablePredictions(
+        int[] predicted,
+        double[][] scores,
+        long rowsWithUnseenCategories,
         Map<String, Set<String>> unseenCategories) {
 
     /**
      * @param predictor the model
-     * @param table rows holding the model's input columns (read with
-     *     {@link Predictor#inputSchema}, or with the training data's schema)
+     * @param table rows holding the model's input columns (read with {@link Predictor#inputSchema},
+     *     or with the training data's schema)
      * @param keepScores whether to keep each row's scores ({@code rows × classes} doubles)
      * @return the predictions
      * @throws IllegalArgumentException if the table lacks a model column
-     * @throws DataFormatException naming the file and data row of a row whose scores are not numbers
+     * @throws DataFormatException naming the file and data row of a row whose scores are not
+     *     numbers
      */
     public static TablePredictions of(Predictor predictor, Table table, boolean keepScores) {
-        int[] numericColumn = columnsOf(predictor.numericColumns(), table.numericColumns(), "numeric", table);
-        int[] categoricalColumn = columnsOf(predictor.categoricalColumns(), table.categoricalColumns(), "categorical", table);
+        int[] numericColumn =
+                columnsOf(predictor.numericColumns(), table.numericColumns(), "numeric", table);
+        int[] categoricalColumn =
+                columnsOf(
+                        predictor.categoricalColumns(),
+                        table.categoricalColumns(),
+                        "categorical",
+                        table);
         int n = table.rowCount();
         int classes = predictor.classes().size();
         int[] predicted = new int[n];
@@ -72,13 +82,23 @@ public record TablePredictions(int[] predicted, double[][] scores, long rowsWith
         return labels;
     }
 
-    private static int[] columnsOf(List<String> modelColumns, List<String> tableColumns, String role, Table table) {
+    private static int[] columnsOf(
+            List<String> modelColumns, List<String> tableColumns, String role, Table table) {
         int[] index = new int[modelColumns.size()];
         for (int c = 0; c < index.length; c++) {
             index[c] = tableColumns.indexOf(modelColumns.get(c));
             if (index[c] < 0) {
-                throw new IllegalArgumentException(describe(table) + ": no " + role + " column " + modelColumns.get(c)
-                        + ", which the model needs (its " + role + " columns: " + tableColumns + ")");
+                throw new IllegalArgumentException(
+                        describe(table)
+                                + ": no "
+                                + role
+                                + " column "
+                                + modelColumns.get(c)
+                                + ", which the model needs (its "
+                                + role
+                                + " columns: "
+                                + tableColumns
+                                + ")");
             }
         }
         return index;

@@ -20,7 +20,9 @@ public final class UnseenCategories {
     private final Map<String, Set<String>> values = new LinkedHashMap<>();
     private long rows;
 
-    /** @param predictor the model */
+    /**
+     * @param predictor the model
+     */
     public UnseenCategories(Predictor predictor) {
         this.predictor = predictor;
         for (String column : predictor.categoricalColumns()) {
@@ -48,38 +50,51 @@ public final class UnseenCategories {
         return unseen;
     }
 
-    /** @param other counts of other rows, added to these */
+    /**
+     * @param other counts of other rows, added to these
+     */
     public void add(UnseenCategories other) {
         rows += other.rows;
-        other.values.forEach((column, more) -> {
-            Set<String> kept = values.get(column);
-            for (String value : more) {
-                if (kept.size() < KEPT) {
-                    kept.add(value);
-                }
-            }
-        });
+        other.values.forEach(
+                (column, more) -> {
+                    Set<String> kept = values.get(column);
+                    for (String value : more) {
+                        if (kept.size() < KEPT) {
+                            kept.add(value);
+                        }
+                    }
+                });
     }
 
-    /** @return the rows holding at least one unseen category */
+    /**
+     * @return the rows holding at least one unseen category
+     */
     public long rows() {
         return rows;
     }
 
-    /** @return per categorical column, the unseen values met (at most {@value #KEPT}), sorted */
+    /**
+     * @return per categorical column, the unseen values met (at most {@value #KEPT}), sorted
+     */
     public Map<String, Set<String>> values() {
         return Collections.unmodifiableMap(values);
     }
 
-    /** @return the unseen values for a log line, e.g. {@code Soil_Type=[C9999]}; empty if none */
+    /**
+     * @return the unseen values for a log line, e.g. {@code Soil_Type=[C9999]}; empty if none
+     */
     public String describe() {
         StringBuilder text = new StringBuilder();
-        values.forEach((column, kept) -> {
-            if (!kept.isEmpty()) {
-                text.append(text.length() == 0 ? "" : " ").append(column).append('=').append(kept)
-                        .append(kept.size() == KEPT ? " (and maybe more)" : "");
-            }
-        });
+        values.forEach(
+                (column, kept) -> {
+                    if (!kept.isEmpty()) {
+                        text.append(text.length() == 0 ? "" : " ")
+                                .append(column)
+                                .append('=')
+                                .append(kept)
+                                .append(kept.size() == KEPT ? " (and maybe more)" : "");
+                    }
+                });
         return text.toString();
     }
 }

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * server (serving-image) read one layout with one piece of code; nothing depends on local-run.
  *
  * <h2>Layout</h2>
+ *
  * <pre>
  * &lt;registry&gt;/&lt;model_id&gt;/
  *   current.json                        {"version": "v01"}: the version deployed last
@@ -36,24 +37,31 @@ import java.util.regex.Pattern;
  *     manifest.json, model-.../model.tribuo, model-.../model.onnx, version.json
  *   v00/                                a version of the old layout (no pointer): read as it is
  * </pre>
- * A deploy renames a whole version directory into place before it writes the version's pointer,
- * and the pointer before {@code current.json}, each by one atomic rename; so a reader following
- * the pointers sees one whole version, the old one or the new one. Ids are letters, digits and
- * {@code _} starting with a letter ({@link #normalize}).
+ *
+ * A deploy renames a whole version directory into place before it writes the version's pointer, and
+ * the pointer before {@code current.json}, each by one atomic rename; so a reader following the
+ * pointers sees one whole version, the old one or the new one. Ids are letters, digits and {@code
+ * _} starting with a letter ({@link #normalize}).
  */
 public final class ModelRegistryReader {
-    /** The file describing a version, inside its directory; its presence marks the directory whole. */
+    /**
+     * The file describing a version, inside its directory; its presence marks the directory whole.
+     */
     public static final String VERSION_FILE = "version.json";
+
     /** A model's pointer to the version deployed last. */
     public static final String CURRENT_FILE = "current.json";
+
     /** The suffix of a version's pointer file: {@code <version_id>.version}. */
     public static final String POINTER_SUFFIX = ".version";
 
     /** A model or version id, as {@link #normalize} leaves it. */
     public static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
     /** A version directory's name: {@code <version_id>.<UTC time>.<8 hex digits>}. */
     public static final Pattern VERSION_DIR =
             Pattern.compile("([A-Za-z][A-Za-z0-9_]*)\\.(\\d{8}T\\d{9}Z)\\.([0-9a-f]{8})");
+
     private static final int MAX_POINTER_BYTES = 1 << 16;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,8 +70,9 @@ public final class ModelRegistryReader {
      *
      * @param modelId the normalised model id
      * @param versionId the normalised version id
-     * @param directory its directory: {@code manifest.json}, the files it names and {@value #VERSION_FILE},
-     *     never changed while it is published, and kept a while after it is replaced
+     * @param directory its directory: {@code manifest.json}, the files it names and {@value
+     *     #VERSION_FILE}, never changed while it is published, and kept a while after it is
+     *     replaced
      */
     public record Version(String modelId, String versionId, Path directory) {}
 
@@ -78,13 +87,16 @@ public final class ModelRegistryReader {
      * @param deployTime when the pointer was written
      * @param retired the version's replaced directories still kept for readers
      */
-    public record Pointer(String version, String directory, Instant deployTime, List<Retired> retired) {}
+    public record Pointer(
+            String version, String directory, Instant deployTime, List<Retired> retired) {}
 
     /** The model or the version asked for is not deployed. */
     public static final class NotDeployedException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        /** @param message what is not deployed, and where */
+        /**
+         * @param message what is not deployed, and where
+         */
         public NotDeployedException(String message) {
             super(message);
         }
@@ -92,12 +104,16 @@ public final class ModelRegistryReader {
 
     private final Path root;
 
-    /** @param root the registry directory */
+    /**
+     * @param root the registry directory
+     */
     public ModelRegistryReader(Path root) {
         this.root = root.toAbsolutePath();
     }
 
-    /** @return the registry directory, absolute */
+    /**
+     * @return the registry directory, absolute
+     */
     public Path root() {
         return root;
     }
@@ -116,9 +132,9 @@ public final class ModelRegistryReader {
 
     /**
      * The version of a model deployed last: {@code current.json}'s version through its pointer;
-     * when a model has versions but no {@code current.json} yet (a first deploy stopped between
-     * the two pointers, or the old layout), the newest version. The directory is whole: read it
-     * with {@code ModelBundle.load}.
+     * when a model has versions but no {@code current.json} yet (a first deploy stopped between the
+     * two pointers, or the old layout), the newest version. The directory is whole: read it with
+     * {@code ModelBundle.load}.
      *
      * @param modelId the model's id (normalised as deploys normalise it)
      * @return the version and its directory
@@ -149,14 +165,15 @@ public final class ModelRegistryReader {
             }
         }
         if (newest == null) {
-            throw new NotDeployedException("no version of model " + model + " is deployed in " + root);
+            throw new NotDeployedException(
+                    "no version of model " + model + " is deployed in " + root);
         }
         return newest;
     }
 
     /**
-     * A given version of a model: the directory its pointer names (or, in the old layout,
-     * {@code <model_id>/<version_id>/}).
+     * A given version of a model: the directory its pointer names (or, in the old layout, {@code
+     * <model_id>/<version_id>/}).
      *
      * @param modelId the model's id (normalised as deploys normalise it)
      * @param versionId the version's id (normalised likewise)
@@ -173,8 +190,13 @@ public final class ModelRegistryReader {
             Pointer pointer = readPointer(pointerFile, version);
             Path dir = modelDir.resolve(pointer.directory());
             if (!complete(dir)) {
-                throw new IOException(pointerFile + ": names " + pointer.directory()
-                        + ", which is not a whole version directory (the next deploy of " + model + " repairs it)");
+                throw new IOException(
+                        pointerFile
+                                + ": names "
+                                + pointer.directory()
+                                + ", which is not a whole version directory (the next deploy of "
+                                + model
+                                + " repairs it)");
             }
             return new Version(model, version, dir);
         }
@@ -182,7 +204,8 @@ public final class ModelRegistryReader {
         if (complete(legacy)) {
             return new Version(model, version, legacy);
         }
-        throw new NotDeployedException("version " + version + " of model " + model + " is not deployed in " + root);
+        throw new NotDeployedException(
+                "version " + version + " of model " + model + " is not deployed in " + root);
     }
 
     /** The ids with a pointer or an old-layout directory. */
@@ -198,7 +221,9 @@ public final class ModelRegistryReader {
         entries.sort(Comparator.comparing(p -> p.getFileName().toString()));
         for (Path entry : entries) {
             String name = entry.getFileName().toString();
-            if (name.endsWith(POINTER_SUFFIX) && ID.matcher(name.substring(0, name.length() - POINTER_SUFFIX.length())).matches()) {
+            if (name.endsWith(POINTER_SUFFIX)
+                    && ID.matcher(name.substring(0, name.length() - POINTER_SUFFIX.length()))
+                            .matches()) {
                 ids.add(name.substring(0, name.length() - POINTER_SUFFIX.length()));
             } else if (ID.matcher(name).matches() && !ids.contains(name)) {
                 ids.add(name);
@@ -213,7 +238,10 @@ public final class ModelRegistryReader {
             if (Files.exists(pointerFile)) {
                 return readPointer(pointerFile, version.versionId()).deployTime();
             }
-            return Instant.parse(readJson(version.directory().resolve(VERSION_FILE)).path("createTime").asText());
+            return Instant.parse(
+                    readJson(version.directory().resolve(VERSION_FILE))
+                            .path("createTime")
+                            .asText());
         } catch (IOException | DateTimeParseException e) {
             return Instant.EPOCH;
         }
@@ -222,7 +250,8 @@ public final class ModelRegistryReader {
     // ---- the files, for the writer too ---------------------------------------------------------
 
     /**
-     * @param file a small JSON file of the registry (a pointer, {@code current.json}, {@value #VERSION_FILE})
+     * @param file a small JSON file of the registry (a pointer, {@code current.json}, {@value
+     *     #VERSION_FILE})
      * @return its object
      * @throws IOException naming the file if it is over 64 KiB, not JSON or not an object
      */
@@ -252,7 +281,8 @@ public final class ModelRegistryReader {
      */
     public static String readCurrent(Path currentFile) throws IOException {
         if (!Files.isRegularFile(currentFile)) {
-            throw new IOException(currentFile + ": not a file, so not the current version's pointer");
+            throw new IOException(
+                    currentFile + ": not a file, so not the current version's pointer");
         }
         String version = readJson(currentFile).path("version").asText("");
         if (!ID.matcher(version).matches()) {
@@ -274,14 +304,23 @@ public final class ModelRegistryReader {
         JsonNode node = readJson(file);
         String directory = node.path("directory").asText("");
         if (!version.equals(node.path("version").asText()) || !names(directory, version)) {
-            throw new IOException(file + ": not a pointer of version " + version + " (version '"
-                    + node.path("version").asText() + "', directory '" + directory + "')");
+            throw new IOException(
+                    file
+                            + ": not a pointer of version "
+                            + version
+                            + " (version '"
+                            + node.path("version").asText()
+                            + "', directory '"
+                            + directory
+                            + "')");
         }
         Instant deployTime;
         try {
             deployTime = Instant.parse(node.path("deployTime").asText());
         } catch (DateTimeParseException e) {
-            throw new IOException(file + ": deployTime '" + node.path("deployTime").asText() + "' is not a time", e);
+            throw new IOException(
+                    file + ": deployTime '" + node.path("deployTime").asText() + "' is not a time",
+                    e);
         }
         List<Retired> retired = new ArrayList<>();
         for (JsonNode r : node.path("retired")) {
@@ -312,7 +351,8 @@ public final class ModelRegistryReader {
 
     /**
      * @param dir a directory
-     * @return whether it is a whole version: created by a rename after its {@value #VERSION_FILE} was written
+     * @return whether it is a whole version: created by a rename after its {@value #VERSION_FILE}
+     *     was written
      */
     public static boolean complete(Path dir) {
         return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(VERSION_FILE));

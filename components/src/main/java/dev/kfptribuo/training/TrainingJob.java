@@ -43,8 +43,12 @@ public final class TrainingJob {
      * @param validationFiles the validation CSV files, or null (none: final mode only)
      * @param tuning where tuning mode reports its metric, or null for final mode
      */
-    public record Config(Hyperparameters hyperparameters, ColumnSchema schema, List<InputFile> trainingFiles,
-            List<InputFile> validationFiles, Tuning tuning) {
+    public record Config(
+            Hyperparameters hyperparameters,
+            ColumnSchema schema,
+            List<InputFile> trainingFiles,
+            List<InputFile> validationFiles,
+            Tuning tuning) {
         /** Checks the fields and copies the lists. */
         public Config {
             Objects.requireNonNull(hyperparameters, "hyperparameters");
@@ -60,7 +64,8 @@ public final class TrainingJob {
     /**
      * Tuning mode's report.
      *
-     * @param metricTag the job's {@code hyperparameterMetricTag}, under which the accuracy is reported
+     * @param metricTag the job's {@code hyperparameterMetricTag}, under which the accuracy is
+     *     reported
      * @param reporter the trial's metric file
      */
     public record Tuning(String metricTag, HypertuneReporter reporter) {}
@@ -83,7 +88,9 @@ public final class TrainingJob {
      */
     public record Saved(Manifest manifest) implements Outcome {}
 
-    /** The rows of one input could not be read as the schema says; {@link #role} names the input. */
+    /**
+     * The rows of one input could not be read as the schema says; {@link #role} names the input.
+     */
     public static final class InputRejectedException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
         private final String role;
@@ -93,7 +100,9 @@ public final class TrainingJob {
             this.role = role;
         }
 
-        /** @return "training" or "validation" */
+        /**
+         * @return "training" or "validation"
+         */
         public String role() {
             return role;
         }
@@ -109,57 +118,100 @@ public final class TrainingJob {
      * @param log receives one line per stage: rows read, the settings, each epoch, the result
      * @return what was reported or saved
      * @throws InputRejectedException if an input's header or columns do not fit the schema
-     * @throws dev.kfptribuo.data.DataFormatException if a row cannot be read (file, row and column named)
+     * @throws dev.kfptribuo.data.DataFormatException if a row cannot be read (file, row and column
+     *     named)
      * @throws dev.kfptribuo.model.TrainingDivergedException if the fit diverges
      * @throws IOException if an input cannot be read or the bundle cannot be saved
      */
-    public static Outcome run(Config config, JobDirWriter writer, Consumer<String> log) throws IOException {
+    public static Outcome run(Config config, JobDirWriter writer, Consumer<String> log)
+            throws IOException {
         boolean tuning = config.tuning() != null;
         if (!tuning) {
             Objects.requireNonNull(writer, "writer");
         }
         // A trial keeps no model, so no manifest needs the inputs' digests.
-        CsvTableReader reader = tuning ? new CsvTableReader(config.schema()).withoutDigests()
-                : new CsvTableReader(config.schema());
+        CsvTableReader reader =
+                tuning
+                        ? new CsvTableReader(config.schema()).withoutDigests()
+                        : new CsvTableReader(config.schema());
         Table training = read(reader, config.trainingFiles(), "training", log);
-        Table validation = config.validationFiles() == null ? null
-                : read(reader, config.validationFiles(), "validation", log);
+        Table validation =
+                config.validationFiles() == null
+                        ? null
+                        : read(reader, config.validationFiles(), "validation", log);
         if (validation != null) {
             // Scoring rows whose columns differ from the model's would count missing ones as zeros.
             Table.requireSameColumns(training, validation);
         }
-        Table fitTable = tuning || validation == null ? training : Table.concat(training, validation);
+        Table fitTable =
+                tuning || validation == null ? training : Table.concat(training, validation);
 
         Hyperparameters hyperparameters = config.hyperparameters();
-        log.accept(String.format(Locale.ROOT, "mode=%s loss=%s alpha=%s max_iter=%d tol=%s rows=%d",
-                tuning ? "tuning" : "final", hyperparameters.loss().name().toLowerCase(Locale.ROOT),
-                PythonFloats.repr(hyperparameters.alpha()), hyperparameters.maxIter(),
-                hyperparameters.tol() == null ? "none" : PythonFloats.repr(hyperparameters.tol()), fitTable.rowCount()));
+        log.accept(
+                String.format(
+                        Locale.ROOT,
+                        "mode=%s loss=%s alpha=%s max_iter=%d tol=%s rows=%d",
+                        tuning ? "tuning" : "final",
+                        hyperparameters.loss().name().toLowerCase(Locale.ROOT),
+                        PythonFloats.repr(hyperparameters.alpha()),
+                        hyperparameters.maxIter(),
+                        hyperparameters.tol() == null
+                                ? "none"
+                                : PythonFloats.repr(hyperparameters.tol()),
+                        fitTable.rowCount()));
         long start = System.nanoTime();
-        TrainingResult result = ModelTraining.train(fitTable, hyperparameters, (epoch, meanLoss, active, nanos) ->
-                log.accept(String.format(Locale.ROOT, "epoch %d/%d loss=%.6f active_classes=%d elapsed=%.2fs", epoch,
-                        hyperparameters.maxIter(), meanLoss, active, nanos / 1e9)));
+        TrainingResult result =
+                ModelTraining.train(
+                        fitTable,
+                        hyperparameters,
+                        (epoch, meanLoss, active, nanos) ->
+                                log.accept(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "epoch %d/%d loss=%.6f active_classes=%d elapsed=%.2fs",
+                                                epoch,
+                                                hyperparameters.maxIter(),
+                                                meanLoss,
+                                                active,
+                                                nanos / 1e9)));
         double seconds = (System.nanoTime() - start) / 1e9;
-        log.accept(String.format(Locale.ROOT, "trained: epochs=%d converged=%s loss=%.6f time=%.2fs",
-                result.epochsRun(), result.converged(), result.finalLoss(), seconds));
+        log.accept(
+                String.format(
+                        Locale.ROOT,
+                        "trained: epochs=%d converged=%s loss=%.6f time=%.2fs",
+                        result.epochsRun(),
+                        result.converged(),
+                        result.finalLoss(),
+                        seconds));
 
-        Manifest manifest = ModelTraining.manifest(result, hyperparameters, fitTable, seconds, Instant.now());
+        Manifest manifest =
+                ModelTraining.manifest(result, hyperparameters, fitTable, seconds, Instant.now());
         ModelBundle bundle = new ModelBundle(result.model(), manifest);
         if (tuning) {
             Predictor predictor = Predictor.of(bundle);
-            String[] predicted = TablePredictions.of(predictor, validation, false).labels(predictor);
-            double accuracy = ClassificationMetrics.compute(ConfusionMatrix.of(validation.labels(), predicted), null)
-                    .value(Metric.ACCURACY);
+            String[] predicted =
+                    TablePredictions.of(predictor, validation, false).labels(predictor);
+            double accuracy =
+                    ClassificationMetrics.compute(
+                                    ConfusionMatrix.of(validation.labels(), predicted), null)
+                            .value(Metric.ACCURACY);
             Tuning report = config.tuning();
             report.reporter().report(report.metricTag(), accuracy, result.epochsRun());
-            log.accept(String.format(Locale.ROOT, "validation accuracy=%.6f rows=%d; reported as '%s' in %s",
-                    accuracy, validation.rowCount(), report.metricTag(), report.reporter().metricFile()));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "validation accuracy=%.6f rows=%d; reported as '%s' in %s",
+                            accuracy,
+                            validation.rowCount(),
+                            report.metricTag(),
+                            report.reporter().metricFile()));
             return new Reported(accuracy, validation.rowCount());
         }
         return new Saved(writer.save(bundle));
     }
 
-    private static Table read(CsvTableReader reader, List<InputFile> files, String role, Consumer<String> log)
+    private static Table read(
+            CsvTableReader reader, List<InputFile> files, String role, Consumer<String> log)
             throws IOException {
         long start = System.nanoTime();
         Table table;
@@ -168,8 +220,14 @@ public final class TrainingJob {
         } catch (IllegalArgumentException e) {
             throw new InputRejectedException(role, e);
         }
-        log.accept(String.format(Locale.ROOT, "read %s data: %d rows from %d file(s) in %.2fs", role, table.rowCount(),
-                table.sources().size(), (System.nanoTime() - start) / 1e9));
+        log.accept(
+                String.format(
+                        Locale.ROOT,
+                        "read %s data: %d rows from %d file(s) in %.2fs",
+                        role,
+                        table.rowCount(),
+                        table.sources().size(),
+                        (System.nanoTime() - start) / 1e9));
         return table;
     }
 }

@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kfptribuo.io.PythonFloats;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,19 +24,20 @@ import java.util.stream.Collectors;
  * The best trial of a finished tuning job, chosen by the job's own goal and metric.
  *
  * <p>The rules of {@link #choose(TuningJob)}:
+ *
  * <ul>
- *   <li>The job must have finished ({@link TuningJob#finished()}): a queued, running, cancelling
- *       or paused job is refused, since its best trial may still change. A job that FAILED, was
+ *   <li>The job must have finished ({@link TuningJob#finished()}): a queued, running, cancelling or
+ *       paused job is refused, since its best trial may still change. A job that FAILED, was
  *       CANCELLED or EXPIRED is used: its succeeded trials are complete and valid results; the
- *       caller should say that the job did not succeed ({@link TuningJob#succeeded()}).</li>
+ *       caller should say that the job did not succeed ({@link TuningJob#succeeded()}).
  *   <li>The job must optimise exactly one metric (a multi-objective Vertex AI study has no single
- *       best trial).</li>
+ *       best trial).
  *   <li>Trials that did not succeed, have no final value of that metric, or whose value is NaN or
- *       infinite are skipped, each with a reason in {@link #skipped()}.</li>
+ *       infinite are skipped, each with a reason in {@link #skipped()}.
  *   <li>Of the rest, the one with the largest (MAXIMIZE) or smallest (MINIMIZE) value wins,
  *       wherever it is in the list (neither API promises an order); on a tie, the lowest trial id
- *       (the earliest trial) wins.</li>
- *   <li>No usable trial is an error that lists why each trial was skipped.</li>
+ *       (the earliest trial) wins.
+ *   <li>No usable trial is an error that lists why each trial was skipped.
  * </ul>
  *
  * <p>Hyperparameters are looked up by name, never by position.
@@ -47,10 +48,10 @@ import java.util.stream.Collectors;
  * @param metricValue its final value of the objective's metric, finite
  * @param skipped why each unusable trial was skipped, e.g. {@code trial 4: state FAILED}
  */
-public record BestTrial(TuningJob job, Objective objective, Trial trial, double metricValue, List<String> skipped) {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
+public record BestTrial(
+        TuningJob job, Objective objective, Trial trial, double metricValue, List<String> skipped) {
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     /** Copies the list. */
     public BestTrial {
@@ -62,18 +63,27 @@ public record BestTrial(TuningJob job, Objective objective, Trial trial, double 
      *
      * @param job a tuning job
      * @return its best trial
-     * @throws TuningJobException if the job has not finished, has several metrics, or has no usable trial
+     * @throws TuningJobException if the job has not finished, has several metrics, or has no usable
+     *     trial
      */
     public static BestTrial choose(TuningJob job) {
         if (!job.finished()) {
-            throw new TuningJobException(job.describe() + " is "
-                    + (job.state() == null ? "in no state" : job.state())
-                    + ", not finished: its best trial may still change; run this step after the job ends");
+            throw new TuningJobException(
+                    job.describe()
+                            + " is "
+                            + (job.state() == null ? "in no state" : job.state())
+                            + ", not finished: its best trial may still change; run this step after the job ends");
         }
         if (job.objectives().size() != 1) {
-            throw new TuningJobException(job.describe() + " optimises " + job.objectives().size() + " metrics ("
-                    + job.objectives().stream().map(Objective::metric).collect(Collectors.joining(", "))
-                    + "): a multi-objective job has no single best trial");
+            throw new TuningJobException(
+                    job.describe()
+                            + " optimises "
+                            + job.objectives().size()
+                            + " metrics ("
+                            + job.objectives().stream()
+                                    .map(Objective::metric)
+                                    .collect(Collectors.joining(", "))
+                            + "): a multi-objective job has no single best trial");
         }
         Objective objective = job.objectives().get(0);
         List<String> skipped = new ArrayList<>();
@@ -82,21 +92,33 @@ public record BestTrial(TuningJob job, Objective objective, Trial trial, double 
         for (Trial trial : job.trials()) {
             String prefix = "trial " + trial.id() + ": ";
             if (!trial.succeeded()) {
-                skipped.add(prefix + (trial.state() == null ? "no state and no final metric" : "state " + trial.state())
-                        + (trial.note() == null ? "" : " (" + trial.note() + ")"));
+                skipped.add(
+                        prefix
+                                + (trial.state() == null
+                                        ? "no state and no final metric"
+                                        : "state " + trial.state())
+                                + (trial.note() == null ? "" : " (" + trial.note() + ")"));
                 continue;
             }
             Double value = trial.finalMetrics().get(objective.metric());
             if (value == null) {
-                skipped.add(prefix + "no final " + objective.metric()
-                        + (trial.finalMetrics().isEmpty() ? "" : " (has " + String.join(", ", trial.finalMetrics().keySet()) + ")"));
+                skipped.add(
+                        prefix
+                                + "no final "
+                                + objective.metric()
+                                + (trial.finalMetrics().isEmpty()
+                                        ? ""
+                                        : " (has "
+                                                + String.join(", ", trial.finalMetrics().keySet())
+                                                + ")"));
                 continue;
             }
             if (!Double.isFinite(value)) {
                 skipped.add(prefix + objective.metric() + " is " + value);
                 continue;
             }
-            if (best == null || objective.goal().better(value, bestValue)
+            if (best == null
+                    || objective.goal().better(value, bestValue)
                     || (value == bestValue && earlier(trial.id(), best.id()))) {
                 best = trial;
                 bestValue = value;
@@ -104,13 +126,20 @@ public record BestTrial(TuningJob job, Objective objective, Trial trial, double 
         }
         if (best == null) {
             String why = job.trials().isEmpty() ? "it has no trials" : String.join("; ", skipped);
-            throw new TuningJobException(job.describe() + " (" + job.state() + ") has no usable trial: " + why
-                    + (job.error() == null ? "" : "; job error: " + job.error()));
+            throw new TuningJobException(
+                    job.describe()
+                            + " ("
+                            + job.state()
+                            + ") has no usable trial: "
+                            + why
+                            + (job.error() == null ? "" : "; job error: " + job.error()));
         }
         return new BestTrial(job, objective, best, bestValue, skipped);
     }
 
-    /** Trial ids are decimal counters ("1", "2", ... "10"); compare them as numbers when they are. */
+    /**
+     * Trial ids are decimal counters ("1", "2", ... "10"); compare them as numbers when they are.
+     */
     private static boolean earlier(String id, String other) {
         try {
             return new BigInteger(id.strip()).compareTo(new BigInteger(other.strip())) < 0;
@@ -130,37 +159,48 @@ public record BestTrial(TuningJob job, Objective objective, Trial trial, double 
     /**
      * @param name a hyperparameter name, e.g. {@code alpha}
      * @return its value as a finite double
-     * @throws TuningJobException if the trial has no such hyperparameter or its value is not a number
+     * @throws TuningJobException if the trial has no such hyperparameter or its value is not a
+     *     number
      */
     public double doubleHyperparameter(String name) {
         HyperparameterValue value = require(name);
         try {
             return value.asDouble();
         } catch (IllegalArgumentException e) {
-            throw new TuningJobException(describeTrial() + ": hyperparameter " + name + ": " + e.getMessage());
+            throw new TuningJobException(
+                    describeTrial() + ": hyperparameter " + name + ": " + e.getMessage());
         }
     }
 
     /**
      * @param name a hyperparameter name, e.g. {@code max_iter}
-     * @return its value as a whole number, from any numeric spelling ({@code 1000}, {@code "1000.0"}, {@code 1e3})
-     * @throws TuningJobException if the trial has no such hyperparameter or its value is not a whole number
+     * @return its value as a whole number, from any numeric spelling ({@code 1000}, {@code
+     *     "1000.0"}, {@code 1e3})
+     * @throws TuningJobException if the trial has no such hyperparameter or its value is not a
+     *     whole number
      */
     public long wholeHyperparameter(String name) {
         HyperparameterValue value = require(name);
         try {
             return value.asWholeNumber();
         } catch (IllegalArgumentException e) {
-            throw new TuningJobException(describeTrial() + ": hyperparameter " + name + ": " + e.getMessage());
+            throw new TuningJobException(
+                    describeTrial() + ": hyperparameter " + name + ": " + e.getMessage());
         }
     }
 
     private HyperparameterValue require(String name) {
         HyperparameterValue value = trial.hyperparameters().get(name);
         if (value == null) {
-            throw new TuningJobException(describeTrial() + " has no hyperparameter '" + name + "' (it has: "
-                    + (trial.hyperparameters().isEmpty() ? "none" : String.join(", ", trial.hyperparameters().keySet()))
-                    + ")");
+            throw new TuningJobException(
+                    describeTrial()
+                            + " has no hyperparameter '"
+                            + name
+                            + "' (it has: "
+                            + (trial.hyperparameters().isEmpty()
+                                    ? "none"
+                                    : String.join(", ", trial.hyperparameters().keySet()))
+                            + ")");
         }
         return value;
     }
@@ -183,7 +223,10 @@ public record BestTrial(TuningJob job, Objective objective, Trial trial, double 
         return object;
     }
 
-    /** @return {@link #hyperparametersJson()} as compact JSON text, e.g. {@code {"alpha":0.00042,"max_iter":1000}} */
+    /**
+     * @return {@link #hyperparametersJson()} as compact JSON text, e.g. {@code
+     *     {"alpha":0.00042,"max_iter":1000}}
+     */
     public String hyperparametersJsonText() {
         try {
             return JSON.writeValueAsString(hyperparametersJson());
@@ -205,8 +248,14 @@ public record BestTrial(TuningJob job, Objective objective, Trial trial, double 
                 return decimal(value.asDouble());
             }
         } catch (IllegalArgumentException e) {
-            throw new TuningJobException(describeTrial() + ": hyperparameter " + name + " ("
-                    + spec.get().type() + "): " + e.getMessage());
+            throw new TuningJobException(
+                    describeTrial()
+                            + ": hyperparameter "
+                            + name
+                            + " ("
+                            + spec.get().type()
+                            + "): "
+                            + e.getMessage());
         }
         if (!value.number()) {
             return TextNode.valueOf(value.text());
@@ -219,11 +268,14 @@ public record BestTrial(TuningJob job, Objective objective, Trial trial, double 
     }
 
     private static JsonNode decimal(double value) {
-        // DecimalNode.valueOf keeps the scale ("1000.0" stays a float); the JSON factory would strip it.
+        // DecimalNode.valueOf keeps the scale ("1000.0" stays a float); the JSON factory would
+        // strip it.
         return DecimalNode.valueOf(new BigDecimal(PythonFloats.repr(value)));
     }
 
-    /** @return e.g. {@code AI Platform Training job lab_tuning_01: best trial 4} */
+    /**
+     * @return e.g. {@code AI Platform Training job lab_tuning_01: best trial 4}
+     */
     public String describeTrial() {
         return job.describe() + ": best trial " + trial.id();
     }

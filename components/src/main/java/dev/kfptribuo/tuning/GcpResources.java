@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code gcp_resources} output of Google Cloud Pipeline Components' Vertex AI job ops:
- * {@code {"resources": [{"resourceType": "HyperparameterTuningJob", "resourceUri":
+ * The {@code gcp_resources} output of Google Cloud Pipeline Components' Vertex AI job ops: {@code
+ * {"resources": [{"resourceType": "HyperparameterTuningJob", "resourceUri":
  * "https://LOCATION-aiplatform.googleapis.com/v1/projects/P/locations/L/hyperparameterTuningJobs/ID"}]}}.
  */
 public final class GcpResources {
@@ -40,8 +40,13 @@ public final class GcpResources {
             }
         }
         if (uris.size() != 1) {
-            throw new IllegalArgumentException("names " + uris.size() + " " + HYPERPARAMETER_TUNING_JOB
-                    + " resources, not exactly one: " + json.strip());
+            throw new IllegalArgumentException(
+                    "names "
+                            + uris.size()
+                            + " "
+                            + HYPERPARAMETER_TUNING_JOB
+                            + " resources, not exactly one: "
+                            + json.strip());
         }
         String uri = uris.get(0);
         int start = uri.indexOf("projects/");

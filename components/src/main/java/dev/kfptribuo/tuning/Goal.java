@@ -25,8 +25,10 @@ public enum Goal {
                     break;
             }
         }
-        throw new IllegalArgumentException("goal is " + (text == null ? "missing" : "'" + text + "'")
-                + ", expected MAXIMIZE or MINIMIZE");
+        throw new IllegalArgumentException(
+                "goal is "
+                        + (text == null ? "missing" : "'" + text + "'")
+                        + ", expected MAXIMIZE or MINIMIZE");
     }
 
     /**

@@ -11,11 +11,11 @@ import java.util.Objects;
  * <p>AI Platform sends every value as a JSON string ({@code "hyperparameters": {"max_iter":
  * "1000"}}); Vertex AI sends a protobuf {@code Value}, a JSON number for DOUBLE, INTEGER and
  * DISCRETE parameters and a string for CATEGORICAL ones. Numbers may be spelled in any decimal or
- * scientific form ({@code 1000}, {@code "1000.0"}, {@code 1e3}); {@link #asDouble()} and
- * {@link #asWholeNumber()} read them all.
+ * scientific form ({@code 1000}, {@code "1000.0"}, {@code 1e3}); {@link #asDouble()} and {@link
+ * #asWholeNumber()} read them all.
  *
- * @param text the value's text: the string as sent, or the number in its shortest form
- *     ({@code 0.00042}, {@code 1000}, {@code 1e-05})
+ * @param text the value's text: the string as sent, or the number in its shortest form ({@code
+ *     0.00042}, {@code 1000}, {@code 1e-05})
  * @param number true if the service sent a JSON number, false for a JSON string
  */
 public record HyperparameterValue(String text, boolean number) {
@@ -83,7 +83,9 @@ public record HyperparameterValue(String text, boolean number) {
         }
     }
 
-    /** @return the value as JSON would show it: a number bare, a string quoted */
+    /**
+     * @return the value as JSON would show it: a number bare, a string quoted
+     */
     @Override
     public String toString() {
         return number ? text : '"' + text + '"';

@@ -3,9 +3,9 @@ package dev.kfptribuo.tuning;
 import java.util.Objects;
 
 /**
- * The metric a tuning job optimises and in which direction: AI Platform's
- * {@code hyperparameterMetricTag} and {@code goal}, or one of Vertex AI's
- * {@code studySpec.metrics[{metricId, goal}]}.
+ * The metric a tuning job optimises and in which direction: AI Platform's {@code
+ * hyperparameterMetricTag} and {@code goal}, or one of Vertex AI's {@code
+ * studySpec.metrics[{metricId, goal}]}.
  *
  * @param metric the metric tag or id, e.g. {@code accuracy}
  * @param goal MAXIMIZE or MINIMIZE

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One searched hyperparameter as the job declares it: AI Platform's
- * {@code trainingInput.hyperparameters.params[{parameterName, type, minValue, maxValue,
- * discreteValues, categoricalValues, scaleType}]} or Vertex AI's {@code studySpec.parameters[{parameterId,
+ * One searched hyperparameter as the job declares it: AI Platform's {@code
+ * trainingInput.hyperparameters.params[{parameterName, type, minValue, maxValue, discreteValues,
+ * categoricalValues, scaleType}]} or Vertex AI's {@code studySpec.parameters[{parameterId,
  * doubleValueSpec | integerValueSpec | discreteValueSpec | categoricalValueSpec, scaleType}]}. One
  * type for the job documents {@code retrieve-best-run} reads and the tuning spec the local tuning
  * service searches; the documents need only the name, type and discrete values.
@@ -19,8 +19,14 @@ import java.util.Objects;
  * @param categoricalValues the allowed values of a CATEGORICAL parameter (empty otherwise)
  * @param scale {@code scaleType}
  */
-public record ParameterSpec(String name, Type type, Double min, Double max, List<Double> discreteValues,
-        List<String> categoricalValues, Scale scale) {
+public record ParameterSpec(
+        String name,
+        Type type,
+        Double min,
+        Double max,
+        List<Double> discreteValues,
+        List<String> categoricalValues,
+        Scale scale) {
     /** The parameter types both APIs share. */
     public enum Type {
         /** A real number in a range. */
@@ -76,11 +82,14 @@ public record ParameterSpec(String name, Type type, Double min, Double max, List
         if (type == Type.INTEGER) {
             return true;
         }
-        return type == Type.DISCRETE && !discreteValues.isEmpty()
+        return type == Type.DISCRETE
+                && !discreteValues.isEmpty()
                 && discreteValues.stream().allMatch(v -> v == Math.rint(v) && Math.abs(v) < 1e15);
     }
 
-    /** @return true for DOUBLE, INTEGER and DISCRETE parameters */
+    /**
+     * @return true for DOUBLE, INTEGER and DISCRETE parameters
+     */
     public boolean numeric() {
         return type == Type.DOUBLE || type == Type.INTEGER || type == Type.DISCRETE;
     }

@@ -11,19 +11,26 @@ import java.util.Set;
  * needs.
  *
  * @param service which API the document came from
- * @param name the job's name: AI Platform's {@code jobId}, or Vertex AI's resource name
- *     {@code projects/P/locations/L/hyperparameterTuningJobs/ID}
+ * @param name the job's name: AI Platform's {@code jobId}, or Vertex AI's resource name {@code
+ *     projects/P/locations/L/hyperparameterTuningJobs/ID}
  * @param origin where the document was read (a URL or a file), for messages
- * @param state the job's state as the service spells it ({@code SUCCEEDED},
- *     {@code JOB_STATE_SUCCEEDED}...), or null when the document has none
+ * @param state the job's state as the service spells it ({@code SUCCEEDED}, {@code
+ *     JOB_STATE_SUCCEEDED}...), or null when the document has none
  * @param error the job's error message when it failed, or null
  * @param objectives the metrics the job optimises: one for AI Platform, one or more for Vertex AI
  * @param parameters the searched hyperparameters as the job declares them (may be empty when a
  *     document leaves the spec out)
  * @param trials the trials, in the document's order (not necessarily best first)
  */
-public record TuningJob(Service service, String name, String origin, String state, String error,
-        List<Objective> objectives, List<ParameterSpec> parameters, List<Trial> trials) {
+public record TuningJob(
+        Service service,
+        String name,
+        String origin,
+        String state,
+        String error,
+        List<Objective> objectives,
+        List<ParameterSpec> parameters,
+        List<Trial> trials) {
 
     /** The two tuning services. */
     public enum Service {
@@ -38,7 +45,9 @@ public record TuningJob(Service service, String name, String origin, String stat
             this.label = label;
         }
 
-        /** @return how messages name a job of this service */
+        /**
+         * @return how messages name a job of this service
+         */
         public String label() {
             return label;
         }
@@ -62,7 +71,9 @@ public record TuningJob(Service service, String name, String origin, String stat
         trials = List.copyOf(trials);
     }
 
-    /** @return the state without Vertex AI's {@code JOB_STATE_} prefix, upper case; "" when missing */
+    /**
+     * @return the state without Vertex AI's {@code JOB_STATE_} prefix, upper case; "" when missing
+     */
     public String plainState() {
         if (state == null) {
             return "";
@@ -71,12 +82,16 @@ public record TuningJob(Service service, String name, String origin, String stat
         return upper.startsWith("JOB_STATE_") ? upper.substring("JOB_STATE_".length()) : upper;
     }
 
-    /** @return true once the job has reached a final state (see {@link #FINISHED_STATES}) */
+    /**
+     * @return true once the job has reached a final state (see {@link #FINISHED_STATES})
+     */
     public boolean finished() {
         return FINISHED_STATES.contains(plainState());
     }
 
-    /** @return true if the job as a whole succeeded */
+    /**
+     * @return true if the job as a whole succeeded
+     */
     public boolean succeeded() {
         return plainState().equals("SUCCEEDED");
     }
@@ -89,7 +104,9 @@ public record TuningJob(Service service, String name, String origin, String stat
         return parameters.stream().filter(p -> p.name().equals(parameterName)).findFirst();
     }
 
-    /** @return e.g. {@code AI Platform Training job lab_tuning_01} */
+    /**
+     * @return e.g. {@code AI Platform Training job lab_tuning_01}
+     */
     public String describe() {
         return service.label() + " " + name;
     }

@@ -50,12 +50,12 @@ import java.util.regex.Pattern;
  * Fetches tuning jobs from AI Platform Training v1 ({@code projects.jobs.get}) and Vertex AI
  * ({@code projects.locations.hyperparameterTuningJobs.get}) over HTTPS with google-http-client.
  *
- * <p><b>Endpoints.</b> AI Platform: {@value #AI_PLATFORM_ENDPOINT}{@code projects/P/jobs/J}.
- * Vertex AI: the regional {@code https://{location}-aiplatform.googleapis.com/v1/} taken from the
- * job's resource name {@code projects/P/locations/L/hyperparameterTuningJobs/ID} (the global
- * endpoint for location {@code global}). An endpoint given to the builder (a regional AI Platform
- * endpoint such as {@code https://us-central1-ml.googleapis.com/v1/}, or a test server) replaces
- * both; it is the base URL including the API version.
+ * <p><b>Endpoints.</b> AI Platform: {@value #AI_PLATFORM_ENDPOINT}{@code projects/P/jobs/J}. Vertex
+ * AI: the regional {@code https://{location}-aiplatform.googleapis.com/v1/} taken from the job's
+ * resource name {@code projects/P/locations/L/hyperparameterTuningJobs/ID} (the global endpoint for
+ * location {@code global}). An endpoint given to the builder (a regional AI Platform endpoint such
+ * as {@code https://us-central1-ml.googleapis.com/v1/}, or a test server) replaces both; it is the
+ * base URL including the API version.
  *
  * <p><b>Credentials.</b> Application Default Credentials scoped to {@value #CLOUD_PLATFORM_SCOPE}
  * ({@code GOOGLE_APPLICATION_CREDENTIALS}, {@code gcloud auth application-default login}, or the
@@ -77,68 +77,104 @@ import java.util.regex.Pattern;
  * <p><b>Retries.</b> HTTP 429, 500, 502, 503 and 504 and network errors (a refused or dropped
  * connection, a read timeout) are retried at most {@link Builder#maxRetries(int)} times (default
  * {@value #DEFAULT_MAX_RETRIES}) with exponential backoff (initial delay {@link
- * Builder#initialBackoff(Duration)}, default 1 s, doubling up to {@link #MAX_BACKOFF}, ±50% jitter),
- * each retry logged with its cause and delay before the wait. A 429 or 503 with a {@code
- * Retry-After} header (delay-seconds or an HTTP date, taken relative to the response's {@code Date})
- * is retried after exactly that delay instead. A retry that would come after the deadline is not
- * waited for: the fetch fails at once, saying what the server asked for and how much time was left.
- * Other statuses (400, 403, 404...) fail at once. A final failure is a {@link
+ * Builder#initialBackoff(Duration)}, default 1 s, doubling up to {@link #MAX_BACKOFF}, ±50%
+ * jitter), each retry logged with its cause and delay before the wait. A 429 or 503 with a {@code
+ * Retry-After} header (delay-seconds or an HTTP date, taken relative to the response's {@code
+ * Date}) is retried after exactly that delay instead. A retry that would come after the deadline is
+ * not waited for: the fetch fails at once, saying what the server asked for and how much time was
+ * left. Other statuses (400, 403, 404...) fail at once. A final failure is a {@link
  * TuningJobFetchException} naming the URL, the status and the service's error message.
  *
  * <p><b>Bounded bodies.</b> A job document is kilobytes; a body larger than {@link
  * Builder#maxBodyBytes(long)} (default {@link #DEFAULT_MAX_BODY_BYTES}, 16 MiB, after content
  * decoding) fails at once without being retried, whether its {@code Content-Length} says so or it
- * simply does not end; at most that much is ever held. Of an error response only the first
- * {@value #ERROR_BODY_BYTES} bytes are read, for its message.
+ * simply does not end; at most that much is ever held. Of an error response only the first {@value
+ * #ERROR_BODY_BYTES} bytes are read, for its message.
  */
 public final class TuningJobClient {
     /** The global AI Platform Training and Prediction endpoint. */
     public static final String AI_PLATFORM_ENDPOINT = "https://ml.googleapis.com/v1/";
+
     /** The OAuth scope the credentials are given. */
-    public static final String CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+    public static final String CLOUD_PLATFORM_SCOPE =
+            "https://www.googleapis.com/auth/cloud-platform";
+
     /** Retries after the first attempt, by default. */
     public static final int DEFAULT_MAX_RETRIES = 5;
+
     /** The first backoff delay, by default. */
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
-    /** The longest backoff delay (unless the initial one is longer; a Retry-After may ask for more). */
+
+    /**
+     * The longest backoff delay (unless the initial one is longer; a Retry-After may ask for more).
+     */
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    /** The overall deadline of one fetch in seconds, all attempts and waits included, by default. */
+
+    /**
+     * The overall deadline of one fetch in seconds, all attempts and waits included, by default.
+     */
     public static final int DEFAULT_DEADLINE_SECONDS = 120;
-    /** The overall deadline of one fetch, all attempts and waits included, by default: 2 minutes. */
+
+    /**
+     * The overall deadline of one fetch, all attempts and waits included, by default: 2 minutes.
+     */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(DEFAULT_DEADLINE_SECONDS);
+
     /** The longest overall deadline the builder accepts. */
     public static final Duration MAX_DEADLINE = Duration.ofHours(1);
+
     /** The most retries the builder accepts. */
     public static final int MAX_RETRIES = 20;
+
     /** The longest first backoff delay the builder accepts. */
     public static final Duration MAX_INITIAL_BACKOFF = Duration.ofMinutes(1);
+
     /** The connect timeout and the timeout of each read from the socket, by default. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
-    /** The largest response body accepted, by default: 16 MiB (a tuning job document is kilobytes). */
+
+    /**
+     * The largest response body accepted, by default: 16 MiB (a tuning job document is kilobytes).
+     */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
+
     /** How much of an error response's body is read for its message. */
     public static final int ERROR_BODY_BYTES = 64 << 10;
+
     /** HTTP statuses worth retrying: rate limiting and transient server errors. */
     public static final Set<Integer> TRANSIENT_STATUS_CODES = Set.of(429, 500, 502, 503, 504);
+
     /** The statuses whose {@code Retry-After} header is honoured. */
     public static final Set<Integer> RETRY_AFTER_STATUS_CODES = Set.of(429, 503);
 
     private static final Pattern VERTEX_NAME =
-            Pattern.compile("projects/([^/\\s?#]+)/locations/([a-z0-9-]+)/hyperparameterTuningJobs/([^/\\s?#]+)");
+            Pattern.compile(
+                    "projects/([^/\\s?#]+)/locations/([a-z0-9-]+)/hyperparameterTuningJobs/([^/\\s?#]+)");
     private static final Pattern ID = Pattern.compile("[^/\\s?#]+");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The attempt running on the current worker thread, for the default transport to record its connection. */
+
+    /**
+     * The attempt running on the current worker thread, for the default transport to record its
+     * connection.
+     */
     private static final ThreadLocal<Attempt> CURRENT = new ThreadLocal<>();
+
     /** A Retry-After beyond this many seconds is taken as this long (far beyond any deadline). */
     private static final long LONGEST_RETRY_AFTER_SECONDS = 10L * 366 * 24 * 3600;
-    /** RFC 850 dates, obsolete but to be accepted (RFC 9110 section 5.6.7); two-digit years from 1970. */
-    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
-            .appendPattern("EEEE, dd-MMM-")
-            .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
-            .appendPattern(" HH:mm:ss 'GMT'")
-            .toFormatter(Locale.US);
-    /** C's asctime() dates, obsolete but to be accepted: {@code Sun Nov  6 08:49:37 1994}. */
-    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
+
+    /**
+     * RFC 850 dates, obsolete but to be accepted (RFC 9110 section 5.6.7); two-digit years from
+     * 1970.
+     */
+    private static final DateTimeFormatter RFC_850 =
+            new DateTimeFormatterBuilder()
+                    .appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+                    .appendPattern(" HH:mm:ss 'GMT'")
+                    .toFormatter(Locale.US);
+
+    /** C's asctime() dates, obsolete but to be accepted: {@code Sun Nov 6 08:49:37 1994}. */
+    private static final DateTimeFormatter ASCTIME =
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
     private final String endpoint;
     private final boolean noAuth;
@@ -165,8 +201,10 @@ public final class TuningJobClient {
         if (endpoint != null && !noAuth) {
             URI uri = URI.create(endpoint);
             if (uri.getScheme().equals("http") && !isLoopback(uri.getHost())) {
-                throw new IllegalArgumentException("refusing to send Google credentials over plain http to "
-                        + uri.getHost() + ": use an https endpoint, or send no credentials (--no-auth) to a server that needs none");
+                throw new IllegalArgumentException(
+                        "refusing to send Google credentials over plain http to "
+                                + uri.getHost()
+                                + ": use an https endpoint, or send no credentials (--no-auth) to a server that needs none");
             }
         }
     }
@@ -190,14 +228,14 @@ public final class TuningJobClient {
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private HttpTransport transport;
-        private Consumer<String> log = line -> { };
+        private Consumer<String> log = line -> {};
 
         private Builder() {}
 
         /**
-         * @param endpoint the API's base URL with its version, e.g.
-         *     {@code https://us-central1-ml.googleapis.com/v1/} or {@code http://127.0.0.1:8080/v1/};
-         *     null for Google's endpoints
+         * @param endpoint the API's base URL with its version, e.g. {@code
+         *     https://us-central1-ml.googleapis.com/v1/} or {@code http://127.0.0.1:8080/v1/}; null
+         *     for Google's endpoints
          * @return this
          */
         public Builder endpoint(String endpoint) {
@@ -215,8 +253,8 @@ public final class TuningJobClient {
         }
 
         /**
-         * @param credentials credentials to send instead of Application Default Credentials, also to
-         *     a loopback http endpoint (tests of the credential path); null for ADC
+         * @param credentials credentials to send instead of Application Default Credentials, also
+         *     to a loopback http endpoint (tests of the credential path); null for ADC
          * @return this
          */
         public Builder credentials(Credentials credentials) {
@@ -230,7 +268,8 @@ public final class TuningJobClient {
          */
         public Builder maxRetries(int maxRetries) {
             if (maxRetries < 0 || maxRetries > MAX_RETRIES) {
-                throw new IllegalArgumentException("retries must be in 0.." + MAX_RETRIES + ", got " + maxRetries);
+                throw new IllegalArgumentException(
+                        "retries must be in 0.." + MAX_RETRIES + ", got " + maxRetries);
             }
             this.maxRetries = maxRetries;
             return this;
@@ -241,21 +280,24 @@ public final class TuningJobClient {
          * @return this
          */
         public Builder initialBackoff(Duration initialBackoff) {
-            if (initialBackoff.toMillis() < 1 || initialBackoff.compareTo(MAX_INITIAL_BACKOFF) > 0) {
-                throw new IllegalArgumentException("initial backoff must be 1 ms to 1 minute, got " + initialBackoff);
+            if (initialBackoff.toMillis() < 1
+                    || initialBackoff.compareTo(MAX_INITIAL_BACKOFF) > 0) {
+                throw new IllegalArgumentException(
+                        "initial backoff must be 1 ms to 1 minute, got " + initialBackoff);
             }
             this.initialBackoff = initialBackoff;
             return this;
         }
 
         /**
-         * @param deadline the overall deadline of one fetch, all attempts and waits included, 1 ms to
-         *     1 hour
+         * @param deadline the overall deadline of one fetch, all attempts and waits included, 1 ms
+         *     to 1 hour
          * @return this
          */
         public Builder deadline(Duration deadline) {
             if (deadline.toMillis() < 1 || deadline.compareTo(MAX_DEADLINE) > 0) {
-                throw new IllegalArgumentException("deadline must be 1 ms to 1 hour, got " + deadline);
+                throw new IllegalArgumentException(
+                        "deadline must be 1 ms to 1 hour, got " + deadline);
             }
             this.deadline = deadline;
             return this;
@@ -268,28 +310,32 @@ public final class TuningJobClient {
          */
         public Builder readTimeout(Duration readTimeout) {
             if (readTimeout.toMillis() < 1 || readTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("read timeout must be 1 ms to 10 minutes, got " + readTimeout);
+                throw new IllegalArgumentException(
+                        "read timeout must be 1 ms to 10 minutes, got " + readTimeout);
             }
             this.readTimeout = readTimeout;
             return this;
         }
 
         /**
-         * @param maxBodyBytes the largest response body accepted, after content decoding, 1 byte to 1 GiB
+         * @param maxBodyBytes the largest response body accepted, after content decoding, 1 byte to
+         *     1 GiB
          * @return this
          */
         public Builder maxBodyBytes(long maxBodyBytes) {
             if (maxBodyBytes < 1 || maxBodyBytes > (1L << 30)) {
-                throw new IllegalArgumentException("body limit must be 1 byte to 1 GiB, got " + maxBodyBytes);
+                throw new IllegalArgumentException(
+                        "body limit must be 1 byte to 1 GiB, got " + maxBodyBytes);
             }
             this.maxBodyBytes = maxBodyBytes;
             return this;
         }
 
         /**
-         * @param transport the HTTP transport; null for the JDK's ({@code NetHttpTransport}). At the
-         *     deadline the JDK's connection is closed; another transport's response is disconnected,
-         *     and a request still waiting for its response is left to the transport's timeouts
+         * @param transport the HTTP transport; null for the JDK's ({@code NetHttpTransport}). At
+         *     the deadline the JDK's connection is closed; another transport's response is
+         *     disconnected, and a request still waiting for its response is left to the transport's
+         *     timeouts
          * @return this
          */
         public Builder transport(HttpTransport transport) {
@@ -324,8 +370,8 @@ public final class TuningJobClient {
      * @return the job
      * @throws IllegalArgumentException if an id is empty or holds a slash, whitespace, ? or #, or
      *     the document is not a tuning job
-     * @throws TuningJobFetchException if the job cannot be fetched after the retries, or its body is
-     *     over the limit
+     * @throws TuningJobFetchException if the job cannot be fetched after the retries, or its body
+     *     is over the limit
      * @throws TuningJobDeadlineException if the overall deadline runs out first
      * @throws IOException if Application Default Credentials are not available
      */
@@ -340,8 +386,8 @@ public final class TuningJobClient {
      * @param resourceName {@code projects/P/locations/L/hyperparameterTuningJobs/ID}
      * @return the job
      * @throws IllegalArgumentException if the name has another shape, or the document is malformed
-     * @throws TuningJobFetchException if the job cannot be fetched after the retries, or its body is
-     *     over the limit
+     * @throws TuningJobFetchException if the job cannot be fetched after the retries, or its body
+     *     is over the limit
      * @throws TuningJobDeadlineException if the overall deadline runs out first
      * @throws IOException if Application Default Credentials are not available
      */
@@ -359,7 +405,9 @@ public final class TuningJobClient {
     public GenericUrl aiPlatformUrl(String projectId, String jobId) {
         checkId("project id", projectId);
         checkId("job id", jobId);
-        return url(endpoint == null ? AI_PLATFORM_ENDPOINT : endpoint, List.of("projects", projectId, "jobs", jobId));
+        return url(
+                endpoint == null ? AI_PLATFORM_ENDPOINT : endpoint,
+                List.of("projects", projectId, "jobs", jobId));
     }
 
     /**
@@ -375,13 +423,14 @@ public final class TuningJobClient {
 
     /**
      * @param resourceName {@code projects/P/locations/L/hyperparameterTuningJobs/ID}
-     * @return the Vertex AI endpoint serving it: {@code https://L-aiplatform.googleapis.com/v1/}, or
-     *     {@code https://aiplatform.googleapis.com/v1/} for location {@code global}
+     * @return the Vertex AI endpoint serving it: {@code https://L-aiplatform.googleapis.com/v1/},
+     *     or {@code https://aiplatform.googleapis.com/v1/} for location {@code global}
      * @throws IllegalArgumentException if the name has another shape
      */
     public static String vertexEndpoint(String resourceName) {
         String location = checkVertexName(resourceName).group(2);
-        return location.equals("global") ? "https://aiplatform.googleapis.com/v1/"
+        return location.equals("global")
+                ? "https://aiplatform.googleapis.com/v1/"
                 : "https://" + location + "-aiplatform.googleapis.com/v1/";
     }
 
@@ -393,8 +442,11 @@ public final class TuningJobClient {
     public static Matcher checkVertexName(String resourceName) {
         Matcher m = VERTEX_NAME.matcher(resourceName == null ? "" : resourceName);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + resourceName + "' is not a Vertex AI hyperparameter tuning job"
-                    + " name (projects/PROJECT/locations/LOCATION/hyperparameterTuningJobs/ID)");
+            throw new IllegalArgumentException(
+                    "'"
+                            + resourceName
+                            + "' is not a Vertex AI hyperparameter tuning job"
+                            + " name (projects/PROJECT/locations/LOCATION/hyperparameterTuningJobs/ID)");
         }
         return m;
     }
@@ -413,7 +465,8 @@ public final class TuningJobClient {
     /**
      * @param text an http or https URL
      * @return the same with a trailing slash
-     * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host, or has a query or fragment
+     * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host, or has a
+     *     query or fragment
      */
     public static String normalizeEndpoint(String text) {
         URI uri;
@@ -423,10 +476,12 @@ public final class TuningJobClient {
             throw new IllegalArgumentException("'" + text + "' is not a URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("'" + text + "' is not an http(s) endpoint such as "
-                    + AI_PLATFORM_ENDPOINT);
+        if (!(scheme.equals("http") || scheme.equals("https"))
+                || uri.getHost() == null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not an http(s) endpoint such as " + AI_PLATFORM_ENDPOINT);
         }
         String normalized = uri.toString();
         return normalized.endsWith("/") ? normalized : normalized + "/";
@@ -444,7 +499,9 @@ public final class TuningJobClient {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+        return h.equals("localhost")
+                || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1")
                 || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
@@ -459,12 +516,16 @@ public final class TuningJobClient {
         return url;
     }
 
-    /** Whether this client sends credentials to a URL: not with no-auth, nor to plain http on loopback. */
+    /**
+     * Whether this client sends credentials to a URL: not with no-auth, nor to plain http on
+     * loopback.
+     */
     private boolean sendsCredentials(GenericUrl url) {
         if (noAuth) {
             return false;
         }
-        return credentials != null || !(url.getScheme().equals("http") && isLoopback(url.getHost()));
+        return credentials != null
+                || !(url.getScheme().equals("http") && isLoopback(url.getHost()));
     }
 
     private Credentials credentials() throws IOException {
@@ -472,24 +533,33 @@ public final class TuningJobClient {
             return credentials;
         }
         try {
-            return GoogleCredentials.getApplicationDefault().createScoped(List.of(CLOUD_PLATFORM_SCOPE));
+            return GoogleCredentials.getApplicationDefault()
+                    .createScoped(List.of(CLOUD_PLATFORM_SCOPE));
         } catch (IOException e) {
-            throw new IOException("Application Default Credentials are not available (set"
-                    + " GOOGLE_APPLICATION_CREDENTIALS, run `gcloud auth application-default login`, or run on"
-                    + " Google Cloud): " + e.getMessage(), e);
+            throw new IOException(
+                    "Application Default Credentials are not available (set"
+                            + " GOOGLE_APPLICATION_CREDENTIALS, run `gcloud auth application-default login`, or run on"
+                            + " Google Cloud): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
-    /** The JDK's transport, recording each connection it opens so that the deadline can close it. */
+    /**
+     * The JDK's transport, recording each connection it opens so that the deadline can close it.
+     */
     private static HttpTransport defaultTransport() {
-        return new NetHttpTransport.Builder().setConnectionFactory(url -> {
-            HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-            Attempt attempt = CURRENT.get();
-            if (attempt != null) {
-                attempt.connection = connection;
-            }
-            return connection;
-        }).build();
+        return new NetHttpTransport.Builder()
+                .setConnectionFactory(
+                        url -> {
+                            HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+                            Attempt attempt = CURRENT.get();
+                            if (attempt != null) {
+                                attempt.connection = connection;
+                            }
+                            return connection;
+                        })
+                .build();
     }
 
     /**
@@ -498,59 +568,122 @@ public final class TuningJobClient {
      */
     private byte[] get(GenericUrl url) throws IOException {
         Deadline limit = new Deadline(deadline);
-        ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "tuning-api GET");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService worker =
+                Executors.newSingleThreadExecutor(
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "tuning-api GET");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         try {
             boolean authenticated = sendsCredentials(url);
-            HttpCredentialsAdapter auth = !authenticated ? null : withinDeadline(worker, url, limit, 0, attempt -> {
-                attempt.phase = Phase.CREDENTIALS;
-                return new HttpCredentialsAdapter(credentials());
-            });
+            HttpCredentialsAdapter auth =
+                    !authenticated
+                            ? null
+                            : withinDeadline(
+                                    worker,
+                                    url,
+                                    limit,
+                                    0,
+                                    attempt -> {
+                                        attempt.phase = Phase.CREDENTIALS;
+                                        return new HttpCredentialsAdapter(credentials());
+                                    });
             int retried = 0;
             boolean refreshed = false;
             while (true) {
                 boolean mayRefresh = auth != null && !refreshed && retried < maxRetries;
                 Outcome outcome;
                 try {
-                    outcome = withinDeadline(worker, url, limit, retried,
-                            attempt -> exchange(url, auth, mayRefresh, attempt));
+                    outcome =
+                            withinDeadline(
+                                    worker,
+                                    url,
+                                    limit,
+                                    retried,
+                                    attempt -> exchange(url, auth, mayRefresh, attempt));
                 } catch (TuningJobFetchException notRetried) {
                     throw notRetried;
                 } catch (IOException e) {
-                    String failure = "GET " + url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
+                    String failure =
+                            "GET "
+                                    + url
+                                    + ": "
+                                    + e.getClass().getSimpleName()
+                                    + ": "
+                                    + e.getMessage();
                     if (retried >= maxRetries) {
-                        throw new TuningJobFetchException(failure + attempts(retried), TuningJobFetchException.NO_RESPONSE, e);
+                        throw new TuningJobFetchException(
+                                failure + attempts(retried),
+                                TuningJobFetchException.NO_RESPONSE,
+                                e);
                     }
-                    retried = waitToRetry(url, limit, retried, "network error from GET " + url + ": "
-                            + e.getClass().getSimpleName() + ": " + e.getMessage(), backoffMillis(retried), null,
-                            failure, TuningJobFetchException.NO_RESPONSE, e);
+                    retried =
+                            waitToRetry(
+                                    url,
+                                    limit,
+                                    retried,
+                                    "network error from GET "
+                                            + url
+                                            + ": "
+                                            + e.getClass().getSimpleName()
+                                            + ": "
+                                            + e.getMessage(),
+                                    backoffMillis(retried),
+                                    null,
+                                    failure,
+                                    TuningJobFetchException.NO_RESPONSE,
+                                    e);
                     continue;
                 }
                 if (outcome.refreshed()) {
                     refreshed = true;
                     retried++;
-                    log.accept("HTTP " + outcome.status() + " from GET " + url + "; refreshed the access token, retry "
-                            + retried + " of " + maxRetries);
+                    log.accept(
+                            "HTTP "
+                                    + outcome.status()
+                                    + " from GET "
+                                    + url
+                                    + "; refreshed the access token, retry "
+                                    + retried
+                                    + " of "
+                                    + maxRetries);
                     continue;
                 }
                 int status = outcome.status();
                 if (outcome.success()) {
                     return outcome.body();
                 }
-                String statusLine = "HTTP " + status + (outcome.statusMessage() == null ? "" : " " + outcome.statusMessage());
+                String statusLine =
+                        "HTTP "
+                                + status
+                                + (outcome.statusMessage() == null
+                                        ? ""
+                                        : " " + outcome.statusMessage());
                 String failure = "GET " + url + ": " + statusLine + serviceMessage(outcome.body());
                 if (TRANSIENT_STATUS_CODES.contains(status) && retried < maxRetries) {
-                    Duration asked = RETRY_AFTER_STATUS_CODES.contains(status)
-                            ? retryAfter(outcome.retryAfter(), outcome.date(), Instant.now()) : null;
-                    String retryAfter = asked == null ? null : "Retry-After: " + outcome.retryAfter().strip();
-                    retried = waitToRetry(url, limit, retried, statusLine + " from GET " + url,
-                            asked == null ? backoffMillis(retried) : asked.toMillis(), retryAfter, failure, status, null);
+                    Duration asked =
+                            RETRY_AFTER_STATUS_CODES.contains(status)
+                                    ? retryAfter(
+                                            outcome.retryAfter(), outcome.date(), Instant.now())
+                                    : null;
+                    String retryAfter =
+                            asked == null ? null : "Retry-After: " + outcome.retryAfter().strip();
+                    retried =
+                            waitToRetry(
+                                    url,
+                                    limit,
+                                    retried,
+                                    statusLine + " from GET " + url,
+                                    asked == null ? backoffMillis(retried) : asked.toMillis(),
+                                    retryAfter,
+                                    failure,
+                                    status,
+                                    null);
                     continue;
                 }
-                throw new TuningJobFetchException(failure + attempts(retried) + hint(status, authenticated), status, null);
+                throw new TuningJobFetchException(
+                        failure + attempts(retried) + hint(status, authenticated), status, null);
             }
         } finally {
             worker.shutdownNow();
@@ -562,24 +695,59 @@ public final class TuningJobClient {
      *
      * @param cause what went wrong, for the log line
      * @param delayMillis the delay before the retry
-     * @param retryAfter the server's {@code Retry-After: ...} that set the delay, or null for backoff
+     * @param retryAfter the server's {@code Retry-After: ...} that set the delay, or null for
+     *     backoff
      * @param failure the one-line failure without the attempts, should the retry not fit
      * @return the number of retries made, this one included
      */
-    private int waitToRetry(GenericUrl url, Deadline limit, int retried, String cause, long delayMillis,
-            String retryAfter, String failure, int status, Throwable error) throws IOException {
+    private int waitToRetry(
+            GenericUrl url,
+            Deadline limit,
+            int retried,
+            String cause,
+            long delayMillis,
+            String retryAfter,
+            String failure,
+            int status,
+            Throwable error)
+            throws IOException {
         long left = limit.remainingMillis();
         if (delayMillis >= left) {
-            throw new TuningJobDeadlineException(failure + attempts(retried) + "; "
-                    + (retryAfter == null ? "the next retry, in " + millis(delayMillis) + ", would come"
-                            : "the server asks to retry in " + millis(delayMillis) + " (" + retryAfter + "),")
-                    + " past the overall deadline of " + millis(deadline.toMillis()) + " (" + millis(left) + " left)",
-                    status, deadline, error);
+            throw new TuningJobDeadlineException(
+                    failure
+                            + attempts(retried)
+                            + "; "
+                            + (retryAfter == null
+                                    ? "the next retry, in " + millis(delayMillis) + ", would come"
+                                    : "the server asks to retry in "
+                                            + millis(delayMillis)
+                                            + " ("
+                                            + retryAfter
+                                            + "),")
+                            + " past the overall deadline of "
+                            + millis(deadline.toMillis())
+                            + " ("
+                            + millis(left)
+                            + " left)",
+                    status,
+                    deadline,
+                    error);
         }
         int retry = retried + 1;
-        log.accept(cause + "; retry " + retry + " of " + maxRetries + " in " + delayMillis + " ms"
-                + (retryAfter == null ? "" : " as the server asks (" + retryAfter + ")")
-                + ", " + millis(left) + " left of the overall deadline of " + millis(deadline.toMillis()));
+        log.accept(
+                cause
+                        + "; retry "
+                        + retry
+                        + " of "
+                        + maxRetries
+                        + " in "
+                        + delayMillis
+                        + " ms"
+                        + (retryAfter == null ? "" : " as the server asks (" + retryAfter + ")")
+                        + ", "
+                        + millis(left)
+                        + " left of the overall deadline of "
+                        + millis(deadline.toMillis()));
         try {
             Thread.sleep(delayMillis);
         } catch (InterruptedException e) {
@@ -589,10 +757,14 @@ public final class TuningJobClient {
         return retry;
     }
 
-    /** The exponential backoff before retry {@code retried + 1}: doubling from the initial delay, ±50%. */
+    /**
+     * The exponential backoff before retry {@code retried + 1}: doubling from the initial delay,
+     * ±50%.
+     */
     private long backoffMillis(int retried) {
         double initial = initialBackoff.toMillis();
-        double interval = Math.min(initial * Math.pow(2, retried), Math.max(initial, MAX_BACKOFF.toMillis()));
+        double interval =
+                Math.min(initial * Math.pow(2, retried), Math.max(initial, MAX_BACKOFF.toMillis()));
         double jitter = 1 + 0.5 * (2 * ThreadLocalRandom.current().nextDouble() - 1);
         return Math.max(1, Math.round(interval * jitter));
     }
@@ -611,25 +783,37 @@ public final class TuningJobClient {
      * Runs a step on the worker and waits for it until the deadline; at the deadline closes its
      * connection (on a daemon thread, without waiting) and fails.
      */
-    private <T> T withinDeadline(ExecutorService worker, GenericUrl url, Deadline limit, int retried, Step<T> step)
+    private <T> T withinDeadline(
+            ExecutorService worker, GenericUrl url, Deadline limit, int retried, Step<T> step)
             throws IOException {
         Attempt attempt = new Attempt(limit);
-        Future<T> future = worker.submit(() -> {
-            CURRENT.set(attempt);
-            try {
-                return step.run(attempt);
-            } finally {
-                CURRENT.remove();
-            }
-        });
+        Future<T> future =
+                worker.submit(
+                        () -> {
+                            CURRENT.set(attempt);
+                            try {
+                                return step.run(attempt);
+                            } finally {
+                                CURRENT.remove();
+                            }
+                        });
         try {
             return future.get(Math.max(0, limit.remainingNanos()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             attempt.abort();
             future.cancel(true);
-            throw new TuningJobDeadlineException("GET " + url + ": no whole response within the overall deadline of "
-                    + millis(deadline.toMillis()) + " (" + attempt.describe() + ")" + attempts(retried),
-                    attempt.status, deadline, null);
+            throw new TuningJobDeadlineException(
+                    "GET "
+                            + url
+                            + ": no whole response within the overall deadline of "
+                            + millis(deadline.toMillis())
+                            + " ("
+                            + attempt.describe()
+                            + ")"
+                            + attempts(retried),
+                    attempt.status,
+                    deadline,
+                    null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
@@ -654,7 +838,8 @@ public final class TuningJobClient {
      * One HTTP exchange, on the worker thread: the request, and the body read within the limit. A
      * 401 is answered by refreshing the credentials when {@code mayRefresh}.
      */
-    private Outcome exchange(GenericUrl url, HttpCredentialsAdapter auth, boolean mayRefresh, Attempt attempt)
+    private Outcome exchange(
+            GenericUrl url, HttpCredentialsAdapter auth, boolean mayRefresh, Attempt attempt)
             throws IOException {
         HttpRequest request = transport.createRequestFactory().buildGetRequest(url);
         request.getHeaders().setUserAgent("kfp-tribuo retrieve-best-run");
@@ -667,7 +852,11 @@ public final class TuningJobClient {
         request.setIOExceptionHandler(null);
         request.setNumberOfRetries(0);
         request.setThrowExceptionOnExecuteError(false);
-        int timeout = (int) Math.max(1, Math.min(readTimeout.toMillis(), attempt.limit.remainingMillis()));
+        int timeout =
+                (int)
+                        Math.max(
+                                1,
+                                Math.min(readTimeout.toMillis(), attempt.limit.remainingMillis()));
         request.setConnectTimeout(timeout);
         request.setReadTimeout(timeout);
 
@@ -678,28 +867,55 @@ public final class TuningJobClient {
             int status = response.getStatusCode();
             attempt.status = status;
             if (status == 401 && mayRefresh && auth.handleResponse(request, response, true)) {
-                return new Outcome(status, response.getStatusMessage(), false, new byte[0], null, null, true);
+                return new Outcome(
+                        status, response.getStatusMessage(), false, new byte[0], null, null, true);
             }
             boolean success = response.isSuccessStatusCode();
             HttpHeaders headers = response.getHeaders();
             Long declared = headers.getContentLength();
             attempt.declared = declared;
             if (success && declared != null && declared > maxBodyBytes) {
-                throw new TuningJobFetchException("GET " + url + ": HTTP " + status + " with a body of " + declared
-                        + " bytes (Content-Length), more than the " + bytes(maxBodyBytes)
-                        + " limit of a tuning job document", status, null);
+                throw new TuningJobFetchException(
+                        "GET "
+                                + url
+                                + ": HTTP "
+                                + status
+                                + " with a body of "
+                                + declared
+                                + " bytes (Content-Length), more than the "
+                                + bytes(maxBodyBytes)
+                                + " limit of a tuning job document",
+                        status,
+                        null);
             }
             attempt.phase = Phase.BODY;
             InputStream content = response.getContent();
-            byte[] body = content == null ? new byte[0]
-                    : success ? readAtMost(content, (int) maxBodyBytes, false, attempt)
-                    : readAtMost(content, ERROR_BODY_BYTES, true, attempt);
+            byte[] body =
+                    content == null
+                            ? new byte[0]
+                            : success
+                                    ? readAtMost(content, (int) maxBodyBytes, false, attempt)
+                                    : readAtMost(content, ERROR_BODY_BYTES, true, attempt);
             if (body == null) {
-                throw new TuningJobFetchException("GET " + url + ": HTTP " + status + " with a body larger than the "
-                        + bytes(maxBodyBytes) + " limit of a tuning job document (stopped reading there)", status, null);
+                throw new TuningJobFetchException(
+                        "GET "
+                                + url
+                                + ": HTTP "
+                                + status
+                                + " with a body larger than the "
+                                + bytes(maxBodyBytes)
+                                + " limit of a tuning job document (stopped reading there)",
+                        status,
+                        null);
             }
-            return new Outcome(status, response.getStatusMessage(), success, body,
-                    headers.getFirstHeaderStringValue("Retry-After"), headers.getFirstHeaderStringValue("Date"), false);
+            return new Outcome(
+                    status,
+                    response.getStatusMessage(),
+                    success,
+                    body,
+                    headers.getFirstHeaderStringValue("Retry-After"),
+                    headers.getFirstHeaderStringValue("Date"),
+                    false);
         } finally {
             // After an abort the closer thread has disconnected; closing here too would wait for
             // the JDK's keep-alive cleaner, which drains the rest of a trickled body holding the
@@ -718,7 +934,8 @@ public final class TuningJobClient {
      *     bytes, false to return null
      * @return the bytes, or null for a longer stream when not truncating
      */
-    private static byte[] readAtMost(InputStream in, int limit, boolean truncate, Attempt attempt) throws IOException {
+    private static byte[] readAtMost(InputStream in, int limit, boolean truncate, Attempt attempt)
+            throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(limit, 8192));
         byte[] buffer = new byte[8192];
         long total = 0;
@@ -745,8 +962,8 @@ public final class TuningJobClient {
     }
 
     /**
-     * The delay a {@code Retry-After} header asks for (RFC 9110 section 10.2.3): delay-seconds, or an
-     * HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms) taken relative to the
+     * The delay a {@code Retry-After} header asks for (RFC 9110 section 10.2.3): delay-seconds, or
+     * an HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms) taken relative to the
      * response's {@code Date} header, else to {@code now}; a date in the past asks for no delay.
      *
      * @param value the header's value, or null
@@ -760,8 +977,10 @@ public final class TuningJobClient {
         }
         String text = value.strip();
         if (text.matches("\\d+")) {
-            return Duration.ofSeconds(text.length() > 12 ? LONGEST_RETRY_AFTER_SECONDS
-                    : Math.min(Long.parseLong(text), LONGEST_RETRY_AFTER_SECONDS));
+            return Duration.ofSeconds(
+                    text.length() > 12
+                            ? LONGEST_RETRY_AFTER_SECONDS
+                            : Math.min(Long.parseLong(text), LONGEST_RETRY_AFTER_SECONDS));
         }
         Instant at = httpDate(text);
         if (at == null) {
@@ -772,7 +991,9 @@ public final class TuningJobClient {
         return delay.isNegative() ? Duration.ZERO : delay;
     }
 
-    /** @return the instant of an HTTP date in any of its three forms, or null */
+    /**
+     * @return the instant of an HTTP date in any of its three forms, or null
+     */
     static Instant httpDate(String text) {
         try {
             return DateTimeFormatter.RFC_1123_DATE_TIME.parse(text, Instant::from);
@@ -789,15 +1010,23 @@ public final class TuningJobClient {
         return null;
     }
 
-    /** @return a duration for messages: {@code 800 ms}, {@code 1.5 s}, {@code 120 s} */
+    /**
+     * @return a duration for messages: {@code 800 ms}, {@code 1.5 s}, {@code 120 s}
+     */
     static String millis(long millis) {
         if (millis < 1000) {
             return millis + " ms";
         }
-        return BigDecimal.valueOf(millis, 3).setScale(1, RoundingMode.DOWN).stripTrailingZeros().toPlainString() + " s";
+        return BigDecimal.valueOf(millis, 3)
+                        .setScale(1, RoundingMode.DOWN)
+                        .stripTrailingZeros()
+                        .toPlainString()
+                + " s";
     }
 
-    /** @return a size for messages: {@code 16 MiB}, {@code 64 KiB}, {@code 1000 bytes} */
+    /**
+     * @return a size for messages: {@code 16 MiB}, {@code 64 KiB}, {@code 1000 bytes}
+     */
     static String bytes(long bytes) {
         if (bytes >= (1 << 20) && bytes % (1 << 20) == 0) {
             return (bytes >> 20) + " MiB";
@@ -808,7 +1037,10 @@ public final class TuningJobClient {
         return bytes + (bytes == 1 ? " byte" : " bytes");
     }
 
-    /** The service's own words from a Google API error body {@code {"error": {"code", "message", "status"}}}. */
+    /**
+     * The service's own words from a Google API error body {@code {"error": {"code", "message",
+     * "status"}}}.
+     */
     private static String serviceMessage(byte[] body) {
         if (body.length == 0) {
             return "";
@@ -845,8 +1077,14 @@ public final class TuningJobClient {
     }
 
     /** What one exchange came back with. */
-    private record Outcome(int status, String statusMessage, boolean success, byte[] body, String retryAfter,
-            String date, boolean refreshed) {}
+    private record Outcome(
+            int status,
+            String statusMessage,
+            boolean success,
+            byte[] body,
+            String retryAfter,
+            String date,
+            boolean refreshed) {}
 
     /** The end of one fetch's time, on the monotonic clock. */
     private static final class Deadline {
@@ -865,7 +1103,11 @@ public final class TuningJobClient {
         }
     }
 
-    private enum Phase { CREDENTIALS, RESPONSE, BODY }
+    private enum Phase {
+        CREDENTIALS,
+        RESPONSE,
+        BODY
+    }
 
     /** One step on the worker thread, as far as the waiting thread can see it. */
     private static final class Attempt {
@@ -886,12 +1128,21 @@ public final class TuningJobClient {
             return switch (phase) {
                 case CREDENTIALS -> "looking up credentials";
                 case RESPONSE -> "no response yet";
-                case BODY -> "HTTP " + status + ", then " + received
-                        + (declared == null ? " body bytes, of no declared length" : " of " + declared + " body bytes");
+                case BODY ->
+                        "HTTP "
+                                + status
+                                + ", then "
+                                + received
+                                + (declared == null
+                                        ? " body bytes, of no declared length"
+                                        : " of " + declared + " body bytes");
             };
         }
 
-        /** Closes the connection on a daemon thread: closing may wait for a read in progress to return. */
+        /**
+         * Closes the connection on a daemon thread: closing may wait for a read in progress to
+         * return.
+         */
         void abort() {
             aborted = true;
             HttpURLConnection open = connection;
@@ -899,17 +1150,20 @@ public final class TuningJobClient {
             if (open == null && answered == null) {
                 return;
             }
-            Thread closer = new Thread(() -> {
-                try {
-                    if (open != null) {
-                        open.disconnect();
-                    } else {
-                        answered.disconnect();
-                    }
-                } catch (IOException | RuntimeException ignored) {
-                    // the connection is being given up
-                }
-            }, "tuning-api abort");
+            Thread closer =
+                    new Thread(
+                            () -> {
+                                try {
+                                    if (open != null) {
+                                        open.disconnect();
+                                    } else {
+                                        answered.disconnect();
+                                    }
+                                } catch (IOException | RuntimeException ignored) {
+                                    // the connection is being given up
+                                }
+                            },
+                            "tuning-api abort");
             closer.setDaemon(true);
             closer.start();
         }

@@ -20,47 +20,46 @@ import java.util.Objects;
  * Reads the documents of the two tuning services into a {@link TuningJob}.
  *
  * <p><b>AI Platform Training v1</b>, the {@code Job} of {@code GET
- * https://ml.googleapis.com/v1/projects/{project}/jobs/{job}}: {@code jobId}, {@code state}
- * ({@code QUEUED, PREPARING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED}),
- * {@code errorMessage}, {@code trainingInput.hyperparameters {goal, hyperparameterMetricTag,
- * params[{parameterName, type, discreteValues, ...}]}} and {@code trainingOutput
- * {completedTrialCount, isHyperparameterTuningJob, hyperparameterMetricTag, trials[{trialId,
- * hyperparameters: {name: "value"}, finalMetric {trainingStep, objectiveValue}, state,
- * isTrialStoppedEarly}]}}. The objective is {@code finalMetric.objectiveValue} under the metric tag
- * of {@code trainingOutput} (else {@code trainingInput}, else the service's default
- * {@code training/hptuning/metric}). A trial succeeded when its {@code state} is
- * {@code SUCCEEDED}; a trial without a {@code state} (the field came later; the API documents the
- * list as "one for each successful trial") counts as succeeded when it has a final metric.
+ * https://ml.googleapis.com/v1/projects/{project}/jobs/{job}}: {@code jobId}, {@code state} ({@code
+ * QUEUED, PREPARING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED}), {@code errorMessage},
+ * {@code trainingInput.hyperparameters {goal, hyperparameterMetricTag, params[{parameterName, type,
+ * discreteValues, ...}]}} and {@code trainingOutput {completedTrialCount,
+ * isHyperparameterTuningJob, hyperparameterMetricTag, trials[{trialId, hyperparameters: {name:
+ * "value"}, finalMetric {trainingStep, objectiveValue}, state, isTrialStoppedEarly}]}}. The
+ * objective is {@code finalMetric.objectiveValue} under the metric tag of {@code trainingOutput}
+ * (else {@code trainingInput}, else the service's default {@code training/hptuning/metric}). A
+ * trial succeeded when its {@code state} is {@code SUCCEEDED}; a trial without a {@code state} (the
+ * field came later; the API documents the list as "one for each successful trial") counts as
+ * succeeded when it has a final metric.
  *
  * <p><b>Vertex AI</b>, the {@code HyperparameterTuningJob} of {@code GET
- * https://{location}-aiplatform.googleapis.com/v1/{name}}: {@code name}, {@code state}
- * ({@code JOB_STATE_SUCCEEDED} etc.), {@code error.message}, {@code studySpec {metrics[{metricId,
- * goal}], parameters[{parameterId, doubleValueSpec | integerValueSpec | discreteValueSpec {values}
- * | categoricalValueSpec}]}} and {@code trials[{id, state, parameters[{parameterId, value}],
+ * https://{location}-aiplatform.googleapis.com/v1/{name}}: {@code name}, {@code state} ({@code
+ * JOB_STATE_SUCCEEDED} etc.), {@code error.message}, {@code studySpec {metrics[{metricId, goal}],
+ * parameters[{parameterId, doubleValueSpec | integerValueSpec | discreteValueSpec {values} |
+ * categoricalValueSpec}]}} and {@code trials[{id, state, parameters[{parameterId, value}],
  * finalMeasurement {stepCount, metrics[{metricId, value}]}, infeasibleReason}]}. A trial succeeded
- * when its {@code state} is {@code SUCCEEDED} ({@code INFEASIBLE}, {@code ACTIVE},
- * {@code STOPPING}, {@code REQUESTED} did not).
+ * when its {@code state} is {@code SUCCEEDED} ({@code INFEASIBLE}, {@code ACTIVE}, {@code
+ * STOPPING}, {@code REQUESTED} did not).
  *
  * <p>Numbers may come as JSON numbers or as strings (protobuf's JSON mapping writes int64 and the
  * special doubles {@code "NaN"}, {@code "Infinity"} as strings). Unknown fields are ignored. A
  * document that is not JSON, has a field of the wrong shape, or lacks what choosing a trial needs
- * (a goal, a metric, trial ids) is refused with an {@link IllegalArgumentException} naming where
- * it came from and the field.
+ * (a goal, a metric, trial ids) is refused with an {@link IllegalArgumentException} naming where it
+ * came from and the field.
  */
 public final class TuningJobDocuments {
     /** The metric tag AI Platform uses when a job names none. */
     public static final String AI_PLATFORM_DEFAULT_METRIC_TAG = "training/hptuning/metric";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private TuningJobDocuments() {}
 
     /**
-     * Reads a document of either service, recognised by its fields: {@code jobId},
-     * {@code trainingInput} or {@code trainingOutput} for AI Platform; {@code studySpec},
-     * {@code trialJobSpec} or a {@code .../hyperparameterTuningJobs/...} name for Vertex AI.
+     * Reads a document of either service, recognised by its fields: {@code jobId}, {@code
+     * trainingInput} or {@code trainingOutput} for AI Platform; {@code studySpec}, {@code
+     * trialJobSpec} or a {@code .../hyperparameterTuningJobs/...} name for Vertex AI.
      *
      * @param json the document's bytes (UTF-8 JSON)
      * @param origin where it came from, for messages
@@ -69,15 +68,22 @@ public final class TuningJobDocuments {
      */
     public static TuningJob parse(byte[] json, String origin) {
         JsonNode root = tree(json, origin);
-        boolean aiPlatform = root.has("jobId") || root.has("trainingInput") || root.has("trainingOutput");
-        boolean vertex = root.has("studySpec") || root.has("trialJobSpec")
-                || root.path("name").asText("").contains("/hyperparameterTuningJobs/");
+        boolean aiPlatform =
+                root.has("jobId") || root.has("trainingInput") || root.has("trainingOutput");
+        boolean vertex =
+                root.has("studySpec")
+                        || root.has("trialJobSpec")
+                        || root.path("name").asText("").contains("/hyperparameterTuningJobs/");
         if (aiPlatform == vertex) {
-            String kinds = " an AI Platform Training job (jobId, trainingInput, trainingOutput) %s a Vertex AI"
-                    + " HyperparameterTuningJob (name, studySpec, trials)";
-            throw new IllegalArgumentException(origin + ": " + (aiPlatform
-                    ? "has fields of both" + String.format(kinds, "and")
-                    : "is neither" + String.format(kinds, "nor")));
+            String kinds =
+                    " an AI Platform Training job (jobId, trainingInput, trainingOutput) %s a Vertex AI"
+                            + " HyperparameterTuningJob (name, studySpec, trials)";
+            throw new IllegalArgumentException(
+                    origin
+                            + ": "
+                            + (aiPlatform
+                                    ? "has fields of both" + String.format(kinds, "and")
+                                    : "is neither" + String.format(kinds, "nor")));
         }
         return aiPlatform ? aiPlatform(root, origin) : vertex(root, origin);
     }
@@ -107,13 +113,18 @@ public final class TuningJobDocuments {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(origin + ": not valid JSON: " + JsonErrors.describe(e), e);
+            throw new IllegalArgumentException(
+                    origin + ": not valid JSON: " + JsonErrors.describe(e), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(origin + ": cannot read JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(origin + ": expected a JSON object, got "
-                    + (root == null || root.isMissingNode() ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+            throw new IllegalArgumentException(
+                    origin
+                            + ": expected a JSON object, got "
+                            + (root == null || root.isMissingNode()
+                                    ? "nothing"
+                                    : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         return root;
     }
@@ -122,8 +133,13 @@ public final class TuningJobDocuments {
         try {
             return JSON.treeToValue(root, type);
         } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(origin + ": field " + JsonErrors.path(e) + " has the wrong shape: "
-                    + JsonErrors.describe(e).replaceFirst("^field [^:]*: ", ""), e);
+            throw new IllegalArgumentException(
+                    origin
+                            + ": field "
+                            + JsonErrors.path(e)
+                            + " has the wrong shape: "
+                            + JsonErrors.describe(e).replaceFirst("^field [^:]*: ", ""),
+                    e);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(origin + ": " + JsonErrors.describe(e), e);
         }
@@ -131,20 +147,32 @@ public final class TuningJobDocuments {
 
     // ---- AI Platform Training v1 -------------------------------------------------------------
 
-    record AiPlatformJob(String jobId, String state, String errorMessage, TrainingInput trainingInput,
+    record AiPlatformJob(
+            String jobId,
+            String state,
+            String errorMessage,
+            TrainingInput trainingInput,
             TrainingOutput trainingOutput) {}
 
     record TrainingInput(HyperparameterSpec hyperparameters) {}
 
-    record HyperparameterSpec(String goal, String hyperparameterMetricTag, List<AiPlatformParameter> params) {}
+    record HyperparameterSpec(
+            String goal, String hyperparameterMetricTag, List<AiPlatformParameter> params) {}
 
     record AiPlatformParameter(String parameterName, String type, List<Double> discreteValues) {}
 
-    record TrainingOutput(String completedTrialCount, Boolean isHyperparameterTuningJob,
-            String hyperparameterMetricTag, List<HyperparameterOutput> trials) {}
+    record TrainingOutput(
+            String completedTrialCount,
+            Boolean isHyperparameterTuningJob,
+            String hyperparameterMetricTag,
+            List<HyperparameterOutput> trials) {}
 
-    record HyperparameterOutput(String trialId, String state, Map<String, JsonNode> hyperparameters,
-            HyperparameterMetric finalMetric, Boolean isTrialStoppedEarly) {}
+    record HyperparameterOutput(
+            String trialId,
+            String state,
+            Map<String, JsonNode> hyperparameters,
+            HyperparameterMetric finalMetric,
+            Boolean isTrialStoppedEarly) {}
 
     record HyperparameterMetric(JsonNode trainingStep, JsonNode objectiveValue) {}
 
@@ -152,29 +180,42 @@ public final class TuningJobDocuments {
         AiPlatformJob doc = bind(root, AiPlatformJob.class, origin);
         String name = blank(doc.jobId()) ? "(no jobId)" : doc.jobId();
         String where = origin + ": AI Platform Training job " + name;
-        HyperparameterSpec spec = doc.trainingInput() == null ? null : doc.trainingInput().hyperparameters();
+        HyperparameterSpec spec =
+                doc.trainingInput() == null ? null : doc.trainingInput().hyperparameters();
         TrainingOutput output = doc.trainingOutput();
         if (spec == null) {
-            boolean saysTuning = output != null
-                    && (Boolean.TRUE.equals(output.isHyperparameterTuningJob()) || output.trials() != null);
-            throw new IllegalArgumentException(where + (saysTuning
-                    ? ": has no trainingInput.hyperparameters, so its goal is unknown"
-                    : " is not a hyperparameter tuning job (no trainingInput.hyperparameters)"));
+            boolean saysTuning =
+                    output != null
+                            && (Boolean.TRUE.equals(output.isHyperparameterTuningJob())
+                                    || output.trials() != null);
+            throw new IllegalArgumentException(
+                    where
+                            + (saysTuning
+                                    ? ": has no trainingInput.hyperparameters, so its goal is unknown"
+                                    : " is not a hyperparameter tuning job (no trainingInput.hyperparameters)"));
         }
         Goal goal;
         try {
             goal = Goal.parse(spec.goal());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": trainingInput.hyperparameters." + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    where + ": trainingInput.hyperparameters." + e.getMessage(), e);
         }
-        String tag = !blank(output == null ? null : output.hyperparameterMetricTag()) ? output.hyperparameterMetricTag()
-                : !blank(spec.hyperparameterMetricTag()) ? spec.hyperparameterMetricTag()
-                : AI_PLATFORM_DEFAULT_METRIC_TAG;
+        String tag =
+                !blank(output == null ? null : output.hyperparameterMetricTag())
+                        ? output.hyperparameterMetricTag()
+                        : !blank(spec.hyperparameterMetricTag())
+                                ? spec.hyperparameterMetricTag()
+                                : AI_PLATFORM_DEFAULT_METRIC_TAG;
 
         List<ParameterSpec> parameters = new ArrayList<>();
         for (AiPlatformParameter p : nonNull(spec.params())) {
             if (p != null && !blank(p.parameterName())) {
-                parameters.add(new ParameterSpec(p.parameterName(), type(p.type()), withoutNulls(p.discreteValues())));
+                parameters.add(
+                        new ParameterSpec(
+                                p.parameterName(),
+                                type(p.type()),
+                                withoutNulls(p.discreteValues())));
             }
         }
 
@@ -191,26 +232,47 @@ public final class TuningJobDocuments {
             }
             Map<String, Double> metrics = new LinkedHashMap<>();
             if (t.finalMetric() != null && present(t.finalMetric().objectiveValue())) {
-                metrics.put(tag, metricNumber(t.finalMetric().objectiveValue(), where + ": " + field
-                        + ".finalMetric.objectiveValue"));
+                metrics.put(
+                        tag,
+                        metricNumber(
+                                t.finalMetric().objectiveValue(),
+                                where + ": " + field + ".finalMetric.objectiveValue"));
             }
-            boolean succeeded = "SUCCEEDED".equals(upper(t.state())) || (t.state() == null && !metrics.isEmpty());
+            boolean succeeded =
+                    "SUCCEEDED".equals(upper(t.state()))
+                            || (t.state() == null && !metrics.isEmpty());
             Map<String, HyperparameterValue> values = new LinkedHashMap<>();
             if (t.hyperparameters() != null) {
                 for (Map.Entry<String, JsonNode> e : t.hyperparameters().entrySet()) {
-                    values.put(e.getKey(), value(e.getValue(), where + ": " + field + ".hyperparameters." + e.getKey()));
+                    values.put(
+                            e.getKey(),
+                            value(
+                                    e.getValue(),
+                                    where + ": " + field + ".hyperparameters." + e.getKey()));
                 }
             }
             String note = Boolean.TRUE.equals(t.isTrialStoppedEarly()) ? "stopped early" : null;
             trials.add(new Trial(t.trialId(), t.state(), succeeded, metrics, values, note));
         }
-        return new TuningJob(TuningJob.Service.AI_PLATFORM, name, origin, doc.state(), doc.errorMessage(),
-                List.of(new Objective(tag, goal)), parameters, trials);
+        return new TuningJob(
+                TuningJob.Service.AI_PLATFORM,
+                name,
+                origin,
+                doc.state(),
+                doc.errorMessage(),
+                List.of(new Objective(tag, goal)),
+                parameters,
+                trials);
     }
 
     // ---- Vertex AI ------------------------------------------------------------------------------
 
-    record VertexJob(String name, String displayName, String state, Status error, StudySpec studySpec,
+    record VertexJob(
+            String name,
+            String displayName,
+            String state,
+            Status error,
+            StudySpec studySpec,
             List<VertexTrial> trials) {}
 
     record Status(JsonNode code, String message) {}
@@ -219,12 +281,20 @@ public final class TuningJobDocuments {
 
     record MetricSpec(String metricId, String goal) {}
 
-    record VertexParameter(String parameterId, JsonNode doubleValueSpec, JsonNode integerValueSpec,
-            DiscreteValueSpec discreteValueSpec, JsonNode categoricalValueSpec) {}
+    record VertexParameter(
+            String parameterId,
+            JsonNode doubleValueSpec,
+            JsonNode integerValueSpec,
+            DiscreteValueSpec discreteValueSpec,
+            JsonNode categoricalValueSpec) {}
 
     record DiscreteValueSpec(List<Double> values) {}
 
-    record VertexTrial(String id, String state, List<TrialParameter> parameters, Measurement finalMeasurement,
+    record VertexTrial(
+            String id,
+            String state,
+            List<TrialParameter> parameters,
+            Measurement finalMeasurement,
             String infeasibleReason) {}
 
     record TrialParameter(String parameterId, JsonNode value) {}
@@ -239,7 +309,8 @@ public final class TuningJobDocuments {
         String where = origin + ": Vertex AI hyperparameter tuning job " + name;
         StudySpec spec = doc.studySpec();
         if (spec == null || nonNull(spec.metrics()).isEmpty()) {
-            throw new IllegalArgumentException(where + ": has no studySpec.metrics, so its goal is unknown");
+            throw new IllegalArgumentException(
+                    where + ": has no studySpec.metrics, so its goal is unknown");
         }
         List<Objective> objectives = new ArrayList<>();
         for (int i = 0; i < spec.metrics().size(); i++) {
@@ -260,12 +331,20 @@ public final class TuningJobDocuments {
             if (p == null || blank(p.parameterId())) {
                 continue;
             }
-            ParameterSpec.Type type = p.doubleValueSpec() != null ? ParameterSpec.Type.DOUBLE
-                    : p.integerValueSpec() != null ? ParameterSpec.Type.INTEGER
-                    : p.discreteValueSpec() != null ? ParameterSpec.Type.DISCRETE
-                    : p.categoricalValueSpec() != null ? ParameterSpec.Type.CATEGORICAL
-                    : ParameterSpec.Type.UNSPECIFIED;
-            List<Double> discrete = p.discreteValueSpec() == null ? List.of() : withoutNulls(p.discreteValueSpec().values());
+            ParameterSpec.Type type =
+                    p.doubleValueSpec() != null
+                            ? ParameterSpec.Type.DOUBLE
+                            : p.integerValueSpec() != null
+                                    ? ParameterSpec.Type.INTEGER
+                                    : p.discreteValueSpec() != null
+                                            ? ParameterSpec.Type.DISCRETE
+                                            : p.categoricalValueSpec() != null
+                                                    ? ParameterSpec.Type.CATEGORICAL
+                                                    : ParameterSpec.Type.UNSPECIFIED;
+            List<Double> discrete =
+                    p.discreteValueSpec() == null
+                            ? List.of()
+                            : withoutNulls(p.discreteValueSpec().values());
             parameters.add(new ParameterSpec(p.parameterId(), type, discrete));
         }
 
@@ -286,8 +365,16 @@ public final class TuningJobDocuments {
                 for (int j = 0; j < values.size(); j++) {
                     MetricValue m = values.get(j);
                     if (m != null && !blank(m.metricId()) && present(m.value())) {
-                        metrics.put(m.metricId(), metricNumber(m.value(),
-                                where + ": " + field + ".finalMeasurement.metrics[" + j + "].value"));
+                        metrics.put(
+                                m.metricId(),
+                                metricNumber(
+                                        m.value(),
+                                        where
+                                                + ": "
+                                                + field
+                                                + ".finalMeasurement.metrics["
+                                                + j
+                                                + "].value"));
                     }
                 }
             }
@@ -296,24 +383,38 @@ public final class TuningJobDocuments {
             for (int j = 0; j < docParameters.size(); j++) {
                 TrialParameter p = docParameters.get(j);
                 if (p == null || blank(p.parameterId())) {
-                    throw new IllegalArgumentException(where + ": " + field + ".parameters[" + j + "] has no parameterId");
+                    throw new IllegalArgumentException(
+                            where + ": " + field + ".parameters[" + j + "] has no parameterId");
                 }
-                values.put(p.parameterId(), value(p.value(), where + ": " + field + ".parameters[" + j + "].value"));
+                values.put(
+                        p.parameterId(),
+                        value(p.value(), where + ": " + field + ".parameters[" + j + "].value"));
             }
             boolean succeeded = "SUCCEEDED".equals(upper(t.state()));
             String note = blank(t.infeasibleReason()) ? null : t.infeasibleReason();
             trials.add(new Trial(t.id(), t.state(), succeeded, metrics, values, note));
         }
-        String error = doc.error() == null || blank(doc.error().message()) ? null : doc.error().message();
-        return new TuningJob(TuningJob.Service.VERTEX_AI, name, origin, doc.state(), error, objectives,
-                parameters, trials);
+        String error =
+                doc.error() == null || blank(doc.error().message()) ? null : doc.error().message();
+        return new TuningJob(
+                TuningJob.Service.VERTEX_AI,
+                name,
+                origin,
+                doc.state(),
+                error,
+                objectives,
+                parameters,
+                trials);
     }
 
-    // ---- helpers ----------------------------------------------------------------------------------
+    // ---- helpers
+    // ----------------------------------------------------------------------------------
 
     private static ParameterSpec.Type type(String text) {
         try {
-            return text == null ? ParameterSpec.Type.UNSPECIFIED : ParameterSpec.Type.valueOf(upper(text));
+            return text == null
+                    ? ParameterSpec.Type.UNSPECIFIED
+                    : ParameterSpec.Type.valueOf(upper(text));
         } catch (IllegalArgumentException e) {
             return ParameterSpec.Type.UNSPECIFIED;
         }
@@ -327,7 +428,10 @@ public final class TuningJobDocuments {
         }
     }
 
-    /** A metric: a JSON number, or a string holding a decimal number or protobuf's NaN/Infinity/-Infinity. */
+    /**
+     * A metric: a JSON number, or a string holding a decimal number or protobuf's
+     * NaN/Infinity/-Infinity.
+     */
     private static double metricNumber(JsonNode node, String where) {
         if (node.isNumber()) {
             return node.doubleValue();
@@ -345,7 +449,8 @@ public final class TuningJobDocuments {
                     try {
                         return new BigDecimal(text).doubleValue();
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(where + ": '" + text + "' is not a number", e);
+                        throw new IllegalArgumentException(
+                                where + ": '" + text + "' is not a number", e);
                     }
             }
         }

@@ -25,7 +25,9 @@ public class TuningJobFetchException extends IOException {
         this.statusCode = statusCode;
     }
 
-    /** @return the final HTTP status, or {@link #NO_RESPONSE} after a network error */
+    /**
+     * @return the final HTTP status, or {@link #NO_RESPONSE} after a network error
+     */
     public int statusCode() {
         return statusCode;
     }

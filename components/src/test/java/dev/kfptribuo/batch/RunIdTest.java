@@ -24,11 +24,19 @@ class RunIdTest {
 
     @Test
     void anEndedProcessAndAReusedPidAreNotAlive() throws IOException, InterruptedException {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
-                .redirectErrorStream(true).start();
+        Process child =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-version")
+                        .redirectErrorStream(true)
+                        .start();
         child.getInputStream().readAllBytes();
         child.waitFor();
-        assertFalse(new RunId(child.pid(), RunId.CURRENT.startMillis()).alive(), "ended (or its pid reused since)");
-        assertFalse(new RunId(RunId.CURRENT.pid(), RunId.CURRENT.startMillis() - 1).alive(), "this pid, another start");
+        assertFalse(
+                new RunId(child.pid(), RunId.CURRENT.startMillis()).alive(),
+                "ended (or its pid reused since)");
+        assertFalse(
+                new RunId(RunId.CURRENT.pid(), RunId.CURRENT.startMillis() - 1).alive(),
+                "this pid, another start");
     }
 }

@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 
 /**
  * A program that runs out of memory on purpose, in the ways a real one can: in the command's own
- * thread, in a worker whose future the command waits for, or in a thread nobody waits for. Tests run
- * it in process through {@link Programs#run} (with {@code throw} seams) and as a child JVM with a
- * small heap through {@link Programs#main} (with real allocation).
+ * thread, in a worker whose future the command waits for, or in a thread nobody waits for. Tests
+ * run it in process through {@link Programs#run} (with {@code throw} seams) and as a child JVM with
+ * a small heap through {@link Programs#main} (with real allocation).
  */
 @Command(name = "oom-test", subcommands = OutOfMemoryProgram.Child.class)
 public final class OutOfMemoryProgram implements Callable<Integer> {
@@ -36,7 +36,9 @@ public final class OutOfMemoryProgram implements Callable<Integer> {
     @Option(names = "--how", description = "Where and how the error comes (without a subcommand).")
     private How how = How.THROW;
 
-    /** @param args {@code --how HOW}, or {@code child} */
+    /**
+     * @param args {@code --how HOW}, or {@code child}
+     */
     public static void main(String[] args) {
         Programs.main(new OutOfMemoryProgram(), args);
     }
@@ -49,18 +51,22 @@ public final class OutOfMemoryProgram implements Callable<Integer> {
             case WORKER_ALLOCATES, WORKER_THROWS -> {
                 ExecutorService worker = Executors.newSingleThreadExecutor();
                 try {
-                    worker.submit(() -> {
-                        if (how == How.WORKER_THROWS) {
-                            throw new OutOfMemoryError("Java heap space");
-                        }
-                        allocate();
-                        return null;
-                    }).get();
+                    worker.submit(
+                                    () -> {
+                                        if (how == How.WORKER_THROWS) {
+                                            throw new OutOfMemoryError("Java heap space");
+                                        }
+                                        allocate();
+                                        return null;
+                                    })
+                            .get();
                 } finally {
                     worker.shutdownNow();
                 }
             }
-            case WRAPPED -> throw new CompletionException(new OutOfMemoryError("Requested array size exceeds VM limit"));
+            case WRAPPED ->
+                    throw new CompletionException(
+                            new OutOfMemoryError("Requested array size exceeds VM limit"));
             case THREAD_ALLOCATES -> {
                 Thread thread = new Thread(OutOfMemoryProgram::allocate, "hungry");
                 thread.setDaemon(true);

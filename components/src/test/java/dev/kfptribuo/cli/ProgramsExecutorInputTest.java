@@ -21,8 +21,7 @@ import picocli.CommandLine.Option;
 class ProgramsExecutorInputTest {
     @Command(name = "step")
     static final class Step implements Callable<Integer> {
-        @Mixin
-        ExecutorInputOption executorInput;
+        @Mixin ExecutorInputOption executorInput;
 
         @Option(names = "--value-output")
         String valueOutput;
@@ -46,19 +45,32 @@ class ProgramsExecutorInputTest {
     private static Run run(String... args) {
         Step step = new Step();
         StringWriter err = new StringWriter();
-        int code = Programs.run(step, args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        int code =
+                Programs.run(
+                        step,
+                        args,
+                        new PrintWriter(new StringWriter(), true),
+                        new PrintWriter(err, true));
         return new Run(code, err.toString().lines().toList(), step);
     }
 
     @Test
     void unusableExecutorInputIsOneLineAndExit2() {
-        assertEquals(new Run(2, List.of("step: error: --executor-input: is not JSON: Unexpected character ('{' "
-                + "(code 123)): was expecting double-quote to start field name (line 1, column 2)"), null).err(),
+        assertEquals(
+                new Run(
+                                2,
+                                List.of(
+                                        "step: error: --executor-input: is not JSON: Unexpected character ('{' "
+                                                + "(code 123)): was expecting double-quote to start field name (line 1, column 2)"),
+                                null)
+                        .err(),
                 run("--executor-input", "{{$}}").err());
         assertEquals(2, run("--executor-input", "{{$}}").code());
         Run noFile = run("--executor-input", "{\"outputs\": {}}");
         assertEquals(2, noFile.code());
-        assertEquals(List.of("step: error: --executor-input: names no executor output file (outputs.outputFile)"),
+        assertEquals(
+                List.of(
+                        "step: error: --executor-input: names no executor output file (outputs.outputFile)"),
                 noFile.err());
         Run undeclared = run("--executor-input", "{\"outputs\": {\"outputFile\": \"/o.json\"}}");
         assertEquals(2, undeclared.code());
@@ -67,10 +79,18 @@ class ProgramsExecutorInputTest {
 
     @Test
     void anOutputFlagDoesNotApplyWithIt() {
-        Run run = run("--executor-input", "{\"outputs\": {\"outputFile\": \"/o.json\"}}", "--value-output", "/v");
+        Run run =
+                run(
+                        "--executor-input",
+                        "{\"outputs\": {\"outputFile\": \"/o.json\"}}",
+                        "--value-output",
+                        "/v");
         assertEquals(2, run.code());
-        assertEquals(List.of("step: error: --executor-input: the executor input names every output; --value-output "
-                + "does not apply with it"), run.err());
+        assertEquals(
+                List.of(
+                        "step: error: --executor-input: the executor input names every output; --value-output "
+                                + "does not apply with it"),
+                run.err());
     }
 
     @Test
@@ -78,7 +98,10 @@ class ProgramsExecutorInputTest {
         Run run = run("--value-output", "/v");
         assertEquals(0, run.code());
         assertEquals(null, run.step().parsed);
-        Run given = run("--executor-input", "{\"outputs\": {\"outputFile\": \"/o.json\", \"parameters\": {\"value\": {}}}}");
+        Run given =
+                run(
+                        "--executor-input",
+                        "{\"outputs\": {\"outputFile\": \"/o.json\", \"parameters\": {\"value\": {}}}}");
         assertEquals(0, given.code(), given.err().toString());
         assertEquals("/o.json", given.step().parsed.outputFile());
     }

@@ -30,10 +30,19 @@ class ProgramsOutOfMemoryTest {
         void assertOneOutOfMemoryLine(String command, String kind) {
             assertEquals(1, code, err);
             assertEquals(1, err.lines().count(), err);
-            assertTrue(err.startsWith(command + ": error: out of memory (" + kind + "; the Java heap may grow to "),
+            assertTrue(
+                    err.startsWith(
+                            command
+                                    + ": error: out of memory ("
+                                    + kind
+                                    + "; the Java heap may grow to "),
                     err);
-            assertTrue(err.strip().endsWith(" MiB): give the program more memory (a larger container memory limit,"
-                    + " or -Xmx / -XX:MaxRAMPercentage in JDK_JAVA_OPTIONS)"), err);
+            assertTrue(
+                    err.strip()
+                            .endsWith(
+                                    " MiB): give the program more memory (a larger container memory limit,"
+                                            + " or -Xmx / -XX:MaxRAMPercentage in JDK_JAVA_OPTIONS)"),
+                    err);
             assertFalse(err.contains("\tat ") || err.contains("Exception in thread"), err);
         }
     }
@@ -41,13 +50,21 @@ class ProgramsOutOfMemoryTest {
     private static Run inProcess(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Programs.run(new OutOfMemoryProgram(), args, new PrintWriter(out, true), new PrintWriter(err, true));
+        int code =
+                Programs.run(
+                        new OutOfMemoryProgram(),
+                        args,
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
     }
 
     @ParameterizedTest
-    @CsvSource({"THROW, Java heap space", "WORKER_THROWS, Java heap space",
-        "WRAPPED, Requested array size exceeds VM limit"})
+    @CsvSource({
+        "THROW, Java heap space",
+        "WORKER_THROWS, Java heap space",
+        "WRAPPED, Requested array size exceeds VM limit"
+    })
     void ofTheCommandOrItsWorkerInProcess(String how, String kind) {
         inProcess("--how", how).assertOneOutOfMemoryLine("oom-test", kind);
     }
@@ -63,25 +80,40 @@ class ProgramsOutOfMemoryTest {
         long start = System.nanoTime();
         Run run = child(how);
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("out of memory, %s in a %s JVM: exit %d after %d ms: %s", how, HEAP, run.code(), millis, run.err());
+        System.out.printf(
+                "out of memory, %s in a %s JVM: exit %d after %d ms: %s",
+                how, HEAP, run.code(), millis, run.err());
         run.assertOneOutOfMemoryLine("oom-test", "Java heap space");
-        // The heap limit the line names is what the JVM makes of -Xmx32m (30 MiB with the serial collector).
+        // The heap limit the line names is what the JVM makes of -Xmx32m (30 MiB with the serial
+        // collector).
         Matcher limit = Pattern.compile("may grow to (\\d+) MiB").matcher(run.err());
         assertTrue(limit.find() && Integer.parseInt(limit.group(1)) <= 32, run.err());
-        assertTrue(millis < 30_000, "the thread case ends at once, not after the command's minute of sleep");
+        assertTrue(
+                millis < 30_000,
+                "the thread case ends at once, not after the command's minute of sleep");
     }
 
     private static Run child(String how) throws IOException, InterruptedException {
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), HEAP,
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                OutOfMemoryProgram.class.getName(), "--how", how);
+        List<String> command =
+                List.of(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        HEAP,
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OutOfMemoryProgram.class.getName(),
+                        "--how",
+                        how);
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the child did not end in 60 s");
         }
-        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        return new Run(
+                process.exitValue(),
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }

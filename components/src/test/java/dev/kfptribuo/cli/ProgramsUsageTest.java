@@ -21,7 +21,10 @@ class ProgramsUsageTest {
         @Option(names = "--alpha", description = "A number.")
         double alpha;
 
-        @Option(names = {"--model-path", "--model_path"}, converter = PathConverters.JobDir.class, description = "A job dir.")
+        @Option(
+                names = {"--model-path", "--model_path"},
+                converter = PathConverters.JobDir.class,
+                description = "A job dir.")
         String modelPath;
 
         @Override
@@ -46,7 +49,9 @@ class ProgramsUsageTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Programs.run(new Tool(), args, new PrintWriter(out, true), new PrintWriter(err, true));
+        int code =
+                Programs.run(
+                        new Tool(), args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString().lines().toList());
     }
 
@@ -54,8 +59,11 @@ class ProgramsUsageTest {
     void aBadValueIsOneLineAndAPointerToHelp() {
         Run run = run("--alpha", "abc");
         assertEquals(2, run.code());
-        assertEquals(List.of("tool: error: Invalid value for option '--alpha': 'abc' is not a double",
-                "Try 'tool --help' for more information."), run.err());
+        assertEquals(
+                List.of(
+                        "tool: error: Invalid value for option '--alpha': 'abc' is not a double",
+                        "Try 'tool --help' for more information."),
+                run.err());
         assertEquals("", run.out());
     }
 
@@ -63,12 +71,18 @@ class ProgramsUsageTest {
     void aPathAConverterRefusesIsNamedByItsFlag() {
         Run empty = run("--model_path=");
         assertEquals(2, empty.code());
-        assertEquals(List.of("tool: error: --model-path is empty: give a job dir, local or gs://",
-                "Try 'tool --help' for more information."), empty.err());
+        assertEquals(
+                List.of(
+                        "tool: error: --model-path is empty: give a job dir, local or gs://",
+                        "Try 'tool --help' for more information."),
+                empty.err());
         Run scheme = run("--model-path", "s3://bucket/job");
         assertEquals(2, scheme.code());
-        assertEquals(List.of("tool: error: --model-path: unsupported URI scheme in s3://bucket/job (use a local path or gs://)",
-                "Try 'tool --help' for more information."), scheme.err());
+        assertEquals(
+                List.of(
+                        "tool: error: --model-path: unsupported URI scheme in s3://bucket/job (use a local path or gs://)",
+                        "Try 'tool --help' for more information."),
+                scheme.err());
         assertEquals(0, run("--model-path", "gs://bucket/job").code());
     }
 
@@ -76,8 +90,11 @@ class ProgramsUsageTest {
     void aSubcommandsErrorNamesItAndItsQualifiedHelp() {
         Run run = run("sub");
         assertEquals(2, run.code());
-        assertEquals(List.of("sub: error: Missing required option: '--max_iter=<maxIter>'",
-                "Try 'tool sub --help' for more information."), run.err());
+        assertEquals(
+                List.of(
+                        "sub: error: Missing required option: '--max_iter=<maxIter>'",
+                        "Try 'tool sub --help' for more information."),
+                run.err());
     }
 
     @Test
@@ -85,8 +102,11 @@ class ProgramsUsageTest {
         Run run = run("sub", "--max-iter", "3");
         assertEquals(2, run.code());
         assertTrue(run.err().get(0).startsWith("sub: error: "), run.err().toString());
-        assertTrue(run.err().stream().anyMatch(line -> line.contains("--max_iter")), run.err().toString());
-        assertEquals("Try 'tool sub --help' for more information.", run.err().get(run.err().size() - 1));
+        assertTrue(
+                run.err().stream().anyMatch(line -> line.contains("--max_iter")),
+                run.err().toString());
+        assertEquals(
+                "Try 'tool sub --help' for more information.", run.err().get(run.err().size() - 1));
         assertTrue(run.err().size() < 6, run.err().toString());
     }
 

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ChunkedCsvReadTest {
     private static final int[] CHUNK_BYTES = {1, 64, 700, 4096, CsvTableReader.CHUNK_BYTES};
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static CsvTableReader sequential() {
         return new CsvTableReader(ColumnSchema.COVERTYPE, true, 1, Integer.MAX_VALUE);
@@ -67,8 +66,10 @@ class ChunkedCsvReadTest {
         Table expected = sequential().read(inputs(files));
         for (int chunkBytes : CHUNK_BYTES) {
             for (int threads : new int[] {1, 3}) {
-                assertSameTable(expected, new CsvTableReader(ColumnSchema.COVERTYPE, true, threads, chunkBytes)
-                        .read(inputs(files)));
+                assertSameTable(
+                        expected,
+                        new CsvTableReader(ColumnSchema.COVERTYPE, true, threads, chunkBytes)
+                                .read(inputs(files)));
             }
         }
     }
@@ -95,8 +96,15 @@ class ChunkedCsvReadTest {
         assertReadsLikeOneParser(write("quoted-header.csv", quotedHeader + "\n" + body));
         Path quotedRows = write("quoted-rows.csv", lines.get(0) + "\n" + body);
         assertReadsLikeOneParser(quotedRows);
-        assertTrue(sequential().read(inputs(quotedRows)).labels()[899].equals(
-                lines.get(900).substring(lines.get(900).lastIndexOf(",\"") + 2, lines.get(900).length() - 1)),
+        assertTrue(
+                sequential()
+                        .read(inputs(quotedRows))
+                        .labels()[899]
+                        .equals(
+                                lines.get(900)
+                                        .substring(
+                                                lines.get(900).lastIndexOf(",\"") + 2,
+                                                lines.get(900).length() - 1)),
                 "the quoted label keeps its line break");
     }
 
@@ -105,20 +113,30 @@ class ChunkedCsvReadTest {
         String text = sample(900);
         List<String> lines = List.of(text.split("\n"));
         Path first = write("data-000.csv", String.join("\n", lines.subList(0, 400)) + "\n");
-        Path second = write("data-001.csv", lines.get(0) + "\n" + String.join("\n", lines.subList(400, lines.size())));
+        Path second =
+                write(
+                        "data-001.csv",
+                        lines.get(0) + "\n" + String.join("\n", lines.subList(400, lines.size())));
         assertReadsLikeOneParser(first, second);
     }
 
     /** The message of the first error of a file edited by {@code edit}, whatever the chunking. */
-    private String assertSameFirstError(String name, UnaryOperator<List<String>> edit) throws IOException {
+    private String assertSameFirstError(String name, UnaryOperator<List<String>> edit)
+            throws IOException {
         List<String> lines = edit.apply(new ArrayList<>(List.of(sample(2000).split("\n"))));
         Path file = write(name, String.join("\n", lines) + "\n");
-        String expected = assertThrows(DataFormatException.class, () -> sequential().read(inputs(file))).getMessage();
+        String expected =
+                assertThrows(DataFormatException.class, () -> sequential().read(inputs(file)))
+                        .getMessage();
         for (int chunkBytes : CHUNK_BYTES) {
             for (int threads : new int[] {1, 2, 4}) {
-                CsvTableReader reader = new CsvTableReader(ColumnSchema.COVERTYPE, true, threads, chunkBytes);
-                assertEquals(expected, assertThrows(DataFormatException.class, () -> reader.read(inputs(file)))
-                        .getMessage(), "chunkBytes=" + chunkBytes + " threads=" + threads);
+                CsvTableReader reader =
+                        new CsvTableReader(ColumnSchema.COVERTYPE, true, threads, chunkBytes);
+                assertEquals(
+                        expected,
+                        assertThrows(DataFormatException.class, () -> reader.read(inputs(file)))
+                                .getMessage(),
+                        "chunkBytes=" + chunkBytes + " threads=" + threads);
             }
         }
         return expected;
@@ -131,50 +149,91 @@ class ChunkedCsvReadTest {
 
     @Test
     void theFirstBadRowInTheFileIsReportedWithItsLine() throws IOException {
-        String message = assertSameFirstError("two-errors.csv", lines -> {
-            set(lines, 1700, line -> "abc" + line.substring(line.indexOf(',')));
-            return set(lines, 301, line -> line + ",extra");
-        });
+        String message =
+                assertSameFirstError(
+                        "two-errors.csv",
+                        lines -> {
+                            set(lines, 1700, line -> "abc" + line.substring(line.indexOf(',')));
+                            return set(lines, 301, line -> line + ",extra");
+                        });
         assertTrue(message.endsWith("line 301: expected 13 fields, found 14"), message);
-        message = assertSameFirstError("number.csv", lines -> set(lines, 1999,
-                line -> "12x" + line.substring(line.indexOf(','))));
-        assertTrue(message.endsWith("line 1999, column Elevation: \"12x\" is not a number"), message);
-        message = assertSameFirstError("label.csv", lines -> set(lines, 1000,
-                line -> line.substring(0, line.lastIndexOf(',') + 1) + " "));
+        message =
+                assertSameFirstError(
+                        "number.csv",
+                        lines ->
+                                set(
+                                        lines,
+                                        1999,
+                                        line -> "12x" + line.substring(line.indexOf(','))));
+        assertTrue(
+                message.endsWith("line 1999, column Elevation: \"12x\" is not a number"), message);
+        message =
+                assertSameFirstError(
+                        "label.csv",
+                        lines ->
+                                set(
+                                        lines,
+                                        1000,
+                                        line ->
+                                                line.substring(0, line.lastIndexOf(',') + 1)
+                                                        + " "));
         assertTrue(message.endsWith("line 1000, column Cover_Type: the label is blank"), message);
         // Lines 10-19 end in a lone CR (old Mac) and 20-29 in CR LF: each still counts as one line.
-        message = assertSameFirstError("mixed-line-ends.csv", lines -> {
-            set(lines, 1999, text -> "12x" + text.substring(text.indexOf(',')));
-            List<String> joined = new ArrayList<>();
-            for (int line = 1; line <= lines.size(); line++) {
-                String end = line >= 10 && line < 30 ? "\r" : "";
-                joined.add(lines.get(line - 1) + end);
-            }
-            // The caller joins with LF: lines 20-29 end in CR LF, and merging 10-20 leaves 10-19 a lone CR.
-            List<String> merged = new ArrayList<>(joined.subList(0, 9));
-            merged.add(String.join("", joined.subList(9, 19)) + joined.get(19));
-            merged.addAll(joined.subList(20, joined.size()));
-            return merged;
-        });
+        message =
+                assertSameFirstError(
+                        "mixed-line-ends.csv",
+                        lines -> {
+                            set(lines, 1999, text -> "12x" + text.substring(text.indexOf(',')));
+                            List<String> joined = new ArrayList<>();
+                            for (int line = 1; line <= lines.size(); line++) {
+                                String end = line >= 10 && line < 30 ? "\r" : "";
+                                joined.add(lines.get(line - 1) + end);
+                            }
+                            // The caller joins with LF: lines 20-29 end in CR LF, and merging 10-20
+                            // leaves 10-19 a lone CR.
+                            List<String> merged = new ArrayList<>(joined.subList(0, 9));
+                            merged.add(String.join("", joined.subList(9, 19)) + joined.get(19));
+                            merged.addAll(joined.subList(20, joined.size()));
+                            return merged;
+                        });
         assertTrue(message.contains("line 1999, column Elevation"), message);
     }
 
     @Test
     void malformedQuotingIsReportedAtTheFilesLineWhereverTheReadCutsTheFile() throws IOException {
-        String message = assertSameFirstError("quote.csv", lines -> set(lines, 1500,
-                line -> line.replaceFirst(",C", ",\"C")));
-        assertTrue(message.endsWith("quote.csv: line 1500: EOF reached before encapsulated token finished"), message);
-        // A valid quoted field first: the rest of the file is then read in one piece, from a later line.
-        message = assertSameFirstError("quote-after-quote.csv", lines -> {
-            set(lines, 100, line -> line.replaceFirst(",C(\\d+),", ",\"C$1\","));
-            return set(lines, 1900, line -> line.replaceFirst(",C", ",\"C"));
-        });
-        assertTrue(message.endsWith("line 1900: EOF reached before encapsulated token finished"), message);
-        message = assertSameFirstError("after-closing-quote.csv", lines -> {
-            set(lines, 100, line -> line.replaceFirst(",C(\\d+),", ",\"C$1\","));
-            return set(lines, 1700, line -> line.replaceFirst(",C(\\d+),", ",\"C$1\"x,"));
-        });
-        assertTrue(message.endsWith("line 1700: Invalid character between encapsulated token and delimiter"),
+        String message =
+                assertSameFirstError(
+                        "quote.csv",
+                        lines -> set(lines, 1500, line -> line.replaceFirst(",C", ",\"C")));
+        assertTrue(
+                message.endsWith(
+                        "quote.csv: line 1500: EOF reached before encapsulated token finished"),
+                message);
+        // A valid quoted field first: the rest of the file is then read in one piece, from a later
+        // line.
+        message =
+                assertSameFirstError(
+                        "quote-after-quote.csv",
+                        lines -> {
+                            set(lines, 100, line -> line.replaceFirst(",C(\\d+),", ",\"C$1\","));
+                            return set(lines, 1900, line -> line.replaceFirst(",C", ",\"C"));
+                        });
+        assertTrue(
+                message.endsWith("line 1900: EOF reached before encapsulated token finished"),
+                message);
+        message =
+                assertSameFirstError(
+                        "after-closing-quote.csv",
+                        lines -> {
+                            set(lines, 100, line -> line.replaceFirst(",C(\\d+),", ",\"C$1\","));
+                            return set(
+                                    lines,
+                                    1700,
+                                    line -> line.replaceFirst(",C(\\d+),", ",\"C$1\"x,"));
+                        });
+        assertTrue(
+                message.endsWith(
+                        "line 1700: Invalid character between encapsulated token and delimiter"),
                 message);
     }
 
@@ -191,9 +250,14 @@ class ChunkedCsvReadTest {
         Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
         for (int chunkBytes : CHUNK_BYTES) {
             for (int threads : new int[] {1, 2}) {
-                CsvTableReader reader = new CsvTableReader(ColumnSchema.COVERTYPE, true, threads, chunkBytes);
-                DataFormatException e = assertThrows(DataFormatException.class, () -> reader.read(inputs(truncated)));
-                assertTrue(e.getMessage().endsWith("line 301, column Elevation: \"abc\" is not a number"),
+                CsvTableReader reader =
+                        new CsvTableReader(ColumnSchema.COVERTYPE, true, threads, chunkBytes);
+                DataFormatException e =
+                        assertThrows(
+                                DataFormatException.class, () -> reader.read(inputs(truncated)));
+                assertTrue(
+                        e.getMessage()
+                                .endsWith("line 301, column Elevation: \"abc\" is not a number"),
                         e.getMessage());
             }
         }
@@ -222,8 +286,14 @@ class ChunkedCsvReadTest {
 
     private Table withoutSources(Path file) throws IOException {
         Table table = sequential().read(inputs(file));
-        return new Table(table.schema(), table.numericColumns(), table.featureColumns(), table.unusedColumns(),
-                columns(table), categories(table), table.labels(),
+        return new Table(
+                table.schema(),
+                table.numericColumns(),
+                table.featureColumns(),
+                table.unusedColumns(),
+                columns(table),
+                categories(table),
+                table.labels(),
                 sequential().read(inputs(dir.resolve("plain.csv"))).sources());
     }
 
@@ -246,9 +316,19 @@ class ChunkedCsvReadTest {
     @Test
     void javaOnlyNumberSpellingsAreNotNumbers() throws IOException {
         for (String spelling : new String[] {"2694d", "2694F", "0x1p3"}) {
-            String message = assertSameFirstError("spelling.csv", lines -> set(lines, 42,
-                    line -> spelling + line.substring(line.indexOf(','))));
-            assertTrue(message.endsWith("line 42, column Elevation: \"" + spelling + "\" is not a decimal number"),
+            String message =
+                    assertSameFirstError(
+                            "spelling.csv",
+                            lines ->
+                                    set(
+                                            lines,
+                                            42,
+                                            line -> spelling + line.substring(line.indexOf(','))));
+            assertTrue(
+                    message.endsWith(
+                            "line 42, column Elevation: \""
+                                    + spelling
+                                    + "\" is not a decimal number"),
                     message);
         }
         String text = sample(5);

@@ -38,25 +38,39 @@ class GcsCsvTableReaderTest {
         Path sample = findSample();
         List<String> lines = Files.readAllLines(sample, StandardCharsets.UTF_8);
         String header = lines.get(0);
-        List<String> rows = lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
-        assertTrue(rows.size() >= 3_000, "the sample should have thousands of rows, has " + rows.size());
+        List<String> rows =
+                lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
+        assertTrue(
+                rows.size() >= 3_000,
+                "the sample should have thousands of rows, has " + rows.size());
 
-        // Three uneven shards, each repeating the header: gzip with the suffix, plain, gzip without it.
+        // Three uneven shards, each repeating the header: gzip with the suffix, plain, gzip without
+        // it.
         int cut1 = rows.size() / 3;
         int cut2 = cut1 + rows.size() / 2;
-        List<List<String>> parts = List.of(rows.subList(0, cut1), rows.subList(cut1, cut2), rows.subList(cut2, rows.size()));
-        List<String> names = List.of("export/covertype-000000000000.csv.gz", "export/covertype-000000000001.csv",
-                "export/covertype-000000000002.csv");
+        List<List<String>> parts =
+                List.of(
+                        rows.subList(0, cut1),
+                        rows.subList(cut1, cut2),
+                        rows.subList(cut2, rows.size()));
+        List<String> names =
+                List.of(
+                        "export/covertype-000000000000.csv.gz",
+                        "export/covertype-000000000001.csv",
+                        "export/covertype-000000000002.csv");
         List<Boolean> gzipped = List.of(true, false, true);
         List<String> expectedSha = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            byte[] csv = (header + "\n" + String.join("\n", parts.get(i)) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] csv =
+                    (header + "\n" + String.join("\n", parts.get(i)) + "\n")
+                            .getBytes(StandardCharsets.UTF_8);
             byte[] stored = gzipped.get(i) ? gzip(csv) : csv;
             OutputFiles.write(Location.parse(FakeGcsServer.uri(names.get(i))), stored);
             expectedSha.add(sha256(stored));
         }
         // A near miss that must not be read: another directory with the same file names.
-        OutputFiles.write(Location.parse(FakeGcsServer.uri("export/old/covertype-000000000000.csv")),
+        OutputFiles.write(
+                Location.parse(FakeGcsServer.uri("export/old/covertype-000000000000.csv")),
                 (header + "\n").getBytes(StandardCharsets.UTF_8));
 
         List<InputFile> files = InputFiles.expand(FakeGcsServer.uri("export/covertype-*"));
@@ -72,23 +86,29 @@ class GcsCsvTableReaderTest {
         }
 
         // Cell for cell the same table as reading the original file locally.
-        Table local = new CsvTableReader(ColumnSchema.COVERTYPE).read(
-                List.of(new InputFile(Location.parse(sample.toString()))));
+        Table local =
+                new CsvTableReader(ColumnSchema.COVERTYPE)
+                        .read(List.of(new InputFile(Location.parse(sample.toString()))));
         assertEquals(local.numericColumns(), table.numericColumns());
         for (int c = 0; c < local.numericColumns().size(); c++) {
             assertArrayEquals(local.numeric(c), table.numeric(c), local.numericColumns().get(c));
         }
         for (int c = 0; c < local.categoricalColumns().size(); c++) {
-            assertArrayEquals(local.categorical(c), table.categorical(c), local.categoricalColumns().get(c));
+            assertArrayEquals(
+                    local.categorical(c), table.categorical(c), local.categoricalColumns().get(c));
         }
         assertArrayEquals(local.labels(), table.labels());
     }
 
     @Test
     void missingShardIsFileNotFound() {
-        List<InputFile> files = List.of(new InputFile(Location.parse(FakeGcsServer.uri("export-missing/data-0.csv"))));
+        List<InputFile> files =
+                List.of(
+                        new InputFile(
+                                Location.parse(FakeGcsServer.uri("export-missing/data-0.csv"))));
 
-        assertThrows(FileNotFoundException.class,
+        assertThrows(
+                FileNotFoundException.class,
                 () -> new CsvTableReader(ColumnSchema.COVERTYPE).read(files));
     }
 
@@ -100,7 +120,8 @@ class GcsCsvTableReaderTest {
                 return candidate;
             }
         }
-        throw new IllegalStateException(SAMPLE + " not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                SAMPLE + " not found above " + Path.of("").toAbsolutePath());
     }
 
     private static byte[] gzip(byte[] bytes) throws IOException {

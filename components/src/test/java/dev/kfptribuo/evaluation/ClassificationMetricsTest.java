@@ -10,15 +10,16 @@ import org.junit.jupiter.api.Test;
 
 class ClassificationMetricsTest {
     /**
-     * Expected values from scikit-learn 1.x on the same labels:
-     * y_true = [0,0,0,1,1,2,2,2,2,9], y_pred = [0,0,1,1,0,2,2,0,2,2]
-     * (class 9 is never predicted: its precision is 0/0, counted as 0).
+     * Expected values from scikit-learn 1.x on the same labels: y_true = [0,0,0,1,1,2,2,2,2,9],
+     * y_pred = [0,0,1,1,0,2,2,0,2,2] (class 9 is never predicted: its precision is 0/0, counted as
+     * 0).
      */
     @Test
     void matchesScikitLearnOnAHandCheckedExample() {
         String[] truth = {"0", "0", "0", "1", "1", "2", "2", "2", "2", "9"};
         String[] predicted = {"0", "0", "1", "1", "0", "2", "2", "0", "2", "2"};
-        ClassificationMetrics m = ClassificationMetrics.compute(ConfusionMatrix.of(truth, predicted), null);
+        ClassificationMetrics m =
+                ClassificationMetrics.compute(ConfusionMatrix.of(truth, predicted), null);
         assertEquals(List.of("0", "1", "2", "9"), m.confusionMatrix().labels());
         assertEquals(0.6, m.value(Metric.ACCURACY), 1e-12);
         // per class (P, R): 0 -> (2/4, 2/3), 1 -> (1/2, 1/2), 2 -> (3/4, 3/4), 9 -> (0/0 = 0, 0/1)
@@ -53,16 +54,22 @@ class ClassificationMetricsTest {
 
     @Test
     void numericLabelsSortAsNumbers() {
-        ClassificationMetrics m = ClassificationMetrics.compute(
-                ConfusionMatrix.of(new String[] {"10", "9", "2"}, new String[] {"10", "9", "2"}), null);
+        ClassificationMetrics m =
+                ClassificationMetrics.compute(
+                        ConfusionMatrix.of(
+                                new String[] {"10", "9", "2"}, new String[] {"10", "9", "2"}),
+                        null);
         assertEquals(List.of("2", "9", "10"), m.confusionMatrix().labels());
     }
 
     @Test
     void logLossClipsZeroProbabilitiesToAFiniteValue() {
-        ClassificationMetrics m = ClassificationMetrics.compute(
-                ConfusionMatrix.of(new String[] {"a", "b"}, new String[] {"a", "a"}), new double[] {0.5, 0.0});
-        assertEquals((-Math.log(0.5) - Math.log(Math.ulp(1.0))) / 2, m.value(Metric.LOG_LOSS), 1e-12);
+        ClassificationMetrics m =
+                ClassificationMetrics.compute(
+                        ConfusionMatrix.of(new String[] {"a", "b"}, new String[] {"a", "a"}),
+                        new double[] {0.5, 0.0});
+        assertEquals(
+                (-Math.log(0.5) - Math.log(Math.ulp(1.0))) / 2, m.value(Metric.LOG_LOSS), 1e-12);
     }
 
     @Test
@@ -70,7 +77,8 @@ class ClassificationMetricsTest {
         assertEquals(Metric.RECALL_MACRO, Metric.parse("recall"));
         assertEquals(Metric.ACCURACY, Metric.parse(" Accuracy "));
         assertEquals(Metric.F1_WEIGHTED, Metric.parse("f1_weighted"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Metric.parse("auc"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Metric.parse("auc"));
         assertTrue(e.getMessage().contains("balanced_accuracy"), e.getMessage());
     }
 
@@ -79,7 +87,11 @@ class ClassificationMetricsTest {
         assertEquals("0.00001", dev.kfptribuo.io.KfpOutputs.formatFloat(1e-5));
         assertEquals("1.0", dev.kfptribuo.io.KfpOutputs.formatFloat(1));
         assertEquals("0.7005", dev.kfptribuo.io.KfpOutputs.formatFloat(0.7005));
-        assertEquals("123456789012345680000.0", dev.kfptribuo.io.KfpOutputs.formatFloat(1.2345678901234568e20));
-        assertThrows(IllegalArgumentException.class, () -> dev.kfptribuo.io.KfpOutputs.formatFloat(Double.NaN));
+        assertEquals(
+                "123456789012345680000.0",
+                dev.kfptribuo.io.KfpOutputs.formatFloat(1.2345678901234568e20));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> dev.kfptribuo.io.KfpOutputs.formatFloat(Double.NaN));
     }
 }

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ExecutorOutputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
-    private static final String INPUT = """
+    private static final String INPUT =
+            """
             {"outputs": {
                "parameters": {"metric_name": {"outputFile": "/k/metric_name"}, "metric_value": {"outputFile": "/k/v"},
                               "rows": {"outputFile": "/k/rows"}, "hyperparameters": {"outputFile": "/k/h"}},
@@ -42,14 +42,23 @@ class ExecutorOutputTest {
 
     @Test
     void parametersAndArtifactsInTheMessagesJsonForm() throws IOException {
-        ObjectNode hyperparameters = JSON.createObjectNode().put("alpha", 4.2e-4).put("max_iter", 1000);
-        ObjectNode metadata = JSON.createObjectNode().set("accuracy", ExecutorOutput.decimal(0.7005));
-        String json = new ExecutorOutput(input(tmp.resolve("out.json")))
-                .string("metric_name", "accuracy").number("metric_value", 1e-5).integer("rows", 10000)
-                .struct("hyperparameters", hyperparameters)
-                .artifact("metrics", "system.Metrics", null, metadata)
-                .artifact("model", "google.UnmanagedContainerModel", "gs://b/jobdir/run-1", JSON.createObjectNode())
-                .json();
+        ObjectNode hyperparameters =
+                JSON.createObjectNode().put("alpha", 4.2e-4).put("max_iter", 1000);
+        ObjectNode metadata =
+                JSON.createObjectNode().set("accuracy", ExecutorOutput.decimal(0.7005));
+        String json =
+                new ExecutorOutput(input(tmp.resolve("out.json")))
+                        .string("metric_name", "accuracy")
+                        .number("metric_value", 1e-5)
+                        .integer("rows", 10000)
+                        .struct("hyperparameters", hyperparameters)
+                        .artifact("metrics", "system.Metrics", null, metadata)
+                        .artifact(
+                                "model",
+                                "google.UnmanagedContainerModel",
+                                "gs://b/jobdir/run-1",
+                                JSON.createObjectNode())
+                        .json();
         JsonNode root = JSON.readTree(json);
         assertEquals(List.of("parameterValues", "artifacts"), names(root));
         // Plain decimals, never 1.0E-5: the same text a KFP v1 Float output file holds.
@@ -60,10 +69,16 @@ class ExecutorOutputTest {
         assertEquals(hyperparameters, root.at("/parameterValues/hyperparameters"));
         JsonNode metrics = root.at("/artifacts/metrics/artifacts/0");
         assertEquals(List.of("name", "type", "uri", "metadata"), names(metrics));
-        assertEquals("gs://b/root/task/metrics", metrics.get("uri").asText(), "the executor input's URI, kept");
+        assertEquals(
+                "gs://b/root/task/metrics",
+                metrics.get("uri").asText(),
+                "the executor input's URI, kept");
         assertEquals(0.7005, metrics.at("/metadata/accuracy").asDouble());
         JsonNode model = root.at("/artifacts/model/artifacts/0");
-        assertEquals("gs://b/jobdir/run-1", model.get("uri").asText(), "the URI set: the files are elsewhere");
+        assertEquals(
+                "gs://b/jobdir/run-1",
+                model.get("uri").asText(),
+                "the URI set: the files are elsewhere");
         assertEquals("google.UnmanagedContainerModel", model.at("/type/schemaTitle").asText());
         assertTrue(model.get("metadata").isObject());
     }
@@ -72,10 +87,16 @@ class ExecutorOutputTest {
     void onlyDeclaredOutputsAndFiniteNumbers() {
         ExecutorOutput output = new ExecutorOutput(input(tmp.resolve("out.json")));
         assertThrows(ExecutorInputException.class, () -> output.string("trial_id", "7"));
-        assertThrows(ExecutorInputException.class,
-                () -> output.artifact("predictions", "system.Dataset", null, JSON.createObjectNode()));
-        assertThrows(IllegalArgumentException.class, () -> output.number("metric_value", Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> output.struct("hyperparameters", JSON.createArrayNode()));
+        assertThrows(
+                ExecutorInputException.class,
+                () ->
+                        output.artifact(
+                                "predictions", "system.Dataset", null, JSON.createObjectNode()));
+        assertThrows(
+                IllegalArgumentException.class, () -> output.number("metric_value", Double.NaN));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> output.struct("hyperparameters", JSON.createArrayNode()));
         assertEquals("{}", output.json(), "nothing was added");
     }
 
@@ -96,10 +117,14 @@ class ExecutorOutputTest {
         Path file = dir.resolve("executor_output.json");
         // A directory holding a file where the output goes: the rename fails.
         Files.writeString(Files.createDirectory(file).resolve("kept"), "x");
-        IOException e = assertThrows(IOException.class, () -> new ExecutorOutput(input(file)).integer("rows", 3).commit());
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> new ExecutorOutput(input(file)).integer("rows", 3).commit());
         assertTrue(e.getMessage().startsWith(file + ": cannot write the output"), e.getMessage());
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of(file), files.toList(), "nothing but what was there, no staged file");
+            assertEquals(
+                    List.of(file), files.toList(), "nothing but what was there, no staged file");
         }
         assertFalse(Files.isRegularFile(file));
     }

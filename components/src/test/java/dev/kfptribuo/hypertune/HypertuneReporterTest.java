@@ -20,15 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HypertuneReporterTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** The instants and reports of src/test/resources/hypertune/generate.py. */
     @Test
     void matchesTheLibraryOutputLineByLine() throws IOException {
         Path file = dir.resolve("sub").resolve("output.metrics");
-        Clock clock = new Ticking(Instant.ofEpochMilli(1764503456125L), Instant.ofEpochMilli(1764503457500L),
-                Instant.ofEpochMilli(1764503458000L));
+        Clock clock =
+                new Ticking(
+                        Instant.ofEpochMilli(1764503456125L),
+                        Instant.ofEpochMilli(1764503457500L),
+                        Instant.ofEpochMilli(1764503458000L));
         HypertuneReporter reporter = new HypertuneReporter(file, "7", clock);
         reporter.report("accuracy", 0.7213, 35);
         reporter.report("accuracy", 0.1 + 0.2, 0);
@@ -52,7 +54,8 @@ class HypertuneReporterTest {
     @Test
     void keepsTheLastHundredReports() throws IOException {
         Path file = dir.resolve("output.metrics");
-        HypertuneReporter reporter = new HypertuneReporter(file, "0", Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+        HypertuneReporter reporter =
+                new HypertuneReporter(file, "0", Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
         for (int step = 1; step <= 101; step++) {
             reporter.report("accuracy", 0.5, step);
         }
@@ -67,16 +70,25 @@ class HypertuneReporterTest {
 
     @Test
     void readsFileAndTrialFromTheEnvironmentLikeTheLibrary() {
-        HypertuneReporter configured = HypertuneReporter.fromEnvironment(
-                Map.of("CLOUD_ML_HP_METRIC_FILE", dir.resolve("m").toString(), "CLOUD_ML_TRIAL_ID", "3"));
+        HypertuneReporter configured =
+                HypertuneReporter.fromEnvironment(
+                        Map.of(
+                                "CLOUD_ML_HP_METRIC_FILE",
+                                dir.resolve("m").toString(),
+                                "CLOUD_ML_TRIAL_ID",
+                                "3"));
         assertEquals(dir.resolve("m"), configured.metricFile());
-        assertEquals(Path.of("/tmp/hypertune/output.metrics"), HypertuneReporter.fromEnvironment(Map.of()).metricFile());
+        assertEquals(
+                Path.of("/tmp/hypertune/output.metrics"),
+                HypertuneReporter.fromEnvironment(Map.of()).metricFile());
     }
 
     @Test
     void refusesNonFiniteValuesAndBlankTags() {
-        HypertuneReporter reporter = new HypertuneReporter(dir.resolve("m"), "0", Clock.systemUTC());
-        assertThrows(IllegalArgumentException.class, () -> reporter.report("accuracy", Double.NaN, 0));
+        HypertuneReporter reporter =
+                new HypertuneReporter(dir.resolve("m"), "0", Clock.systemUTC());
+        assertThrows(
+                IllegalArgumentException.class, () -> reporter.report("accuracy", Double.NaN, 0));
         assertThrows(IllegalArgumentException.class, () -> reporter.report(" ", 0.5, 0));
         assertEquals(false, Files.exists(dir.resolve("m")));
     }

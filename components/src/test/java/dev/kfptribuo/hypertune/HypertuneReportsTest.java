@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HypertuneReportsTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** The file Google's cloudml-hypertune wrote (src/test/resources/hypertune/generate.py). */
     private Path golden() throws IOException {
@@ -27,9 +26,11 @@ class HypertuneReportsTest {
     @Test
     void theLastReportOfTheTagIsTheFinalMeasurement() throws Exception {
         Path file = golden();
-        assertEquals(new HypertuneReports.Report(1.0, "1000"), HypertuneReports.last(file, "accuracy"));
+        assertEquals(
+                new HypertuneReports.Report(1.0, "1000"), HypertuneReports.last(file, "accuracy"));
         assertEquals(new HypertuneReports.Report(1e16, "3"), HypertuneReports.last(file, "loss"));
-        assertEquals(new HypertuneReports.Report(1e-05, "7"), HypertuneReports.last(file, "précision"));
+        assertEquals(
+                new HypertuneReports.Report(1e-05, "7"), HypertuneReports.last(file, "précision"));
     }
 
     @Test
@@ -38,22 +39,44 @@ class HypertuneReportsTest {
         HypertuneReporter reporter = new HypertuneReporter(file, "3", java.time.Clock.systemUTC());
         reporter.report("accuracy", 0.7146, 15);
         reporter.report("accuracy", 0.1 + 0.2, 16);
-        assertEquals(new HypertuneReports.Report(0.1 + 0.2, "16"), HypertuneReports.last(file, "accuracy"));
+        assertEquals(
+                new HypertuneReports.Report(0.1 + 0.2, "16"),
+                HypertuneReports.last(file, "accuracy"));
     }
 
     @Test
     void aFileWithoutAUsableReportIsNamed() throws Exception {
         Path golden = golden();
-        assertEquals("no report of metric 'f1' in " + golden, assertThrows(HypertuneReports.NoReportException.class,
-                () -> HypertuneReports.last(golden, "f1")).getMessage());
+        assertEquals(
+                "no report of metric 'f1' in " + golden,
+                assertThrows(
+                                HypertuneReports.NoReportException.class,
+                                () -> HypertuneReports.last(golden, "f1"))
+                        .getMessage());
         Path missing = dir.resolve("none.metrics");
-        assertEquals("no metric reported (" + missing + " was not written)", assertThrows(
-                HypertuneReports.NoReportException.class, () -> HypertuneReports.last(missing, "accuracy")).getMessage());
-        Path word = Files.writeString(dir.resolve("word.metrics"), "{\"accuracy\": \"high\", \"global_step\": \"1\"}\n");
-        assertTrue(assertThrows(HypertuneReports.NoReportException.class, () -> HypertuneReports.last(word, "accuracy"))
-                .getMessage().startsWith("metric 'accuracy' is not a number: \"high\""));
-        Path torn = Files.writeString(dir.resolve("torn.metrics"), "{\"accuracy\": \"0.5\"}\n{\"accur");
-        assertTrue(assertThrows(HypertuneReports.NoReportException.class, () -> HypertuneReports.last(torn, "accuracy"))
-                .getMessage().startsWith(torn + ": line 2 is not JSON: "));
+        assertEquals(
+                "no metric reported (" + missing + " was not written)",
+                assertThrows(
+                                HypertuneReports.NoReportException.class,
+                                () -> HypertuneReports.last(missing, "accuracy"))
+                        .getMessage());
+        Path word =
+                Files.writeString(
+                        dir.resolve("word.metrics"),
+                        "{\"accuracy\": \"high\", \"global_step\": \"1\"}\n");
+        assertTrue(
+                assertThrows(
+                                HypertuneReports.NoReportException.class,
+                                () -> HypertuneReports.last(word, "accuracy"))
+                        .getMessage()
+                        .startsWith("metric 'accuracy' is not a number: \"high\""));
+        Path torn =
+                Files.writeString(dir.resolve("torn.metrics"), "{\"accuracy\": \"0.5\"}\n{\"accur");
+        assertTrue(
+                assertThrows(
+                                HypertuneReports.NoReportException.class,
+                                () -> HypertuneReports.last(torn, "accuracy"))
+                        .getMessage()
+                        .startsWith(torn + ": line 2 is not JSON: "));
     }
 }

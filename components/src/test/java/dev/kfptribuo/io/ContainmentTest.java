@@ -27,7 +27,8 @@ class ContainmentTest {
     }
 
     @Test
-    void localPathsAreComparedWithTheirLinksResolvedAsFarAsTheyExist(@TempDir Path dir) throws IOException {
+    void localPathsAreComparedWithTheirLinksResolvedAsFarAsTheyExist(@TempDir Path dir)
+            throws IOException {
         Path job = Files.createDirectories(dir.resolve("job"));
         Path link = Files.createSymbolicLink(dir.resolve("link"), job);
         assertTrue(within(link.resolve("not/yet/there").toString(), job.toString()));

@@ -14,21 +14,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link DirectoryLock}: the lock file is a regular file of the directory or the lock is refused
- * (a link planted there would have the holder's pid written wherever it points), and a second lock
- * by the same process says so instead of blaming another process.
+ * {@link DirectoryLock}: the lock file is a regular file of the directory or the lock is refused (a
+ * link planted there would have the holder's pid written wherever it points), and a second lock by
+ * the same process says so instead of blaming another process.
  */
 class DirectoryLockTest {
     private static final String NAME = ".train.lock";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void writesItsPidAndTakesAnEarlierHoldersLeftoverFile() throws IOException {
         Files.writeString(dir.resolve(NAME), "999999");
         try (DirectoryLock lock = DirectoryLock.tryLock(dir, NAME, "another train run")) {
-            assertEquals(Long.toString(ProcessHandle.current().pid()), Files.readString(lock.file()));
+            assertEquals(
+                    Long.toString(ProcessHandle.current().pid()), Files.readString(lock.file()));
         }
         try (DirectoryLock again = DirectoryLock.tryLock(dir, NAME, "another train run")) {
             assertEquals(dir.resolve(NAME), again.file(), "released on close");
@@ -39,13 +39,17 @@ class DirectoryLockTest {
     void closeAndRemoveTakesBackOnlyWhatTheLockMade() throws IOException {
         Path fresh = dir.resolve("runs/a/job");
         DirectoryLock.tryLock(fresh, NAME, "another train run").closeAndRemove();
-        assertEquals(List.of(), names(dir), "the lock file and the three directories it made are gone");
+        assertEquals(
+                List.of(), names(dir), "the lock file and the three directories it made are gone");
 
         Path busy = dir.resolve("busy/job");
         DirectoryLock lock = DirectoryLock.tryLock(busy, NAME, "another train run");
         Files.writeString(busy.resolve("model.tribuo"), "written meanwhile");
         lock.closeAndRemove();
-        assertEquals(List.of("model.tribuo"), names(busy), "a directory that is not empty stays, with its files");
+        assertEquals(
+                List.of("model.tribuo"),
+                names(busy),
+                "a directory that is not empty stays, with its files");
 
         Path existing = Files.createDirectories(dir.resolve("existing"));
         Files.writeString(existing.resolve(NAME), "");
@@ -67,8 +71,13 @@ class DirectoryLockTest {
         Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
         Path job = Files.createDirectory(dir.resolve("job"));
         Files.createSymbolicLink(job.resolve(NAME), victim);
-        IOException e = assertThrows(IOException.class, () -> DirectoryLock.tryLock(job, NAME, "another train run"));
-        assertEquals(job.resolve(NAME) + ": the lock file is a symbolic link, not a regular file; remove it",
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> DirectoryLock.tryLock(job, NAME, "another train run"));
+        assertEquals(
+                job.resolve(NAME)
+                        + ": the lock file is a symbolic link, not a regular file; remove it",
                 e.getMessage());
         assertEquals("precious", Files.readString(victim));
     }
@@ -78,7 +87,10 @@ class DirectoryLockTest {
         Path target = dir.resolve("elsewhere");
         Path job = Files.createDirectory(dir.resolve("job"));
         Files.createSymbolicLink(job.resolve(NAME), target);
-        IOException e = assertThrows(IOException.class, () -> DirectoryLock.tryLock(job, NAME, "another train run"));
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> DirectoryLock.tryLock(job, NAME, "another train run"));
         assertTrue(e.getMessage().contains("a symbolic link"), e.getMessage());
         assertTrue(Files.notExists(target));
     }
@@ -87,23 +99,36 @@ class DirectoryLockTest {
     void aDirectoryOrAFifoIsRefused() throws Exception {
         Path job = Files.createDirectory(dir.resolve("job"));
         Files.createDirectory(job.resolve(NAME));
-        assertEquals(job.resolve(NAME) + ": the lock file is a directory, not a regular file; remove it",
-                assertThrows(IOException.class, () -> DirectoryLock.tryLock(job, NAME, "x")).getMessage());
+        assertEquals(
+                job.resolve(NAME) + ": the lock file is a directory, not a regular file; remove it",
+                assertThrows(IOException.class, () -> DirectoryLock.tryLock(job, NAME, "x"))
+                        .getMessage());
 
         Path other = Files.createDirectory(dir.resolve("other"));
-        Process mkfifo = new ProcessBuilder("mkfifo", other.resolve(NAME).toString()).inheritIO().start();
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", other.resolve(NAME).toString()).inheritIO().start();
         assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
-        assertEquals(other.resolve(NAME) + ": the lock file is a special file (a FIFO, socket or device), not a"
-                + " regular file; remove it",
-                assertThrows(IOException.class, () -> DirectoryLock.tryLock(other, NAME, "x")).getMessage());
+        assertEquals(
+                other.resolve(NAME)
+                        + ": the lock file is a special file (a FIFO, socket or device), not a"
+                        + " regular file; remove it",
+                assertThrows(IOException.class, () -> DirectoryLock.tryLock(other, NAME, "x"))
+                        .getMessage());
     }
 
     @Test
     void aSecondLockInTheSameProcessSaysSo() throws IOException {
         try (DirectoryLock first = DirectoryLock.tryLock(dir, NAME, "another train run")) {
-            DirectoryLock.HeldException e = assertThrows(DirectoryLock.HeldException.class,
-                    () -> DirectoryLock.tryLock(dir.resolve("."), NAME, "another train run"));
-            assertTrue(e.getMessage().contains("already locked by this process (the same directory given twice?)"),
+            DirectoryLock.HeldException e =
+                    assertThrows(
+                            DirectoryLock.HeldException.class,
+                            () ->
+                                    DirectoryLock.tryLock(
+                                            dir.resolve("."), NAME, "another train run"));
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    "already locked by this process (the same directory given twice?)"),
                     e.getMessage());
         }
     }

@@ -27,20 +27,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * free 127.0.0.1 port and points {@link GcsClient} at it, so that {@code gs://} paths go through
  * the real google-cloud-storage client over HTTP.
  *
- * <p>One server serves every test class of the JVM: it is started by the first class that uses
- * the extension (plain HTTP, in-memory backend), the bucket {@link #BUCKET} is created, the system
+ * <p>One server serves every test class of the JVM: it is started by the first class that uses the
+ * extension (plain HTTP, in-memory backend), the bucket {@link #BUCKET} is created, the system
  * property {@link GcsClient#EMULATOR_HOST_PROPERTY} is set before the client is first created, and
- * the server is stopped when the test run ends. Tests share the bucket, so each uses its own
- * object prefix.
+ * the server is stopped when the test run ends. Tests share the bucket, so each uses its own object
+ * prefix.
  *
- * <p>The binary is the one named by the environment variable {@code FAKE_GCS_SERVER}, else
- * {@code $(go env GOPATH)/bin/fake-gcs-server}, else {@code $HOME/go/bin/fake-gcs-server}. When
- * none exists the tests fail (they are not skipped) with a message to run
- * {@code .ci/install-fake-gcs-server}.
+ * <p>The binary is the one named by the environment variable {@code FAKE_GCS_SERVER}, else {@code
+ * $(go env GOPATH)/bin/fake-gcs-server}, else {@code $HOME/go/bin/fake-gcs-server}. When none
+ * exists the tests fail (they are not skipped) with a message to run {@code
+ * .ci/install-fake-gcs-server}.
  */
 public final class FakeGcsServer implements BeforeAllCallback {
     /** The bucket created in the server. */
     public static final String BUCKET = "kfptribuo-test";
+
     /** Environment variable that may name the fake-gcs-server binary. */
     public static final String BINARY_ENV = "FAKE_GCS_SERVER";
 
@@ -51,7 +52,9 @@ public final class FakeGcsServer implements BeforeAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         // The root store lives for the whole run and closes the server (AutoCloseable) at its end.
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Server.class, k -> Server.start(), Server.class);
+        context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Server.class, k -> Server.start(), Server.class);
     }
 
     /**
@@ -87,26 +90,37 @@ public final class FakeGcsServer implements BeforeAllCallback {
                 }
             }
             if (server == null) {
-                throw new IllegalStateException("could not start " + binary + ": " + String.join("; ", failures));
+                throw new IllegalStateException(
+                        "could not start " + binary + ": " + String.join("; ", failures));
             }
             try {
                 server.createBucket(BUCKET);
                 System.setProperty(GcsClient.EMULATOR_HOST_PROPERTY, server.endpoint);
                 String host = GcsClient.get().getOptions().getHost();
                 if (!server.endpoint.equals(host)) {
-                    throw new IllegalStateException("GcsClient was created before FakeGcsServer started (its host is "
-                            + host + ", not " + server.endpoint + "): use @ExtendWith(FakeGcsServer.class) on every"
-                            + " test class that touches gs://");
+                    throw new IllegalStateException(
+                            "GcsClient was created before FakeGcsServer started (its host is "
+                                    + host
+                                    + ", not "
+                                    + server.endpoint
+                                    + "): use @ExtendWith(FakeGcsServer.class) on every"
+                                    + " test class that touches gs://");
                 }
             } catch (RuntimeException | IOException e) {
                 server.close();
-                throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+                throw e instanceof RuntimeException r
+                        ? r
+                        : new UncheckedIOException((IOException) e);
             }
             Process process = server.process;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            }));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        process.descendants()
+                                                .forEach(ProcessHandle::destroyForcibly);
+                                        process.destroyForcibly();
+                                    }));
             return server;
         }
 
@@ -116,31 +130,51 @@ public final class FakeGcsServer implements BeforeAllCallback {
             if (fromEnv != null && !fromEnv.isBlank()) {
                 Path path = Path.of(fromEnv);
                 if (!Files.isExecutable(path)) {
-                    fail(BINARY_ENV + "=" + fromEnv + " is not an executable file;"
-                            + " run .ci/install-fake-gcs-server or unset " + BINARY_ENV);
+                    fail(
+                            BINARY_ENV
+                                    + "="
+                                    + fromEnv
+                                    + " is not an executable file;"
+                                    + " run .ci/install-fake-gcs-server or unset "
+                                    + BINARY_ENV);
                 }
                 return path;
             }
             String gopath = goEnvGopath();
             if (gopath != null) {
-                candidates.add(Path.of(gopath.split(java.io.File.pathSeparator)[0], "bin", "fake-gcs-server"));
+                candidates.add(
+                        Path.of(
+                                gopath.split(java.io.File.pathSeparator)[0],
+                                "bin",
+                                "fake-gcs-server"));
             }
             // Go's default GOPATH is $HOME/go, from the variable (Java's user.home ignores $HOME).
             String home = System.getenv("HOME");
-            candidates.add(Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"),
-                    "go", "bin", "fake-gcs-server"));
+            candidates.add(
+                    Path.of(
+                            home != null && !home.isBlank()
+                                    ? home
+                                    : System.getProperty("user.home"),
+                            "go",
+                            "bin",
+                            "fake-gcs-server"));
             for (Path candidate : candidates) {
                 if (Files.isExecutable(candidate)) {
                     return candidate;
                 }
             }
-            return fail("fake-gcs-server (the Cloud Storage emulator the gs:// tests need) was not found in "
-                    + candidates + " and " + BINARY_ENV + " is not set: run .ci/install-fake-gcs-server");
+            return fail(
+                    "fake-gcs-server (the Cloud Storage emulator the gs:// tests need) was not found in "
+                            + candidates
+                            + " and "
+                            + BINARY_ENV
+                            + " is not set: run .ci/install-fake-gcs-server");
         }
 
         private static String goEnvGopath() {
             try {
-                Process go = new ProcessBuilder("go", "env", "GOPATH").redirectErrorStream(true).start();
+                Process go =
+                        new ProcessBuilder("go", "env", "GOPATH").redirectErrorStream(true).start();
                 String out;
                 try (InputStream in = go.getInputStream()) {
                     out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -168,31 +202,49 @@ public final class FakeGcsServer implements BeforeAllCallback {
             String hostPort = "127.0.0.1:" + port;
             String endpoint = "http://" + hostPort;
             Path log = Files.createTempFile("fake-gcs-server-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(binary.toString(),
-                    "-scheme", "http",
-                    "-host", "127.0.0.1",
-                    "-port", Integer.toString(port),
-                    "-backend", "memory",
-                    "-public-host", hostPort,
-                    "-external-url", endpoint,
-                    "-log-level", "warn")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            // Through ChildProcesses: a test JVM killed with SIGKILL (a timed-out fork) takes the server with it.
+            ProcessBuilder builder =
+                    new ProcessBuilder(
+                                    binary.toString(),
+                                    "-scheme",
+                                    "http",
+                                    "-host",
+                                    "127.0.0.1",
+                                    "-port",
+                                    Integer.toString(port),
+                                    "-backend",
+                                    "memory",
+                                    "-public-host",
+                                    hostPort,
+                                    "-external-url",
+                                    endpoint,
+                                    "-log-level",
+                                    "warn")
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile());
+            // Through ChildProcesses: a test JVM killed with SIGKILL (a timed-out fork) takes the
+            // server with it.
             Process process = ChildProcesses.start(builder);
             Server server = new Server(process, endpoint, log);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             long deadline = System.nanoTime() + STARTUP.toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IOException("fake-gcs-server exited with " + process.exitValue() + " on port " + port
-                            + ": " + server.logTail());
+                    throw new IOException(
+                            "fake-gcs-server exited with "
+                                    + process.exitValue()
+                                    + " on port "
+                                    + port
+                                    + ": "
+                                    + server.logTail());
                 }
                 try {
-                    HttpResponse<String> response = http.send(
-                            HttpRequest.newBuilder(URI.create(endpoint + "/storage/v1/b"))
-                                    .timeout(Duration.ofSeconds(2)).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response =
+                            http.send(
+                                    HttpRequest.newBuilder(URI.create(endpoint + "/storage/v1/b"))
+                                            .timeout(Duration.ofSeconds(2))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() == 200) {
                         return server;
                     }
@@ -206,22 +258,36 @@ public final class FakeGcsServer implements BeforeAllCallback {
                 sleep(100);
             }
             server.close();
-            throw new IOException("fake-gcs-server did not answer on " + endpoint + " within " + STARTUP + ": "
-                    + server.logTail());
+            throw new IOException(
+                    "fake-gcs-server did not answer on "
+                            + endpoint
+                            + " within "
+                            + STARTUP
+                            + ": "
+                            + server.logTail());
         }
 
         private void createBucket(String name) throws IOException {
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/storage/v1/b"))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}"))
-                    .build();
+            HttpRequest request =
+                    HttpRequest.newBuilder(URI.create(endpoint + "/storage/v1/b"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                    HttpRequest.BodyPublishers.ofString(
+                                            "{\"name\":\"" + name + "\"}"))
+                            .build();
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response =
+                        http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
-                    throw new IOException("creating bucket " + name + " failed: HTTP " + response.statusCode()
-                            + " " + response.body());
+                    throw new IOException(
+                            "creating bucket "
+                                    + name
+                                    + " failed: HTTP "
+                                    + response.statusCode()
+                                    + " "
+                                    + response.body());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

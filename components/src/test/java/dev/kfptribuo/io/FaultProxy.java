@@ -40,21 +40,31 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
-     * A fault for the matching requests after the first {@code skip} ones, {@code times} of them;
-     * a rule counts every request that matches it, faulted by it or not.
+     * A fault for the matching requests after the first {@code skip} ones, {@code times} of them; a
+     * rule counts every request that matches it, faulted by it or not.
      */
     private record Rule(Pattern request, Fault fault, int skip, int times, AtomicInteger matched) {}
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
-            "keep-alive", "upgrade", "expect");
+    private static final Set<String> HOP_BY_HOP =
+            Set.of(
+                    "connection",
+                    "content-length",
+                    "host",
+                    "transfer-encoding",
+                    "keep-alive",
+                    "upgrade",
+                    "expect");
 
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "fault-proxy");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ExecutorService threads =
+            Executors.newCachedThreadPool(
+                    task -> {
+                        Thread thread = new Thread(task, "fault-proxy");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+    private final HttpClient client =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String target;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<String> faulted = new CopyOnWriteArrayList<>();
@@ -72,7 +82,9 @@ public final class FaultProxy implements AutoCloseable {
         server.start();
     }
 
-    /** @return the proxy's base URL */
+    /**
+     * @return the proxy's base URL
+     */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -100,12 +112,16 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
-    /** @return the requests a fault was injected into, as {@code FAULT METHOD path} */
+    /**
+     * @return the requests a fault was injected into, as {@code FAULT METHOD path}
+     */
     public List<String> faulted() {
         return List.copyOf(faulted);
     }
 
-    /** @return every request relayed or faulted, as {@code METHOD path?query} */
+    /**
+     * @return every request relayed or faulted, as {@code METHOD path?query}
+     */
     public List<String> seen() {
         return List.copyOf(seen);
     }
@@ -127,7 +143,9 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
         if (fault == Fault.STATUS_503) {
-            byte[] body = "{\"error\":{\"code\":503,\"message\":\"injected\"}}".getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    "{\"error\":{\"code\":503,\"message\":\"injected\"}}"
+                            .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(503, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -135,14 +153,21 @@ public final class FaultProxy implements AutoCloseable {
             }
             return;
         }
-        HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
-                .method(exchange.getRequestMethod(), requestBody.length == 0 && !exchange.getRequestMethod().equals("POST")
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(requestBody));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> forward.header(name, value));
-            }
-        });
+        HttpRequest.Builder forward =
+                HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
+                        .method(
+                                exchange.getRequestMethod(),
+                                requestBody.length == 0
+                                                && !exchange.getRequestMethod().equals("POST")
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofByteArray(requestBody));
+        exchange.getRequestHeaders()
+                .forEach(
+                        (name, values) -> {
+                            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                                values.forEach(value -> forward.header(name, value));
+                            }
+                        });
         HttpResponse<byte[]> response;
         try {
             response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -150,11 +175,16 @@ public final class FaultProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
-        response.headers().map().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                values.forEach(value -> exchange.getResponseHeaders().add(name, value));
-            }
-        });
+        response.headers()
+                .map()
+                .forEach(
+                        (name, values) -> {
+                            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))
+                                    && !name.startsWith(":")) {
+                                values.forEach(
+                                        value -> exchange.getResponseHeaders().add(name, value));
+                            }
+                        });
         byte[] body = response.body();
         exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
         OutputStream out = exchange.getResponseBody();

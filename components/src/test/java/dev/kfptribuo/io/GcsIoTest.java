@@ -20,7 +20,9 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** gs:// reading, writing and listing through the real Cloud Storage client against fake-gcs-server. */
+/**
+ * gs:// reading, writing and listing through the real Cloud Storage client against fake-gcs-server.
+ */
 @ExtendWith(FakeGcsServer.class)
 class GcsIoTest {
 
@@ -33,13 +35,20 @@ class GcsIoTest {
 
         assertArrayEquals(bytes, readAll(new InputFile(location).open()));
         assertArrayEquals(bytes, readAll(new InputFile(location).openRaw()));
-        assertEquals(bytes.length, GcsClient.get().get(BlobId.of(FakeGcsServer.BUCKET, "roundtrip/model.bin")).getSize());
+        assertEquals(
+                bytes.length,
+                GcsClient.get()
+                        .get(BlobId.of(FakeGcsServer.BUCKET, "roundtrip/model.bin"))
+                        .getSize());
     }
 
     @Test
     void writeReplacesAnExistingObject() throws IOException {
         Location location = Location.parse(FakeGcsServer.uri("replace/metrics.json"));
-        OutputFiles.write(location, "{\"old\":true, \"padding\":\"xxxxxxxxxxxxxxxx\"}".getBytes(StandardCharsets.UTF_8));
+        OutputFiles.write(
+                location,
+                "{\"old\":true, \"padding\":\"xxxxxxxxxxxxxxxx\"}"
+                        .getBytes(StandardCharsets.UTF_8));
         byte[] replacement = "{\"new\":1}".getBytes(StandardCharsets.UTF_8);
 
         OutputFiles.write(location, replacement);
@@ -70,7 +79,8 @@ class GcsIoTest {
     @Test
     void resumableMultiChunkUploadReadsBack() throws IOException {
         byte[] bytes = randomBytes(3 * 256 * 1024 + 777, 3);
-        BlobInfo info = BlobInfo.newBuilder(BlobId.of(FakeGcsServer.BUCKET, "resumable/part.bin")).build();
+        BlobInfo info =
+                BlobInfo.newBuilder(BlobId.of(FakeGcsServer.BUCKET, "resumable/part.bin")).build();
         try (WriteChannel writer = GcsClient.get().writer(info)) {
             writer.setChunkSize(256 * 1024); // the minimum, so the upload takes four PUTs
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -79,34 +89,61 @@ class GcsIoTest {
             }
         }
 
-        assertArrayEquals(bytes, readAll(new InputFile(Location.parse(FakeGcsServer.uri("resumable/part.bin"))).open()));
+        assertArrayEquals(
+                bytes,
+                readAll(
+                        new InputFile(Location.parse(FakeGcsServer.uri("resumable/part.bin")))
+                                .open()));
     }
 
     @Test
     void expandReturnsExactlyTheMatchingShardsSorted() throws IOException {
         // Uploaded out of order, with near misses beside them.
-        for (String name : List.of("dir/data-000000000002.csv", "dir/data-000000000000.csv",
-                "dir/data-000000000001.csv", "dir/sub/data-1.csv", "dir/other.csv", "dir/data-1.csv.gz",
-                "dir/data-3.txt", "dirx/data-9.csv", "data-7.csv", "dir/sub/")) {
-            OutputFiles.write(Location.parse(FakeGcsServer.uri(name)), ("a,b\n1," + name + "\n").getBytes(StandardCharsets.UTF_8));
+        for (String name :
+                List.of(
+                        "dir/data-000000000002.csv",
+                        "dir/data-000000000000.csv",
+                        "dir/data-000000000001.csv",
+                        "dir/sub/data-1.csv",
+                        "dir/other.csv",
+                        "dir/data-1.csv.gz",
+                        "dir/data-3.txt",
+                        "dirx/data-9.csv",
+                        "data-7.csv",
+                        "dir/sub/")) {
+            OutputFiles.write(
+                    Location.parse(FakeGcsServer.uri(name)),
+                    ("a,b\n1," + name + "\n").getBytes(StandardCharsets.UTF_8));
         }
 
         List<InputFile> files = InputFiles.expand(FakeGcsServer.uri("dir/data-*.csv"));
 
-        assertEquals(List.of(FakeGcsServer.uri("dir/data-000000000000.csv"),
+        assertEquals(
+                List.of(
+                        FakeGcsServer.uri("dir/data-000000000000.csv"),
                         FakeGcsServer.uri("dir/data-000000000001.csv"),
                         FakeGcsServer.uri("dir/data-000000000002.csv")),
                 files.stream().map(InputFile::toString).toList());
-        assertEquals(List.of(FakeGcsServer.uri("dir/data-000000000000.csv"),
+        assertEquals(
+                List.of(
+                        FakeGcsServer.uri("dir/data-000000000000.csv"),
                         FakeGcsServer.uri("dir/data-000000000001.csv"),
                         FakeGcsServer.uri("dir/data-000000000002.csv"),
                         FakeGcsServer.uri("dir/data-1.csv.gz"),
                         FakeGcsServer.uri("dir/data-3.txt")),
-                InputFiles.expand(FakeGcsServer.uri("dir/data-*")).stream().map(InputFile::toString).toList());
-        assertEquals(List.of(FakeGcsServer.uri("dir/sub/data-1.csv")),
-                InputFiles.expand(FakeGcsServer.uri("dir/sub/data-?.csv")).stream().map(InputFile::toString).toList());
-        assertEquals(List.of(FakeGcsServer.uri("data-7.csv")),
-                InputFiles.expand(FakeGcsServer.uri("data-*.csv")).stream().map(InputFile::toString).toList());
+                InputFiles.expand(FakeGcsServer.uri("dir/data-*")).stream()
+                        .map(InputFile::toString)
+                        .toList());
+        assertEquals(
+                List.of(FakeGcsServer.uri("dir/sub/data-1.csv")),
+                InputFiles.expand(FakeGcsServer.uri("dir/sub/data-?.csv")).stream()
+                        .map(InputFile::toString)
+                        .toList());
+        assertEquals(
+                List.of(FakeGcsServer.uri("data-7.csv")),
+                InputFiles.expand(FakeGcsServer.uri("data-*.csv")).stream()
+                        .map(InputFile::toString)
+                        .toList());
         // Every listed file opens, with the content written under its name.
         String first = new String(readAll(files.get(0).open()), StandardCharsets.UTF_8);
         assertEquals("a,b\n1,dir/data-000000000000.csv\n", first);
@@ -116,10 +153,16 @@ class GcsIoTest {
     void patternMatchingNothingIsFileNotFound() throws IOException {
         OutputFiles.write(Location.parse(FakeGcsServer.uri("nomatch/data-0.json")), new byte[] {1});
 
-        FileNotFoundException inExistingDir = assertThrows(FileNotFoundException.class,
-                () -> InputFiles.expand(FakeGcsServer.uri("nomatch/data-*.csv")));
-        assertTrue(inExistingDir.getMessage().contains("nomatch/data-*.csv"), inExistingDir.getMessage());
-        assertThrows(FileNotFoundException.class, () -> InputFiles.expand(FakeGcsServer.uri("no-such-dir/data-*.csv")));
+        FileNotFoundException inExistingDir =
+                assertThrows(
+                        FileNotFoundException.class,
+                        () -> InputFiles.expand(FakeGcsServer.uri("nomatch/data-*.csv")));
+        assertTrue(
+                inExistingDir.getMessage().contains("nomatch/data-*.csv"),
+                inExistingDir.getMessage());
+        assertThrows(
+                FileNotFoundException.class,
+                () -> InputFiles.expand(FakeGcsServer.uri("no-such-dir/data-*.csv")));
     }
 
     @Test
@@ -129,13 +172,19 @@ class GcsIoTest {
         FileNotFoundException e = assertThrows(FileNotFoundException.class, missing::open);
         assertTrue(e.getMessage().contains(FakeGcsServer.uri("missing/data.csv")), e.getMessage());
         assertThrows(FileNotFoundException.class, missing::openRaw);
-        assertThrows(FileNotFoundException.class,
-                () -> new InputFile(Location.parse("gs://kfptribuo-no-such-bucket/data.csv")).open());
+        assertThrows(
+                FileNotFoundException.class,
+                () ->
+                        new InputFile(Location.parse("gs://kfptribuo-no-such-bucket/data.csv"))
+                                .open());
     }
 
     @Test
     void gzipObjectsAreDecodedWithOrWithoutTheSuffix() throws IOException {
-        byte[] text = "Elevation,Cover_Type\n2596,1\n2590,0\n".repeat(2_000).getBytes(StandardCharsets.UTF_8);
+        byte[] text =
+                "Elevation,Cover_Type\n2596,1\n2590,0\n"
+                        .repeat(2_000)
+                        .getBytes(StandardCharsets.UTF_8);
         byte[] gzip = gzip(text);
         Location withSuffix = Location.parse(FakeGcsServer.uri("gzip/data-000.csv.gz"));
         Location withoutSuffix = Location.parse(FakeGcsServer.uri("gzip/data-001.csv"));
@@ -144,13 +193,19 @@ class GcsIoTest {
         // Stored with Content-Encoding: gzip (as gsutil cp -Z does): the client asks for the stored
         // bytes (no decompressive transcoding), so the checksum still covers what is stored.
         Location transcodable = Location.parse(FakeGcsServer.uri("gzip/data-002.csv"));
-        GcsClient.get().create(BlobInfo.newBuilder(BlobId.of(FakeGcsServer.BUCKET, "gzip/data-002.csv"))
-                .setContentType("text/csv").setContentEncoding("gzip").build(), gzip);
+        GcsClient.get()
+                .create(
+                        BlobInfo.newBuilder(BlobId.of(FakeGcsServer.BUCKET, "gzip/data-002.csv"))
+                                .setContentType("text/csv")
+                                .setContentEncoding("gzip")
+                                .build(),
+                        gzip);
 
         for (Location location : List.of(withSuffix, withoutSuffix, transcodable)) {
             assertArrayEquals(text, readAll(new InputFile(location).open()), location.toString());
             // The stored bytes come back untouched: no transcoding by client or server.
-            assertArrayEquals(gzip, readAll(new InputFile(location).openRaw()), location.toString());
+            assertArrayEquals(
+                    gzip, readAll(new InputFile(location).openRaw()), location.toString());
         }
     }
 

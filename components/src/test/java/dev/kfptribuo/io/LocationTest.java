@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class LocationTest {
     @Test
@@ -16,9 +16,15 @@ class LocationTest {
         assertTrue(location.isGcs());
         assertEquals("bucket", location.bucket());
         assertEquals("dir/file.csv", location.path());
-        assertEquals("gs://bucket/dir/model.tribuo", Location.parse("gs://bucket/dir").resolve("model.tribuo").toString());
-        assertEquals("gs://bucket/dir/model.tribuo", Location.parse("gs://bucket/dir/").resolve("model.tribuo").toString());
-        assertEquals("gs://bucket/model.tribuo", Location.parse("gs://bucket").resolve("model.tribuo").toString());
+        assertEquals(
+                "gs://bucket/dir/model.tribuo",
+                Location.parse("gs://bucket/dir").resolve("model.tribuo").toString());
+        assertEquals(
+                "gs://bucket/dir/model.tribuo",
+                Location.parse("gs://bucket/dir/").resolve("model.tribuo").toString());
+        assertEquals(
+                "gs://bucket/model.tribuo",
+                Location.parse("gs://bucket").resolve("model.tribuo").toString());
     }
 
     @Test
@@ -29,7 +35,16 @@ class LocationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"s3://bucket/key", "https://example.com/x.csv", "gcs+http://h/x", "hdfs://n/x", "", "  ", "gs:///x"})
+    @ValueSource(
+            strings = {
+                "s3://bucket/key",
+                "https://example.com/x.csv",
+                "gcs+http://h/x",
+                "hdfs://n/x",
+                "",
+                "  ",
+                "gs:///x"
+            })
     void otherSchemesAndEmptyPathsAreRefused(String text) {
         assertThrows(IllegalArgumentException.class, () -> Location.parse(text));
     }
@@ -38,8 +53,12 @@ class LocationTest {
     void theSameDirectorySpelledTwoWaysIsTheSame() {
         assertTrue(Location.parse("jd").isSameDirectoryAs(Location.parse("jd/")));
         assertTrue(Location.parse("jd").isSameDirectoryAs(Location.parse("./x/../jd")));
-        assertTrue(Location.parse("gs://b/jobs/1").isSameDirectoryAs(Location.parse("gs://b/jobs/1/")));
-        assertFalse(Location.parse("gs://b/jobs/1").isSameDirectoryAs(Location.parse("gs://b/jobs/12")));
+        assertTrue(
+                Location.parse("gs://b/jobs/1")
+                        .isSameDirectoryAs(Location.parse("gs://b/jobs/1/")));
+        assertFalse(
+                Location.parse("gs://b/jobs/1")
+                        .isSameDirectoryAs(Location.parse("gs://b/jobs/12")));
         assertFalse(Location.parse("gs://b/jd").isSameDirectoryAs(Location.parse("gs://c/jd")));
         assertFalse(Location.parse("jd").isSameDirectoryAs(Location.parse("gs://jd")));
     }

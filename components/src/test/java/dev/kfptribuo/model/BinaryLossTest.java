@@ -11,7 +11,20 @@ class BinaryLossTest {
     void log1pMatchesTheLibraryToAFewUlps() {
         SplittableRandom random = new SplittableRandom(11);
         // The loop calls it with exp(-z) for |z| <= 18: from about 1.5e-8 to 6.6e7; and the edges.
-        double[] edges = {0.0, Double.MIN_VALUE, 1e-300, 1e-17, 1.1e-16, 2.3e-16, 1e-8, 0.5, 1.0, 1e7, 6.6e7, 1e300};
+        double[] edges = {
+            0.0,
+            Double.MIN_VALUE,
+            1e-300,
+            1e-17,
+            1.1e-16,
+            2.3e-16,
+            1e-8,
+            0.5,
+            1.0,
+            1e7,
+            6.6e7,
+            1e300
+        };
         for (double x : edges) {
             assertClose(x);
         }
@@ -23,8 +36,9 @@ class BinaryLossTest {
     private static void assertClose(double x) {
         double expected = Math.log1p(x);
         double actual = BinaryLoss.log1p(x);
-        assertTrue(Math.abs(actual - expected) <= 4 * Math.ulp(expected), "log1p(" + x + ") = " + actual
-                + ", library " + expected);
+        assertTrue(
+                Math.abs(actual - expected) <= 4 * Math.ulp(expected),
+                "log1p(" + x + ") = " + actual + ", library " + expected);
     }
 
     @Test
@@ -37,7 +51,8 @@ class BinaryLossTest {
                 double y = random.nextBoolean() ? 1.0 : -1.0;
                 double[] sum = {0.5};
                 double dloss = loss.addLossAndDerivative(p, y, sum, 0);
-                assertEquals(loss.dloss(p, y), dloss, 1e-15 + 1e-12 * Math.abs(dloss), loss + " p=" + p);
+                assertEquals(
+                        loss.dloss(p, y), dloss, 1e-15 + 1e-12 * Math.abs(dloss), loss + " p=" + p);
                 assertEquals(0.5 + loss.loss(p, y), sum[0], 1e-12 * (1 + sum[0]), loss + " p=" + p);
             }
         }

@@ -14,7 +14,8 @@ class OptimalL2SGDTest {
         double typw = Math.sqrt(1.0 / Math.sqrt(alpha));
         // |dloss(-typw, 1)| < 1 for the log loss and = 1 for hinge, so eta0 = typw for both.
         assertEquals(1.0 / (typw * alpha), OptimalL2SGD.initialOffset(BinaryLoss.LOG, alpha), 1e-9);
-        assertEquals(1.0 / (typw * alpha), OptimalL2SGD.initialOffset(BinaryLoss.HINGE, alpha), 1e-9);
+        assertEquals(
+                1.0 / (typw * alpha), OptimalL2SGD.initialOffset(BinaryLoss.HINGE, alpha), 1e-9);
     }
 
     @Test

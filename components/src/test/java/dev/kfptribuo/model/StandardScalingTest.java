@@ -16,9 +16,12 @@ class StandardScalingTest {
     @Test
     void matchesAPlainMeanAndPopulationStdOverAllRowsZerosIncluded() {
         Table table = TestData.read(TestData.COVERTYPE_SMALL);
-        StandardScaling scaling = StandardScaling.fit(TribuoDatasets.toDataset(table, "small"), table.numericColumns());
-        Map<String, FeatureScale> byName = scaling.scales().stream()
-                .collect(Collectors.toMap(FeatureScale::feature, Function.identity()));
+        StandardScaling scaling =
+                StandardScaling.fit(
+                        TribuoDatasets.toDataset(table, "small"), table.numericColumns());
+        Map<String, FeatureScale> byName =
+                scaling.scales().stream()
+                        .collect(Collectors.toMap(FeatureScale::feature, Function.identity()));
         assertEquals(table.numericColumns().size(), byName.size());
 
         int columnsWithZeros = 0;
@@ -47,8 +50,10 @@ class StandardScalingTest {
     @Test
     void constantFeatureGetsScaleOne() {
         Table table = TestData.read(TestData.COVERTYPE_SMALL);
-        StandardScaling scaling = StandardScaling.fit(TribuoDatasets.toDataset(table, "small"),
-                List.of("Wilderness_Area@Rawah", "No_Such_Feature"));
+        StandardScaling scaling =
+                StandardScaling.fit(
+                        TribuoDatasets.toDataset(table, "small"),
+                        List.of("Wilderness_Area@Rawah", "No_Such_Feature"));
         assertEquals(1, scaling.scales().size(), "unknown names are skipped");
         FeatureScale rawah = scaling.scales().get(0);
         assertTrue(rawah.mean() > 0 && rawah.mean() < 1);

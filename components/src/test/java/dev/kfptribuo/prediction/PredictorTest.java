@@ -33,8 +33,10 @@ import org.tribuo.classification.Label;
 class PredictorTest {
     private static ModelBundle bundle(Table train, BinaryLoss loss) {
         Hyperparameters hyperparameters = new Hyperparameters(loss, 1e-4, 15, null, 5, 2);
-        TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> { });
-        return new ModelBundle(result.model(), ModelTraining.manifest(result, hyperparameters, train, 1, Instant.EPOCH));
+        TrainingResult result = ModelTraining.train(train, hyperparameters, (e, l, a, t) -> {});
+        return new ModelBundle(
+                result.model(),
+                ModelTraining.manifest(result, hyperparameters, train, 1, Instant.EPOCH));
     }
 
     /** The held-out rows with a Soil_Type the training rows never had on every 97th row. */
@@ -53,8 +55,8 @@ class PredictorTest {
 
     @ParameterizedTest
     @EnumSource(BinaryLoss.class)
-    void predictsWhatTribuoPredictsOnEveryRowWithScikitLearnsProbabilities(BinaryLoss loss, @TempDir Path dir)
-            throws IOException {
+    void predictsWhatTribuoPredictsOnEveryRowWithScikitLearnsProbabilities(
+            BinaryLoss loss, @TempDir Path dir) throws IOException {
         Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 3000));
         Table test = TestData.read(heldOutWithUnseenSoil(dir));
         ModelBundle bundle = bundle(train, loss);
@@ -65,7 +67,10 @@ class PredictorTest {
         int agree = 0;
         for (int row = 0; row < test.rowCount(); row++) {
             Prediction<Label> tribuo = bundle.model().predict(TribuoDatasets.example(test, row));
-            assertEquals(tribuo.getOutput().getLabel(), predictor.classes().get(predictions.predicted()[row]), "row " + row);
+            assertEquals(
+                    tribuo.getOutput().getLabel(),
+                    predictor.classes().get(predictions.predicted()[row]),
+                    "row " + row);
             double[] decision = new double[predictor.classes().size()];
             for (int k = 0; k < decision.length; k++) {
                 decision[k] = tribuo.getOutputScores().get(predictor.classes().get(k)).getScore();
@@ -84,7 +89,11 @@ class PredictorTest {
             }
             for (int k = 0; k < expected.length; k++) {
                 // The same sums in the same order as Tribuo's: equal, not merely close.
-                assertEquals(expected[k], predictions.scores()[row][k], 0.0, "row " + row + " class " + k);
+                assertEquals(
+                        expected[k],
+                        predictions.scores()[row][k],
+                        0.0,
+                        "row " + row + " class " + k);
             }
             agree += tribuo.getOutput().getLabel().equals(test.labels()[row]) ? 1 : 0;
         }
@@ -106,7 +115,8 @@ class PredictorTest {
     }
 
     @Test
-    void columnsTheModelDoesNotUseAreNotReadAndAMissingModelColumnIsNamed(@TempDir Path dir) throws IOException {
+    void columnsTheModelDoesNotUseAreNotReadAndAMissingModelColumnIsNamed(@TempDir Path dir)
+            throws IOException {
         Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 2000));
         Predictor predictor = Predictor.of(bundle(train, BinaryLoss.LOG));
         Path plain = TestData.slice(dir, "plain.csv", 2000, 2300);
@@ -119,19 +129,35 @@ class PredictorTest {
         Path withExtra = dir.resolve("extra.csv");
         Files.write(withExtra, extra);
 
-        Table expected = new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(plain.toString()));
-        Table table = new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(withExtra.toString()));
+        Table expected =
+                new CsvTableReader(predictor.inputSchema(true))
+                        .read(InputFiles.expand(plain.toString()));
+        Table table =
+                new CsvTableReader(predictor.inputSchema(true))
+                        .read(InputFiles.expand(withExtra.toString()));
         assertEquals(List.of("id", "note"), table.unusedColumns());
         assertEquals(List.of(), expected.unusedColumns());
-        assertEquals(List.of(TablePredictions.of(predictor, expected, false).labels(predictor)),
+        assertEquals(
+                List.of(TablePredictions.of(predictor, expected, false).labels(predictor)),
                 List.of(TablePredictions.of(predictor, table, false).labels(predictor)));
 
         Path missing = dir.resolve("missing.csv");
-        Files.write(missing, lines.stream().map(line -> line.substring(line.indexOf(',') + 1)).toList());
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(missing.toString())));
-        assertTrue(e.getMessage().endsWith("missing.csv: line 1: the header has no numeric column Elevation (header: "
-                + lines.get(0).substring(lines.get(0).indexOf(',') + 1) + ")"), e.getMessage());
+        Files.write(
+                missing,
+                lines.stream().map(line -> line.substring(line.indexOf(',') + 1)).toList());
+        DataFormatException e =
+                assertThrows(
+                        DataFormatException.class,
+                        () ->
+                                new CsvTableReader(predictor.inputSchema(true))
+                                        .read(InputFiles.expand(missing.toString())));
+        assertTrue(
+                e.getMessage()
+                        .endsWith(
+                                "missing.csv: line 1: the header has no numeric column Elevation (header: "
+                                        + lines.get(0).substring(lines.get(0).indexOf(',') + 1)
+                                        + ")"),
+                e.getMessage());
         assertFalse(predictor.knowsCategory(1, "C9999"));
     }
 }

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileFilesIT {
     private static final int HUGE = 70 << 20; // beyond the 64 MiB a line may have
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static DataFormatException read(Path file) {
-        return assertThrows(DataFormatException.class,
-                () -> new CsvTableReader(ColumnSchema.COVERTYPE).read(InputFiles.expand(file.toString())));
+        return assertThrows(
+                DataFormatException.class,
+                () ->
+                        new CsvTableReader(ColumnSchema.COVERTYPE)
+                                .read(InputFiles.expand(file.toString())));
     }
 
     private List<String> sample() throws IOException {
@@ -52,12 +54,16 @@ class HostileFilesIT {
         List<String> lines = sample();
         Path file = dir.resolve("long-line.csv");
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write((String.join("\n", lines.subList(0, 3)) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(
+                    (String.join("\n", lines.subList(0, 3)) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
             writeLine(out, (byte) '7', HUGE);
             out.write('\n');
         }
         DataFormatException e = read(file);
-        assertTrue(e.getMessage().contains("long-line.csv: line 4: a line longer than 64 MiB"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("long-line.csv: line 4: a line longer than 64 MiB"),
+                e.getMessage());
     }
 
     @Test
@@ -69,7 +75,9 @@ class HostileFilesIT {
         }
         assertTrue(Files.size(file) < (1 << 20), "a small file");
         DataFormatException e = read(file);
-        assertTrue(e.getMessage().contains("bomb.csv.gz: line 2: a line longer than 64 MiB"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("bomb.csv.gz: line 2: a line longer than 64 MiB"),
+                e.getMessage());
     }
 
     @Test
@@ -77,11 +85,14 @@ class HostileFilesIT {
         List<String> lines = sample();
         Path file = dir.resolve("quoted.csv");
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write((lines.get(0) + "\n" + lines.get(1) + "\n\"").getBytes(StandardCharsets.UTF_8));
+            out.write(
+                    (lines.get(0) + "\n" + lines.get(1) + "\n\"").getBytes(StandardCharsets.UTF_8));
             writeLine(out, (byte) 'q', HUGE);
         }
         DataFormatException e = read(file);
-        assertTrue(e.getMessage().contains("quoted.csv: line 3: a line longer than 64 MiB"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("quoted.csv: line 3: a line longer than 64 MiB"),
+                e.getMessage());
     }
 
     @Test
@@ -95,7 +106,10 @@ class HostileFilesIT {
         }
         Files.write(file, text);
         DataFormatException e = read(file);
-        assertTrue(e.getMessage().contains("latin1.csv: line 6, column Soil_Type: holds bytes that are not valid UTF-8"),
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "latin1.csv: line 6, column Soil_Type: holds bytes that are not valid UTF-8"),
                 e.getMessage());
     }
 }

@@ -44,7 +44,9 @@ class BestTrialTest {
         assertEquals(new Objective("accuracy", Goal.MAXIMIZE), best.objective());
         assertEquals(0.00042394175571804614, best.doubleHyperparameter("alpha"));
         assertEquals(1000, best.wholeHyperparameter("max_iter"));
-        assertEquals(List.of("trial 6: state FAILED"), best.skipped(),
+        assertEquals(
+                List.of("trial 6: state FAILED"),
+                best.skipped(),
                 "a FAILED trial is skipped even with a higher final metric");
     }
 
@@ -74,10 +76,15 @@ class BestTrialTest {
 
         assertEquals("2", best.trial().id());
         assertEquals(0.7092, best.metricValue());
-        assertEquals(0.00036712598502635956, best.doubleHyperparameter("alpha"), "listed second in this trial");
+        assertEquals(
+                0.00036712598502635956,
+                best.doubleHyperparameter("alpha"),
+                "listed second in this trial");
         assertEquals(1000, best.wholeHyperparameter("max_iter"));
         assertEquals(1, best.skipped().size());
-        assertTrue(best.skipped().get(0).startsWith("trial 4: state INFEASIBLE (The trial job failed"), best.skipped().toString());
+        assertTrue(
+                best.skipped().get(0).startsWith("trial 4: state INFEASIBLE (The trial job failed"),
+                best.skipped().toString());
     }
 
     @Test
@@ -92,12 +99,19 @@ class BestTrialTest {
 
     @Test
     void theHyperparametersAsJsonAreTypedByTheJobsSpec() throws IOException {
-        assertEquals(JSON.readTree("{\"alpha\": 0.00042394175571804614, \"max_iter\": 1000}"),
-                JSON.readTree(best("ai-platform/succeeded-unordered.json").hyperparametersJsonText()));
-        assertEquals("{\"max_iter\":912,\"alpha\":0.00012745813834071}",
+        assertEquals(
+                JSON.readTree("{\"alpha\": 0.00042394175571804614, \"max_iter\": 1000}"),
+                JSON.readTree(
+                        best("ai-platform/succeeded-unordered.json").hyperparametersJsonText()));
+        assertEquals(
+                "{\"max_iter\":912,\"alpha\":0.00012745813834071}",
                 best("vertex/minimize-string-values.json").hyperparametersJsonText());
-        JsonNode json = JSON.readTree(best("ai-platform/succeeded-unordered.json").hyperparametersJsonText());
-        assertTrue(json.get("max_iter").isIntegralNumber(), "DISCRETE over whole numbers is an integer");
+        JsonNode json =
+                JSON.readTree(
+                        best("ai-platform/succeeded-unordered.json").hyperparametersJsonText());
+        assertTrue(
+                json.get("max_iter").isIntegralNumber(),
+                "DISCRETE over whole numbers is an integer");
         assertTrue(json.get("alpha").isFloatingPointNumber());
     }
 
@@ -106,42 +120,74 @@ class BestTrialTest {
         BestTrial best = best("vertex/other-search.json");
 
         assertEquals("2", best.trial().id());
-        assertEquals("{\"loss\":\"hinge\",\"tol\":0.00023713737056616554,\"n_iter_no_change\":9}",
+        assertEquals(
+                "{\"loss\":\"hinge\",\"tol\":0.00023713737056616554,\"n_iter_no_change\":9}",
                 best.hyperparametersJsonText());
-        TuningJobException e = assertThrows(TuningJobException.class, () -> best.doubleHyperparameter("alpha"));
-        assertTrue(e.getMessage().endsWith(": best trial 2 has no hyperparameter 'alpha' (it has: loss, tol,"
-                + " n_iter_no_change)"), e.getMessage());
+        TuningJobException e =
+                assertThrows(TuningJobException.class, () -> best.doubleHyperparameter("alpha"));
+        assertTrue(
+                e.getMessage()
+                        .endsWith(
+                                ": best trial 2 has no hyperparameter 'alpha' (it has: loss, tol,"
+                                        + " n_iter_no_change)"),
+                e.getMessage());
     }
 
     @Test
     void aHyperparameterThatIsNotAWholeNumberFailsClearly() throws IOException {
         ObjectNode doc = TuningJobDocumentsTest.tree("ai-platform/succeeded-unordered.json");
-        ((ObjectNode) doc.path("trainingOutput").path("trials").get(2).path("hyperparameters")).put("max_iter", "1000.5");
-        BestTrial best = BestTrial.choose(TuningJobDocuments.parse(TuningJobDocumentsTest.bytes(doc), "doc"));
+        ((ObjectNode) doc.path("trainingOutput").path("trials").get(2).path("hyperparameters"))
+                .put("max_iter", "1000.5");
+        BestTrial best =
+                BestTrial.choose(
+                        TuningJobDocuments.parse(TuningJobDocumentsTest.bytes(doc), "doc"));
 
-        TuningJobException e = assertThrows(TuningJobException.class, () -> best.wholeHyperparameter("max_iter"));
-        assertTrue(e.getMessage().endsWith("best trial 4: hyperparameter max_iter: '1000.5' is not a whole number"),
+        TuningJobException e =
+                assertThrows(TuningJobException.class, () -> best.wholeHyperparameter("max_iter"));
+        assertTrue(
+                e.getMessage()
+                        .endsWith(
+                                "best trial 4: hyperparameter max_iter: '1000.5' is not a whole number"),
                 e.getMessage());
         assertThrows(TuningJobException.class, best::hyperparametersJsonText);
     }
 
     @Test
     void aRunningJobIsRefused() {
-        TuningJobException e = assertThrows(TuningJobException.class, () -> best("ai-platform/running.json"));
-        assertEquals("AI Platform Training job forestcover_tuning_20240320_090412 is RUNNING, not finished: its best"
-                + " trial may still change; run this step after the job ends", e.getMessage());
+        TuningJobException e =
+                assertThrows(TuningJobException.class, () -> best("ai-platform/running.json"));
+        assertEquals(
+                "AI Platform Training job forestcover_tuning_20240320_090412 is RUNNING, not finished: its best"
+                        + " trial may still change; run this step after the job ends",
+                e.getMessage());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"QUEUED", "PREPARING", "RUNNING", "CANCELLING", "STATE_UNSPECIFIED", "SOMETHING_NEW"})
+    @ValueSource(
+            strings = {
+                "QUEUED",
+                "PREPARING",
+                "RUNNING",
+                "CANCELLING",
+                "STATE_UNSPECIFIED",
+                "SOMETHING_NEW"
+            })
     void aiPlatformJobsThatHaveNotFinishedAreRefused(String state) throws IOException {
         TuningJob job = withState("ai-platform/succeeded-unordered.json", state);
         assertThrows(TuningJobException.class, () -> BestTrial.choose(job));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"JOB_STATE_QUEUED", "JOB_STATE_PENDING", "JOB_STATE_RUNNING", "JOB_STATE_CANCELLING",
-        "JOB_STATE_PAUSED", "JOB_STATE_UPDATING", "JOB_STATE_UNSPECIFIED"})
+    @ValueSource(
+            strings = {
+                "JOB_STATE_QUEUED",
+                "JOB_STATE_PENDING",
+                "JOB_STATE_RUNNING",
+                "JOB_STATE_CANCELLING",
+                "JOB_STATE_PAUSED",
+                "JOB_STATE_UPDATING",
+                "JOB_STATE_UNSPECIFIED"
+            })
     void vertexJobsThatHaveNotFinishedAreRefused(String state) throws IOException {
         TuningJob job = withState("vertex/succeeded.json", state);
         TuningJobException e = assertThrows(TuningJobException.class, () -> BestTrial.choose(job));
@@ -167,18 +213,28 @@ class BestTrialTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"JOB_STATE_FAILED", "JOB_STATE_CANCELLED", "JOB_STATE_EXPIRED", "JOB_STATE_PARTIALLY_SUCCEEDED"})
+    @ValueSource(
+            strings = {
+                "JOB_STATE_FAILED",
+                "JOB_STATE_CANCELLED",
+                "JOB_STATE_EXPIRED",
+                "JOB_STATE_PARTIALLY_SUCCEEDED"
+            })
     void finishedVertexJobsAreUsed(String state) throws IOException {
         assertEquals("2", BestTrial.choose(withState("vertex/succeeded.json", state)).trial().id());
     }
 
     @Test
     void aJobWithNoUsableTrialSaysWhyForEachTrial() {
-        TuningJobException e = assertThrows(TuningJobException.class,
-                () -> best("ai-platform/failed-no-usable-trial.json"));
-        assertEquals("AI Platform Training job forestcover_tuning_20240321_163355 (FAILED) has no usable trial:"
-                + " trial 1: state FAILED; trial 2: state FAILED; trial 3: state FAILED; job error: Too many failed"
-                + " trials: 3 out of 3 trials failed. See the logs of the failed trials for details.", e.getMessage());
+        TuningJobException e =
+                assertThrows(
+                        TuningJobException.class,
+                        () -> best("ai-platform/failed-no-usable-trial.json"));
+        assertEquals(
+                "AI Platform Training job forestcover_tuning_20240321_163355 (FAILED) has no usable trial:"
+                        + " trial 1: state FAILED; trial 2: state FAILED; trial 3: state FAILED; job error: Too many failed"
+                        + " trials: 3 out of 3 trials failed. See the logs of the failed trials for details.",
+                e.getMessage());
     }
 
     @Test
@@ -187,7 +243,10 @@ class BestTrialTest {
         doc.remove("trials");
         TuningJob job = TuningJobDocuments.parse(TuningJobDocumentsTest.bytes(doc), "doc");
         TuningJobException e = assertThrows(TuningJobException.class, () -> BestTrial.choose(job));
-        assertTrue(e.getMessage().endsWith("(JOB_STATE_SUCCEEDED) has no usable trial: it has no trials"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("(JOB_STATE_SUCCEEDED) has no usable trial: it has no trials"),
+                e.getMessage());
     }
 
     @Test
@@ -195,12 +254,18 @@ class BestTrialTest {
         ObjectNode doc = TuningJobDocumentsTest.tree("vertex/succeeded.json");
         ArrayNode trials = (ArrayNode) doc.path("trials");
         ((ObjectNode) trials.get(1)).remove("finalMeasurement");
-        ((ObjectNode) trials.get(4).path("finalMeasurement").path("metrics").get(0)).put("metricId", "loss");
-        BestTrial best = BestTrial.choose(TuningJobDocuments.parse(TuningJobDocumentsTest.bytes(doc), "doc"));
+        ((ObjectNode) trials.get(4).path("finalMeasurement").path("metrics").get(0))
+                .put("metricId", "loss");
+        BestTrial best =
+                BestTrial.choose(
+                        TuningJobDocuments.parse(TuningJobDocumentsTest.bytes(doc), "doc"));
 
         assertEquals("1", best.trial().id());
-        assertTrue(best.skipped().contains("trial 2: no final accuracy"), best.skipped().toString());
-        assertTrue(best.skipped().contains("trial 5: no final accuracy (has loss)"), best.skipped().toString());
+        assertTrue(
+                best.skipped().contains("trial 2: no final accuracy"), best.skipped().toString());
+        assertTrue(
+                best.skipped().contains("trial 5: no final accuracy (has loss)"),
+                best.skipped().toString());
     }
 
     @Test
@@ -209,8 +274,16 @@ class BestTrialTest {
         for (String id : List.of("10", "9", "11")) {
             trials.add(new Trial(id, "SUCCEEDED", true, Map.of("accuracy", 0.7), Map.of(), null));
         }
-        TuningJob job = new TuningJob(TuningJob.Service.AI_PLATFORM, "j", "test", "SUCCEEDED", null,
-                List.of(new Objective("accuracy", Goal.MAXIMIZE)), List.of(), trials);
+        TuningJob job =
+                new TuningJob(
+                        TuningJob.Service.AI_PLATFORM,
+                        "j",
+                        "test",
+                        "SUCCEEDED",
+                        null,
+                        List.of(new Objective("accuracy", Goal.MAXIMIZE)),
+                        List.of(),
+                        trials);
 
         assertEquals("9", BestTrial.choose(job).trial().id(), "9 < 10 as numbers, not as strings");
     }
@@ -224,7 +297,11 @@ class BestTrialTest {
         TuningJob job = TuningJobDocuments.parse(TuningJobDocumentsTest.bytes(doc), "doc");
 
         TuningJobException e = assertThrows(TuningJobException.class, () -> BestTrial.choose(job));
-        assertTrue(e.getMessage().endsWith("optimises 2 metrics (accuracy, log_loss): a multi-objective job has no"
-                + " single best trial"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith(
+                                "optimises 2 metrics (accuracy, log_loss): a multi-objective job has no"
+                                        + " single best trial"),
+                e.getMessage());
     }
 }

@@ -41,11 +41,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Besides well-formed replies it plays a hostile server: one that trickles its body a byte at a
  * time, stalls before or after the headers, sends a body that never ends or one far larger than a
- * job document, or asks for a {@code Retry-After}. Each request runs on its own thread, and
- * {@link #close()} ends every reply still under way.
+ * job document, or asks for a {@code Retry-After}. Each request runs on its own thread, and {@link
+ * #close()} ends every reply still under way.
  */
 public final class LocalTuningServer implements AutoCloseable {
-    /** The test documents' directory, relative to the components module (for tests that need a file). */
+    /**
+     * The test documents' directory, relative to the components module (for tests that need a
+     * file).
+     */
     public static final Path DOCUMENTS = Path.of("src/test/resources/tuning");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,7 +65,10 @@ public final class LocalTuningServer implements AutoCloseable {
         STALL_BEFORE_HEADERS,
         /** Headers with the body's Content-Length, then no byte until the server closes. */
         STALL_AFTER_HEADERS,
-        /** Headers without a length, then filler bytes until the client goes away or the server closes. */
+        /**
+         * Headers without a length, then filler bytes until the client goes away or the server
+         * closes.
+         */
         ENDLESS,
         /** Headers, then {@code size} filler bytes, declared as Content-Length or not. */
         LARGE
@@ -79,11 +85,19 @@ public final class LocalTuningServer implements AutoCloseable {
      * @param pace the time between two bytes of a {@link Mode#TRICKLE} body
      * @param size the number of bytes of a {@link Mode#LARGE} body
      * @param declareLength whether a {@link Mode#LARGE} body's length is sent as Content-Length
-     * @param retryAfterDate if not null, a {@code Retry-After} HTTP date this long after the reply is
-     *     sent, rounded up to the next whole second
+     * @param retryAfterDate if not null, a {@code Retry-After} HTTP date this long after the reply
+     *     is sent, rounded up to the next whole second
      */
-    public record Reply(int status, byte[] body, boolean drop, Mode mode, Map<String, String> headers, Duration pace,
-            long size, boolean declareLength, Duration retryAfterDate) {
+    public record Reply(
+            int status,
+            byte[] body,
+            boolean drop,
+            Mode mode,
+            Map<String, String> headers,
+            Duration pace,
+            long size,
+            boolean declareLength,
+            Duration retryAfterDate) {
         /**
          * A reply sent whole, or dropped.
          *
@@ -92,7 +106,16 @@ public final class LocalTuningServer implements AutoCloseable {
          * @param drop true to close the connection without any response
          */
         public Reply(int status, byte[] body, boolean drop) {
-            this(status, body, drop, drop ? Mode.DROP : Mode.WHOLE, Map.of(), Duration.ZERO, 0, false, null);
+            this(
+                    status,
+                    body,
+                    drop,
+                    drop ? Mode.DROP : Mode.WHOLE,
+                    Map.of(),
+                    Duration.ZERO,
+                    0,
+                    false,
+                    null);
         }
 
         /**
@@ -113,7 +136,9 @@ public final class LocalTuningServer implements AutoCloseable {
             return new Reply(status, errorBody(status, googleStatus, message), false);
         }
 
-        /** @return a reply that closes the connection without a response */
+        /**
+         * @return a reply that closes the connection without a response
+         */
         public static Reply dropConnection() {
             return new Reply(0, new byte[0], true);
         }
@@ -127,9 +152,20 @@ public final class LocalTuningServer implements AutoCloseable {
             return new Reply(200, body, false, Mode.TRICKLE, Map.of(), pace, 0, false, null);
         }
 
-        /** @return a reply that sends nothing, not even a status line, until the server closes */
+        /**
+         * @return a reply that sends nothing, not even a status line, until the server closes
+         */
         public static Reply stallBeforeHeaders() {
-            return new Reply(200, new byte[0], false, Mode.STALL_BEFORE_HEADERS, Map.of(), Duration.ZERO, 0, false, null);
+            return new Reply(
+                    200,
+                    new byte[0],
+                    false,
+                    Mode.STALL_BEFORE_HEADERS,
+                    Map.of(),
+                    Duration.ZERO,
+                    0,
+                    false,
+                    null);
         }
 
         /**
@@ -137,7 +173,16 @@ public final class LocalTuningServer implements AutoCloseable {
          * @return a 200 reply that sends its headers and then nothing until the server closes
          */
         public static Reply stallAfterHeaders(byte[] body) {
-            return new Reply(200, body, false, Mode.STALL_AFTER_HEADERS, Map.of(), Duration.ZERO, 0, false, null);
+            return new Reply(
+                    200,
+                    body,
+                    false,
+                    Mode.STALL_AFTER_HEADERS,
+                    Map.of(),
+                    Duration.ZERO,
+                    0,
+                    false,
+                    null);
         }
 
         /**
@@ -145,16 +190,35 @@ public final class LocalTuningServer implements AutoCloseable {
          * @return a reply of no declared length whose body never ends
          */
         public static Reply endless(int status) {
-            return new Reply(status, new byte[0], false, Mode.ENDLESS, Map.of(), Duration.ZERO, 0, false, null);
+            return new Reply(
+                    status,
+                    new byte[0],
+                    false,
+                    Mode.ENDLESS,
+                    Map.of(),
+                    Duration.ZERO,
+                    0,
+                    false,
+                    null);
         }
 
         /**
          * @param size the number of body bytes
          * @param declareLength true to send Content-Length, false for a chunked body
-         * @return a 200 reply with a body of that many filler bytes (JSON whitespace after an object's start)
+         * @return a 200 reply with a body of that many filler bytes (JSON whitespace after an
+         *     object's start)
          */
         public static Reply large(long size, boolean declareLength) {
-            return new Reply(200, new byte[0], false, Mode.LARGE, Map.of(), Duration.ZERO, size, declareLength, null);
+            return new Reply(
+                    200,
+                    new byte[0],
+                    false,
+                    Mode.LARGE,
+                    Map.of(),
+                    Duration.ZERO,
+                    size,
+                    declareLength,
+                    null);
         }
 
         /**
@@ -165,13 +229,22 @@ public final class LocalTuningServer implements AutoCloseable {
         public Reply withHeader(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
-            return new Reply(status, body, drop, mode, Map.copyOf(more), pace, size, declareLength, retryAfterDate);
+            return new Reply(
+                    status,
+                    body,
+                    drop,
+                    mode,
+                    Map.copyOf(more),
+                    pace,
+                    size,
+                    declareLength,
+                    retryAfterDate);
         }
 
         /**
          * @param ahead how long after the reply is sent the date is
-         * @return this reply with a {@code Retry-After} HTTP date (IMF-fixdate), rounded up to a whole
-         *     second; {@link #retryAfterDatesSent()} tells which
+         * @return this reply with a {@code Retry-After} HTTP date (IMF-fixdate), rounded up to a
+         *     whole second; {@link #retryAfterDatesSent()} tells which
          */
         public Reply withRetryAfterDate(Duration ahead) {
             return new Reply(status, body, drop, mode, headers, pace, size, declareLength, ahead);
@@ -188,7 +261,12 @@ public final class LocalTuningServer implements AutoCloseable {
      * @param receivedNanos when it came, on {@link System#nanoTime()}'s clock
      * @param receivedAt when it came, on the wall clock
      */
-    public record Request(String method, String path, String authorization, String accept, long receivedNanos,
+    public record Request(
+            String method,
+            String path,
+            String authorization,
+            String accept,
+            long receivedNanos,
             Instant receivedAt) {}
 
     private static final byte[] FILLER = filler();
@@ -206,16 +284,23 @@ public final class LocalTuningServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** @return a running server on a free 127.0.0.1 port */
+    /**
+     * @return a running server on a free 127.0.0.1 port
+     */
     public static LocalTuningServer start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            // A thread per exchange, so that a stalled or trickling reply holds up no other request.
-            ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-                Thread thread = new Thread(runnable, "local-tuning-server");
-                thread.setDaemon(true);
-                return thread;
-            });
+            HttpServer server =
+                    HttpServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            // A thread per exchange, so that a stalled or trickling reply holds up no other
+            // request.
+            ExecutorService executor =
+                    Executors.newCachedThreadPool(
+                            runnable -> {
+                                Thread thread = new Thread(runnable, "local-tuning-server");
+                                thread.setDaemon(true);
+                                return thread;
+                            });
             server.setExecutor(executor);
             LocalTuningServer local = new LocalTuningServer(server, executor);
             server.createContext("/", local::handle);
@@ -226,7 +311,9 @@ public final class LocalTuningServer implements AutoCloseable {
         }
     }
 
-    /** @return the API base URL, {@code http://127.0.0.1:PORT/v1/} */
+    /**
+     * @return the API base URL, {@code http://127.0.0.1:PORT/v1/}
+     */
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/";
     }
@@ -241,17 +328,24 @@ public final class LocalTuningServer implements AutoCloseable {
         scripts.put(path, new ArrayDeque<>(List.of(replies)));
     }
 
-    /** @return the requests so far */
+    /**
+     * @return the requests so far
+     */
     public synchronized List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    /** @return the instants of the {@code Retry-After} dates sent so far, in order */
+    /**
+     * @return the instants of the {@code Retry-After} dates sent so far, in order
+     */
     public synchronized List<Instant> retryAfterDatesSent() {
         return List.copyOf(retryAfterDates);
     }
 
-    /** @return the body bytes written so far, by all replies (a client that stops reading stops them) */
+    /**
+     * @return the body bytes written so far, by all replies (a client that stops reading stops
+     *     them)
+     */
     public long bodyBytesSent() {
         return bodyBytesSent.get();
     }
@@ -265,7 +359,9 @@ public final class LocalTuningServer implements AutoCloseable {
         return Duration.ofNanos(all.get(i).receivedNanos() - all.get(i - 1).receivedNanos());
     }
 
-    /** @return the paths requested so far, in order */
+    /**
+     * @return the paths requested so far, in order
+     */
     public synchronized List<String> paths() {
         return requests.stream().map(Request::path).toList();
     }
@@ -304,14 +400,21 @@ public final class LocalTuningServer implements AutoCloseable {
         Instant receivedAt = Instant.now();
         String path = exchange.getRequestURI().getRawPath();
         synchronized (this) {
-            requests.add(new Request(exchange.getRequestMethod(), path,
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    exchange.getRequestHeaders().getFirst("Accept"), received, receivedAt));
+            requests.add(
+                    new Request(
+                            exchange.getRequestMethod(),
+                            path,
+                            exchange.getRequestHeaders().getFirst("Authorization"),
+                            exchange.getRequestHeaders().getFirst("Accept"),
+                            received,
+                            receivedAt));
         }
         Deque<Reply> script = scripts.get(path);
         Reply reply;
         if (script == null) {
-            reply = Reply.error(404, "NOT_FOUND", "The requested resource " + path + " was not found.");
+            reply =
+                    Reply.error(
+                            404, "NOT_FOUND", "The requested resource " + path + " was not found.");
         } else {
             synchronized (script) {
                 reply = script.size() > 1 ? script.poll() : script.peek();
@@ -329,24 +432,32 @@ public final class LocalTuningServer implements AutoCloseable {
     private void send(HttpExchange exchange, Reply reply) throws IOException {
         switch (reply.mode()) {
             case DROP -> {
-                // Closing an exchange before sending headers drops the connection: the client sees a network error.
+                // Closing an exchange before sending headers drops the connection: the client sees
+                // a network error.
                 return;
             }
             case STALL_BEFORE_HEADERS -> {
                 awaitClose(null);
                 return;
             }
-            default -> { }
+            default -> {}
         }
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
         reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         if (reply.retryAfterDate() != null) {
-            Instant at = Instant.now().plus(reply.retryAfterDate()).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+            Instant at =
+                    Instant.now()
+                            .plus(reply.retryAfterDate())
+                            .truncatedTo(ChronoUnit.SECONDS)
+                            .plusSeconds(1);
             synchronized (this) {
                 retryAfterDates.add(at);
             }
-            exchange.getResponseHeaders().set("Retry-After",
-                    DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atOffset(ZoneOffset.UTC)));
+            exchange.getResponseHeaders()
+                    .set(
+                            "Retry-After",
+                            DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                                    at.atOffset(ZoneOffset.UTC)));
         }
         OutputStream body = exchange.getResponseBody();
         switch (reply.mode()) {
@@ -375,15 +486,19 @@ public final class LocalTuningServer implements AutoCloseable {
                 }
             }
             case LARGE -> {
-                exchange.sendResponseHeaders(reply.status(), reply.declareLength() ? reply.size() : 0);
-                for (long left = reply.size(); left > 0 && closed.getCount() > 0; left -= FILLER.length) {
+                exchange.sendResponseHeaders(
+                        reply.status(), reply.declareLength() ? reply.size() : 0);
+                for (long left = reply.size();
+                        left > 0 && closed.getCount() > 0;
+                        left -= FILLER.length) {
                     int n = (int) Math.min(left, FILLER.length);
                     body.write(FILLER, 0, n);
                     bodyBytesSent.addAndGet(n);
                 }
             }
             default -> {
-                exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+                exchange.sendResponseHeaders(
+                        reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
                 body.write(reply.body());
                 bodyBytesSent.addAndGet(reply.body().length);
             }
@@ -417,12 +532,16 @@ public final class LocalTuningServer implements AutoCloseable {
         return spaces;
     }
 
-    /** @param text a body as text, for the few tests that need a non-JSON body */
+    /**
+     * @param text a body as text, for the few tests that need a non-JSON body
+     */
     public static byte[] text(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Stops the server, ending every reply still under way (a stall, a trickle, an endless body). */
+    /**
+     * Stops the server, ending every reply still under way (a stall, a trickle, an endless body).
+     */
     @Override
     public void close() {
         closed.countDown();

@@ -70,7 +70,9 @@ class TuningJobClientTest {
 
     @Test
     void fetchesAnAiPlatformJobWithoutCredentialsFromALoopbackServer() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
         TuningJob job = client().build().fetchAiPlatformJob(PROJECT, JOB_ID);
 
@@ -83,14 +85,18 @@ class TuningJobClientTest {
         assertEquals(1, requests.size());
         assertEquals("GET", requests.get(0).method());
         assertEquals(AI_PLATFORM_PATH, requests.get(0).path());
-        assertNull(requests.get(0).authorization(), "no credentials go to a plain-http loopback server");
+        assertNull(
+                requests.get(0).authorization(),
+                "no credentials go to a plain-http loopback server");
         assertEquals("application/json", requests.get(0).accept());
         assertTrue(log.isEmpty(), log.toString());
     }
 
     @Test
     void fetchesAVertexJobByItsResourceName() throws IOException {
-        server.script("/v1/" + VERTEX_NAME, Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
+        server.script(
+                "/v1/" + VERTEX_NAME,
+                Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
 
         TuningJob job = client().build().fetchVertexJob(VERTEX_NAME);
 
@@ -99,38 +105,66 @@ class TuningJobClientTest {
         BestTrial best = BestTrial.choose(job);
         assertEquals("2", best.trial().id());
         assertEquals(0.7092, best.metricValue());
-        assertEquals(List.of("/v1/" + VERTEX_NAME), server.requests().stream().map(Request::path).toList());
+        assertEquals(
+                List.of("/v1/" + VERTEX_NAME),
+                server.requests().stream().map(Request::path).toList());
     }
 
     @Test
     void notFoundFailsAtOnceWithTheServicesMessage() {
-        server.script(AI_PLATFORM_PATH, Reply.error(404, "NOT_FOUND",
-                "Field: name Error: The specified job does not exist."));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(
+                        404, "NOT_FOUND", "Field: name Error: The specified job does not exist."));
 
-        TuningJobFetchException e = assertThrows(TuningJobFetchException.class,
-                () -> client().build().fetchAiPlatformJob(PROJECT, JOB_ID));
+        TuningJobFetchException e =
+                assertThrows(
+                        TuningJobFetchException.class,
+                        () -> client().build().fetchAiPlatformJob(PROJECT, JOB_ID));
 
         assertEquals(404, e.statusCode());
-        assertTrue(e.getMessage().startsWith("GET " + server.endpoint() + "projects/" + PROJECT + "/jobs/" + JOB_ID
-                + ": HTTP 404"), e.getMessage());
-        assertTrue(e.getMessage().contains("NOT_FOUND: Field: name Error: The specified job does not exist."),
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "GET "
+                                        + server.endpoint()
+                                        + "projects/"
+                                        + PROJECT
+                                        + "/jobs/"
+                                        + JOB_ID
+                                        + ": HTTP 404"),
                 e.getMessage());
-        assertTrue(e.getMessage().contains("check the project, the job id or name"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "NOT_FOUND: Field: name Error: The specified job does not exist."),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("check the project, the job id or name"), e.getMessage());
         assertEquals(1, server.requests().size(), "a 404 is not retried");
         assertTrue(log.isEmpty(), log.toString());
     }
 
     @Test
     void permissionDeniedFailsAtOnce() {
-        server.script("/v1/" + VERTEX_NAME, Reply.error(403, "PERMISSION_DENIED",
-                "Permission 'aiplatform.hyperparameterTuningJobs.get' denied on resource"));
+        server.script(
+                "/v1/" + VERTEX_NAME,
+                Reply.error(
+                        403,
+                        "PERMISSION_DENIED",
+                        "Permission 'aiplatform.hyperparameterTuningJobs.get' denied on resource"));
 
-        TuningJobFetchException e = assertThrows(TuningJobFetchException.class,
-                () -> client().build().fetchVertexJob(VERTEX_NAME));
+        TuningJobFetchException e =
+                assertThrows(
+                        TuningJobFetchException.class,
+                        () -> client().build().fetchVertexJob(VERTEX_NAME));
 
         assertEquals(403, e.statusCode());
         assertTrue(e.getMessage().contains("HTTP 403"), e.getMessage());
-        assertTrue(e.getMessage().contains("PERMISSION_DENIED: Permission 'aiplatform.hyperparameterTuningJobs.get'"),
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "PERMISSION_DENIED: Permission 'aiplatform.hyperparameterTuningJobs.get'"),
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("(no credentials were sent)"), e.getMessage());
         assertEquals(1, server.requests().size(), "a 403 is not retried");
@@ -138,7 +172,8 @@ class TuningJobClientTest {
 
     @Test
     void serviceUnavailableThenSuccessIsRetried() throws IOException {
-        server.script(AI_PLATFORM_PATH,
+        server.script(
+                AI_PLATFORM_PATH,
                 Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
@@ -147,14 +182,22 @@ class TuningJobClientTest {
         assertEquals(JOB_ID, job.name());
         assertEquals(2, server.requests().size());
         assertEquals(1, log.size(), log.toString());
-        assertTrue(log.get(0).startsWith("HTTP 503 Service Unavailable from GET " + server.endpoint()), log.get(0));
+        assertTrue(
+                log.get(0).startsWith("HTTP 503 Service Unavailable from GET " + server.endpoint()),
+                log.get(0));
         assertTrue(log.get(0).contains("retry 1 of 3 in "), log.get(0));
     }
 
     @ParameterizedTest
-    @CsvSource({"429, RESOURCE_EXHAUSTED", "500, INTERNAL", "502, UNAVAILABLE", "504, DEADLINE_EXCEEDED"})
+    @CsvSource({
+        "429, RESOURCE_EXHAUSTED",
+        "500, INTERNAL",
+        "502, UNAVAILABLE",
+        "504, DEADLINE_EXCEEDED"
+    })
     void everyTransientStatusIsRetried(int status, String googleStatus) throws IOException {
-        server.script("/v1/" + VERTEX_NAME,
+        server.script(
+                "/v1/" + VERTEX_NAME,
                 Reply.error(status, googleStatus, "transient"),
                 Reply.error(status, googleStatus, "transient"),
                 Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
@@ -168,15 +211,23 @@ class TuningJobClientTest {
 
     @Test
     void aStatusThatStaysTransientFailsAfterTheRetries() {
-        server.script(AI_PLATFORM_PATH, Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."));
 
-        TuningJobFetchException e = assertThrows(TuningJobFetchException.class,
-                () -> client().build().fetchAiPlatformJob(PROJECT, JOB_ID));
+        TuningJobFetchException e =
+                assertThrows(
+                        TuningJobFetchException.class,
+                        () -> client().build().fetchAiPlatformJob(PROJECT, JOB_ID));
 
         assertEquals(503, e.statusCode());
         assertEquals(4, server.requests().size(), "one attempt and three retries");
-        assertTrue(e.getMessage().contains("HTTP 503 Service Unavailable: UNAVAILABLE: The service is currently"
-                + " unavailable. (after 4 attempts)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "HTTP 503 Service Unavailable: UNAVAILABLE: The service is currently"
+                                        + " unavailable. (after 4 attempts)"),
+                e.getMessage());
         assertEquals(3, log.size(), log.toString());
     }
 
@@ -184,7 +235,8 @@ class TuningJobClientTest {
     void noRetriesWhenTheyAreSwitchedOff() {
         server.script(AI_PLATFORM_PATH, Reply.error(503, "UNAVAILABLE", "unavailable"));
 
-        assertThrows(TuningJobFetchException.class,
+        assertThrows(
+                TuningJobFetchException.class,
                 () -> client().maxRetries(0).build().fetchAiPlatformJob(PROJECT, JOB_ID));
 
         assertEquals(1, server.requests().size());
@@ -194,14 +246,19 @@ class TuningJobClientTest {
     void droppedConnectionsAreRetried() throws IOException {
         // The JDK's HttpURLConnection itself silently retries a GET once when the connection drops
         // before a response, so two drops are needed for the client's own retry to be seen.
-        server.script(AI_PLATFORM_PATH, Reply.dropConnection(), Reply.dropConnection(),
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.dropConnection(),
+                Reply.dropConnection(),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
         TuningJob job = client().build().fetchAiPlatformJob(PROJECT, JOB_ID);
 
         assertEquals(JOB_ID, job.name());
         assertEquals(3, server.requests().size(), server.requests().toString());
-        assertTrue(log.stream().anyMatch(line -> line.startsWith("network error from GET ")), log.toString());
+        assertTrue(
+                log.stream().anyMatch(line -> line.startsWith("network error from GET ")),
+                log.toString());
     }
 
     @Test
@@ -210,13 +267,18 @@ class TuningJobClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        TuningJobClient client = client().endpoint("http://127.0.0.1:" + port + "/v1/").maxRetries(2).build();
+        TuningJobClient client =
+                client().endpoint("http://127.0.0.1:" + port + "/v1/").maxRetries(2).build();
 
-        TuningJobFetchException e = assertThrows(TuningJobFetchException.class,
-                () -> client.fetchAiPlatformJob(PROJECT, JOB_ID));
+        TuningJobFetchException e =
+                assertThrows(
+                        TuningJobFetchException.class,
+                        () -> client.fetchAiPlatformJob(PROJECT, JOB_ID));
 
         assertEquals(TuningJobFetchException.NO_RESPONSE, e.statusCode());
-        assertTrue(e.getMessage().startsWith("GET http://127.0.0.1:" + port + "/v1/projects/"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("GET http://127.0.0.1:" + port + "/v1/projects/"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("ConnectException"), e.getMessage());
         assertTrue(e.getMessage().endsWith("(after 3 attempts)"), e.getMessage());
         assertEquals(2, log.size(), log.toString());
@@ -226,33 +288,53 @@ class TuningJobClientTest {
     void aBodyThatIsNotJsonIsRefusedNamingTheUrl() {
         server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.text("<html>Sign in</html>")));
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> client().build().fetchAiPlatformJob(PROJECT, JOB_ID));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> client().build().fetchAiPlatformJob(PROJECT, JOB_ID));
 
-        assertTrue(e.getMessage().startsWith(server.endpoint() + "projects/" + PROJECT + "/jobs/" + JOB_ID
-                + ": not valid JSON"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                server.endpoint()
+                                        + "projects/"
+                                        + PROJECT
+                                        + "/jobs/"
+                                        + JOB_ID
+                                        + ": not valid JSON"),
+                e.getMessage());
     }
 
     @Test
     void givenCredentialsAreSentAsABearerToken() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
-        client().credentials(new RefreshingCredentials()).build().fetchAiPlatformJob(PROJECT, JOB_ID);
+        client().credentials(new RefreshingCredentials())
+                .build()
+                .fetchAiPlatformJob(PROJECT, JOB_ID);
 
         assertEquals("Bearer token-1", server.requests().get(0).authorization());
     }
 
     @Test
     void unauthorizedRefreshesTheTokenOnceAndTransientErrorsAreStillRetried() throws IOException {
-        server.script(AI_PLATFORM_PATH,
-                Reply.error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials."),
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(
+                        401, "UNAUTHENTICATED", "Request had invalid authentication credentials."),
                 Reply.error(503, "UNAVAILABLE", "unavailable"),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
-        TuningJob job = client().credentials(new RefreshingCredentials()).build().fetchAiPlatformJob(PROJECT, JOB_ID);
+        TuningJob job =
+                client().credentials(new RefreshingCredentials())
+                        .build()
+                        .fetchAiPlatformJob(PROJECT, JOB_ID);
 
         assertEquals(JOB_ID, job.name());
-        assertEquals(List.of("Bearer token-1", "Bearer token-2", "Bearer token-2"),
+        assertEquals(
+                List.of("Bearer token-1", "Bearer token-2", "Bearer token-2"),
                 server.requests().stream().map(Request::authorization).toList());
         assertTrue(log.get(0).contains("refreshed the access token"), log.toString());
         assertTrue(log.get(1).startsWith("HTTP 503"), log.toString());
@@ -260,18 +342,31 @@ class TuningJobClientTest {
 
     @Test
     void noAuthSendsNoCredentialsEvenWhenGiven() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
-        client().credentials(new RefreshingCredentials()).noAuth(true).build().fetchAiPlatformJob(PROJECT, JOB_ID);
+        client().credentials(new RefreshingCredentials())
+                .noAuth(true)
+                .build()
+                .fetchAiPlatformJob(PROJECT, JOB_ID);
 
         assertNull(server.requests().get(0).authorization());
     }
 
     @Test
     void credentialsAreNeverSentOverPlainHttpToAnotherHost() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TuningJobClient.builder().endpoint("http://tuning.example.com/v1/").build());
-        assertTrue(e.getMessage().startsWith("refusing to send Google credentials over plain http to tuning.example.com"),
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                TuningJobClient.builder()
+                                        .endpoint("http://tuning.example.com/v1/")
+                                        .build());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "refusing to send Google credentials over plain http to tuning.example.com"),
                 e.getMessage());
         TuningJobClient.builder().endpoint("http://tuning.example.com/v1/").noAuth(true).build();
     }
@@ -279,31 +374,55 @@ class TuningJobClientTest {
     @Test
     void defaultEndpoints() {
         TuningJobClient client = TuningJobClient.builder().build();
-        assertEquals("https://ml.googleapis.com/v1/projects/p/jobs/lab_tuning_01",
+        assertEquals(
+                "https://ml.googleapis.com/v1/projects/p/jobs/lab_tuning_01",
                 client.aiPlatformUrl("p", "lab_tuning_01").build());
-        assertEquals("https://us-central1-aiplatform.googleapis.com/v1/" + VERTEX_NAME,
+        assertEquals(
+                "https://us-central1-aiplatform.googleapis.com/v1/" + VERTEX_NAME,
                 client.vertexUrl(VERTEX_NAME).build());
-        assertEquals("https://europe-west4-aiplatform.googleapis.com/v1/",
-                TuningJobClient.vertexEndpoint("projects/p/locations/europe-west4/hyperparameterTuningJobs/1"));
-        assertEquals("https://aiplatform.googleapis.com/v1/",
-                TuningJobClient.vertexEndpoint("projects/p/locations/global/hyperparameterTuningJobs/1"));
+        assertEquals(
+                "https://europe-west4-aiplatform.googleapis.com/v1/",
+                TuningJobClient.vertexEndpoint(
+                        "projects/p/locations/europe-west4/hyperparameterTuningJobs/1"));
+        assertEquals(
+                "https://aiplatform.googleapis.com/v1/",
+                TuningJobClient.vertexEndpoint(
+                        "projects/p/locations/global/hyperparameterTuningJobs/1"));
     }
 
     @Test
     void anOverriddenEndpointServesBothApis() {
-        TuningJobClient client = TuningJobClient.builder().endpoint("https://us-central1-ml.googleapis.com/v1").build();
-        assertEquals("https://us-central1-ml.googleapis.com/v1/projects/p/jobs/j", client.aiPlatformUrl("p", "j").build());
-        assertEquals("https://us-central1-ml.googleapis.com/v1/" + VERTEX_NAME, client.vertexUrl(VERTEX_NAME).build());
+        TuningJobClient client =
+                TuningJobClient.builder()
+                        .endpoint("https://us-central1-ml.googleapis.com/v1")
+                        .build();
+        assertEquals(
+                "https://us-central1-ml.googleapis.com/v1/projects/p/jobs/j",
+                client.aiPlatformUrl("p", "j").build());
+        assertEquals(
+                "https://us-central1-ml.googleapis.com/v1/" + VERTEX_NAME,
+                client.vertexUrl(VERTEX_NAME).build());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "projects/p/jobs/j", "projects/p/locations/us-central1/customJobs/1",
-        "projects/p/locations/us-central1/hyperparameterTuningJobs/", "projects//locations/l/hyperparameterTuningJobs/1",
-        "projects/p/locations/us-central1/hyperparameterTuningJobs/1/extra"})
+    @ValueSource(
+            strings = {
+                "",
+                "projects/p/jobs/j",
+                "projects/p/locations/us-central1/customJobs/1",
+                "projects/p/locations/us-central1/hyperparameterTuningJobs/",
+                "projects//locations/l/hyperparameterTuningJobs/1",
+                "projects/p/locations/us-central1/hyperparameterTuningJobs/1/extra"
+            })
     void otherResourceNamesAreRefused(String name) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TuningJobClient.builder().build().vertexUrl(name));
-        assertTrue(e.getMessage().contains("projects/PROJECT/locations/LOCATION/hyperparameterTuningJobs/ID"),
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TuningJobClient.builder().build().vertexUrl(name));
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "projects/PROJECT/locations/LOCATION/hyperparameterTuningJobs/ID"),
                 e.getMessage());
     }
 
@@ -316,22 +435,42 @@ class TuningJobClientTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp://ml.googleapis.com/v1/", "ml.googleapis.com/v1/", "https:///v1/",
-        "https://ml.googleapis.com/v1/?key=1", "not a url"})
+    @ValueSource(
+            strings = {
+                "ftp://ml.googleapis.com/v1/",
+                "ml.googleapis.com/v1/",
+                "https:///v1/",
+                "https://ml.googleapis.com/v1/?key=1",
+                "not a url"
+            })
     void endpointsThatAreNotHttpUrlsAreRefused(String endpoint) {
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().endpoint(endpoint).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TuningJobClient.builder().endpoint(endpoint).build());
     }
 
     @Test
     void retrySettingsAreBounded() {
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().maxRetries(-1));
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().maxRetries(21));
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().initialBackoff(Duration.ZERO));
+        assertThrows(
+                IllegalArgumentException.class, () -> TuningJobClient.builder().maxRetries(-1));
+        assertThrows(
+                IllegalArgumentException.class, () -> TuningJobClient.builder().maxRetries(21));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TuningJobClient.builder().initialBackoff(Duration.ZERO));
     }
 
     @ParameterizedTest
-    @CsvSource({"127.0.0.1, true", "127.1.2.3, true", "localhost, true", "[::1], true", "::1, true",
-        "128.0.0.1, false", "example.com, false", "127.0.0.1.example.com, false"})
+    @CsvSource({
+        "127.0.0.1, true",
+        "127.1.2.3, true",
+        "localhost, true",
+        "[::1], true",
+        "::1, true",
+        "128.0.0.1, false",
+        "example.com, false",
+        "127.0.0.1.example.com, false"
+    })
     void loopbackHosts(String host, boolean loopback) {
         assertEquals(loopback, TuningJobClient.isLoopback(host));
     }
@@ -343,15 +482,20 @@ class TuningJobClientTest {
 
     private static Failure failure(String what, Supplier<TuningJobClient> client) {
         long start = System.nanoTime();
-        TuningJobFetchException e = assertThrows(TuningJobFetchException.class,
-                () -> client.get().fetchAiPlatformJob(PROJECT, JOB_ID));
+        TuningJobFetchException e =
+                assertThrows(
+                        TuningJobFetchException.class,
+                        () -> client.get().fetchAiPlatformJob(PROJECT, JOB_ID));
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("hostile tuning API, %s: failed after %d ms: %s%n", what, millis, e.getMessage());
+        System.out.printf(
+                "hostile tuning API, %s: failed after %d ms: %s%n", what, millis, e.getMessage());
         return new Failure(e, millis);
     }
 
     private static void assertMillisBetween(long low, long high, long millis) {
-        assertTrue(millis >= low && millis < high, "took " + millis + " ms, expected " + low + " to " + high);
+        assertTrue(
+                millis >= low && millis < high,
+                "took " + millis + " ms, expected " + low + " to " + high);
     }
 
     @Test
@@ -359,15 +503,25 @@ class TuningJobClientTest {
         byte[] document = LocalTuningServer.document("ai-platform/succeeded-unordered.json");
         server.script(AI_PLATFORM_PATH, Reply.trickle(document, Duration.ofSeconds(1)));
 
-        Failure failure = failure("trickle, 1 byte/s", () -> client().deadline(Duration.ofMillis(1500)).build());
+        Failure failure =
+                failure(
+                        "trickle, 1 byte/s",
+                        () -> client().deadline(Duration.ofMillis(1500)).build());
 
         // Each byte comes well within the 20 s read timeout, so only the overall deadline ends it.
-        TuningJobDeadlineException e = assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        TuningJobDeadlineException e =
+                assertInstanceOf(TuningJobDeadlineException.class, failure.error());
         assertEquals(Duration.ofMillis(1500), e.deadline());
         assertMillisBetween(1500, 2500, failure.millis());
-        assertTrue(e.getMessage().startsWith("GET " + aiPlatformUrl()
-                + ": no whole response within the overall deadline of 1.5 s (HTTP 200, then "), e.getMessage());
-        assertTrue(e.getMessage().endsWith(" of " + document.length + " body bytes)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "GET "
+                                        + aiPlatformUrl()
+                                        + ": no whole response within the overall deadline of 1.5 s (HTTP 200, then "),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith(" of " + document.length + " body bytes)"), e.getMessage());
         assertEquals(200, e.statusCode());
         assertEquals(1, server.requests().size(), "the deadline is not retried");
         assertWorkerEnds();
@@ -378,12 +532,21 @@ class TuningJobClientTest {
         byte[] document = LocalTuningServer.document("ai-platform/succeeded-unordered.json");
         server.script(AI_PLATFORM_PATH, Reply.stallAfterHeaders(document));
 
-        Failure failure = failure("stall after headers", () -> client().deadline(Duration.ofSeconds(1)).build());
+        Failure failure =
+                failure(
+                        "stall after headers",
+                        () -> client().deadline(Duration.ofSeconds(1)).build());
 
         assertInstanceOf(TuningJobDeadlineException.class, failure.error());
         assertMillisBetween(1000, 1800, failure.millis());
-        assertEquals("GET " + aiPlatformUrl() + ": no whole response within the overall deadline of 1 s (HTTP 200,"
-                + " then 0 of " + document.length + " body bytes)", failure.error().getMessage());
+        assertEquals(
+                "GET "
+                        + aiPlatformUrl()
+                        + ": no whole response within the overall deadline of 1 s (HTTP 200,"
+                        + " then 0 of "
+                        + document.length
+                        + " body bytes)",
+                failure.error().getMessage());
         assertWorkerEnds();
     }
 
@@ -391,43 +554,73 @@ class TuningJobClientTest {
     void aStallBeforeTheHeadersEndsAtTheDeadline() {
         server.script(AI_PLATFORM_PATH, Reply.stallBeforeHeaders());
 
-        Failure failure = failure("stall before headers", () -> client().deadline(Duration.ofSeconds(1)).build());
+        Failure failure =
+                failure(
+                        "stall before headers",
+                        () -> client().deadline(Duration.ofSeconds(1)).build());
 
         assertInstanceOf(TuningJobDeadlineException.class, failure.error());
         assertMillisBetween(1000, 1800, failure.millis());
-        assertEquals("GET " + aiPlatformUrl() + ": no whole response within the overall deadline of 1 s (no response"
-                + " yet)", failure.error().getMessage());
+        assertEquals(
+                "GET "
+                        + aiPlatformUrl()
+                        + ": no whole response within the overall deadline of 1 s (no response"
+                        + " yet)",
+                failure.error().getMessage());
         assertEquals(TuningJobFetchException.NO_RESPONSE, failure.error().statusCode());
         assertWorkerEnds();
     }
 
-    /** The connection closed at the deadline frees the thread that was waiting on it, long before its read timeout. */
+    /**
+     * The connection closed at the deadline frees the thread that was waiting on it, long before
+     * its read timeout.
+     */
     private static void assertWorkerEnds() {
         long start = System.nanoTime();
-        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("tuning-api GET"))) {
+        while (Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("tuning-api GET"))) {
             // Generous: on a loaded machine the next trickled byte or the socket close comes late.
-            assertTrue(System.nanoTime() - start < 10_000_000_000L, "the worker still runs 10 s after the deadline");
+            assertTrue(
+                    System.nanoTime() - start < 10_000_000_000L,
+                    "the worker still runs 10 s after the deadline");
             Thread.onSpinWait();
         }
-        System.out.printf("hostile tuning API: the worker ended %d ms after the deadline%n",
+        System.out.printf(
+                "hostile tuning API: the worker ended %d ms after the deadline%n",
                 (System.nanoTime() - start) / 1_000_000);
     }
 
     @Test
     void readTimeoutsAreRetriedWithALogLineEachUntilTheDeadline() {
-        server.script(AI_PLATFORM_PATH, Reply.stallAfterHeaders(LocalTuningServer.document("ai-platform/running.json")));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.stallAfterHeaders(LocalTuningServer.document("ai-platform/running.json")));
 
-        Failure failure = failure("stall after headers, 300 ms read timeout", () -> client().maxRetries(20)
-                .readTimeout(Duration.ofMillis(300)).deadline(Duration.ofSeconds(2)).build());
+        Failure failure =
+                failure(
+                        "stall after headers, 300 ms read timeout",
+                        () ->
+                                client().maxRetries(20)
+                                        .readTimeout(Duration.ofMillis(300))
+                                        .deadline(Duration.ofSeconds(2))
+                                        .build());
 
         assertInstanceOf(TuningJobDeadlineException.class, failure.error());
         assertMillisBetween(1900, 2800, failure.millis());
-        assertTrue(failure.error().getMessage().startsWith("GET " + aiPlatformUrl() + ": "), failure.error().getMessage());
-        assertTrue(failure.error().getMessage().contains("overall deadline of 2 s"), failure.error().getMessage());
+        assertTrue(
+                failure.error().getMessage().startsWith("GET " + aiPlatformUrl() + ": "),
+                failure.error().getMessage());
+        assertTrue(
+                failure.error().getMessage().contains("overall deadline of 2 s"),
+                failure.error().getMessage());
         assertTrue(log.size() >= 3, log.toString());
         for (int i = 0; i < log.size(); i++) {
             String line = log.get(i);
-            assertTrue(line.startsWith("network error from GET " + aiPlatformUrl() + ": SocketTimeoutException: "),
+            assertTrue(
+                    line.startsWith(
+                            "network error from GET "
+                                    + aiPlatformUrl()
+                                    + ": SocketTimeoutException: "),
                     line);
             assertTrue(line.contains("; retry " + (i + 1) + " of 20 in "), line);
             assertTrue(line.endsWith(" left of the overall deadline of 2 s"), line);
@@ -441,15 +634,21 @@ class TuningJobClientTest {
 
         Failure failure = failure("endless body, default 16 MiB limit", () -> client().build());
 
-        assertFalse(failure.error() instanceof TuningJobDeadlineException, failure.error().toString());
-        assertEquals("GET " + aiPlatformUrl() + ": HTTP 200 with a body larger than the 16 MiB limit of a tuning job"
-                + " document (stopped reading there)", failure.error().getMessage());
+        assertFalse(
+                failure.error() instanceof TuningJobDeadlineException, failure.error().toString());
+        assertEquals(
+                "GET "
+                        + aiPlatformUrl()
+                        + ": HTTP 200 with a body larger than the 16 MiB limit of a tuning job"
+                        + " document (stopped reading there)",
+                failure.error().getMessage());
         assertEquals(200, failure.error().statusCode());
         // The client left soon after the limit: what the server got out is the limit plus what the
         // loopback socket buffers hold (a few MiB), not what it could write until the deadline.
         assertTrue(server.bodyBytesSent() < 64L << 20, server.bodyBytesSent() + " bytes sent");
         assertEquals(1, server.requests().size(), "a body over the limit is not retried");
-        System.out.printf("hostile tuning API, endless body: the server wrote %d MiB before the client left%n",
+        System.out.printf(
+                "hostile tuning API, endless body: the server wrote %d MiB before the client left%n",
                 server.bodyBytesSent() >> 20);
     }
 
@@ -458,10 +657,17 @@ class TuningJobClientTest {
         long size = TuningJobClient.DEFAULT_MAX_BODY_BYTES + 1;
         server.script(AI_PLATFORM_PATH, Reply.large(size, true));
 
-        Failure failure = failure("oversize body, Content-Length 16 MiB + 1", () -> client().build());
+        Failure failure =
+                failure("oversize body, Content-Length 16 MiB + 1", () -> client().build());
 
-        assertEquals("GET " + aiPlatformUrl() + ": HTTP 200 with a body of " + size + " bytes (Content-Length), more"
-                + " than the 16 MiB limit of a tuning job document", failure.error().getMessage());
+        assertEquals(
+                "GET "
+                        + aiPlatformUrl()
+                        + ": HTTP 200 with a body of "
+                        + size
+                        + " bytes (Content-Length), more"
+                        + " than the 16 MiB limit of a tuning job document",
+                failure.error().getMessage());
         assertEquals(1, server.requests().size());
     }
 
@@ -469,11 +675,17 @@ class TuningJobClientTest {
     void anOversizeBodyOfNoDeclaredLengthIsRefused() {
         server.script(AI_PLATFORM_PATH, Reply.large(100 << 10, false));
 
-        Failure failure = failure("oversize chunked body, 100 KiB over a 64 KiB limit",
-                () -> client().maxBodyBytes(64 << 10).build());
+        Failure failure =
+                failure(
+                        "oversize chunked body, 100 KiB over a 64 KiB limit",
+                        () -> client().maxBodyBytes(64 << 10).build());
 
-        assertEquals("GET " + aiPlatformUrl() + ": HTTP 200 with a body larger than the 64 KiB limit of a tuning job"
-                + " document (stopped reading there)", failure.error().getMessage());
+        assertEquals(
+                "GET "
+                        + aiPlatformUrl()
+                        + ": HTTP 200 with a body larger than the 64 KiB limit of a tuning job"
+                        + " document (stopped reading there)",
+                failure.error().getMessage());
         assertEquals(1, server.requests().size());
     }
 
@@ -482,19 +694,42 @@ class TuningJobClientTest {
         byte[] document = LocalTuningServer.document("ai-platform/succeeded-unordered.json");
         server.script(AI_PLATFORM_PATH, Reply.ok(document));
 
-        assertEquals(JOB_ID, client().maxBodyBytes(document.length).build().fetchAiPlatformJob(PROJECT, JOB_ID).name());
-        TuningJobFetchException e = assertThrows(TuningJobFetchException.class,
-                () -> client().maxBodyBytes(document.length - 1).build().fetchAiPlatformJob(PROJECT, JOB_ID));
-        assertTrue(e.getMessage().contains("with a body of " + document.length + " bytes (Content-Length), more than"
-                + " the " + (document.length - 1) + " bytes limit"), e.getMessage());
+        assertEquals(
+                JOB_ID,
+                client().maxBodyBytes(document.length)
+                        .build()
+                        .fetchAiPlatformJob(PROJECT, JOB_ID)
+                        .name());
+        TuningJobFetchException e =
+                assertThrows(
+                        TuningJobFetchException.class,
+                        () ->
+                                client().maxBodyBytes(document.length - 1)
+                                        .build()
+                                        .fetchAiPlatformJob(PROJECT, JOB_ID));
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "with a body of "
+                                        + document.length
+                                        + " bytes (Content-Length), more than"
+                                        + " the "
+                                        + (document.length - 1)
+                                        + " bytes limit"),
+                e.getMessage());
     }
 
     @Test
     void anEndlessErrorBodyIsCutForItsMessageAndTheRetryStillComes() throws IOException {
-        server.script(AI_PLATFORM_PATH, Reply.endless(503),
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.endless(503),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
-        TuningJob job = client().deadline(Duration.ofSeconds(5)).build().fetchAiPlatformJob(PROJECT, JOB_ID);
+        TuningJob job =
+                client().deadline(Duration.ofSeconds(5))
+                        .build()
+                        .fetchAiPlatformJob(PROJECT, JOB_ID);
 
         assertEquals(JOB_ID, job.name());
         assertEquals(2, server.requests().size());
@@ -503,27 +738,38 @@ class TuningJobClientTest {
 
     @Test
     void aRetryAfterInSecondsOn429IsWaitedAsAsked() throws IOException {
-        server.script(AI_PLATFORM_PATH,
-                Reply.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded").withHeader("Retry-After", "1"),
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded")
+                        .withHeader("Retry-After", "1"),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
         TuningJob job = client().build().fetchAiPlatformJob(PROJECT, JOB_ID);
 
         assertEquals(JOB_ID, job.name());
         long gap = server.gapBefore(1).toMillis();
-        System.out.printf("hostile tuning API, 429 with Retry-After: 1: retried after %d ms (backoff alone: 1 ms)%n", gap);
+        System.out.printf(
+                "hostile tuning API, 429 with Retry-After: 1: retried after %d ms (backoff alone: 1 ms)%n",
+                gap);
         assertMillisBetween(1000, 1500, gap);
         assertEquals(1, log.size(), log.toString());
         // The JDK's test server sends no reason phrase for 429; Google's says "Too Many Requests".
-        assertTrue(log.get(0).startsWith("HTTP 429 from GET " + aiPlatformUrl()
-                + "; retry 1 of 3 in 1000 ms as the server asks (Retry-After: 1), "), log.get(0));
+        assertTrue(
+                log.get(0)
+                        .startsWith(
+                                "HTTP 429 from GET "
+                                        + aiPlatformUrl()
+                                        + "; retry 1 of 3 in 1000 ms as the server asks (Retry-After: 1), "),
+                log.get(0));
         assertTrue(log.get(0).endsWith(" left of the overall deadline of 120 s"), log.get(0));
     }
 
     @Test
     void aRetryAfterDateOn503IsWaitedUntil() throws IOException {
-        server.script(AI_PLATFORM_PATH,
-                Reply.error(503, "UNAVAILABLE", "unavailable").withRetryAfterDate(Duration.ofSeconds(1)),
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "unavailable")
+                        .withRetryAfterDate(Duration.ofSeconds(1)),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
         TuningJob job = client().build().fetchAiPlatformJob(PROJECT, JOB_ID);
@@ -532,27 +778,44 @@ class TuningJobClientTest {
         Instant asked = server.retryAfterDatesSent().get(0);
         Instant retried = server.requests().get(1).receivedAt();
         long gap = server.gapBefore(1).toMillis();
-        System.out.printf("hostile tuning API, 503 with Retry-After: <date>: retried %d ms after the date, %d ms after"
-                + " the 503%n", Duration.between(asked, retried).toMillis(), gap);
-        assertFalse(retried.isBefore(asked.minusMillis(5)), "retried at " + retried + ", asked for " + asked);
+        System.out.printf(
+                "hostile tuning API, 503 with Retry-After: <date>: retried %d ms after the date, %d ms after"
+                        + " the 503%n",
+                Duration.between(asked, retried).toMillis(), gap);
+        assertFalse(
+                retried.isBefore(asked.minusMillis(5)),
+                "retried at " + retried + ", asked for " + asked);
         assertTrue(gap < 3100, gap + " ms");
         assertTrue(log.get(0).contains(" as the server asks (Retry-After: "), log.get(0));
     }
 
     @Test
     void aRetryAfterBeyondTheDeadlineFailsAtOnce() {
-        server.script(AI_PLATFORM_PATH,
-                Reply.error(503, "UNAVAILABLE", "Down for maintenance").withHeader("Retry-After", "30"));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "Down for maintenance")
+                        .withHeader("Retry-After", "30"));
 
-        Failure failure = failure("503 with Retry-After: 30, 2 s deadline",
-                () -> client().deadline(Duration.ofSeconds(2)).build());
+        Failure failure =
+                failure(
+                        "503 with Retry-After: 30, 2 s deadline",
+                        () -> client().deadline(Duration.ofSeconds(2)).build());
 
-        TuningJobDeadlineException e = assertInstanceOf(TuningJobDeadlineException.class, failure.error());
-        assertTrue(failure.millis() < 500, failure.millis() + " ms: no sleeping towards a retry that cannot come");
+        TuningJobDeadlineException e =
+                assertInstanceOf(TuningJobDeadlineException.class, failure.error());
+        assertTrue(
+                failure.millis() < 500,
+                failure.millis() + " ms: no sleeping towards a retry that cannot come");
         assertEquals(503, e.statusCode());
-        assertTrue(e.getMessage().startsWith("GET " + aiPlatformUrl() + ": HTTP 503 Service Unavailable: UNAVAILABLE:"
-                + " Down for maintenance; the server asks to retry in 30 s (Retry-After: 30), past the overall deadline"
-                + " of 2 s ("), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "GET "
+                                        + aiPlatformUrl()
+                                        + ": HTTP 503 Service Unavailable: UNAVAILABLE:"
+                                        + " Down for maintenance; the server asks to retry in 30 s (Retry-After: 30), past the overall deadline"
+                                        + " of 2 s ("),
+                e.getMessage());
         assertTrue(e.getMessage().endsWith(" s left)"), e.getMessage());
         assertEquals(1, server.requests().size());
         assertTrue(log.isEmpty(), log.toString());
@@ -560,16 +823,23 @@ class TuningJobClientTest {
 
     @Test
     void theDeadlineCoversTheWaitsBetweenRetries() {
-        server.script(AI_PLATFORM_PATH, Reply.error(503, "UNAVAILABLE", "unavailable").withHeader("Retry-After", "1"));
+        server.script(
+                AI_PLATFORM_PATH,
+                Reply.error(503, "UNAVAILABLE", "unavailable").withHeader("Retry-After", "1"));
 
-        Failure failure = failure("503 with Retry-After: 1 every time, 2.5 s deadline",
-                () -> client().maxRetries(10).deadline(Duration.ofMillis(2500)).build());
+        Failure failure =
+                failure(
+                        "503 with Retry-After: 1 every time, 2.5 s deadline",
+                        () -> client().maxRetries(10).deadline(Duration.ofMillis(2500)).build());
 
         // Attempts at 0, 1 and 2 s; the third asks for 1 s more with 0.5 s left.
         assertInstanceOf(TuningJobDeadlineException.class, failure.error());
         assertMillisBetween(2000, 2450, failure.millis());
         assertEquals(3, server.requests().size());
-        assertTrue(failure.error().getMessage().contains("(after 3 attempts); the server asks to retry in 1 s"),
+        assertTrue(
+                failure.error()
+                        .getMessage()
+                        .contains("(after 3 attempts); the server asks to retry in 1 s"),
                 failure.error().getMessage());
         assertEquals(2, log.size(), log.toString());
     }
@@ -578,20 +848,36 @@ class TuningJobClientTest {
     void aBackoffThatWouldPassTheDeadlineFailsAtOnce() {
         server.script(AI_PLATFORM_PATH, Reply.error(500, "INTERNAL", "internal error"));
 
-        Failure failure = failure("500, 5 s backoff, 1 s deadline",
-                () -> client().initialBackoff(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(1)).build());
+        Failure failure =
+                failure(
+                        "500, 5 s backoff, 1 s deadline",
+                        () ->
+                                client().initialBackoff(Duration.ofSeconds(5))
+                                        .deadline(Duration.ofSeconds(1))
+                                        .build());
 
         assertInstanceOf(TuningJobDeadlineException.class, failure.error());
         assertTrue(failure.millis() < 500, failure.millis() + " ms");
-        assertTrue(failure.error().getMessage().startsWith("GET " + aiPlatformUrl() + ": HTTP 500 Internal Server Error:"
-                + " INTERNAL: internal error; the next retry, in "), failure.error().getMessage());
-        assertTrue(failure.error().getMessage().contains(", would come past the overall deadline of 1 s ("),
+        assertTrue(
+                failure.error()
+                        .getMessage()
+                        .startsWith(
+                                "GET "
+                                        + aiPlatformUrl()
+                                        + ": HTTP 500 Internal Server Error:"
+                                        + " INTERNAL: internal error; the next retry, in "),
+                failure.error().getMessage());
+        assertTrue(
+                failure.error()
+                        .getMessage()
+                        .contains(", would come past the overall deadline of 1 s ("),
                 failure.error().getMessage());
     }
 
     @Test
     void retryAfterIsOnlyHonouredOn429And503() throws IOException {
-        server.script(AI_PLATFORM_PATH,
+        server.script(
+                AI_PLATFORM_PATH,
                 Reply.error(502, "UNAVAILABLE", "bad gateway").withHeader("Retry-After", "30"),
                 Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
 
@@ -606,15 +892,29 @@ class TuningJobClientTest {
         Instant now = Instant.parse("1994-11-06T08:49:00Z");
         assertEquals(Duration.ofSeconds(120), TuningJobClient.retryAfter("120", null, now));
         assertEquals(Duration.ZERO, TuningJobClient.retryAfter(" 0 ", null, now));
-        assertEquals(Duration.ofSeconds(37), TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT", null, now));
-        assertEquals(Duration.ofSeconds(30), TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT",
-                "Sun, 06 Nov 1994 08:49:07 GMT", now), "relative to the response's Date, whatever this clock says");
-        assertEquals(Duration.ofSeconds(37), TuningJobClient.retryAfter("Sunday, 06-Nov-94 08:49:37 GMT", null, now));
-        assertEquals(Duration.ofSeconds(37), TuningJobClient.retryAfter("Sun Nov  6 08:49:37 1994", null, now));
-        assertEquals(Duration.ZERO, TuningJobClient.retryAfter("Sat, 05 Nov 1994 08:49:37 GMT", null, now),
+        assertEquals(
+                Duration.ofSeconds(37),
+                TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT", null, now));
+        assertEquals(
+                Duration.ofSeconds(30),
+                TuningJobClient.retryAfter(
+                        "Sun, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:07 GMT", now),
+                "relative to the response's Date, whatever this clock says");
+        assertEquals(
+                Duration.ofSeconds(37),
+                TuningJobClient.retryAfter("Sunday, 06-Nov-94 08:49:37 GMT", null, now));
+        assertEquals(
+                Duration.ofSeconds(37),
+                TuningJobClient.retryAfter("Sun Nov  6 08:49:37 1994", null, now));
+        assertEquals(
+                Duration.ZERO,
+                TuningJobClient.retryAfter("Sat, 05 Nov 1994 08:49:37 GMT", null, now),
                 "a date in the past: retry now");
-        assertEquals(Duration.ofSeconds(37), TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT", "not a date", now));
-        assertTrue(TuningJobClient.retryAfter("99999999999999999999999", null, now).toDays() > 3000);
+        assertEquals(
+                Duration.ofSeconds(37),
+                TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT", "not a date", now));
+        assertTrue(
+                TuningJobClient.retryAfter("99999999999999999999999", null, now).toDays() > 3000);
         assertNull(TuningJobClient.retryAfter(null, null, now));
         assertNull(TuningJobClient.retryAfter("", null, now));
         assertNull(TuningJobClient.retryAfter("soon", null, now));
@@ -636,12 +936,24 @@ class TuningJobClientTest {
 
     @Test
     void deadlineTimeoutAndBodySettingsAreBounded() {
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().deadline(Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().deadline(Duration.ofMinutes(61)));
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().readTimeout(Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().maxBodyBytes(0));
-        assertThrows(IllegalArgumentException.class, () -> TuningJobClient.builder().maxBodyBytes((1L << 30) + 1));
-        TuningJobClient.builder().deadline(TuningJobClient.MAX_DEADLINE).maxBodyBytes(1L << 30).build();
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TuningJobClient.builder().deadline(Duration.ZERO));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TuningJobClient.builder().deadline(Duration.ofMinutes(61)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TuningJobClient.builder().readTimeout(Duration.ZERO));
+        assertThrows(
+                IllegalArgumentException.class, () -> TuningJobClient.builder().maxBodyBytes(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TuningJobClient.builder().maxBodyBytes((1L << 30) + 1));
+        TuningJobClient.builder()
+                .deadline(TuningJobClient.MAX_DEADLINE)
+                .maxBodyBytes(1L << 30)
+                .build();
     }
 
     /** Credentials holding token-1 that refresh to token-2, as a real OAuth2 source would. */

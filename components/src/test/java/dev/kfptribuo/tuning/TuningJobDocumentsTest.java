@@ -48,21 +48,29 @@ class TuningJobDocumentsTest {
         assertTrue(job.succeeded());
         assertNull(job.error());
         assertEquals(List.of(new Objective("accuracy", Goal.MAXIMIZE)), job.objectives());
-        assertEquals(List.of(
-                new ParameterSpec("max_iter", ParameterSpec.Type.DISCRETE, List.of(500.0, 1000.0)),
-                new ParameterSpec("alpha", ParameterSpec.Type.DOUBLE, List.of())), job.parameters());
+        assertEquals(
+                List.of(
+                        new ParameterSpec(
+                                "max_iter", ParameterSpec.Type.DISCRETE, List.of(500.0, 1000.0)),
+                        new ParameterSpec("alpha", ParameterSpec.Type.DOUBLE, List.of())),
+                job.parameters());
         assertTrue(job.parameter("max_iter").orElseThrow().wholeValued());
         assertFalse(job.parameter("alpha").orElseThrow().wholeValued());
 
-        assertEquals(List.of("2", "6", "4", "1", "3", "5"), job.trials().stream().map(Trial::id).toList());
+        assertEquals(
+                List.of("2", "6", "4", "1", "3", "5"),
+                job.trials().stream().map(Trial::id).toList());
         Trial failed = job.trials().get(1);
         assertEquals("FAILED", failed.state());
         assertFalse(failed.succeeded());
         Trial four = job.trials().get(2);
         assertTrue(four.succeeded());
         assertEquals(Map.of("accuracy", 0.7079), four.finalMetrics());
-        assertEquals(new HyperparameterValue("0.00042394175571804614", false), four.hyperparameters().get("alpha"));
-        assertEquals(new HyperparameterValue("1000", false), four.hyperparameters().get("max_iter"));
+        assertEquals(
+                new HyperparameterValue("0.00042394175571804614", false),
+                four.hyperparameters().get("alpha"));
+        assertEquals(
+                new HyperparameterValue("1000", false), four.hyperparameters().get("max_iter"));
         assertEquals("stopped early", job.trials().get(4).note());
     }
 
@@ -71,7 +79,9 @@ class TuningJobDocumentsTest {
         TuningJob job = read("vertex/succeeded.json");
 
         assertEquals(TuningJob.Service.VERTEX_AI, job.service());
-        assertEquals("projects/123456789012/locations/us-central1/hyperparameterTuningJobs/4180427633474584576", job.name());
+        assertEquals(
+                "projects/123456789012/locations/us-central1/hyperparameterTuningJobs/4180427633474584576",
+                job.name());
         assertEquals("JOB_STATE_SUCCEEDED", job.state());
         assertEquals("SUCCEEDED", job.plainState());
         assertTrue(job.succeeded());
@@ -81,7 +91,10 @@ class TuningJobDocumentsTest {
         assertEquals(6, job.trials().size());
 
         Trial two = job.trials().get(1);
-        assertEquals(List.of("max_iter", "alpha"), List.copyOf(two.hyperparameters().keySet()), "the document's order");
+        assertEquals(
+                List.of("max_iter", "alpha"),
+                List.copyOf(two.hyperparameters().keySet()),
+                "the document's order");
         assertEquals(new HyperparameterValue("1000", true), two.hyperparameters().get("max_iter"));
         assertEquals(0.00036712598502635956, two.hyperparameters().get("alpha").asDouble());
         assertEquals(Map.of("accuracy", 0.7092), two.finalMetrics());
@@ -101,7 +114,8 @@ class TuningJobDocumentsTest {
         assertEquals(ParameterSpec.Type.INTEGER, job.parameter("max_iter").orElseThrow().type());
         Trial one = job.trials().get(0);
         assertEquals(new HyperparameterValue("750", false), one.hyperparameters().get("max_iter"));
-        assertEquals(Map.of("log_loss", 0.6954), one.finalMetrics(), "a metric value sent as a string");
+        assertEquals(
+                Map.of("log_loss", 0.6954), one.finalMetrics(), "a metric value sent as a string");
         assertEquals(912, job.trials().get(1).hyperparameters().get("max_iter").asWholeNumber());
         assertEquals(680, job.trials().get(3).hyperparameters().get("max_iter").asWholeNumber());
     }
@@ -113,29 +127,46 @@ class TuningJobDocumentsTest {
         Trial noState = job.trials().get(1);
         assertNull(noState.state());
         assertTrue(noState.succeeded());
-        assertTrue(Double.isNaN(job.trials().get(2).finalMetrics().get("log_loss")), "\"NaN\" is read as NaN");
+        assertTrue(
+                Double.isNaN(job.trials().get(2).finalMetrics().get("log_loss")),
+                "\"NaN\" is read as NaN");
     }
 
     @Test
     void aiPlatformTrialsWithoutAStateOrAFinalMetricDidNotSucceed() {
-        TuningJob job = TuningJobDocuments.parse(utf8("""
+        TuningJob job =
+                TuningJobDocuments.parse(
+                        utf8(
+                                """
                 {"jobId": "j", "state": "SUCCEEDED",
                  "trainingInput": {"hyperparameters": {"goal": "MAXIMIZE", "hyperparameterMetricTag": "accuracy"}},
                  "trainingOutput": {"trials": [{"trialId": "1", "hyperparameters": {"alpha": "0.0005"}}]}}
-                """), "doc");
+                """),
+                        "doc");
 
         assertFalse(job.trials().get(0).succeeded());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ai-platform/succeeded-unordered.json", "ai-platform/succeeded-ordered.json",
-        "ai-platform/minimize.json", "ai-platform/running.json", "ai-platform/failed-no-usable-trial.json"})
+    @ValueSource(
+            strings = {
+                "ai-platform/succeeded-unordered.json",
+                "ai-platform/succeeded-ordered.json",
+                "ai-platform/minimize.json",
+                "ai-platform/running.json",
+                "ai-platform/failed-no-usable-trial.json"
+            })
     void recognisesAiPlatformJobs(String file) {
         assertEquals(TuningJob.Service.AI_PLATFORM, read(file).service());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vertex/succeeded.json", "vertex/minimize-string-values.json", "vertex/other-search.json"})
+    @ValueSource(
+            strings = {
+                "vertex/succeeded.json",
+                "vertex/minimize-string-values.json",
+                "vertex/other-search.json"
+            })
     void recognisesVertexJobs(String file) {
         assertEquals(TuningJob.Service.VERTEX_AI, read(file).service());
     }
@@ -144,76 +175,125 @@ class TuningJobDocumentsTest {
     void theMetricTagComesFromTheOutputThenTheInputThenTheServiceDefault() throws IOException {
         ObjectNode doc = tree("ai-platform/succeeded-unordered.json");
         ((ObjectNode) doc.path("trainingOutput")).remove("hyperparameterMetricTag");
-        ((ObjectNode) doc.path("trainingInput").path("hyperparameters")).put("hyperparameterMetricTag", "val_accuracy");
-        assertEquals("val_accuracy", TuningJobDocuments.parse(bytes(doc), "doc").objectives().get(0).metric());
+        ((ObjectNode) doc.path("trainingInput").path("hyperparameters"))
+                .put("hyperparameterMetricTag", "val_accuracy");
+        assertEquals(
+                "val_accuracy",
+                TuningJobDocuments.parse(bytes(doc), "doc").objectives().get(0).metric());
 
-        ((ObjectNode) doc.path("trainingInput").path("hyperparameters")).remove("hyperparameterMetricTag");
+        ((ObjectNode) doc.path("trainingInput").path("hyperparameters"))
+                .remove("hyperparameterMetricTag");
         TuningJob job = TuningJobDocuments.parse(bytes(doc), "doc");
-        assertEquals(TuningJobDocuments.AI_PLATFORM_DEFAULT_METRIC_TAG, job.objectives().get(0).metric());
-        assertEquals(0.7079, job.trials().get(2).finalMetrics().get(TuningJobDocuments.AI_PLATFORM_DEFAULT_METRIC_TAG));
+        assertEquals(
+                TuningJobDocuments.AI_PLATFORM_DEFAULT_METRIC_TAG,
+                job.objectives().get(0).metric());
+        assertEquals(
+                0.7079,
+                job.trials()
+                        .get(2)
+                        .finalMetrics()
+                        .get(TuningJobDocuments.AI_PLATFORM_DEFAULT_METRIC_TAG));
     }
 
     @Test
     void refusesDocumentsThatAreNeitherKind() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TuningJobDocuments.parse(utf8("{\"name\": \"projects/p/locations/l/customJobs/1\"}"), "job.json"));
-        assertTrue(e.getMessage().startsWith("job.json: is neither an AI Platform Training job"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                TuningJobDocuments.parse(
+                                        utf8("{\"name\": \"projects/p/locations/l/customJobs/1\"}"),
+                                        "job.json"));
+        assertTrue(
+                e.getMessage().startsWith("job.json: is neither an AI Platform Training job"),
+                e.getMessage());
 
-        e = assertThrows(IllegalArgumentException.class,
-                () -> TuningJobDocuments.parse(utf8("{\"jobId\": \"j\", \"studySpec\": {}}"), "job.json"));
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                TuningJobDocuments.parse(
+                                        utf8("{\"jobId\": \"j\", \"studySpec\": {}}"), "job.json"));
         assertTrue(e.getMessage().startsWith("job.json: has fields of both"), e.getMessage());
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"jobId\": |job.json: not valid JSON",
-        "[1, 2]|job.json: expected a JSON object, got array",
-        "''|job.json: expected a JSON object, got nothing",
-        "{\"jobId\": \"j\", \"trainingOutput\": {\"trials\": \"none\"}}|job.json: field trainingOutput.trials has the wrong shape",
-        "{\"studySpec\": {\"metrics\": [{\"metricId\": \"accuracy\", \"goal\": \"MAXIMIZE\"}]}, \"trials\": [{\"id\": \"1\", "
-                + "\"parameters\": [{\"parameterId\": \"alpha\", \"value\": {\"x\": 1}}]}]}"
-                + "|job.json: Vertex AI hyperparameter tuning job (no name): trials[0].parameters[0].value: value is neither",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"jobId\": |job.json: not valid JSON",
+                "[1, 2]|job.json: expected a JSON object, got array",
+                "''|job.json: expected a JSON object, got nothing",
+                "{\"jobId\": \"j\", \"trainingOutput\": {\"trials\": \"none\"}}|job.json: field trainingOutput.trials has the wrong shape",
+                "{\"studySpec\": {\"metrics\": [{\"metricId\": \"accuracy\", \"goal\": \"MAXIMIZE\"}]}, \"trials\": [{\"id\": \"1\", "
+                        + "\"parameters\": [{\"parameterId\": \"alpha\", \"value\": {\"x\": 1}}]}]}"
+                        + "|job.json: Vertex AI hyperparameter tuning job (no name): trials[0].parameters[0].value: value is neither",
+            })
     void refusesMalformedDocumentsNamingTheField(String json, String expectedStart) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TuningJobDocuments.parse(utf8(json), "job.json"));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TuningJobDocuments.parse(utf8(json), "job.json"));
         assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
     }
 
     @Test
     void refusesAnAiPlatformJobThatIsNotATuningJob() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TuningJobDocuments.parse(utf8("""
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                TuningJobDocuments.parse(
+                                        utf8(
+                                                """
                         {"jobId": "forestcover_final_20240312", "state": "SUCCEEDED",
                          "trainingInput": {"scaleTier": "BASIC", "region": "us-central1"},
                          "trainingOutput": {"consumedMLUnits": 0.12}}
-                        """), "job.json"));
-        assertEquals("job.json: AI Platform Training job forestcover_final_20240312 is not a hyperparameter tuning job"
-                + " (no trainingInput.hyperparameters)", e.getMessage());
+                        """),
+                                        "job.json"));
+        assertEquals(
+                "job.json: AI Platform Training job forestcover_final_20240312 is not a hyperparameter tuning job"
+                        + " (no trainingInput.hyperparameters)",
+                e.getMessage());
     }
 
     @Test
     void refusesAJobWithoutAGoal() throws IOException {
         ObjectNode doc = tree("ai-platform/succeeded-unordered.json");
-        ((ObjectNode) doc.path("trainingInput").path("hyperparameters")).put("goal", "GOAL_TYPE_UNSPECIFIED");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TuningJobDocuments.parse(bytes(doc), "job.json"));
-        assertTrue(e.getMessage().endsWith("trainingInput.hyperparameters.goal is 'GOAL_TYPE_UNSPECIFIED',"
-                + " expected MAXIMIZE or MINIMIZE"), e.getMessage());
+        ((ObjectNode) doc.path("trainingInput").path("hyperparameters"))
+                .put("goal", "GOAL_TYPE_UNSPECIFIED");
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TuningJobDocuments.parse(bytes(doc), "job.json"));
+        assertTrue(
+                e.getMessage()
+                        .endsWith(
+                                "trainingInput.hyperparameters.goal is 'GOAL_TYPE_UNSPECIFIED',"
+                                        + " expected MAXIMIZE or MINIMIZE"),
+                e.getMessage());
 
         ObjectNode vertex = tree("vertex/succeeded.json");
         ((ObjectNode) vertex.path("studySpec")).remove("metrics");
-        e = assertThrows(IllegalArgumentException.class, () -> TuningJobDocuments.parse(bytes(vertex), "job.json"));
-        assertTrue(e.getMessage().endsWith("has no studySpec.metrics, so its goal is unknown"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TuningJobDocuments.parse(bytes(vertex), "job.json"));
+        assertTrue(
+                e.getMessage().endsWith("has no studySpec.metrics, so its goal is unknown"),
+                e.getMessage());
     }
 
     @Test
     void refusesTrialsWithoutIds() throws IOException {
         ObjectNode doc = tree("ai-platform/succeeded-unordered.json");
         ((ObjectNode) doc.path("trainingOutput").path("trials").get(2)).remove("trialId");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TuningJobDocuments.parse(bytes(doc), "job.json"));
-        assertTrue(e.getMessage().endsWith("trainingOutput.trials[2] has no trialId"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TuningJobDocuments.parse(bytes(doc), "job.json"));
+        assertTrue(
+                e.getMessage().endsWith("trainingOutput.trials[2] has no trialId"), e.getMessage());
     }
 
     @ParameterizedTest
@@ -231,12 +311,18 @@ class TuningJobDocumentsTest {
     @ParameterizedTest
     @ValueSource(strings = {"1000.5", "abc", "", "NaN", "99999999999999999999"})
     void notWholeNumbers(String spelling) {
-        assertThrows(IllegalArgumentException.class, () -> new HyperparameterValue(spelling, false).asWholeNumber());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HyperparameterValue(spelling, false).asWholeNumber());
     }
 
     @ParameterizedTest
-    @CsvSource({"0.00042394175571804614, 0.00042394175571804614", "4.2394175571804614e-4, 0.00042394175571804614",
-        "1e-4, 0.0001", "0.001, 0.001"})
+    @CsvSource({
+        "0.00042394175571804614, 0.00042394175571804614",
+        "4.2394175571804614e-4, 0.00042394175571804614",
+        "1e-4, 0.0001",
+        "0.001, 0.001"
+    })
     void doublesInAnySpelling(String spelling, double expected) {
         assertEquals(expected, new HyperparameterValue(spelling, false).asDouble());
     }
@@ -244,15 +330,26 @@ class TuningJobDocumentsTest {
     @ParameterizedTest
     @ValueSource(strings = {"abc", "1e400", "Infinity", "NaN"})
     void notFiniteDoubles(String spelling) {
-        assertThrows(IllegalArgumentException.class, () -> new HyperparameterValue(spelling, false).asDouble());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HyperparameterValue(spelling, false).asDouble());
     }
 
     @Test
     void jsonNumbersKeepTheirValueAndShortestText() throws IOException {
-        assertEquals(new HyperparameterValue("0.00042", true), HyperparameterValue.of(JSON.readTree("0.00042")));
-        assertEquals(new HyperparameterValue("1e-05", true), HyperparameterValue.of(JSON.readTree("0.00001")));
-        assertEquals(new HyperparameterValue("500", true), HyperparameterValue.of(JSON.readTree("500")));
-        assertThrows(IllegalArgumentException.class, () -> HyperparameterValue.of(JSON.readTree("true")));
-        assertThrows(IllegalArgumentException.class, () -> HyperparameterValue.of(JSON.readTree("null")));
+        assertEquals(
+                new HyperparameterValue("0.00042", true),
+                HyperparameterValue.of(JSON.readTree("0.00042")));
+        assertEquals(
+                new HyperparameterValue("1e-05", true),
+                HyperparameterValue.of(JSON.readTree("0.00001")));
+        assertEquals(
+                new HyperparameterValue("500", true), HyperparameterValue.of(JSON.readTree("500")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> HyperparameterValue.of(JSON.readTree("true")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> HyperparameterValue.of(JSON.readTree("null")));
     }
 }

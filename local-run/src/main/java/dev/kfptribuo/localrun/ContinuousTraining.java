@@ -31,8 +31,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bin/continuous-training}: the command line of the lab's continuous-training pipeline on one
- * machine, with its default settings, running the same programs the cloud runs.
+ * {@code bin/continuous-training}: the command line of the lab's continuous-training pipeline on
+ * one machine, with its default settings, running the same programs the cloud runs.
  *
  * <p>It checks the flags (a usage error starts nothing), reads the component templates the steps
  * run ({@code component-yaml/<name>/component.yaml}, from the component-yaml jar), finds the image
@@ -40,11 +40,14 @@ import picocli.CommandLine.Spec;
  * runs the pipeline there ({@link LocalPipeline}): split, tune, best run, train, evaluate, deploy.
  * Every run has its own directory with each step's inputs, outputs and logs, {@code run.json} and
  * {@code report.html}; a run that succeeds ends with the {@code bin/serve} and {@code curl} lines
- * that serve the version deployed last and ask it for a prediction. A failed trial does not stop the
- * study; a failed step stops the run with one line naming the step and its log, exit code 1.
+ * that serve the version deployed last and ask it for a prediction. A failed trial does not stop
+ * the study; a failed step stops the run with one line naming the step and its log, exit code 1.
  */
-@Command(name = "continuous-training", mixinStandardHelpOptions = true,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "continuous-training",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Runs the lab's whole continuous-training pipeline on this machine: split the source by "
                     + "MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(row))), 10), tune (6 trials, 3 at a time), retrieve the "
@@ -53,116 +56,189 @@ import picocli.CommandLine.Spec;
                     + "deployed now) on the same rows.",
             "A run that succeeds ends with a bin/serve line that serves the version deployed last and a curl "
                     + "line that asks it for a prediction of the first testing row.",
-            "Each run gets a directory under --runs-dir with every step's inputs, outputs and logs, and report.html."},
+            "Each run gets a directory under --runs-dir with every step's inputs, outputs and logs, and report.html."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (deployed or not)", "1:a step failed", "2:usage error"})
 public final class ContinuousTraining implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
+    @Spec private CommandSpec spec;
 
-    @Option(names = "--source", required = true, paramLabel = "PATH",
-            description = "The source table as CSV with a header (the lab's covertype table): local, gs://, "
-                    + "a wildcard of shards, gzip.")
+    @Option(
+            names = "--source",
+            required = true,
+            paramLabel = "PATH",
+            description =
+                    "The source table as CSV with a header (the lab's covertype table): local, gs://, "
+                            + "a wildcard of shards, gzip.")
     private String source;
 
-    @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "runs/continuous-training",
+    @Option(
+            names = "--runs-dir",
+            paramLabel = "DIR",
+            defaultValue = "runs/continuous-training",
             description = "Where run directories go. Default: ${DEFAULT-VALUE}.")
     private Path runsDir;
 
-    @Option(names = "--run-id", paramLabel = "ID", description = "The run directory's name. Default: the start time.")
+    @Option(
+            names = "--run-id",
+            paramLabel = "ID",
+            description = "The run directory's name. Default: the start time.")
     private String runId;
 
-    @Option(names = "--registry", paramLabel = "DIR", defaultValue = "runs/model-registry",
-            description = "The local model registry: models land in DIR/MODEL_ID/VERSION_ID. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--registry",
+            paramLabel = "DIR",
+            defaultValue = "runs/model-registry",
+            description =
+                    "The local model registry: models land in DIR/MODEL_ID/VERSION_ID. Default: ${DEFAULT-VALUE}.")
     private Path registry;
 
-    @Option(names = "--schema", paramLabel = "NAME:TYPE,...",
-            description = "Column types of the source, as bq load takes them (INTEGER, FLOAT, STRING). "
-                    + "Default: inferred (integers if every value is a whole number).")
+    @Option(
+            names = "--schema",
+            paramLabel = "NAME:TYPE,...",
+            description =
+                    "Column types of the source, as bq load takes them (INTEGER, FLOAT, STRING). "
+                            + "Default: inferred (integers if every value is a whole number).")
     private String schema;
 
-    @Option(names = "--num-lots", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--num-lots",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "Lots of the split. Default: ${DEFAULT-VALUE}.")
     private int numLots;
 
-    @Option(names = "--training-lots", paramLabel = "LOTS", split = ",", defaultValue = "1,2,3,4",
+    @Option(
+            names = "--training-lots",
+            paramLabel = "LOTS",
+            split = ",",
+            defaultValue = "1,2,3,4",
             description = "Lots of the training split. Default: ${DEFAULT-VALUE}.")
     private List<Integer> trainingLots;
 
-    @Option(names = "--validation-lots", paramLabel = "LOTS", split = ",", defaultValue = "8",
+    @Option(
+            names = "--validation-lots",
+            paramLabel = "LOTS",
+            split = ",",
+            defaultValue = "8",
             description = "Lots of the validation split. Default: ${DEFAULT-VALUE}.")
     private List<Integer> validationLots;
 
-    @Option(names = "--testing-lots", paramLabel = "LOTS", split = ",", defaultValue = "9",
+    @Option(
+            names = "--testing-lots",
+            paramLabel = "LOTS",
+            split = ",",
+            defaultValue = "9",
             description = "Lots of the testing split. Default: ${DEFAULT-VALUE}.")
     private List<Integer> testingLots;
 
-    @Option(names = {"--hypertune-settings", "--hypertune_settings"}, paramLabel = "TEXT|@FILE",
-            description = "The tuning spec (a trainingInput with hyperparameters, JSON or a Python literal). "
-                    + "Default: the lab's (6 trials, 3 at a time, max_iter DISCRETE [500, 1000], alpha DOUBLE 1e-4..1e-3).")
+    @Option(
+            names = {"--hypertune-settings", "--hypertune_settings"},
+            paramLabel = "TEXT|@FILE",
+            description =
+                    "The tuning spec (a trainingInput with hyperparameters, JSON or a Python literal). "
+                            + "Default: the lab's (6 trials, 3 at a time, max_iter DISCRETE [500, 1000], alpha DOUBLE 1e-4..1e-3).")
     private String hypertuneSettings;
 
-    @Option(names = "--search-seed", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--search-seed",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Seed of the local tuning service's search. Default: ${DEFAULT-VALUE}.")
     private long searchSeed;
 
-    @Option(names = {"--evaluation-metric-name", "--evaluation_metric_name"}, paramLabel = "NAME", defaultValue = "accuracy",
+    @Option(
+            names = {"--evaluation-metric-name", "--evaluation_metric_name"},
+            paramLabel = "NAME",
+            defaultValue = "accuracy",
             description = "The metric the deploy decision compares. Default: ${DEFAULT-VALUE}.")
     private String metricName;
 
-    @Option(names = {"--evaluation-metric-threshold", "--evaluation_metric_threshold"}, paramLabel = "X", defaultValue = "0.69",
+    @Option(
+            names = {"--evaluation-metric-threshold", "--evaluation_metric_threshold"},
+            paramLabel = "X",
+            defaultValue = "0.69",
             description = "Deploy only when the metric is above this. Default: ${DEFAULT-VALUE}.")
     private BigDecimal threshold;
 
-    @Option(names = {"--model-id", "--model_id"}, paramLabel = "ID", defaultValue = "covertype_classifier",
+    @Option(
+            names = {"--model-id", "--model_id"},
+            paramLabel = "ID",
+            defaultValue = "covertype_classifier",
             description = "Default: ${DEFAULT-VALUE}.")
     private String modelId;
 
-    @Option(names = {"--version-id", "--version_id"}, paramLabel = "ID", defaultValue = "v01",
+    @Option(
+            names = {"--version-id", "--version_id"},
+            paramLabel = "ID",
+            defaultValue = "v01",
             description = "Default: ${DEFAULT-VALUE}.")
     private String versionId;
 
-    @Option(names = "--baseline", paramLabel = "DIR|none",
-            description = "The model the new one must beat on the testing split to be deployed (champion/challenger): "
-                    + "a job dir or registry version directory, or none. Default: the version of --model-id deployed "
-                    + "now in --registry, if any.")
+    @Option(
+            names = "--baseline",
+            paramLabel = "DIR|none",
+            description =
+                    "The model the new one must beat on the testing split to be deployed (champion/challenger): "
+                            + "a job dir or registry version directory, or none. Default: the version of --model-id deployed "
+                            + "now in --registry, if any.")
     private String baseline;
 
-    @Option(names = {"--replace-existing-version", "--replace_existing_version"}, paramLabel = "BOOL", defaultValue = "True",
+    @Option(
+            names = {"--replace-existing-version", "--replace_existing_version"},
+            paramLabel = "BOOL",
+            defaultValue = "True",
             description = "Replace a version that holds another model. Default: ${DEFAULT-VALUE}.")
     private String replaceExisting;
 
-    @Option(names = "--trainer-classpath", paramLabel = "CP",
-            description = "Classpath of the train program. Default: trainer-image/target's jar and lib's jars in target/classpath.txt's order.")
+    @Option(
+            names = "--trainer-classpath",
+            paramLabel = "CP",
+            description =
+                    "Classpath of the train program. Default: trainer-image/target's jar and lib's jars in target/classpath.txt's order.")
     private String trainerClasspath;
 
-    @Option(names = "--helpers-classpath", paramLabel = "CP",
-            description = "Classpath of the helpers program. Default: base-image/target's jar and lib's jars in target/classpath.txt's order.")
+    @Option(
+            names = "--helpers-classpath",
+            paramLabel = "CP",
+            description =
+                    "Classpath of the helpers program. Default: base-image/target's jar and lib's jars in target/classpath.txt's order.")
     private String helpersClasspath;
 
     /**
-     * C1 only: the lab's trials are short (10-20 epochs of 40,000 rows) and three JVMs share two cores,
-     * where C2's compiler threads cost more than they win: the tuning step takes half the time
-     * (bench/local-run). Long fits (the full 387,000 rows, --tol none) are faster without it.
+     * C1 only: the lab's trials are short (10-20 epochs of 40,000 rows) and three JVMs share two
+     * cores, where C2's compiler threads cost more than they win: the tuning step takes half the
+     * time (bench/local-run). Long fits (the full 387,000 rows, --tol none) are faster without it.
      */
-    @Option(names = "--trainer-jvm-options", paramLabel = "OPTS",
+    @Option(
+            names = "--trainer-jvm-options",
+            paramLabel = "OPTS",
             defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto",
-            description = "JVM options of every train process. Default: ${DEFAULT-VALUE} (C1 only: faster for the lab's "
-                    + "short trials, slower for long fits; see bench/local-run).")
+            description =
+                    "JVM options of every train process. Default: ${DEFAULT-VALUE} (C1 only: faster for the lab's "
+                            + "short trials, slower for long fits; see bench/local-run).")
     private String trainerJvmOptions;
 
-    @Option(names = "--helpers-jvm-options", paramLabel = "OPTS", defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto",
+    @Option(
+            names = "--helpers-jvm-options",
+            paramLabel = "OPTS",
+            defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto",
             description = "JVM options of every helpers process. Default: ${DEFAULT-VALUE}.")
     private String helpersJvmOptions;
 
-    /** The environment, for the AIP_* variables bin/serve reads (the printed curl line follows them). */
+    /**
+     * The environment, for the AIP_* variables bin/serve reads (the printed curl line follows
+     * them).
+     */
     private final Map<String, String> env;
 
     private ContinuousTraining(Map<String, String> env) {
         this.env = env;
     }
 
-    /** @param args the flags, see {@code --help} */
+    /**
+     * @param args the flags, see {@code --help}
+     */
     public static void main(String[] args) {
         Programs.main(new ContinuousTraining(System.getenv()), args);
     }
@@ -189,7 +265,8 @@ public final class ContinuousTraining implements Callable<Integer> {
      *     {@code bin/serve} reads too, set the port and route of the printed curl line)
      * @return the exit code
      */
-    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    public static int run(
+            String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         return Programs.run(new ContinuousTraining(env), args, out, err);
     }
 
@@ -219,7 +296,8 @@ public final class ContinuousTraining implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--source: " + e.getMessage());
         }
-        // The components' templates, packaged in the component-yaml jar: the programs the steps start
+        // The components' templates, packaged in the component-yaml jar: the programs the steps
+        // start
         // and their command lines are the ones KFP runs.
         ComponentSpec trainSpec = ComponentSpec.load(ComponentProgram.TRAIN);
         ComponentSpec bestRunSpec = ComponentSpec.load(ComponentProgram.RETRIEVE_BEST_RUN);
@@ -229,19 +307,58 @@ public final class ContinuousTraining implements Callable<Integer> {
             throw usage("--hypertune-settings: " + untrainable);
         }
         if (!ComponentProgram.module(evaluateSpec).equals(ComponentProgram.module(bestRunSpec))) {
-            throw new IllegalStateException(evaluateSpec.source() + " runs the image of "
-                    + ComponentProgram.module(evaluateSpec) + ", not the helpers' (" + ComponentProgram.module(bestRunSpec) + ")");
+            throw new IllegalStateException(
+                    evaluateSpec.source()
+                            + " runs the image of "
+                            + ComponentProgram.module(evaluateSpec)
+                            + ", not the helpers' ("
+                            + ComponentProgram.module(bestRunSpec)
+                            + ")");
         }
         Path home = ProjectRoot.find();
-        ProgramLauncher trainer = ProgramLauncher.ofModule("train", trainerJvmOptions, trainerClasspath, home,
-                ComponentProgram.module(trainSpec), trainSpec.mainClass());
-        ProgramLauncher helpers = ProgramLauncher.ofModule("helpers", helpersJvmOptions, helpersClasspath, home,
-                ComponentProgram.module(bestRunSpec), bestRunSpec.mainClass());
-        LocalPipeline.Settings settings = new LocalPipeline.Settings(source, sources, schema, givenSchema, numLots,
-                trainingLots, validationLots, testingLots, settingsText, tuning, searchSeed, metricName, threshold,
-                modelId, versionId, replace, baseline, registry, home, trainer, helpers,
-                new ComponentProgram(bestRunSpec, helpers), new ComponentProgram(trainSpec, trainer),
-                new ComponentProgram(evaluateSpec, helpers), env);
+        ProgramLauncher trainer =
+                ProgramLauncher.ofModule(
+                        "train",
+                        trainerJvmOptions,
+                        trainerClasspath,
+                        home,
+                        ComponentProgram.module(trainSpec),
+                        trainSpec.mainClass());
+        ProgramLauncher helpers =
+                ProgramLauncher.ofModule(
+                        "helpers",
+                        helpersJvmOptions,
+                        helpersClasspath,
+                        home,
+                        ComponentProgram.module(bestRunSpec),
+                        bestRunSpec.mainClass());
+        LocalPipeline.Settings settings =
+                new LocalPipeline.Settings(
+                        source,
+                        sources,
+                        schema,
+                        givenSchema,
+                        numLots,
+                        trainingLots,
+                        validationLots,
+                        testingLots,
+                        settingsText,
+                        tuning,
+                        searchSeed,
+                        metricName,
+                        threshold,
+                        modelId,
+                        versionId,
+                        replace,
+                        baseline,
+                        registry,
+                        home,
+                        trainer,
+                        helpers,
+                        new ComponentProgram(bestRunSpec, helpers),
+                        new ComponentProgram(trainSpec, trainer),
+                        new ComponentProgram(evaluateSpec, helpers),
+                        env);
 
         RunDirectory runDirectory;
         try {
@@ -249,12 +366,14 @@ public final class ContinuousTraining implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        return new LocalPipeline(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run(runDirectory);
+        return new LocalPipeline(settings, spec.commandLine().getOut(), spec.commandLine().getErr())
+                .run(runDirectory);
     }
 
     private String settingsText() {
         if (hypertuneSettings == null) {
-            try (InputStream in = ContinuousTraining.class.getResourceAsStream("hypertune_settings.txt")) {
+            try (InputStream in =
+                    ContinuousTraining.class.getResourceAsStream("hypertune_settings.txt")) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -262,9 +381,14 @@ public final class ContinuousTraining implements Callable<Integer> {
         }
         if (hypertuneSettings.startsWith("@")) {
             try {
-                return Files.readString(Path.of(hypertuneSettings.substring(1)), StandardCharsets.UTF_8);
+                return Files.readString(
+                        Path.of(hypertuneSettings.substring(1)), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw usage("--hypertune-settings: cannot read " + hypertuneSettings.substring(1) + ": " + e.getMessage());
+                throw usage(
+                        "--hypertune-settings: cannot read "
+                                + hypertuneSettings.substring(1)
+                                + ": "
+                                + e.getMessage());
             }
         }
         return hypertuneSettings;

@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  *
  * <p>Main and test classes are separate nodes: a test package is {@code name (tests)}. A test class
  * may use the main classes of any package (a test of package {@code a} using a fixture in {@code b}
- * that uses {@code a}'s main classes is no cycle); main classes never see test classes, so a cycle is
- * one among main packages or one among test packages.
+ * that uses {@code a}'s main classes is no cycle); main classes never see test classes, so a cycle
+ * is one among main packages or one among test packages.
  */
 final class PackageGraph {
     private static final Pattern EDGE = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s+\\S.*$");
@@ -51,14 +51,19 @@ final class PackageGraph {
         Set<String> mainClasses = classes(mainRoots);
         Set<String> testClasses = classes(testRoots);
         Set<String> packages = new TreeSet<>();
-        Stream.concat(mainClasses.stream(), testClasses.stream()).map(PackageGraph::packageOf).forEach(packages::add);
+        Stream.concat(mainClasses.stream(), testClasses.stream())
+                .map(PackageGraph::packageOf)
+                .forEach(packages::add);
         if (packages.isEmpty()) {
             return graph;
         }
-        String ours = packages.stream().map(p -> p.isEmpty() ? "[^.]+" : Pattern.quote(p) + "\\.[^.]+")
-                .collect(Collectors.joining("|", "(", ")"));
+        String ours =
+                packages.stream()
+                        .map(p -> p.isEmpty() ? "[^.]+" : Pattern.quote(p) + "\\.[^.]+")
+                        .collect(Collectors.joining("|", "(", ")"));
         mainClasses.forEach(c -> graph.edges.computeIfAbsent(packageOf(c), k -> new TreeMap<>()));
-        testClasses.forEach(c -> graph.edges.computeIfAbsent(packageOf(c) + TESTS, k -> new TreeMap<>()));
+        testClasses.forEach(
+                c -> graph.edges.computeIfAbsent(packageOf(c) + TESTS, k -> new TreeMap<>()));
         for (String[] edge : jdeps(mainRoots, ours)) {
             graph.add(packageOf(edge[0]), packageOf(edge[1]), edge);
         }
@@ -71,12 +76,15 @@ final class PackageGraph {
 
     private void add(String from, String to, String[] example) {
         if (!from.equals(to)) {
-            edges.computeIfAbsent(from, k -> new TreeMap<>()).putIfAbsent(to, example[0] + " -> " + example[1]);
+            edges.computeIfAbsent(from, k -> new TreeMap<>())
+                    .putIfAbsent(to, example[0] + " -> " + example[1]);
         }
         edges.computeIfAbsent(to, k -> new TreeMap<>());
     }
 
-    /** @return every node (package) of the graph */
+    /**
+     * @return every node (package) of the graph
+     */
     Set<String> packages() {
         return edges.keySet();
     }
@@ -146,8 +154,14 @@ final class PackageGraph {
         return cycles;
     }
 
-    private void visit(String v, Map<String, Integer> index, Map<String, Integer> low, Deque<String> stack,
-            Set<String> onStack, int[] counter, Deque<Map.Entry<String, java.util.Iterator<String>>> work) {
+    private void visit(
+            String v,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            Set<String> onStack,
+            int[] counter,
+            Deque<Map.Entry<String, java.util.Iterator<String>>> work) {
         index.put(v, counter[0]);
         low.put(v, counter[0]);
         counter[0]++;
@@ -163,11 +177,19 @@ final class PackageGraph {
     String describe(List<String> cycle) {
         StringBuilder text = new StringBuilder();
         for (String from : cycle) {
-            edges.getOrDefault(from, Map.of()).forEach((to, example) -> {
-                if (cycle.contains(to)) {
-                    text.append("\n  ").append(from).append(" -> ").append(to).append("   (").append(example).append(")");
-                }
-            });
+            edges.getOrDefault(from, Map.of())
+                    .forEach(
+                            (to, example) -> {
+                                if (cycle.contains(to)) {
+                                    text.append("\n  ")
+                                            .append(from)
+                                            .append(" -> ")
+                                            .append(to)
+                                            .append("   (")
+                                            .append(example)
+                                            .append(")");
+                                }
+                            });
         }
         return text.toString();
     }
@@ -178,13 +200,18 @@ final class PackageGraph {
         if (roots.isEmpty()) {
             return found;
         }
-        ToolProvider jdeps = ToolProvider.findFirst("jdeps")
-                .orElseThrow(() -> new IllegalStateException("no jdeps in this JDK (module jdk.jdeps)"));
+        ToolProvider jdeps =
+                ToolProvider.findFirst("jdeps")
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "no jdeps in this JDK (module jdk.jdeps)"));
         List<String> args = new ArrayList<>(List.of("-verbose:class", "-e", ours));
         roots.forEach(root -> args.add(root.toString()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = jdeps.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        int code =
+                jdeps.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
         if (code != 0) {
             throw new IllegalStateException("jdeps " + args + " exited " + code + ": " + err + out);
         }
@@ -202,14 +229,22 @@ final class PackageGraph {
         Set<String> names = new HashSet<>();
         for (Path root : roots) {
             try (Stream<Path> files = Files.walk(root)) {
-                files.filter(f -> f.toString().endsWith(".class")).forEach(f -> {
-                    String relative = root.relativize(f).toString();
-                    String name = relative.substring(0, relative.length() - ".class".length())
-                            .replace(root.getFileSystem().getSeparator(), ".");
-                    if (!name.endsWith("package-info") && !name.endsWith("module-info")) {
-                        names.add(name);
-                    }
-                });
+                files.filter(f -> f.toString().endsWith(".class"))
+                        .forEach(
+                                f -> {
+                                    String relative = root.relativize(f).toString();
+                                    String name =
+                                            relative.substring(
+                                                            0,
+                                                            relative.length() - ".class".length())
+                                                    .replace(
+                                                            root.getFileSystem().getSeparator(),
+                                                            ".");
+                                    if (!name.endsWith("package-info")
+                                            && !name.endsWith("module-info")) {
+                                        names.add(name);
+                                    }
+                                });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

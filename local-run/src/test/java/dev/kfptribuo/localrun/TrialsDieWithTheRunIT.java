@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The trials of a local run, started by {@link ChildProcesses}, die with the run's JVM. */
 class TrialsDieWithTheRunIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /**
      * The pipeline in a child JVM, killed with SIGKILL while its trials run: within 2 s no process
@@ -31,33 +30,59 @@ class TrialsDieWithTheRunIT {
     @Test
     void trialsDieWithTheRunKilledBySigkill() throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
-        List<String> command = new ArrayList<>(List.of(ProgramLauncher.currentJava(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dkfptribuo.home=" + root, "-cp", System.getProperty("java.class.path"),
-                ContinuousTraining.class.getName(), "--source", root.resolve("data/covertype/covertype_small.csv").toString(),
-                "--runs-dir", dir.resolve("runs").toString(), "--registry", dir.resolve("registry").toString(),
-                "--run-id", "killed", "--trainer-jvm-options", "-Xint -XX:+UseSerialGC"));
-        Process run = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("run.log").toFile()).start();
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProgramLauncher.currentJava(),
+                                "-XX:+UseSerialGC",
+                                "-XX:TieredStopAtLevel=1",
+                                "-Dkfptribuo.home=" + root,
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                ContinuousTraining.class.getName(),
+                                "--source",
+                                root.resolve("data/covertype/covertype_small.csv").toString(),
+                                "--runs-dir",
+                                dir.resolve("runs").toString(),
+                                "--registry",
+                                dir.resolve("registry").toString(),
+                                "--run-id",
+                                "killed",
+                                "--trainer-jvm-options",
+                                "-Xint -XX:+UseSerialGC"));
+        Process run =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("run.log").toFile())
+                        .start();
         Map<Long, String> seen = new LinkedHashMap<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
             // Until two trials run at once (the lab's spec runs three at a time).
             while (run.isAlive() && System.nanoTime() < deadline) {
                 run.descendants().forEach(p -> seen.put(p.pid(), commandLine(p)));
-                long trials = run.descendants().filter(p -> commandLine(p)
-                        .contains("dev.kfptribuo.trainer.Train")).count();
+                long trials =
+                        run.descendants()
+                                .filter(p -> commandLine(p).contains("dev.kfptribuo.trainer.Train"))
+                                .count();
                 if (trials >= 2) {
                     break;
                 }
                 Thread.sleep(10);
             }
             run.descendants().forEach(p -> seen.put(p.pid(), commandLine(p)));
-            assertTrue(run.isAlive(), "the run ended before its trials could be seen: "
-                    + Files.readString(dir.resolve("run.log"), StandardCharsets.UTF_8));
+            assertTrue(
+                    run.isAlive(),
+                    "the run ended before its trials could be seen: "
+                            + Files.readString(dir.resolve("run.log"), StandardCharsets.UTF_8));
         } finally {
             run.destroyForcibly(); // SIGKILL: no shutdown hook runs
         }
-        assertTrue(seen.values().stream().filter(c -> c.contains("dev.kfptribuo.trainer.Train")).count() >= 2,
+        assertTrue(
+                seen.values().stream()
+                                .filter(c -> c.contains("dev.kfptribuo.trainer.Train"))
+                                .count()
+                        >= 2,
                 seen.toString());
         run.waitFor(5, TimeUnit.SECONDS);
 
@@ -67,7 +92,8 @@ class TrialsDieWithTheRunIT {
             left.removeIf(pid -> !running(pid));
             Thread.sleep(10);
         }
-        List<String> remaining = left.stream().map(pid -> pid + " " + shortened(seen.get(pid))).toList();
+        List<String> remaining =
+                left.stream().map(pid -> pid + " " + shortened(seen.get(pid))).toList();
         left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         assertEquals(List.of(), remaining, "processes left 2 s after the run was killed");
         assertFalse(Files.exists(dir.resolve("registry")), "the run was killed before its deploy");
@@ -76,14 +102,22 @@ class TrialsDieWithTheRunIT {
     /** A command line without its classpath. */
     private static String shortened(String commandLine) {
         int main = commandLine.indexOf("dev.kfptribuo.");
-        return main >= 0 ? commandLine.substring(main) : commandLine.substring(0, Math.min(120, commandLine.length()));
+        return main >= 0
+                ? commandLine.substring(main)
+                : commandLine.substring(0, Math.min(120, commandLine.length()));
     }
 
-    /** The whole command line (ProcessHandle.Info cuts it at 4096 characters, inside a trial's classpath). */
+    /**
+     * The whole command line (ProcessHandle.Info cuts it at 4096 characters, inside a trial's
+     * classpath).
+     */
     private static String commandLine(ProcessHandle process) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ');
+            return new String(
+                            Files.readAllBytes(
+                                    Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                            StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
         } catch (IOException e) {
             return process.info().commandLine().orElse("?");
         }

@@ -17,12 +17,15 @@ import org.eclipse.jetty.server.Response;
 final class AccessLog implements RequestLog {
     /** Request attribute: how many instances the request predicted (an Integer). */
     static final String INSTANCES = AccessLog.class.getName() + ".instances";
+
     /** Request attribute: why the request was refused (a String). */
     static final String ERROR = AccessLog.class.getName() + ".error";
 
     private final ServerLog log;
 
-    /** @param log where the lines go */
+    /**
+     * @param log where the lines go
+     */
     AccessLog(ServerLog log) {
         this.log = log;
     }
@@ -33,42 +36,63 @@ final class AccessLog implements RequestLog {
         String path = request.getHttpURI().getPathQuery();
         Object instances = request.getAttribute(INSTANCES);
         Object error = request.getAttribute(ERROR);
-        StringBuilder message = new StringBuilder().append(request.getMethod()).append(' ').append(path).append(' ').append(status);
+        StringBuilder message =
+                new StringBuilder()
+                        .append(request.getMethod())
+                        .append(' ')
+                        .append(path)
+                        .append(' ')
+                        .append(status);
         if (instances != null) {
-            message.append(" (").append(instances).append(instances.equals(1) ? " instance)" : " instances)");
+            message.append(" (")
+                    .append(instances)
+                    .append(instances.equals(1) ? " instance)" : " instances)");
         }
         if (error != null) {
             message.append(": ").append(error);
         }
-        // 503 is "not ready yet" (the model loading, the server stopping), which health checks expect.
-        String severity = status >= 500 && status != 503 ? "ERROR" : status >= 400 ? "WARNING" : "INFO";
+        // 503 is "not ready yet" (the model loading, the server stopping), which health checks
+        // expect.
+        String severity =
+                status >= 500 && status != 503 ? "ERROR" : status >= 400 ? "WARNING" : "INFO";
         long nanos = System.nanoTime() - request.getBeginNanoTime();
-        log.line(severity, message.toString(), json -> {
-            json.writeObjectFieldStart("httpRequest");
-            json.writeStringField("requestMethod", request.getMethod());
-            json.writeStringField("requestUrl", path);
-            json.writeNumberField("status", status);
-            json.writeStringField("requestSize", Long.toString(Math.max(0, Request.getContentBytesRead(request))));
-            json.writeStringField("responseSize", Long.toString(Response.getContentBytesWritten(response)));
-            json.writeStringField("latency", String.format(java.util.Locale.ROOT, "%.6fs", nanos / 1e9));
-            String remote = remoteIp(request.getConnectionMetaData().getRemoteSocketAddress());
-            if (remote != null) {
-                json.writeStringField("remoteIp", remote);
-            }
-            String agent = request.getHeaders().get(HttpHeader.USER_AGENT);
-            if (agent != null) {
-                json.writeStringField("userAgent", agent);
-            }
-            json.writeStringField("protocol", request.getConnectionMetaData().getProtocol());
-            json.writeEndObject();
-            if (instances != null) {
-                json.writeNumberField("instances", (Integer) instances);
-            }
-        });
+        log.line(
+                severity,
+                message.toString(),
+                json -> {
+                    json.writeObjectFieldStart("httpRequest");
+                    json.writeStringField("requestMethod", request.getMethod());
+                    json.writeStringField("requestUrl", path);
+                    json.writeNumberField("status", status);
+                    json.writeStringField(
+                            "requestSize",
+                            Long.toString(Math.max(0, Request.getContentBytesRead(request))));
+                    json.writeStringField(
+                            "responseSize",
+                            Long.toString(Response.getContentBytesWritten(response)));
+                    json.writeStringField(
+                            "latency", String.format(java.util.Locale.ROOT, "%.6fs", nanos / 1e9));
+                    String remote =
+                            remoteIp(request.getConnectionMetaData().getRemoteSocketAddress());
+                    if (remote != null) {
+                        json.writeStringField("remoteIp", remote);
+                    }
+                    String agent = request.getHeaders().get(HttpHeader.USER_AGENT);
+                    if (agent != null) {
+                        json.writeStringField("userAgent", agent);
+                    }
+                    json.writeStringField(
+                            "protocol", request.getConnectionMetaData().getProtocol());
+                    json.writeEndObject();
+                    if (instances != null) {
+                        json.writeNumberField("instances", (Integer) instances);
+                    }
+                });
     }
 
     private static String remoteIp(SocketAddress address) {
         return address instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : null;
+                ? inet.getAddress().getHostAddress()
+                : null;
     }
 }

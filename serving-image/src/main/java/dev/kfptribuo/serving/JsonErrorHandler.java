@@ -25,16 +25,28 @@ final class JsonErrorHandler extends ErrorHandler {
         setShowCauses(false);
     }
 
-    /** Jetty writes error bodies only for GET, POST and HEAD by default; a 405 to a DELETE gets one too. */
+    /**
+     * Jetty writes error bodies only for GET, POST and HEAD by default; a 405 to a DELETE gets one
+     * too.
+     */
     @Override
     public boolean errorPageForMethod(String method) {
         return true;
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-            Callback callback) throws IOException {
-        String reason = message != null && !message.isBlank() ? message.strip() : HttpStatus.getMessage(code);
+    protected void generateResponse(
+            Request request,
+            Response response,
+            int code,
+            String message,
+            Throwable cause,
+            Callback callback)
+            throws IOException {
+        String reason =
+                message != null && !message.isBlank()
+                        ? message.strip()
+                        : HttpStatus.getMessage(code);
         if (request.getAttribute(AccessLog.ERROR) == null) {
             request.setAttribute(AccessLog.ERROR, reason);
         }

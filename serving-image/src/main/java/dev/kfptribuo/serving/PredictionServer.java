@@ -15,13 +15,14 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The Jetty server of {@code serve}: one HTTP/1.1 connector on the configured address,
- * {@link VertexRoutes} behind a {@link GracefulHandler}, {@link JsonErrorHandler} for every error
- * body and {@link AccessLog} for the log.
+ * The Jetty server of {@code serve}: one HTTP/1.1 connector on the configured address, {@link
+ * VertexRoutes} behind a {@link GracefulHandler}, {@link JsonErrorHandler} for every error body and
+ * {@link AccessLog} for the log.
  *
- * <p>The life of a server: {@link #start} listens (health answers 503), {@link #load} loads the model
- * (health answers 200; it may run before or while the server starts, in another thread), {@link #stop} stops taking connections, lets the requests in flight finish
- * (for at most the shutdown timeout) and returns; {@link #join} waits for that.
+ * <p>The life of a server: {@link #start} listens (health answers 503), {@link #load} loads the
+ * model (health answers 200; it may run before or while the server starts, in another thread),
+ * {@link #stop} stops taking connections, lets the requests in flight finish (for at most the
+ * shutdown timeout) and returns; {@link #join} waits for that.
  */
 final class PredictionServer {
     private final ServingConfig config;
@@ -68,15 +69,26 @@ final class PredictionServer {
             server.start();
         } catch (IOException e) {
             stopQuietly();
-            String reason = e instanceof BindException || e.getCause() instanceof BindException
-                    ? "address in use or not available" : e.getMessage();
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + reason, e);
+            String reason =
+                    e instanceof BindException || e.getCause() instanceof BindException
+                            ? "address in use or not available"
+                            : e.getMessage();
+            throw new IOException(
+                    "cannot listen on " + config.host() + ":" + config.port() + ": " + reason, e);
         } catch (Exception e) {
             stopQuietly();
             throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
         }
-        log.info("listening on " + config.host() + ":" + port() + " (health: GET " + config.healthRoute()
-                + ", predictions: POST " + config.predictRoute() + ")");
+        log.info(
+                "listening on "
+                        + config.host()
+                        + ":"
+                        + port()
+                        + " (health: GET "
+                        + config.healthRoute()
+                        + ", predictions: POST "
+                        + config.predictRoute()
+                        + ")");
     }
 
     /**
@@ -100,19 +112,29 @@ final class PredictionServer {
         long started = System.nanoTime();
         Predictor predictor = Predictor.of(ModelBundle.load(model));
         OnlinePredictor online = new OnlinePredictor(predictor);
-        log.info(String.format(Locale.ROOT, "model loaded from %s in %.2f s: %d classes %s, %d input columns",
-                model, (System.nanoTime() - started) / 1e9, predictor.classes().size(), predictor.classes(),
-                predictor.inputColumns().size()));
+        log.info(
+                String.format(
+                        Locale.ROOT,
+                        "model loaded from %s in %.2f s: %d classes %s, %d input columns",
+                        model,
+                        (System.nanoTime() - started) / 1e9,
+                        predictor.classes().size(),
+                        predictor.classes(),
+                        predictor.inputColumns().size()));
         return online;
     }
 
-    /** @param predictor the model to answer with; health answers 200 from now on */
+    /**
+     * @param predictor the model to answer with; health answers 200 from now on
+     */
     void ready(OnlinePredictor predictor) {
         routes.ready(predictor);
         log.info("ready: " + config.host() + ":" + port() + " answers with the model");
     }
 
-    /** @return the port listened on (the one chosen when the config's port is 0) */
+    /**
+     * @return the port listened on (the one chosen when the config's port is 0)
+     */
     int port() {
         return connector.getLocalPort();
     }
@@ -125,7 +147,10 @@ final class PredictionServer {
         if (!server.isStarted()) {
             return;
         }
-        log.info("stopping: finishing the requests in flight (at most " + config.shutdownTimeout().toSeconds() + " s)");
+        log.info(
+                "stopping: finishing the requests in flight (at most "
+                        + config.shutdownTimeout().toSeconds()
+                        + " s)");
         try {
             server.stop();
         } catch (Exception e) {

@@ -19,7 +19,9 @@ import org.eclipse.jetty.server.Request;
 final class RequestBody implements Runnable {
     /** What becomes of a body. */
     interface Listener {
-        /** @param body the whole body */
+        /**
+         * @param body the whole body
+         */
         void read(byte[] body);
 
         /** More than the limit arrived; the rest is left unread. */
@@ -28,7 +30,9 @@ final class RequestBody implements Runnable {
         /** The client sent nothing for the idle timeout. */
         void timedOut();
 
-        /** @param failure why the body could not be read (the client went away, a broken chunk) */
+        /**
+         * @param failure why the body could not be read (the client went away, a broken chunk)
+         */
         void failed(Throwable failure);
     }
 
@@ -41,12 +45,14 @@ final class RequestBody implements Runnable {
         this.request = request;
         this.limit = limit;
         this.listener = listener;
-        this.body = new ByteArrayOutputStream((int) Math.min(Math.max(request.getLength(), 256), limit));
+        this.body =
+                new ByteArrayOutputStream(
+                        (int) Math.min(Math.max(request.getLength(), 256), limit));
     }
 
     /**
-     * Starts reading a body; returns at once, and the listener hears of the outcome later (or before
-     * this returns, when the body has arrived already).
+     * Starts reading a body; returns at once, and the listener hears of the outcome later (or
+     * before this returns, when the body has arrived already).
      *
      * @param request the request whose body to read
      * @param limit the largest body accepted, in bytes
@@ -67,7 +73,8 @@ final class RequestBody implements Runnable {
             }
             if (Content.Chunk.isFailure(chunk)) {
                 Throwable failure = chunk.getFailure();
-                if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
+                if (failure instanceof TimeoutException
+                        || failure.getCause() instanceof TimeoutException) {
                     listener.timedOut();
                 } else {
                     listener.failed(failure);
@@ -82,7 +89,8 @@ final class RequestBody implements Runnable {
                 return;
             }
             if (bytes.hasArray()) {
-                body.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+                body.write(
+                        bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
             } else {
                 byte[] copy = new byte[bytes.remaining()];
                 bytes.get(copy);

@@ -19,12 +19,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code serve} program: maps flags and Vertex AI's {@code AIP_*} variables to a
- * {@link ServingConfig}, starts a {@link PredictionServer}, loads the model and serves until stopped.
- * A flag wins over its variable; a variable set to an empty value counts as unset.
+ * The {@code serve} program: maps flags and Vertex AI's {@code AIP_*} variables to a {@link
+ * ServingConfig}, starts a {@link PredictionServer}, loads the model and serves until stopped. A
+ * flag wins over its variable; a variable set to an empty value counts as unset.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Serves online predictions of a model saved by train (its job dir) on Vertex AI's custom "
                     + "serving container contract: it listens on 0.0.0.0:$AIP_HTTP_PORT; GET $AIP_HEALTH_ROUTE "
@@ -36,70 +39,114 @@ import picocli.CommandLine.Spec;
                     + "instance gets 400 with {\"error\": \"...\"} naming the instance (0-based) and the column; "
                     + "another method 405, another path 404, a body over the limit 413, a body that stops arriving 408.",
             "The log is one JSON line per request (Cloud Logging's httpRequest) on standard output. SIGTERM "
-                    + "stops taking connections and lets the requests in flight finish."},
+                    + "stops taking connections and lets the requests in flight finish."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped", "1:runtime error (the model cannot be loaded, the port cannot be bound)",
-            "2:usage error", "143:stopped by SIGTERM, after the requests in flight"})
+        exitCodeList = {
+            "0:stopped",
+            "1:runtime error (the model cannot be loaded, the port cannot be bound)",
+            "2:usage error",
+            "143:stopped by SIGTERM, after the requests in flight"
+        })
 final class ServeCommand implements Callable<Integer> {
     /** The longest timeout a flag takes: a day. */
     private static final long MAX_TIMEOUT_SECONDS = 86_400;
 
-    @Spec
-    private CommandSpec spec;
+    @Spec private CommandSpec spec;
 
-    @Option(names = {"--model-dir", "--model_dir"}, paramLabel = "DIR",
-            description = "The model: a job dir of train (" + ModelBundle.MODEL_FILE + ", " + ModelBundle.MANIFEST_FILE
-                    + "), a local directory or gs:// prefix (read with Application Default Credentials). "
-                    + "Default: $AIP_STORAGE_URI, which Vertex AI sets to a copy of the model's artifactUri.")
+    @Option(
+            names = {"--model-dir", "--model_dir"},
+            paramLabel = "DIR",
+            description =
+                    "The model: a job dir of train ("
+                            + ModelBundle.MODEL_FILE
+                            + ", "
+                            + ModelBundle.MANIFEST_FILE
+                            + "), a local directory or gs:// prefix (read with Application Default Credentials). "
+                            + "Default: $AIP_STORAGE_URI, which Vertex AI sets to a copy of the model's artifactUri.")
     private String modelDir;
 
-    @Option(names = "--registry", paramLabel = "DIR",
-            description = "Instead of --model-dir: a local model registry, as bin/continuous-training deploys to it "
-                    + "(its --registry, default runs/model-registry). Serves the version of --model deployed last "
-                    + "(current.json), or --model-version.")
+    @Option(
+            names = "--registry",
+            paramLabel = "DIR",
+            description =
+                    "Instead of --model-dir: a local model registry, as bin/continuous-training deploys to it "
+                            + "(its --registry, default runs/model-registry). Serves the version of --model deployed last "
+                            + "(current.json), or --model-version.")
     private Path registry;
 
-    @Option(names = "--model", paramLabel = "ID",
-            description = "With --registry: the model's id (continuous-training's --model-id, e.g. covertype_classifier).")
+    @Option(
+            names = "--model",
+            paramLabel = "ID",
+            description =
+                    "With --registry: the model's id (continuous-training's --model-id, e.g. covertype_classifier).")
     private String registryModel;
 
-    @Option(names = "--model-version", paramLabel = "ID",
+    @Option(
+            names = "--model-version",
+            paramLabel = "ID",
             description = "With --registry: serve this version instead of the one deployed last.")
     private String registryVersion;
 
-    @Option(names = "--port", paramLabel = "PORT",
-            description = "The port to listen on; 0 picks a free one. Default: $AIP_HTTP_PORT, else 8080.")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description =
+                    "The port to listen on; 0 picks a free one. Default: $AIP_HTTP_PORT, else 8080.")
     private Integer port;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+    @Option(
+            names = "--host",
+            paramLabel = "ADDRESS",
+            defaultValue = "0.0.0.0",
             description = "The address to listen on. Default: ${DEFAULT-VALUE} (every interface).")
     private String host;
 
-    @Option(names = "--health-route", paramLabel = "PATH",
+    @Option(
+            names = "--health-route",
+            paramLabel = "PATH",
             description = "The health check's path. Default: $AIP_HEALTH_ROUTE, else /health.")
     private String healthRoute;
 
-    @Option(names = "--predict-route", paramLabel = "PATH",
+    @Option(
+            names = "--predict-route",
+            paramLabel = "PATH",
             description = "The predictions' path. Default: $AIP_PREDICT_ROUTE, else /predict.")
     private String predictRoute;
 
-    @Option(names = "--max-request-bytes", paramLabel = "BYTES",
+    @Option(
+            names = "--max-request-bytes",
+            paramLabel = "BYTES",
             defaultValue = "" + ServingConfig.DEFAULT_MAX_REQUEST_BYTES,
-            description = "The largest request body accepted; a larger one gets 413. Default: ${DEFAULT-VALUE} "
-                    + "(1.5 MiB, Vertex AI's limit for online predictions).")
+            description =
+                    "The largest request body accepted; a larger one gets 413. Default: ${DEFAULT-VALUE} "
+                            + "(1.5 MiB, Vertex AI's limit for online predictions).")
     private long maxRequestBytes;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "25",
-            description = "On SIGTERM, how long the requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--shutdown-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "25",
+            description =
+                    "On SIGTERM, how long the requests in flight may take to finish. Default: ${DEFAULT-VALUE}.")
     private long shutdownSeconds;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "How long a connection may send nothing: a request whose body stops arriving gets 408, "
-                    + "an idle connection is closed. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
+            description =
+                    "How long a connection may send nothing: a request whose body stops arriving gets 408, "
+                            + "an idle connection is closed. Default: ${DEFAULT-VALUE}.")
     private long idleSeconds;
 
-    @Option(names = "--access-log", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "One log line per request on standard output (--no-access-log: none). Default: on.")
+    @Option(
+            names = "--access-log",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "One log line per request on standard output (--no-access-log: none). Default: on.")
     private boolean accessLog;
 
     private final OutputStream logOut;
@@ -109,8 +156,8 @@ final class ServeCommand implements Callable<Integer> {
     /**
      * @param logOut where the server's log lines go
      * @param env environment variables
-     * @param shutdownHook whether SIGTERM (a JVM shutdown) stops the server gracefully: the program's
-     *     main, not the tests' seam
+     * @param shutdownHook whether SIGTERM (a JVM shutdown) stops the server gracefully: the
+     *     program's main, not the tests' seam
      */
     ServeCommand(OutputStream logOut, Map<String, String> env, boolean shutdownHook) {
         this.logOut = logOut;
@@ -124,7 +171,8 @@ final class ServeCommand implements Callable<Integer> {
         ServingConfig config = config(log);
         // The model loads while the server is built and starts (two cores do both at once); health
         // answers 503 from the moment the port is bound until the model is in.
-        FutureTask<OnlinePredictor> loading = new FutureTask<>(() -> PredictionServer.loadModel(config.model(), log));
+        FutureTask<OnlinePredictor> loading =
+                new FutureTask<>(() -> PredictionServer.loadModel(config.model(), log));
         Thread loader = new Thread(loading, "serve-model-loader");
         loader.setDaemon(true);
         loader.start();
@@ -137,7 +185,11 @@ final class ServeCommand implements Callable<Integer> {
             server.ready(loading.get());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            log.error("the model could not be loaded from " + config.model() + ": " + cause.getMessage());
+            log.error(
+                    "the model could not be loaded from "
+                            + config.model()
+                            + ": "
+                            + cause.getMessage());
             server.stop();
             if (cause instanceof IOException io) {
                 throw io;
@@ -158,18 +210,21 @@ final class ServeCommand implements Callable<Integer> {
                 throw usage("--registry and --model-dir each name a model: give one");
             }
             if (registryModel == null || registryModel.isBlank()) {
-                throw usage("--registry needs --model, the id of the model to serve (e.g. covertype_classifier)");
+                throw usage(
+                        "--registry needs --model, the id of the model to serve (e.g. covertype_classifier)");
             }
             model = null;
         } else {
             if (registryModel != null || registryVersion != null) {
-                throw usage((registryModel != null ? "--model" : "--model-version")
-                        + " chooses a model of a local registry: give --registry DIR too");
+                throw usage(
+                        (registryModel != null ? "--model" : "--model-version")
+                                + " chooses a model of a local registry: give --registry DIR too");
             }
             model = modelDir != null ? modelDir : variable("AIP_STORAGE_URI");
             if (model == null || model.isBlank()) {
-                throw usage("no model: set AIP_STORAGE_URI or --model-dir to a job dir of train (local or gs://), "
-                        + "or --registry DIR --model ID");
+                throw usage(
+                        "no model: set AIP_STORAGE_URI or --model-dir to a job dir of train (local or gs://), "
+                                + "or --registry DIR --model ID");
             }
         }
         int listenPort;
@@ -193,16 +248,32 @@ final class ServeCommand implements Callable<Integer> {
             throw usage("--max-request-bytes must be at least 1 byte, got " + maxRequestBytes);
         }
         if (shutdownSeconds < 0 || shutdownSeconds > MAX_TIMEOUT_SECONDS) {
-            throw usage("--shutdown-timeout must be 0.." + MAX_TIMEOUT_SECONDS + " seconds, got " + shutdownSeconds);
+            throw usage(
+                    "--shutdown-timeout must be 0.."
+                            + MAX_TIMEOUT_SECONDS
+                            + " seconds, got "
+                            + shutdownSeconds);
         }
         if (idleSeconds < 1 || idleSeconds > MAX_TIMEOUT_SECONDS) {
-            throw usage("--idle-timeout must be 1.." + MAX_TIMEOUT_SECONDS + " seconds, got " + idleSeconds);
+            throw usage(
+                    "--idle-timeout must be 1.."
+                            + MAX_TIMEOUT_SECONDS
+                            + " seconds, got "
+                            + idleSeconds);
         }
         ServingConfig config;
         try {
-            config = new ServingConfig(host, listenPort, orElse(healthRoute, "AIP_HEALTH_ROUTE", "/health"),
-                    orElse(predictRoute, "AIP_PREDICT_ROUTE", "/predict"), Location.parse(model != null ? model : registry.toString()),
-                    maxRequestBytes, Duration.ofSeconds(shutdownSeconds), Duration.ofSeconds(idleSeconds), accessLog);
+            config =
+                    new ServingConfig(
+                            host,
+                            listenPort,
+                            orElse(healthRoute, "AIP_HEALTH_ROUTE", "/health"),
+                            orElse(predictRoute, "AIP_PREDICT_ROUTE", "/predict"),
+                            Location.parse(model != null ? model : registry.toString()),
+                            maxRequestBytes,
+                            Duration.ofSeconds(shutdownSeconds),
+                            Duration.ofSeconds(idleSeconds),
+                            accessLog);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -222,17 +293,29 @@ final class ServeCommand implements Callable<Integer> {
         ModelRegistryReader reader = new ModelRegistryReader(registry);
         ModelRegistryReader.Version version;
         try {
-            version = registryVersion == null ? reader.current(registryModel) : reader.version(registryModel, registryVersion);
+            version =
+                    registryVersion == null
+                            ? reader.current(registryModel)
+                            : reader.version(registryModel, registryVersion);
         } catch (IOException e) {
             log.error("no model to serve in registry " + reader.root() + ": " + e.getMessage());
             if (e instanceof ModelRegistryReader.NotDeployedException) {
                 // Not an I/O failure: the registry was read and holds no such version.
-                throw new IllegalStateException(e.getMessage() + " (bin/continuous-training deploys there)", e);
+                throw new IllegalStateException(
+                        e.getMessage() + " (bin/continuous-training deploys there)", e);
             }
             throw e;
         }
-        log.info("registry " + reader.root() + ": serving " + version.modelId() + "/" + version.versionId()
-                + (registryVersion == null ? ", the version deployed last," : "") + " from " + version.directory());
+        log.info(
+                "registry "
+                        + reader.root()
+                        + ": serving "
+                        + version.modelId()
+                        + "/"
+                        + version.versionId()
+                        + (registryVersion == null ? ", the version deployed last," : "")
+                        + " from "
+                        + version.directory());
         return Location.parse(version.directory().toString());
     }
 
@@ -244,7 +327,9 @@ final class ServeCommand implements Callable<Integer> {
         return value != null ? value : fallback;
     }
 
-    /** @return the variable's value, or null when it is unset or empty */
+    /**
+     * @return the variable's value, or null when it is unset or empty
+     */
     private String variable(String name) {
         String value = env.get(name);
         return value == null || value.isEmpty() ? null : value;

@@ -9,9 +9,9 @@ import java.io.UncheckedIOException;
 
 /**
  * The server's log: one JSON object per line on standard output, in the structured form Cloud
- * Logging reads from a container ({@code severity}, {@code message}, and for a request an
- * {@code httpRequest} object, cloud.google.com/logging/docs/structured-logging), so that Vertex AI's
- * logs show each line as one entry with its severity. Lines are written whole, one at a time.
+ * Logging reads from a container ({@code severity}, {@code message}, and for a request an {@code
+ * httpRequest} object, cloud.google.com/logging/docs/structured-logging), so that Vertex AI's logs
+ * show each line as one entry with its severity. Lines are written whole, one at a time.
  */
 final class ServerLog {
     /** Writes the fields of one line after {@code severity} and {@code message}. */
@@ -24,21 +24,27 @@ final class ServerLog {
     }
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final Fields NONE = json -> { };
+    private static final Fields NONE = json -> {};
 
     private final OutputStream out;
 
-    /** @param out where the lines go, standard output in the program */
+    /**
+     * @param out where the lines go, standard output in the program
+     */
     ServerLog(OutputStream out) {
         this.out = out;
     }
 
-    /** @param message a line about the server itself (listening, model loaded, stopping) */
+    /**
+     * @param message a line about the server itself (listening, model loaded, stopping)
+     */
     void info(String message) {
         line("INFO", message, NONE);
     }
 
-    /** @param message a line about a fault of the server (the model could not be loaded) */
+    /**
+     * @param message a line about a fault of the server (the model could not be loaded)
+     */
     void error(String message) {
         line("ERROR", message, NONE);
     }
@@ -68,7 +74,8 @@ final class ServerLog {
                 line.writeTo(out);
                 out.flush();
             } catch (IOException e) {
-                // Standard output is gone (a closed pipe): the server goes on serving without its log.
+                // Standard output is gone (a closed pipe): the server goes on serving without its
+                // log.
             }
         }
     }

@@ -18,8 +18,16 @@ import java.time.Duration;
  *     between requests: the connection is closed)
  * @param accessLog whether each request gets a line on standard output
  */
-public record ServingConfig(String host, int port, String healthRoute, String predictRoute, Location model,
-        long maxRequestBytes, Duration shutdownTimeout, Duration idleTimeout, boolean accessLog) {
+public record ServingConfig(
+        String host,
+        int port,
+        String healthRoute,
+        String predictRoute,
+        Location model,
+        long maxRequestBytes,
+        Duration shutdownTimeout,
+        Duration idleTimeout,
+        boolean accessLog) {
     /** Jetty's default idle timeout, 30 s. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -38,13 +46,16 @@ public record ServingConfig(String host, int port, String healthRoute, String pr
         requireRoute("health route", healthRoute);
         requireRoute("predict route", predictRoute);
         if (maxRequestBytes < 1) {
-            throw new IllegalArgumentException("the request size limit must be at least 1 byte, got " + maxRequestBytes);
+            throw new IllegalArgumentException(
+                    "the request size limit must be at least 1 byte, got " + maxRequestBytes);
         }
         if (shutdownTimeout.isNegative()) {
-            throw new IllegalArgumentException("the shutdown timeout must not be negative, got " + shutdownTimeout);
+            throw new IllegalArgumentException(
+                    "the shutdown timeout must not be negative, got " + shutdownTimeout);
         }
         if (idleTimeout.toMillis() < 1) {
-            throw new IllegalArgumentException("the idle timeout must be at least 1 ms, got " + idleTimeout);
+            throw new IllegalArgumentException(
+                    "the idle timeout must be at least 1 ms, got " + idleTimeout);
         }
     }
 
@@ -53,13 +64,22 @@ public record ServingConfig(String host, int port, String healthRoute, String pr
      * @return this configuration with another model
      */
     public ServingConfig withModel(Location other) {
-        return new ServingConfig(host, port, healthRoute, predictRoute, other, maxRequestBytes, shutdownTimeout, idleTimeout,
+        return new ServingConfig(
+                host,
+                port,
+                healthRoute,
+                predictRoute,
+                other,
+                maxRequestBytes,
+                shutdownTimeout,
+                idleTimeout,
                 accessLog);
     }
 
     private static void requireRoute(String what, String route) {
         if (route == null || !route.startsWith("/")) {
-            throw new IllegalArgumentException("the " + what + " must be a path starting with /, got '" + route + "'");
+            throw new IllegalArgumentException(
+                    "the " + what + " must be a path starting with /, got '" + route + "'");
         }
     }
 }

@@ -16,34 +16,43 @@ import org.eclipse.jetty.util.Callback;
  * method, the body's size; the prediction itself is {@link OnlinePredictor}'s.
  *
  * <ul>
- *   <li>{@code GET} (or {@code HEAD}) on the health route: 200 once the model is loaded, 503 before.</li>
- *   <li>{@code POST} on the predict route: the body, read without holding a thread while it
- *       arrives ({@link RequestBody}), to {@link OnlinePredictor}, its answer as 200; a bad body or
+ *   <li>{@code GET} (or {@code HEAD}) on the health route: 200 once the model is loaded, 503
+ *       before.
+ *   <li>{@code POST} on the predict route: the body, read without holding a thread while it arrives
+ *       ({@link RequestBody}), to {@link OnlinePredictor}, its answer as 200; a bad body or
  *       instance as 400; a body over the limit as 413 (before it is read when its length is
  *       declared); a body that stops arriving for the idle timeout as 408; 503 until the model is
- *       loaded.</li>
- *   <li>Another method on either route: 405 with {@code Allow}; any other path: 404.</li>
+ *       loaded.
+ *   <li>Another method on either route: 405 with {@code Allow}; any other path: 404.
  * </ul>
+ *
  * Every error goes through {@link Response#writeError}, so its body is {@link JsonErrorHandler}'s.
  */
 final class VertexRoutes extends Handler.Abstract {
     private static final String HEALTH_METHODS = "GET, HEAD";
-    private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] READY =
+            "{\"status\":\"ready\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final ServingConfig config;
     private volatile OnlinePredictor predictor;
 
-    /** @param config the routes and the request size limit */
+    /**
+     * @param config the routes and the request size limit
+     */
     VertexRoutes(ServingConfig config) {
         this.config = config;
     }
 
-    /** @param predictor the loaded model: from now on health answers 200 and predictions are made */
+    /**
+     * @param predictor the loaded model: from now on health answers 200 and predictions are made
+     */
     void ready(OnlinePredictor predictor) {
         this.predictor = predictor;
     }
 
-    /** @return true once {@link #ready} was called */
+    /**
+     * @return true once {@link #ready} was called
+     */
     boolean isReady() {
         return predictor != null;
     }
@@ -59,31 +68,60 @@ final class VertexRoutes extends Handler.Abstract {
         } else if (health && (HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method))) {
             health(request, response, callback);
         } else if (health || predict) {
-            String allow = health && predict ? HEALTH_METHODS + ", POST" : health ? HEALTH_METHODS : "POST";
+            String allow =
+                    health && predict
+                            ? HEALTH_METHODS + ", POST"
+                            : health ? HEALTH_METHODS : "POST";
             response.getHeaders().put(HttpHeader.ALLOW, allow);
-            Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
+            Response.writeError(
+                    request,
+                    response,
+                    callback,
+                    HttpStatus.METHOD_NOT_ALLOWED_405,
                     method + " is not allowed on " + path + " (allowed: " + allow + ")");
         } else {
-            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404, "no route " + path
-                    + ": the routes are GET " + config.healthRoute() + " and POST " + config.predictRoute());
+            Response.writeError(
+                    request,
+                    response,
+                    callback,
+                    HttpStatus.NOT_FOUND_404,
+                    "no route "
+                            + path
+                            + ": the routes are GET "
+                            + config.healthRoute()
+                            + " and POST "
+                            + config.predictRoute());
         }
         return true;
     }
 
     private void health(Request request, Response response, Callback callback) {
         if (predictor == null) {
-            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "the model is loading");
+            Response.writeError(
+                    request,
+                    response,
+                    callback,
+                    HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "the model is loading");
             return;
         }
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, HttpMethod.HEAD.is(request.getMethod()) ? null : ByteBuffer.wrap(READY), callback);
+        response.write(
+                true,
+                HttpMethod.HEAD.is(request.getMethod()) ? null : ByteBuffer.wrap(READY),
+                callback);
     }
 
     private void predict(Request request, Response response, Callback callback) {
         OnlinePredictor model = predictor;
         if (model == null) {
-            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "the model is loading");
+            Response.writeError(
+                    request,
+                    response,
+                    callback,
+                    HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "the model is loading");
             return;
         }
         long limit = config.maxRequestBytes();
@@ -92,39 +130,57 @@ final class VertexRoutes extends Handler.Abstract {
             tooLarge(request, response, callback, declared + " bytes");
             return;
         }
-        RequestBody.read(request, limit, new RequestBody.Listener() {
-            @Override
-            public void read(byte[] body) {
-                answer(model, body, request, response, callback);
-            }
+        RequestBody.read(
+                request,
+                limit,
+                new RequestBody.Listener() {
+                    @Override
+                    public void read(byte[] body) {
+                        answer(model, body, request, response, callback);
+                    }
 
-            @Override
-            public void tooLarge() {
-                VertexRoutes.this.tooLarge(request, response, callback, "more than " + limit + " bytes");
-            }
+                    @Override
+                    public void tooLarge() {
+                        VertexRoutes.this.tooLarge(
+                                request, response, callback, "more than " + limit + " bytes");
+                    }
 
-            @Override
-            public void timedOut() {
-                Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408,
-                        "the request body stopped arriving: nothing came for " + config.idleTimeout().toSeconds()
-                                + " s (serve --idle-timeout)");
-            }
+                    @Override
+                    public void timedOut() {
+                        Response.writeError(
+                                request,
+                                response,
+                                callback,
+                                HttpStatus.REQUEST_TIMEOUT_408,
+                                "the request body stopped arriving: nothing came for "
+                                        + config.idleTimeout().toSeconds()
+                                        + " s (serve --idle-timeout)");
+                    }
 
-            @Override
-            public void failed(Throwable failure) {
-                Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
-                        "the request body could not be read: " + failure.getMessage());
-            }
-        });
+                    @Override
+                    public void failed(Throwable failure) {
+                        Response.writeError(
+                                request,
+                                response,
+                                callback,
+                                HttpStatus.BAD_REQUEST_400,
+                                "the request body could not be read: " + failure.getMessage());
+                    }
+                });
     }
 
-    private static void answer(OnlinePredictor model, byte[] body, Request request, Response response,
+    private static void answer(
+            OnlinePredictor model,
+            byte[] body,
+            Request request,
+            Response response,
             Callback callback) {
         OnlinePredictor.Answer answer;
         try {
             answer = model.answer(body);
         } catch (BadRequestException e) {
-            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+            Response.writeError(
+                    request, response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
             return;
         }
         request.setAttribute(AccessLog.INSTANCES, answer.instances());
@@ -134,7 +190,15 @@ final class VertexRoutes extends Handler.Abstract {
     }
 
     private void tooLarge(Request request, Response response, Callback callback, String size) {
-        Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "the request body is "
-                + size + "; the limit is " + config.maxRequestBytes() + " bytes (serve --max-request-bytes)");
+        Response.writeError(
+                request,
+                response,
+                callback,
+                HttpStatus.PAYLOAD_TOO_LARGE_413,
+                "the request body is "
+                        + size
+                        + "; the limit is "
+                        + config.maxRequestBytes()
+                        + " bytes (serve --max-request-bytes)");
     }
 }

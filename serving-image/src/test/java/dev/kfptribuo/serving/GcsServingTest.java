@@ -33,8 +33,7 @@ class GcsServingTest {
     private static final String JOB_DIR = FakeGcsServer.uri("serving/jobs/final");
     private static Served.Rows rows;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void trainToCloudStorage() throws IOException {
@@ -42,7 +41,8 @@ class GcsServingTest {
         rows = Served.rows(JOB_DIR);
     }
 
-    private static void predicts(Served.Client client, String route, int from, int to) throws Exception {
+    private static void predicts(Served.Client client, String route, int from, int to)
+            throws Exception {
         List<JsonNode> instances = new ArrayList<>();
         for (int row = from; row < to; row++) {
             instances.add(row % 2 == 0 ? rows.object(row) : rows.array(row));
@@ -58,8 +58,10 @@ class GcsServingTest {
 
     @Test
     void servesAModelFromAGcsPrefix() throws Exception {
-        PredictionServer server = new PredictionServer(ServingTest.config(JOB_DIR, 1 << 20),
-                new ServerLog(new ByteArrayOutputStream()));
+        PredictionServer server =
+                new PredictionServer(
+                        ServingTest.config(JOB_DIR, 1 << 20),
+                        new ServerLog(new ByteArrayOutputStream()));
         server.start();
         try {
             server.load();
@@ -75,11 +77,19 @@ class GcsServingTest {
     @Test
     void serveReadsAipStorageUriInItsOwnProcess() throws Exception {
         String emulator = System.getProperty(GcsClient.EMULATOR_HOST_PROPERTY);
-        try (ServeProcess serve = ServeProcess.start(dir, Map.of("AIP_STORAGE_URI", JOB_DIR,
-                GcsClient.EMULATOR_HOST_ENV, emulator))) {
+        try (ServeProcess serve =
+                ServeProcess.start(
+                        dir,
+                        Map.of(
+                                "AIP_STORAGE_URI",
+                                JOB_DIR,
+                                GcsClient.EMULATOR_HOST_ENV,
+                                emulator))) {
             serve.awaitHealthy("/health", 60);
             predicts(new Served.Client(serve.port), "/predict", 2000, 2100);
-            assertTrue(serve.stdout().contains("\"message\":\"model loaded from " + JOB_DIR + " in "), serve.stdout());
+            assertTrue(
+                    serve.stdout().contains("\"message\":\"model loaded from " + JOB_DIR + " in "),
+                    serve.stdout());
             serve.process.destroy();
             assertTrue(serve.process.waitFor(30, TimeUnit.SECONDS));
             assertEquals(143, serve.process.exitValue());
@@ -92,10 +102,20 @@ class GcsServingTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         String missing = FakeGcsServer.uri("serving/jobs/none");
-        int code = Serve.run(new String[] {"--port", "0"}, log, new PrintWriter(err, true), Map.of("AIP_STORAGE_URI", missing));
+        int code =
+                Serve.run(
+                        new String[] {"--port", "0"},
+                        log,
+                        new PrintWriter(err, true),
+                        Map.of("AIP_STORAGE_URI", missing));
         assertEquals(1, code, err.toString());
         assertEquals(1, err.toString().lines().count(), err.toString());
-        assertTrue(err.toString().startsWith("serve: error: ") && err.toString().contains(missing), err.toString());
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("the model could not be loaded from " + missing), log.toString());
+        assertTrue(
+                err.toString().startsWith("serve: error: ") && err.toString().contains(missing),
+                err.toString());
+        assertTrue(
+                log.toString(StandardCharsets.UTF_8)
+                        .contains("the model could not be loaded from " + missing),
+                log.toString());
     }
 }

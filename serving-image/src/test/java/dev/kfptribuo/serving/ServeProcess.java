@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code serve} in a JVM of its own, started as the image starts it (its main, the AIP_* variables),
- * so that a test can send it SIGTERM and read its exit code, standard output and standard error.
+ * {@code serve} in a JVM of its own, started as the image starts it (its main, the AIP_*
+ * variables), so that a test can send it SIGTERM and read its exit code, standard output and
+ * standard error.
  */
 final class ServeProcess implements AutoCloseable {
     final Process process;
@@ -38,15 +39,27 @@ final class ServeProcess implements AutoCloseable {
      * @param args serve's flags
      * @return the running process
      */
-    static ServeProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
+    static ServeProcess start(Path dir, Map<String, String> env, String... args)
+            throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Serve.class.getName()));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-XX:+UseSerialGC",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                Serve.class.getName()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "serve-", ".out");
         Path err = Files.createTempFile(dir, "serve-", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("AIP_") || name.equals("JDK_JAVA_OPTIONS"));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
+        builder.environment()
+                .keySet()
+                .removeIf(name -> name.startsWith("AIP_") || name.equals("JDK_JAVA_OPTIONS"));
         builder.environment().put("AIP_HTTP_PORT", Integer.toString(port));
         builder.environment().putAll(env);
         return new ServeProcess(builder.start(), port, out, err);
@@ -57,7 +70,8 @@ final class ServeProcess implements AutoCloseable {
      *
      * @return the seconds from the start of the process
      */
-    double awaitHealthy(String route, long timeoutSeconds) throws IOException, InterruptedException {
+    double awaitHealthy(String route, long timeoutSeconds)
+            throws IOException, InterruptedException {
         Served.Client client = new Served.Client(port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline) {
@@ -74,7 +88,8 @@ final class ServeProcess implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        return fail("serve was not healthy within " + timeoutSeconds + " s: " + stdout() + stderr());
+        return fail(
+                "serve was not healthy within " + timeoutSeconds + " s: " + stdout() + stderr());
     }
 
     /** Waits until standard output has a line containing text. */
@@ -82,7 +97,14 @@ final class ServeProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (!stdout().contains(text)) {
             if (System.nanoTime() > deadline) {
-                fail("no '" + text + "' in serve's output within " + timeoutSeconds + " s: " + stdout() + stderr());
+                fail(
+                        "no '"
+                                + text
+                                + "' in serve's output within "
+                                + timeoutSeconds
+                                + " s: "
+                                + stdout()
+                                + stderr());
             }
             Thread.sleep(10);
         }

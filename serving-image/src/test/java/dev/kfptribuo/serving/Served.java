@@ -37,8 +37,8 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * Test fixtures of the serving tests: a model the trainer trains, the rows of the testing file as
- * Vertex AI instances with the predictions the {@link Predictor} gives them (the predictions
- * {@code evaluate-model} and {@code batch-predict} make), and an HTTP client.
+ * Vertex AI instances with the predictions the {@link Predictor} gives them (the predictions {@code
+ * evaluate-model} and {@code batch-predict} make), and an HTTP client.
  */
 final class Served {
     static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
@@ -64,15 +64,28 @@ final class Served {
      */
     static void train(String jobDir, String... flags) {
         StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("--training_dataset_path", SAMPLE.toString(), "--job-dir", jobDir));
+        List<String> args =
+                new ArrayList<>(
+                        List.of("--training_dataset_path", SAMPLE.toString(), "--job-dir", jobDir));
         args.addAll(List.of(flags));
-        int code = Train.run(args.toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
+        int code =
+                Train.run(
+                        args.toArray(String[]::new),
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(err),
+                        Map.of());
         assertEquals(0, code, err.toString());
     }
 
     /** The testing file's rows and what the model predicts for each. */
-    record Rows(List<Map<String, String>> rows, List<String> header, Predictor predictor, TablePredictions expected) {
-        /** @return the rows' count */
+    record Rows(
+            List<Map<String, String>> rows,
+            List<String> header,
+            Predictor predictor,
+            TablePredictions expected) {
+        /**
+         * @return the rows' count
+         */
         int size() {
             return rows.size();
         }
@@ -103,7 +116,9 @@ final class Served {
             return instance;
         }
 
-        /** @return the row as an array instance, in the manifest's input_columns order */
+        /**
+         * @return the row as an array instance, in the manifest's input_columns order
+         */
         ArrayNode array(int row) {
             ArrayNode instance = JsonNodeFactory.instance.arrayNode();
             for (String column : predictor.inputColumns()) {
@@ -122,13 +137,19 @@ final class Served {
             List<String> keys = new ArrayList<>();
             prediction.fieldNames().forEachRemaining(keys::add);
             assertEquals(List.of("label", "classes", "scores"), keys, "row " + row);
-            assertEquals(predictor.classes().get(expected.predicted()[row]), prediction.get("label").textValue(), "row " + row);
+            assertEquals(
+                    predictor.classes().get(expected.predicted()[row]),
+                    prediction.get("label").textValue(),
+                    "row " + row);
             List<String> classes = new ArrayList<>();
             prediction.get("classes").forEach(c -> classes.add(c.textValue()));
             assertEquals(predictor.classes(), classes, "row " + row);
             assertEquals(classes.size(), prediction.get("scores").size(), "row " + row);
             for (int k = 0; k < classes.size(); k++) {
-                assertEquals(expected.scores()[row][k], prediction.get("scores").get(k).doubleValue(), 0.0,
+                assertEquals(
+                        expected.scores()[row][k],
+                        prediction.get("scores").get(k).doubleValue(),
+                        0.0,
                         "row " + row + ", class " + classes.get(k));
             }
         }
@@ -140,7 +161,9 @@ final class Served {
      */
     static Rows rows(String jobDir) throws IOException {
         Predictor predictor = Predictor.of(ModelBundle.load(Location.parse(jobDir)));
-        Table table = new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(TESTING.toString()));
+        Table table =
+                new CsvTableReader(predictor.inputSchema(true))
+                        .read(InputFiles.expand(TESTING.toString()));
         TablePredictions expected = TablePredictions.of(predictor, table, true);
         List<Map<String, String>> rows = new ArrayList<>();
         List<String> header;
@@ -159,7 +182,9 @@ final class Served {
         return new Rows(rows, header, predictor, expected);
     }
 
-    /** @return {@code {"instances": [...]}} with the given instances */
+    /**
+     * @return {@code {"instances": [...]}} with the given instances
+     */
     static byte[] body(List<? extends JsonNode> instances) throws IOException {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.putArray("instances").addAll(instances);
@@ -168,10 +193,13 @@ final class Served {
 
     /** A client of one server. */
     static final class Client {
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         private final String base;
 
-        /** @param port the server's port on 127.0.0.1 */
+        /**
+         * @param port the server's port on 127.0.0.1
+         */
         Client(int port) {
             this.base = "http://127.0.0.1:" + port;
         }
@@ -180,17 +208,24 @@ final class Served {
             return send(HttpRequest.newBuilder(uri(path)).GET());
         }
 
-        HttpResponse<String> post(String path, byte[] body) throws IOException, InterruptedException {
-            return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        HttpResponse<String> post(String path, byte[] body)
+                throws IOException, InterruptedException {
+            return send(
+                    HttpRequest.newBuilder(uri(path))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         }
 
-        HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> post(String path, String body)
+                throws IOException, InterruptedException {
             return post(path, body.getBytes(StandardCharsets.UTF_8));
         }
 
-        HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> send(HttpRequest.Builder request)
+                throws IOException, InterruptedException {
+            return http.send(
+                    request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         URI uri(String path) {

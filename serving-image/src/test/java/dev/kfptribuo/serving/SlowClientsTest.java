@@ -21,22 +21,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Clients that send part of a body and stall, as slow links and slowloris attacks do, against a real
- * serve process: more of them than the server's 200 threads do not keep the health check or other
- * clients' predictions from answering at once, and each stalled request gets 408 with a JSON error
- * after the idle timeout, with no stack trace anywhere.
+ * Clients that send part of a body and stall, as slow links and slowloris attacks do, against a
+ * real serve process: more of them than the server's 200 threads do not keep the health check or
+ * other clients' predictions from answering at once, and each stalled request gets 408 with a JSON
+ * error after the idle timeout, with no stack trace anywhere.
  */
 class SlowClientsTest {
     private static final int STALLED = 250;
     private static final String PARTIAL = "{\"instances\": [";
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
     private static String jobDir;
     private static Served.Rows rows;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void train() throws IOException {
@@ -49,8 +47,11 @@ class SlowClientsTest {
     private static Socket stall(int port) throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: 1000\r\n\r\n" + PARTIAL).getBytes(StandardCharsets.US_ASCII));
+        out.write(
+                ("POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 1000\r\n\r\n"
+                                + PARTIAL)
+                        .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return socket;
     }
@@ -63,8 +64,16 @@ class SlowClientsTest {
 
     @Test
     void stalledBodiesHoldNoThreadAndEachGets408AfterTheIdleTimeout() throws Exception {
-        try (ServeProcess serve = ServeProcess.start(dir, Map.of(), "--model-dir", jobDir, "--host", "127.0.0.1",
-                "--idle-timeout", "3")) {
+        try (ServeProcess serve =
+                ServeProcess.start(
+                        dir,
+                        Map.of(),
+                        "--model-dir",
+                        jobDir,
+                        "--host",
+                        "127.0.0.1",
+                        "--idle-timeout",
+                        "3")) {
             serve.awaitHealthy("/health", 60);
             List<Socket> stalled = new ArrayList<>();
             try {
@@ -76,19 +85,28 @@ class SlowClientsTest {
                 Served.Client client = new Served.Client(serve.port);
                 long started = System.nanoTime();
                 HttpResponse<String> health = client.get("/health");
-                HttpResponse<String> predicted = client.post("/predict", Served.body(List.of(rows.object(0))));
+                HttpResponse<String> predicted =
+                        client.post("/predict", Served.body(List.of(rows.object(0))));
                 double seconds = (System.nanoTime() - started) / 1e9;
                 assertEquals(200, health.statusCode(), health.body());
                 assertEquals(200, predicted.statusCode(), predicted.body());
                 rows.check(0, Served.JSON.readTree(predicted.body()).get("predictions").get(0));
-                assertTrue(seconds < 2.5, "health and a prediction took " + seconds + " s behind "
-                        + STALLED + " stalled bodies (the idle timeout is 3 s)");
+                assertTrue(
+                        seconds < 2.5,
+                        "health and a prediction took "
+                                + seconds
+                                + " s behind "
+                                + STALLED
+                                + " stalled bodies (the idle timeout is 3 s)");
 
                 for (Socket socket : List.of(stalled.get(0), stalled.get(STALLED - 1))) {
                     String response = readAll(socket);
                     assertTrue(response.startsWith("HTTP/1.1 408 "), response);
-                    JsonNode error = Served.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
-                    assertTrue(error.get("error").asText().contains("nothing came for 3 s"), response);
+                    JsonNode error =
+                            Served.JSON.readTree(
+                                    response.substring(response.indexOf("\r\n\r\n") + 4));
+                    assertTrue(
+                            error.get("error").asText().contains("nothing came for 3 s"), response);
                 }
             } finally {
                 for (Socket socket : stalled) {
@@ -96,8 +114,9 @@ class SlowClientsTest {
                 }
             }
             assertTrue(serve.process.isAlive(), serve.stderr());
-            HttpResponse<String> after = new Served.Client(serve.port).post("/predict",
-                    Served.body(List.of(rows.object(1))));
+            HttpResponse<String> after =
+                    new Served.Client(serve.port)
+                            .post("/predict", Served.body(List.of(rows.object(1))));
             assertEquals(200, after.statusCode(), after.body());
             String stderr = serve.stderr();
             assertFalse(stderr.contains("\tat ") || stderr.contains("Exception"), stderr);

@@ -7,13 +7,16 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Converters for the numeric spellings tuning services produce: AI Platform and Vertex AI may pass
- * an INTEGER or DISCRETE value as {@code 500}, {@code 500.0} or {@code 5e2}, and a DOUBLE as
- * {@code 0.0001} or {@code 1e-04}.
+ * an INTEGER or DISCRETE value as {@code 500}, {@code 500.0} or {@code 5e2}, and a DOUBLE as {@code
+ * 0.0001} or {@code 1e-04}.
  */
 final class NumberConverters {
     private NumberConverters() {}
 
-    /** An integer in any decimal spelling whose value is whole: {@code 500}, {@code "500.0"}, {@code 5E2}. */
+    /**
+     * An integer in any decimal spelling whose value is whole: {@code 500}, {@code "500.0"}, {@code
+     * 5E2}.
+     */
     static final class WholeNumber implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
@@ -26,7 +29,8 @@ final class NumberConverters {
             try {
                 return number.stripTrailingZeros().intValueExact();
             } catch (ArithmeticException e) {
-                throw new TypeConversionException("'" + value + "' is not a whole number in the int range");
+                throw new TypeConversionException(
+                        "'" + value + "' is not a whole number in the int range");
             }
         }
     }
@@ -71,7 +75,8 @@ final class NumberConverters {
             return switch (value.strip().toLowerCase(Locale.ROOT)) {
                 case "true", "1", "yes" -> true;
                 case "false", "0", "no" -> false;
-                default -> throw new TypeConversionException("'" + value + "' is not True or False");
+                default ->
+                        throw new TypeConversionException("'" + value + "' is not True or False");
             };
         }
     }

@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * Entry point of the trainer image: {@code java dev.kfptribuo.trainer.Train [flags]}.
  *
- * <p>Progress goes to standard output, one line per event; errors go to standard error as one
- * line. Exit codes: 0 success, 1 runtime error, 2 usage error.
+ * <p>Progress goes to standard output, one line per event; errors go to standard error as one line.
+ * Exit codes: 0 success, 1 runtime error, 2 usage error.
  */
 public final class Train {
     private Train() {}
@@ -29,7 +29,8 @@ public final class Train {
      * @param env environment variables (CLOUD_ML_HP_METRIC_FILE, CLOUD_ML_TRIAL_ID, AIP_MODEL_DIR)
      * @return the exit code
      */
-    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    public static int run(
+            String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         return Programs.run(new TrainCommand(out, env), args, out, err);
     }
 }

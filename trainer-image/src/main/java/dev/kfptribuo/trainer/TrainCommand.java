@@ -1,5 +1,9 @@
 package dev.kfptribuo.trainer;
 
+import dev.kfptribuo.cli.ExecutorInputOption;
+import dev.kfptribuo.cli.GcsOptions;
+import dev.kfptribuo.cli.OutputPlaces;
+import dev.kfptribuo.cli.PathConverters;
 import dev.kfptribuo.data.ColumnSchema;
 import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.data.NonNumericValueException;
@@ -30,10 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import dev.kfptribuo.cli.ExecutorInputOption;
-import dev.kfptribuo.cli.GcsOptions;
-import dev.kfptribuo.cli.OutputPlaces;
-import dev.kfptribuo.cli.PathConverters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,74 +47,106 @@ import picocli.CommandLine.Spec;
  *
  * <p>Tuning mode ({@code --hptune True}) fits on the training data, scores accuracy on the
  * validation data and reports it in the cloudml-hypertune file; final mode fits on training plus
- * validation data and saves the model bundle to the job dir (and to {@code AIP_MODEL_DIR} on
- * Vertex AI).
+ * validation data and saves the model bundle to the job dir (and to {@code AIP_MODEL_DIR} on Vertex
+ * AI).
  *
  * <p>KFP v2 ({@code --executor-input}, the v2 spec; final mode only): once the model is saved, the
- * executor output holds the output parameter {@value #JOB_DIR} and the
- * {@code google.UnmanagedContainerModel} artifact {@value #MODEL} whose URI is the job dir and whose
+ * executor output holds the output parameter {@value #JOB_DIR} and the {@code
+ * google.UnmanagedContainerModel} artifact {@value #MODEL} whose URI is the job dir and whose
  * metadata names the serving container ({@link ServingContainerOptions}), the input Google Cloud
  * Pipeline Components' {@code ModelUploadOp} takes.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Trains the lab's covertype classifier (standardised numeric columns, one-hot categorical "
                     + "columns, linear SGD with an L2 penalty) on Tribuo.",
             "Tuning mode (--hptune True) scores accuracy on the validation data and writes it to the "
                     + "cloudml-hypertune metric file ($CLOUD_ML_HP_METRIC_FILE, default "
-                    + HypertuneReporter.DEFAULT_METRIC_FILE + "); no model is saved.",
+                    + HypertuneReporter.DEFAULT_METRIC_FILE
+                    + "); no model is saved.",
             "Final mode (--hptune False, the default) trains on training plus validation data and saves "
-                    + ModelBundle.MODEL_FILE + " (plain Tribuo), " + ModelBundle.ONNX_FILE + " and "
-                    + ModelBundle.MANIFEST_FILE + " to --job-dir and to $AIP_MODEL_DIR when set.",
-            "Paths are local files or gs:// URIs, may end in a wildcard such as data-*.csv, and may be gzip."},
+                    + ModelBundle.MODEL_FILE
+                    + " (plain Tribuo), "
+                    + ModelBundle.ONNX_FILE
+                    + " and "
+                    + ModelBundle.MANIFEST_FILE
+                    + " to --job-dir and to $AIP_MODEL_DIR when set.",
+            "Paths are local files or gs:// URIs, may end in a wildcard such as data-*.csv, and may be gzip."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:runtime error (bad data, I/O, diverged fit)", "2:usage error"})
+        exitCodeList = {
+            "0:success",
+            "1:runtime error (bad data, I/O, diverged fit)",
+            "2:usage error"
+        })
 final class TrainCommand implements Callable<Integer> {
     /** Vertex AI's model output directory variable. */
     static final String AIP_MODEL_DIR = "AIP_MODEL_DIR";
+
     /** The v2 spec's output parameter: the job dir, once the model is saved there. */
     static final String JOB_DIR = "job_dir";
+
     /** The v2 spec's output artifact: the model in the job dir, with its serving container. */
     static final String MODEL = "model";
 
-    @Spec
-    private CommandSpec spec;
+    @Spec private CommandSpec spec;
 
-    @Mixin
-    private GcsOptions gcs;
+    @Mixin private GcsOptions gcs;
 
-    @Mixin
-    private ExecutorInputOption executorInput;
+    @Mixin private ExecutorInputOption executorInput;
 
-    @Mixin
-    private ServingContainerOptions serving;
+    @Mixin private ServingContainerOptions serving;
 
-    @Option(names = {"--job-dir", "--job_dir"}, paramLabel = "DIR", converter = PathConverters.JobDir.class,
-            description = "Where final mode saves the model (local or gs://). AI Platform passes it.")
+    @Option(
+            names = {"--job-dir", "--job_dir"},
+            paramLabel = "DIR",
+            converter = PathConverters.JobDir.class,
+            description =
+                    "Where final mode saves the model (local or gs://). AI Platform passes it.")
     private String jobDir;
 
-    @Option(names = {"--training_dataset_path", "--training-dataset-path"}, required = true, paramLabel = "PATH",
+    @Option(
+            names = {"--training_dataset_path", "--training-dataset-path"},
+            required = true,
+            paramLabel = "PATH",
             converter = PathConverters.Dataset.class,
             description = "Training CSV with a header.")
     private String trainingPath;
 
-    @Option(names = {"--validation_dataset_path", "--validation-dataset-path"}, paramLabel = "PATH",
+    @Option(
+            names = {"--validation_dataset_path", "--validation-dataset-path"},
+            paramLabel = "PATH",
             converter = PathConverters.Dataset.class,
-            description = "Validation CSV: scored in tuning mode, added to the training data in final mode.")
+            description =
+                    "Validation CSV: scored in tuning mode, added to the training data in final mode.")
     private String validationPath;
 
-    @Option(names = "--alpha", paramLabel = "FLOAT", defaultValue = "0.0001",
+    @Option(
+            names = "--alpha",
+            paramLabel = "FLOAT",
+            defaultValue = "0.0001",
             converter = NumberConverters.FiniteDouble.class,
-            description = "L2 penalty strength, > 0 (scikit-learn's alpha). Default: ${DEFAULT-VALUE}.")
+            description =
+                    "L2 penalty strength, > 0 (scikit-learn's alpha). Default: ${DEFAULT-VALUE}.")
     private double alpha;
 
-    @Option(names = {"--max_iter", "--max-iter"}, paramLabel = "INT", defaultValue = "1000",
+    @Option(
+            names = {"--max_iter", "--max-iter"},
+            paramLabel = "INT",
+            defaultValue = "1000",
             converter = NumberConverters.WholeNumber.class,
             description = "Maximum number of epochs, >= 1. Default: ${DEFAULT-VALUE}.")
     private int maxIter;
 
-    @Option(names = "--hptune", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+    @Option(
+            names = "--hptune",
+            arity = "0..1",
+            paramLabel = "BOOL",
+            fallbackValue = "true",
             converter = NumberConverters.Flag.class,
             description = "Tuning mode: True or False, or bare --hptune for True.")
     private Boolean hptune;
@@ -127,59 +159,95 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(hidden = true, paramLabel = "ARG")
     private List<String> strayArguments = new ArrayList<>();
 
-    @Option(names = "--tol", paramLabel = "FLOAT|none", defaultValue = "0.001",
+    @Option(
+            names = "--tol",
+            paramLabel = "FLOAT|none",
+            defaultValue = "0.001",
             converter = NumberConverters.Tolerance.class,
-            description = "Stop when the epoch loss improves by less than tol * rows for "
-                    + "--n_iter_no_change epochs; 'none' runs all --max_iter epochs. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Stop when the epoch loss improves by less than tol * rows for "
+                            + "--n_iter_no_change epochs; 'none' runs all --max_iter epochs. Default: ${DEFAULT-VALUE}.")
     private Double tol;
 
-    @Option(names = {"--n_iter_no_change", "--n-iter-no-change"}, paramLabel = "INT",
+    @Option(
+            names = {"--n_iter_no_change", "--n-iter-no-change"},
+            paramLabel = "INT",
             defaultValue = "" + SgdClassifierTrainer.DEFAULT_N_ITER_NO_CHANGE,
             converter = NumberConverters.WholeNumber.class,
             description = "Epochs without improvement before stopping. Default: ${DEFAULT-VALUE}.")
     private int nIterNoChange;
 
-    @Option(names = "--loss", paramLabel = "log|hinge", defaultValue = "log",
-            description = "Loss of each one-vs-rest classifier: log (logistic regression, the lab's) "
-                    + "or hinge (linear SVM). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--loss",
+            paramLabel = "log|hinge",
+            defaultValue = "log",
+            description =
+                    "Loss of each one-vs-rest classifier: log (logistic regression, the lab's) "
+                            + "or hinge (linear SVM). Default: ${DEFAULT-VALUE}.")
     private String loss;
 
-    @Option(names = "--seed", paramLabel = "INT", defaultValue = "0",
+    @Option(
+            names = "--seed",
+            paramLabel = "INT",
+            defaultValue = "0",
             description = "Seed of the per-epoch shuffles. Default: ${DEFAULT-VALUE}.")
     private long seed;
 
-    @Option(names = {"--hyperparameter_metric_tag", "--hyperparameter-metric-tag"}, paramLabel = "TAG",
+    @Option(
+            names = {"--hyperparameter_metric_tag", "--hyperparameter-metric-tag"},
+            paramLabel = "TAG",
             defaultValue = "accuracy",
-            description = "Metric tag reported in tuning mode (the job's hyperparameterMetricTag). "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Metric tag reported in tuning mode (the job's hyperparameterMetricTag). "
+                            + "Default: ${DEFAULT-VALUE}.")
     private String metricTag;
 
-    @Option(names = {"--label_column", "--label-column"}, paramLabel = "NAME", defaultValue = "Cover_Type",
+    @Option(
+            names = {"--label_column", "--label-column"},
+            paramLabel = "NAME",
+            defaultValue = "Cover_Type",
             description = "Label column. Default: ${DEFAULT-VALUE}.")
     private String labelColumn;
 
-    @Option(names = {"--categorical_columns", "--categorical-columns"}, paramLabel = "NAMES", split = ",",
+    @Option(
+            names = {"--categorical_columns", "--categorical-columns"},
+            paramLabel = "NAMES",
+            split = ",",
             defaultValue = "Wilderness_Area,Soil_Type",
-            description = "Comma-separated categorical (one-hot) columns; all other columns but the label "
-                    + "are numeric. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Comma-separated categorical (one-hot) columns; all other columns but the label "
+                            + "are numeric. Default: ${DEFAULT-VALUE}.")
     private List<String> categoricalColumns;
 
-    @Option(names = {"--ignore_columns", "--ignore-columns"}, paramLabel = "NAMES", split = ",",
-            description = "Comma-separated columns to leave out of the model (an id, free text); each must be in "
-                    + "the data. Default: none.")
+    @Option(
+            names = {"--ignore_columns", "--ignore-columns"},
+            paramLabel = "NAMES",
+            split = ",",
+            description =
+                    "Comma-separated columns to leave out of the model (an id, free text); each must be in "
+                            + "the data. Default: none.")
     private List<String> ignoreColumns = new ArrayList<>();
 
-    @Option(names = {"--job-dir-output", "--job_dir_output"}, paramLabel = "PATH", converter = PathConverters.File.class,
-            description = "Output job_dir (String): final mode writes the model directory (--job-dir, else "
-                    + "$AIP_MODEL_DIR) to this file once the model is saved there; for KFP's {outputPath}. "
-                    + "Parent directories are created. A path inside a model directory, or an input file, is a "
-                    + "usage error.")
+    @Option(
+            names = {"--job-dir-output", "--job_dir_output"},
+            paramLabel = "PATH",
+            converter = PathConverters.File.class,
+            description =
+                    "Output job_dir (String): final mode writes the model directory (--job-dir, else "
+                            + "$AIP_MODEL_DIR) to this file once the model is saved there; for KFP's {outputPath}. "
+                            + "Parent directories are created. A path inside a model directory, or an input file, is a "
+                            + "usage error.")
     private String jobDirOutput;
 
     private final PrintWriter out;
     private final Map<String, String> env;
-    /** The KFP v2 executor input and the model artifact's serving container, or null (KFP v1, bin/train). */
+
+    /**
+     * The KFP v2 executor input and the model artifact's serving container, or null (KFP v1,
+     * bin/train).
+     */
     private ExecutorInput executor;
+
     private UnmanagedContainerModel servingContainer;
 
     TrainCommand(PrintWriter out, Map<String, String> env) {
@@ -204,7 +272,8 @@ final class TrainCommand implements Callable<Integer> {
         executorInput(tuning);
         // Listed now, not read: the outputs may not land on them.
         List<InputFile> trainingFiles = expand(trainingPath, "training");
-        List<InputFile> validationFiles = validationPath == null ? null : expand(validationPath, "validation");
+        List<InputFile> validationFiles =
+                validationPath == null ? null : expand(validationPath, "validation");
         String output = executor == null ? jobDirOutput : executor.outputFile();
         if (output != null) {
             checkOutputPlace(output, trainingFiles, validationFiles);
@@ -213,7 +282,14 @@ final class TrainCommand implements Callable<Integer> {
         // Take the model directories before reading or training: one that cannot be made, or that
         // another train run holds, fails the run at once, and before a bundle lands in another one.
         try (JobDirWriter writer = tuning ? null : openModelDirs(modelDirs)) {
-            return train(tuning, hyperparameters, schema, modelDirs, writer, trainingFiles, validationFiles);
+            return train(
+                    tuning,
+                    hyperparameters,
+                    schema,
+                    modelDirs,
+                    writer,
+                    trainingFiles,
+                    validationFiles);
         }
     }
 
@@ -221,7 +297,8 @@ final class TrainCommand implements Callable<Integer> {
      * Refuses an output inside a model directory (it could overwrite the manifest, or the save it)
      * or on an input file.
      */
-    private void checkOutputPlace(String output, List<InputFile> trainingFiles, List<InputFile> validationFiles)
+    private void checkOutputPlace(
+            String output, List<InputFile> trainingFiles, List<InputFile> validationFiles)
             throws IOException {
         String saves = "train saves the model there";
         OutputPlaces places = new OutputPlaces(spec);
@@ -236,7 +313,12 @@ final class TrainCommand implements Callable<Integer> {
         if (validationFiles != null) {
             places.files("--validation_dataset_path", validationFiles, "train reads it");
         }
-        places.check(Map.of(executor == null ? "--job-dir-output" : ExecutorInput.FLAG + " outputs.outputFile", output));
+        places.check(
+                Map.of(
+                        executor == null
+                                ? "--job-dir-output"
+                                : ExecutorInput.FLAG + " outputs.outputFile",
+                        output));
     }
 
     private JobDirWriter openModelDirs(List<Location> modelDirs) throws IOException {
@@ -245,17 +327,39 @@ final class TrainCommand implements Callable<Integer> {
         } catch (FileAlreadyExistsException e) {
             throw new IOException(e.getFile() + ": exists and is not a directory", e);
         } catch (FileSystemException e) {
-            throw new IOException(e.getFile() + ": cannot create the model directory ("
-                    + e.getClass().getSimpleName().replace("Exception", "")
-                            .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT)
-                    + (e.getReason() == null ? "" : ": " + e.getReason()) + ")", e);
+            throw new IOException(
+                    e.getFile()
+                            + ": cannot create the model directory ("
+                            + e.getClass()
+                                    .getSimpleName()
+                                    .replace("Exception", "")
+                                    .replaceAll("([a-z])([A-Z])", "$1 $2")
+                                    .toLowerCase(Locale.ROOT)
+                            + (e.getReason() == null ? "" : ": " + e.getReason())
+                            + ")",
+                    e);
         }
     }
 
-    private int train(boolean tuning, Hyperparameters hyperparameters, ColumnSchema schema, List<Location> modelDirs,
-            JobDirWriter writer, List<InputFile> trainingFiles, List<InputFile> validationFiles) throws IOException {
-        TrainingJob.Config config = new TrainingJob.Config(hyperparameters, schema, trainingFiles, validationFiles,
-                tuning ? new TrainingJob.Tuning(metricTag, HypertuneReporter.fromEnvironment(env)) : null);
+    private int train(
+            boolean tuning,
+            Hyperparameters hyperparameters,
+            ColumnSchema schema,
+            List<Location> modelDirs,
+            JobDirWriter writer,
+            List<InputFile> trainingFiles,
+            List<InputFile> validationFiles)
+            throws IOException {
+        TrainingJob.Config config =
+                new TrainingJob.Config(
+                        hyperparameters,
+                        schema,
+                        trainingFiles,
+                        validationFiles,
+                        tuning
+                                ? new TrainingJob.Tuning(
+                                        metricTag, HypertuneReporter.fromEnvironment(env))
+                                : null);
         TrainingJob.Outcome outcome;
         try {
             outcome = TrainingJob.run(config, writer, line -> log("%s", line));
@@ -263,8 +367,13 @@ final class TrainCommand implements Callable<Integer> {
             throw usage("--" + e.role() + "_dataset_path: " + e.getMessage());
         } catch (NonNumericValueException e) {
             // Every column not declared otherwise is numeric: say how to declare a text column.
-            throw new DataFormatException(e.getMessage() + " (a text column: declare it with --categorical_columns "
-                    + e.column() + " to one-hot encode it, or leave it out with --ignore_columns " + e.column() + ")");
+            throw new DataFormatException(
+                    e.getMessage()
+                            + " (a text column: declare it with --categorical_columns "
+                            + e.column()
+                            + " to one-hot encode it, or leave it out with --ignore_columns "
+                            + e.column()
+                            + ")");
         }
         if (outcome instanceof TrainingJob.Saved saved) {
             writeOutputs(saved.manifest(), modelDirs);
@@ -274,7 +383,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private void writeOutputs(Manifest saved, List<Location> modelDirs) throws IOException {
         for (Location dir : modelDirs) {
-            log("model saved: %s (%s and %s)", dir.resolve(ModelBundle.MANIFEST_FILE), saved.model().file(),
+            log(
+                    "model saved: %s (%s and %s)",
+                    dir.resolve(ModelBundle.MANIFEST_FILE),
+                    saved.model().file(),
                     saved.onnx().file());
         }
         if (jobDirOutput != null) {
@@ -283,10 +395,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (executor != null) {
             String dir = modelDirs.get(0).toString();
-            new ExecutorOutput(executor).string(JOB_DIR, dir)
-                    .artifact(MODEL, UnmanagedContainerModel.SCHEMA_TITLE, dir, servingContainer.metadata())
+            new ExecutorOutput(executor)
+                    .string(JOB_DIR, dir)
+                    .artifact(
+                            MODEL,
+                            UnmanagedContainerModel.SCHEMA_TITLE,
+                            dir,
+                            servingContainer.metadata())
                     .commit();
-            log("executor output -> %s (model %s, served by %s)", executor.outputFile(), dir, servingContainer.imageUri());
+            log(
+                    "executor output -> %s (model %s, served by %s)",
+                    executor.outputFile(), dir, servingContainer.imageUri());
         }
     }
 
@@ -300,14 +419,17 @@ final class TrainCommand implements Callable<Integer> {
         executor = executorInput.parse(outputFlags);
         if (executor == null) {
             if (serving.image != null) {
-                throw usage("--serving-image names the serving container of the KFP v2 model artifact: it needs "
-                        + "--executor-input");
+                throw usage(
+                        "--serving-image names the serving container of the KFP v2 model artifact: it needs "
+                                + "--executor-input");
             }
             return;
         }
         if (tuning) {
-            throw new ExecutorInputException(ExecutorInput.FLAG + ": tuning mode (--hptune True) saves no model, "
-                    + "so it has no outputs: the v2 spec runs final mode");
+            throw new ExecutorInputException(
+                    ExecutorInput.FLAG
+                            + ": tuning mode (--hptune True) saves no model, "
+                            + "so it has no outputs: the v2 spec runs final mode");
         }
         executor.requireParameters(JOB_DIR);
         executor.artifact(MODEL, UnmanagedContainerModel.SCHEMA_TITLE);
@@ -328,7 +450,8 @@ final class TrainCommand implements Callable<Integer> {
         if (at > 0 && args.get(at - 1).equals("--hptune")) {
             throw usage("--hptune: expected True or False (or no value), got '" + stray + "'");
         }
-        throw usage("unexpected argument '" + stray + "': every value follows its flag (see --help)");
+        throw usage(
+                "unexpected argument '" + stray + "': every value follows its flag (see --help)");
     }
 
     private boolean tuningMode() {
@@ -362,7 +485,10 @@ final class TrainCommand implements Callable<Integer> {
         List<String> ignored = columnList(ignoreColumns, "--ignore_columns");
         for (String column : ignored) {
             if (categorical.contains(column)) {
-                throw usage("column " + column + " is in both --categorical_columns and --ignore_columns");
+                throw usage(
+                        "column "
+                                + column
+                                + " is in both --categorical_columns and --ignore_columns");
             }
             if (column.equals(labelColumn.strip())) {
                 throw usage("--ignore_columns names the label column " + column);

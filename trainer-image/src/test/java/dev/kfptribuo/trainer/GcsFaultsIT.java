@@ -38,11 +38,25 @@ class GcsFaultsIT {
 
     private record Run(int code, String output, double seconds) {}
 
-    private static Run train(FaultProxy proxy, String jobDir, String deadline) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "-D" + GcsClient.EMULATOR_HOST_PROPERTY + "=" + proxy.url(), Train.class.getName(),
-                "--training_dataset_path", TRAINING, "--job-dir", jobDir, "--max_iter", "3", "--gcs-deadline", deadline));
+    private static Run train(FaultProxy proxy, String jobDir, String deadline)
+            throws IOException, InterruptedException {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-XX:TieredStopAtLevel=1",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "-D" + GcsClient.EMULATOR_HOST_PROPERTY + "=" + proxy.url(),
+                                Train.class.getName(),
+                                "--training_dataset_path",
+                                TRAINING,
+                                "--job-dir",
+                                jobDir,
+                                "--max_iter",
+                                "3",
+                                "--gcs-deadline",
+                                deadline));
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -56,22 +70,28 @@ class GcsFaultsIT {
 
     @Test
     void uploadsThatFailWith503AreRetriedAndLogged() throws IOException, InterruptedException {
-        // A save uploads the model, the ONNX file, then the manifest: the model's first two attempts
+        // A save uploads the model, the ONNX file, then the manifest: the model's first two
+        // attempts
         // fail, then (after the two failures and two uploads) the manifest's first.
-        try (FaultProxy proxy = proxy().inject("POST /upload/", FaultProxy.Fault.STATUS_503, 0, 2)
-                .inject("POST /upload/", FaultProxy.Fault.STATUS_503, 4, 1)) {
+        try (FaultProxy proxy =
+                proxy().inject("POST /upload/", FaultProxy.Fault.STATUS_503, 0, 2)
+                        .inject("POST /upload/", FaultProxy.Fault.STATUS_503, 4, 1)) {
             Run run = train(proxy, FakeGcsServer.uri("faults/retried"), "60");
             assertEquals(0, run.code(), run.output());
             assertEquals(3, proxy.faulted().size(), proxy.seen().toString());
-            assertTrue(run.output().contains("Cloud Storage request failed, retrying"), run.output());
-            Manifest manifest = ModelBundle.load(Location.parse(FakeGcsServer.uri("faults/retried"))).manifest();
+            assertTrue(
+                    run.output().contains("Cloud Storage request failed, retrying"), run.output());
+            Manifest manifest =
+                    ModelBundle.load(Location.parse(FakeGcsServer.uri("faults/retried")))
+                            .manifest();
             assertEquals(3, manifest.hyperparameters().maxIter());
         }
     }
 
     @Test
     void aDownloadCutOffHalfwayIsRetried() throws IOException, InterruptedException {
-        try (FaultProxy proxy = proxy().inject("GET .*training\\.csv.*alt=media", FaultProxy.Fault.DROP_BODY, 1)) {
+        try (FaultProxy proxy =
+                proxy().inject("GET .*training\\.csv.*alt=media", FaultProxy.Fault.DROP_BODY, 1)) {
             Run run = train(proxy, FakeGcsServer.uri("faults/dropped"), "60");
             assertEquals(0, run.code(), run.output());
             assertEquals(1, proxy.faulted().size(), proxy.faulted().toString());
@@ -81,34 +101,44 @@ class GcsFaultsIT {
 
     @Test
     void aTricklingServerEndsTheRunAtTheDeadline() throws IOException, InterruptedException {
-        try (FaultProxy proxy = proxy().inject("GET .*training\\.csv.*alt=media", FaultProxy.Fault.TRICKLE, 100)) {
+        try (FaultProxy proxy =
+                proxy().inject("GET .*training\\.csv.*alt=media", FaultProxy.Fault.TRICKLE, 100)) {
             Run run = train(proxy, FakeGcsServer.uri("faults/trickled"), "3");
             assertEquals(1, run.code(), run.output());
-            assertTrue(run.output().contains(TRAINING + ": not read within the deadline of 3 s"), run.output());
+            assertTrue(
+                    run.output().contains(TRAINING + ": not read within the deadline of 3 s"),
+                    run.output());
             assertTrue(run.seconds() < 20, "ended near the deadline: " + run.seconds() + " s");
         }
     }
 
     @Test
-    void aServerThatStallsAfterTheHeadersEndsTheRunAtTheDeadline() throws IOException, InterruptedException {
-        try (FaultProxy proxy = proxy().inject("GET .*training\\.csv.*alt=media", FaultProxy.Fault.STALL, 100)) {
+    void aServerThatStallsAfterTheHeadersEndsTheRunAtTheDeadline()
+            throws IOException, InterruptedException {
+        try (FaultProxy proxy =
+                proxy().inject("GET .*training\\.csv.*alt=media", FaultProxy.Fault.STALL, 100)) {
             Run run = train(proxy, FakeGcsServer.uri("faults/stalled"), "3");
             assertEquals(1, run.code(), run.output());
             assertTrue(run.output().contains("training.csv"), run.output());
-            assertEquals(1, run.output().lines().filter(line -> line.startsWith("train: error:")).count(), run.output());
+            assertEquals(
+                    1,
+                    run.output().lines().filter(line -> line.startsWith("train: error:")).count(),
+                    run.output());
             assertTrue(run.seconds() < 30, "ended near the deadline: " + run.seconds() + " s");
         }
     }
 
     @Test
-    void aManifestUploadThatKeepsFailingLeavesTheOldModelWhole() throws IOException, InterruptedException {
+    void aManifestUploadThatKeepsFailingLeavesTheOldModelWhole()
+            throws IOException, InterruptedException {
         String jobDir = FakeGcsServer.uri("faults/kept");
         try (FaultProxy healthy = proxy()) {
             assertEquals(0, train(healthy, jobDir, "60").code());
         }
         Manifest before = ModelBundle.load(Location.parse(jobDir)).manifest();
         // The model and ONNX uploads pass, every manifest upload fails.
-        try (FaultProxy proxy = proxy().inject("POST /upload/", FaultProxy.Fault.STATUS_503, 2, 1000)) {
+        try (FaultProxy proxy =
+                proxy().inject("POST /upload/", FaultProxy.Fault.STATUS_503, 2, 1000)) {
             Run run = train(proxy, jobDir, "4");
             assertEquals(1, run.code(), run.output());
             assertTrue(run.output().contains("manifest.json"), run.output());

@@ -43,15 +43,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelInteropTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path TRAINING = Path.of("..", "data", "covertype", "covertype_small.csv");
+
     /** 10,000 rows disjoint from the training rows. */
-    private static final Path TESTING = Path.of("..", "data", "covertype", "covertype_validation.csv");
+    private static final Path TESTING =
+            Path.of("..", "data", "covertype", "covertype_validation.csv");
+
     private static final Path STOCK = Path.of("..", "stock-tribuo", "target");
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private static Path jobDir;
+
     /** The model file the manifest names. */
     private static Path modelFile;
+
     private static Predictor predictor;
     private static Table testing;
     private static TablePredictions ours;
@@ -60,48 +64,93 @@ class ModelInteropTest {
     static void train() throws IOException {
         jobDir = dir.resolve("job-dir");
         StringWriter err = new StringWriter();
-        int code = Train.run(new String[] {"--training_dataset_path", TRAINING.toString(), "--job-dir", jobDir.toString(),
-                "--alpha", "0.0001", "--max_iter", "200"}, new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of());
+        int code =
+                Train.run(
+                        new String[] {
+                            "--training_dataset_path",
+                            TRAINING.toString(),
+                            "--job-dir",
+                            jobDir.toString(),
+                            "--alpha",
+                            "0.0001",
+                            "--max_iter",
+                            "200"
+                        },
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(err),
+                        Map.of());
         assertEquals(0, code, err.toString());
         ModelBundle bundle = ModelBundle.load(Location.parse(jobDir.toString()));
         modelFile = jobDir.resolve(bundle.manifest().model().file());
         predictor = Predictor.of(bundle);
-        testing = new CsvTableReader(predictor.inputSchema(true)).read(InputFiles.expand(TESTING.toString()));
+        testing =
+                new CsvTableReader(predictor.inputSchema(true))
+                        .read(InputFiles.expand(TESTING.toString()));
         ours = TablePredictions.of(predictor, testing, true);
         assertEquals(10_000, testing.rowCount());
     }
 
     @Test
-    void stockTribuoAloneLoadsTheModelAndPredictsEveryTestingRowAsWeDo() throws IOException, InterruptedException {
-        assertTrue(Files.isDirectory(STOCK.resolve("lib")), "build stock-tribuo first (./mvnw install)");
+    void stockTribuoAloneLoadsTheModelAndPredictsEveryTestingRowAsWeDo()
+            throws IOException, InterruptedException {
+        assertTrue(
+                Files.isDirectory(STOCK.resolve("lib")),
+                "build stock-tribuo first (./mvnw install)");
         Path predictions = dir.resolve("stock-predictions.csv");
         Path provenance = dir.resolve("stock-provenance.txt");
-        String classpath = STOCK.resolve("classes") + java.io.File.pathSeparator + STOCK.resolve("lib") + "/*";
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, "stocktribuo.StockTribuoPredict", modelFile.toString(),
-                TESTING.toString(), "Cover_Type", predictions.toString(), provenance.toString())
-                .redirectErrorStream(true).start();
+        String classpath =
+                STOCK.resolve("classes") + java.io.File.pathSeparator + STOCK.resolve("lib") + "/*";
+        Process process =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                classpath,
+                                "stocktribuo.StockTribuoPredict",
+                                modelFile.toString(),
+                                TESTING.toString(),
+                                "Cover_Type",
+                                predictions.toString(),
+                                provenance.toString())
+                        .redirectErrorStream(true)
+                        .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), output);
-        assertTrue(output.contains("10000 rows predicted with org.tribuo.classification.sgd.linear.LinearSGDModel"), output);
+        assertTrue(
+                output.contains(
+                        "10000 rows predicted with org.tribuo.classification.sgd.linear.LinearSGDModel"),
+                output);
 
-        // The separate JVM's classpath: Tribuo, its own dependencies (protobuf 3, OLCUT) and commons-csv.
+        // The separate JVM's classpath: Tribuo, its own dependencies (protobuf 3, OLCUT) and
+        // commons-csv.
         try (var jars = Files.list(STOCK.resolve("lib"))) {
             for (Path jar : jars.toList()) {
                 assertFalse(jar.getFileName().toString().startsWith("components"), jar.toString());
             }
         }
         String text = Files.readString(provenance);
-        assertFalse(text.contains("dev.kfptribuo"), "the provenance names no class of ours:\n" + text);
-        assertTrue(text.contains("trained-by") && text.contains("alpha") && text.contains("epochs_run"), text);
-        assertFalse(new String(Files.readAllBytes(modelFile), StandardCharsets.ISO_8859_1)
-                .contains("dev.kfptribuo"), "no class of ours anywhere in model.tribuo");
+        assertFalse(
+                text.contains("dev.kfptribuo"), "the provenance names no class of ours:\n" + text);
+        assertTrue(
+                text.contains("trained-by")
+                        && text.contains("alpha")
+                        && text.contains("epochs_run"),
+                text);
+        assertFalse(
+                new String(Files.readAllBytes(modelFile), StandardCharsets.ISO_8859_1)
+                        .contains("dev.kfptribuo"),
+                "no class of ours anywhere in model.tribuo");
 
         List<String> classes = predictor.classes();
-        try (CSVParser parser = CSVParser.parse(predictions, StandardCharsets.UTF_8,
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
-            assertEquals(concat("label", classes), parser.getHeaderNames(), "labels in the manifest's order");
+        try (CSVParser parser =
+                CSVParser.parse(
+                        predictions,
+                        StandardCharsets.UTF_8,
+                        CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            assertEquals(
+                    concat("label", classes),
+                    parser.getHeaderNames(),
+                    "labels in the manifest's order");
             int row = 0;
             for (CSVRecord record : parser) {
                 assertEquals(classes.get(ours.predicted()[row]), record.get("label"), "row " + row);
@@ -113,7 +162,11 @@ class ModelInteropTest {
                     sum += p[k];
                 }
                 for (int k = 0; k < p.length; k++) {
-                    assertEquals(p[k] / sum, ours.scores()[row][k], 0.0, "row " + row + " class " + classes.get(k));
+                    assertEquals(
+                            p[k] / sum,
+                            ours.scores()[row][k],
+                            0.0,
+                            "row " + row + " class " + classes.get(k));
                 }
                 row++;
             }
@@ -127,7 +180,9 @@ class ModelInteropTest {
         JsonNode manifest = JSON.readTree(jobDir.resolve(ModelBundle.MANIFEST_FILE).toFile());
         List<String> features = new ArrayList<>();
         manifest.get("features").forEach(f -> features.add(f.asText()));
-        assertEquals(List.of(-1, features.size()), JSON.convertValue(manifest.at("/onnx/input_shape"), List.class));
+        assertEquals(
+                List.of(-1, features.size()),
+                JSON.convertValue(manifest.at("/onnx/input_shape"), List.class));
         float[][] input = new float[testing.rowCount()][features.size()];
         for (int c = 0; c < testing.numericColumns().size(); c++) {
             int index = features.indexOf(testing.numericColumns().get(c));
@@ -137,7 +192,11 @@ class ModelInteropTest {
         }
         for (int c = 0; c < testing.categoricalColumns().size(); c++) {
             for (int row = 0; row < input.length; row++) {
-                int index = features.indexOf(testing.categoricalColumns().get(c) + "@" + testing.categorical(c)[row]);
+                int index =
+                        features.indexOf(
+                                testing.categoricalColumns().get(c)
+                                        + "@"
+                                        + testing.categorical(c)[row]);
                 if (index >= 0) {
                     input[row][index] = 1f;
                 }
@@ -147,11 +206,13 @@ class ModelInteropTest {
         byte[] model = Files.readAllBytes(jobDir.resolve(manifest.at("/onnx/file").asText()));
         assertEquals(manifest.at("/onnx/sha256").asText(), ModelBundle.sha256(model));
         try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
-             OnnxTensor tensor = OnnxTensor.createTensor(env, input);
-             OrtSession.Result result = session.run(Map.of(manifest.at("/onnx/input").asText(), tensor))) {
+                OnnxTensor tensor = OnnxTensor.createTensor(env, input);
+                OrtSession.Result result =
+                        session.run(Map.of(manifest.at("/onnx/input").asText(), tensor))) {
             assertTrue(session.getMetadata().getCustomMetadata().containsKey("TRIBUO_PROVENANCE"));
             float[][] scores = (float[][]) result.get("output").orElseThrow().getValue();
-            float[][] probabilities = (float[][]) result.get("probabilities").orElseThrow().getValue();
+            float[][] probabilities =
+                    (float[][]) result.get("probabilities").orElseThrow().getValue();
             double worst = 0;
             for (int row = 0; row < input.length; row++) {
                 int best = 0;
@@ -160,7 +221,9 @@ class ModelInteropTest {
                 }
                 assertEquals(ours.predicted()[row], best, "row " + row);
                 for (int k = 0; k < probabilities[row].length; k++) {
-                    worst = Math.max(worst, Math.abs(probabilities[row][k] - ours.scores()[row][k]));
+                    worst =
+                            Math.max(
+                                    worst, Math.abs(probabilities[row][k] - ours.scores()[row][k]));
                 }
             }
             assertTrue(worst < 1e-5, "largest probability difference " + worst);

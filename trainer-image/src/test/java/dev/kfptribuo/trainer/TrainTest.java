@@ -28,12 +28,12 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,27 +47,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * End-to-end tests of the {@code train} program through its seam {@link Train#run}, on real
- * covertype rows: flag spellings, tuning and final mode outputs, bad input, and saving whole or
- * not at all.
+ * covertype rows: flag spellings, tuning and final mode outputs, bad input, and saving whole or not
+ * at all.
  */
 class TrainTest {
     /** The lab's data, relative to the module directory surefire runs in. */
     private static final Path SOURCE = Path.of("../data/covertype/covertype_small.csv");
+
     private static final int TRAIN_ROWS = 2000;
     private static final int VALID_ROWS = 500;
     private static final int FIELDS = 13;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
 
     private static String header;
     private static List<String> dataRows;
     private static Path train;
     private static Path valid;
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     private Path jobDir;
     private Path metricFile;
@@ -81,7 +80,11 @@ class TrainTest {
         assertEquals(FIELDS, header.split(",", -1).length, "covertype header: " + header);
         dataRows = List.copyOf(lines.subList(1, 1 + TRAIN_ROWS + VALID_ROWS));
         train = writeCsv(shared.resolve("train.csv"), header, trainRows());
-        valid = writeCsv(shared.resolve("valid.csv"), header, dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
+        valid =
+                writeCsv(
+                        shared.resolve("valid.csv"),
+                        header,
+                        dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
     }
 
     @BeforeEach
@@ -109,20 +112,22 @@ class TrainTest {
     }
 
     @ParameterizedTest(name = "[{0}] {1} -> tuning={2}")
-    @CsvSource(delimiter = '|', value = {
-        "--hptune True   | first | true",
-        "--hptune=True   | first | true",
-        "--hptune true   | last  | true",
-        "--hptune=1      | first | true",
-        "--hptune=0      | last  | false",
-        "--hptune        | first | true",   // bare, followed by another flag
-        "--hptune        | last  | true",   // bare, the last argument
-        "--hptune False  | first | false",
-        "--hptune=False  | last  | false",
-        "--hptune=false  | first | false",
-        "--nohptune      | first | false",
-        "--nohptune      | last  | false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--hptune True   | first | true",
+                "--hptune=True   | first | true",
+                "--hptune true   | last  | true",
+                "--hptune=1      | first | true",
+                "--hptune=0      | last  | false",
+                "--hptune        | first | true", // bare, followed by another flag
+                "--hptune        | last  | true", // bare, the last argument
+                "--hptune False  | first | false",
+                "--hptune=False  | last  | false",
+                "--hptune=false  | first | false",
+                "--nohptune      | first | false",
+                "--nohptune      | last  | false",
+            })
     void hptuneFlagForms(String flags, String position, boolean tuning) throws IOException {
         List<String> args = new ArrayList<>();
         List<String> flagTokens = Arrays.asList(flags.strip().split("\\s+"));
@@ -166,7 +171,9 @@ class TrainTest {
         assertNothingWritten();
     }
 
-    /** How the flags of {@link #everyFlagInFinalMode} and {@link #everyFlagInTuningMode} are spelt. */
+    /**
+     * How the flags of {@link #everyFlagInFinalMode} and {@link #everyFlagInTuningMode} are spelt.
+     */
     enum Style {
         /** {@code --name value}, canonical (underscore) names. */
         SPACE,
@@ -179,7 +186,9 @@ class TrainTest {
 
         List<String> flag(String canonical, String alias, String value) {
             String name = this == ALIAS_SPACE || this == ALIAS_EQUALS ? alias : canonical;
-            return this == EQUALS || this == ALIAS_EQUALS ? List.of(name + "=" + value) : List.of(name, value);
+            return this == EQUALS || this == ALIAS_EQUALS
+                    ? List.of(name + "=" + value)
+                    : List.of(name, value);
         }
     }
 
@@ -193,8 +202,16 @@ class TrainTest {
         Path[] renamed = renamedData();
         List<String> args = new ArrayList<>();
         args.addAll(style.flag("--job-dir", "--job_dir", jobDir.toString()));
-        args.addAll(style.flag("--training_dataset_path", "--training-dataset-path", renamed[0].toString()));
-        args.addAll(style.flag("--validation_dataset_path", "--validation-dataset-path", renamed[1].toString()));
+        args.addAll(
+                style.flag(
+                        "--training_dataset_path",
+                        "--training-dataset-path",
+                        renamed[0].toString()));
+        args.addAll(
+                style.flag(
+                        "--validation_dataset_path",
+                        "--validation-dataset-path",
+                        renamed[1].toString()));
         args.addAll(style.flag("--alpha", "--alpha", "0.001"));
         args.addAll(style.flag("--max_iter", "--max-iter", "4"));
         args.addAll(style.flag("--hptune", "--hptune", "False"));
@@ -202,14 +219,20 @@ class TrainTest {
         args.addAll(style.flag("--n_iter_no_change", "--n-iter-no-change", "3"));
         args.addAll(style.flag("--loss", "--loss", "hinge"));
         args.addAll(style.flag("--seed", "--seed", "42"));
-        args.addAll(style.flag("--hyperparameter_metric_tag", "--hyperparameter-metric-tag", "unused_in_final"));
+        args.addAll(
+                style.flag(
+                        "--hyperparameter_metric_tag",
+                        "--hyperparameter-metric-tag",
+                        "unused_in_final"));
         args.addAll(style.flag("--label_column", "--label-column", "Label"));
         args.addAll(style.flag("--categorical_columns", "--categorical-columns", "Area,Soil_Type"));
 
         Run run = train(args);
 
         run.assertSuccess();
-        assertTrue(run.out.contains("mode=final loss=hinge alpha=0.001 max_iter=4 tol=none rows=2500"), run.out);
+        assertTrue(
+                run.out.contains("mode=final loss=hinge alpha=0.001 max_iter=4 tol=none rows=2500"),
+                run.out);
         JsonNode manifest = assertModelSaved(jobDir);
         JsonNode hp = manifest.get("hyperparameters");
         assertEquals("hinge", hp.get("loss").asText());
@@ -231,8 +254,16 @@ class TrainTest {
         Path[] renamed = renamedData();
         List<String> args = new ArrayList<>();
         args.addAll(style.flag("--job-dir", "--job_dir", jobDir.toString()));
-        args.addAll(style.flag("--training_dataset_path", "--training-dataset-path", renamed[0].toString()));
-        args.addAll(style.flag("--validation_dataset_path", "--validation-dataset-path", renamed[1].toString()));
+        args.addAll(
+                style.flag(
+                        "--training_dataset_path",
+                        "--training-dataset-path",
+                        renamed[0].toString()));
+        args.addAll(
+                style.flag(
+                        "--validation_dataset_path",
+                        "--validation-dataset-path",
+                        renamed[1].toString()));
         args.addAll(style.flag("--alpha", "--alpha", "0.001"));
         args.addAll(style.flag("--max_iter", "--max-iter", "4"));
         args.addAll(style.flag("--hptune", "--hptune", "True"));
@@ -240,14 +271,19 @@ class TrainTest {
         args.addAll(style.flag("--n_iter_no_change", "--n-iter-no-change", "3"));
         args.addAll(style.flag("--loss", "--loss", "hinge"));
         args.addAll(style.flag("--seed", "--seed", "42"));
-        args.addAll(style.flag("--hyperparameter_metric_tag", "--hyperparameter-metric-tag", "my_metric"));
+        args.addAll(
+                style.flag(
+                        "--hyperparameter_metric_tag", "--hyperparameter-metric-tag", "my_metric"));
         args.addAll(style.flag("--label_column", "--label-column", "Label"));
         args.addAll(style.flag("--categorical_columns", "--categorical-columns", "Area,Soil_Type"));
 
         Run run = train(args);
 
         run.assertSuccess();
-        assertTrue(run.out.contains("mode=tuning loss=hinge alpha=0.001 max_iter=4 tol=none rows=2000"), run.out);
+        assertTrue(
+                run.out.contains(
+                        "mode=tuning loss=hinge alpha=0.001 max_iter=4 tol=none rows=2000"),
+                run.out);
         JsonNode metric = JSON.readTree(readMetricLines().get(0));
         assertTrue(metric.has("my_metric"), metric.toString());
         assertFalse(metric.has("accuracy"), metric.toString());
@@ -258,9 +294,20 @@ class TrainTest {
     @ParameterizedTest(name = "--max_iter {0} --alpha {1}")
     @CsvSource({"5, 1e-4", "5.0, 0.0001", "5e0, 1E-04", "'5E0', 1e-04"})
     void numericSpellings(String maxIter, String alpha) throws IOException {
-        Run run = train(withJobDir(List.of("--training_dataset_path", train.toString(),
-                "--validation_dataset_path", valid.toString(), "--max_iter", maxIter, "--alpha", alpha,
-                "--tol", "none")));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        train.toString(),
+                                        "--validation_dataset_path",
+                                        valid.toString(),
+                                        "--max_iter",
+                                        maxIter,
+                                        "--alpha",
+                                        alpha,
+                                        "--tol",
+                                        "none")));
 
         run.assertSuccess();
         JsonNode manifest = assertModelSaved(jobDir);
@@ -273,8 +320,16 @@ class TrainTest {
     @ParameterizedTest(name = "--max_iter {0}")
     @ValueSource(strings = {"5.5", "5e-1", "five", "1e10"})
     void maxIterMustBeAWholeNumber(String value) throws IOException {
-        Run run = train(withJobDir(List.of("--training_dataset_path", train.toString(),
-                "--validation_dataset_path", valid.toString(), "--max_iter", value)));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        train.toString(),
+                                        "--validation_dataset_path",
+                                        valid.toString(),
+                                        "--max_iter",
+                                        value)));
 
         run.assertUsageError("--max_iter", value);
         assertNothingWritten();
@@ -319,12 +374,36 @@ class TrainTest {
     @Test
     void tolNoneRunsEveryEpoch() throws IOException {
         Path stoppingDir = tmp.resolve("stopping");
-        Run stopping = train(List.of("--training_dataset_path", train.toString(),
-                "--validation_dataset_path", valid.toString(), "--job-dir", stoppingDir.toString(),
-                "--max_iter", "8", "--n_iter_no_change", "1", "--tol", "1e6"));
-        Run all = train(List.of("--training_dataset_path", train.toString(),
-                "--validation_dataset_path", valid.toString(), "--job-dir", jobDir.toString(),
-                "--max_iter", "8", "--n_iter_no_change", "1", "--tol", "none"));
+        Run stopping =
+                train(
+                        List.of(
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--validation_dataset_path",
+                                valid.toString(),
+                                "--job-dir",
+                                stoppingDir.toString(),
+                                "--max_iter",
+                                "8",
+                                "--n_iter_no_change",
+                                "1",
+                                "--tol",
+                                "1e6"));
+        Run all =
+                train(
+                        List.of(
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--validation_dataset_path",
+                                valid.toString(),
+                                "--job-dir",
+                                jobDir.toString(),
+                                "--max_iter",
+                                "8",
+                                "--n_iter_no_change",
+                                "1",
+                                "--tol",
+                                "none"));
 
         // A huge tolerance stops every class after its first epoch without "improvement"...
         stopping.assertSuccess();
@@ -371,14 +450,17 @@ class TrainTest {
     @Test
     void tuningModeReportsAccuracyAndSavesNoModel() throws IOException {
         Path aipDir = tmp.resolve("aip");
-        Run run = train(Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()),
-                withJobDir(base(), "--hptune", "True"));
+        Run run =
+                train(
+                        Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()),
+                        withJobDir(base(), "--hptune", "True"));
 
         run.assertSuccess();
         List<String> lines = readMetricLines();
         assertEquals(1, lines.size(), lines.toString());
         JsonNode metric = JSON.readTree(lines.get(0));
-        assertEquals(List.of("accuracy", "checkpoint_path", "global_step", "timestamp", "trial"),
+        assertEquals(
+                List.of("accuracy", "checkpoint_path", "global_step", "timestamp", "trial"),
                 fieldNames(metric));
         assertEquals("0", metric.get("trial").asText(), "the trial id defaults to 0");
         assertEquals("5", metric.get("global_step").asText());
@@ -386,7 +468,9 @@ class TrainTest {
         assertTrue(metric.get("accuracy").isTextual(), "cloudml-hypertune writes str(float)");
         double accuracy = Double.parseDouble(metric.get("accuracy").asText());
         assertTrue(accuracy > 0.3 && accuracy <= 1, "accuracy " + accuracy);
-        Matcher printed = Pattern.compile("validation accuracy=([0-9.]+) rows=" + VALID_ROWS).matcher(run.out);
+        Matcher printed =
+                Pattern.compile("validation accuracy=([0-9.]+) rows=" + VALID_ROWS)
+                        .matcher(run.out);
         assertTrue(printed.find(), run.out);
         assertEquals(Double.parseDouble(printed.group(1)), accuracy, 1e-6);
         assertTrue(run.out.contains("reported as 'accuracy' in " + metricFile), run.out);
@@ -396,12 +480,19 @@ class TrainTest {
 
     @Test
     void tuningModeWithCustomTagAndTrialId() throws IOException {
-        Run run = train(Map.of(HypertuneReporter.TRIAL_ID_ENV, "17"),
-                withJobDir(base(), "--hptune=True", "--hyperparameter_metric_tag", "val_accuracy"));
+        Run run =
+                train(
+                        Map.of(HypertuneReporter.TRIAL_ID_ENV, "17"),
+                        withJobDir(
+                                base(),
+                                "--hptune=True",
+                                "--hyperparameter_metric_tag",
+                                "val_accuracy"));
 
         run.assertSuccess();
         JsonNode metric = JSON.readTree(readMetricLines().get(0));
-        assertEquals(List.of("checkpoint_path", "global_step", "timestamp", "trial", "val_accuracy"),
+        assertEquals(
+                List.of("checkpoint_path", "global_step", "timestamp", "trial", "val_accuracy"),
                 fieldNames(metric));
         assertEquals("17", metric.get("trial").asText());
         assertNoModel(jobDir);
@@ -409,8 +500,16 @@ class TrainTest {
 
     @Test
     void tuningModeNeedsValidationData() throws IOException {
-        Run run = train(withJobDir(List.of("--training_dataset_path", train.toString(), "--max_iter", "5",
-                "--hptune", "True")));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        train.toString(),
+                                        "--max_iter",
+                                        "5",
+                                        "--hptune",
+                                        "True")));
 
         run.assertUsageError("--validation_dataset_path");
         assertNothingWritten();
@@ -424,14 +523,18 @@ class TrainTest {
         run.assertSuccess();
         JsonNode manifest = assertModelSaved(jobDir);
         JsonNode aipManifest = assertModelSaved(aipDir);
-        assertArrayEquals(Files.readAllBytes(jobDir.resolve(manifest.at("/model/file").asText())),
+        assertArrayEquals(
+                Files.readAllBytes(jobDir.resolve(manifest.at("/model/file").asText())),
                 Files.readAllBytes(aipDir.resolve(aipManifest.at("/model/file").asText())));
         assertEquals(manifest, aipManifest);
         assertEquals(TRAIN_ROWS + VALID_ROWS, manifest.get("training").get("rows").asLong());
         assertEquals("Cover_Type", manifest.get("label_column").asText());
-        assertEquals(List.of("Soil_Type", "Wilderness_Area"), fieldNames(manifest.get("categorical_columns")));
+        assertEquals(
+                List.of("Soil_Type", "Wilderness_Area"),
+                fieldNames(manifest.get("categorical_columns")));
         assertEquals(7, manifest.get("labels").size(), manifest.get("labels").toString());
-        assertInputs(manifest, List.of(train, valid), List.of((long) TRAIN_ROWS, (long) VALID_ROWS));
+        assertInputs(
+                manifest, List.of(train, valid), List.of((long) TRAIN_ROWS, (long) VALID_ROWS));
         assertFalse(Files.exists(metricFile));
         ModelBundle loaded = ModelBundle.load(Location.parse(aipDir.toString()));
         assertEquals(TRAIN_ROWS + VALID_ROWS, loaded.manifest().training().rows());
@@ -472,8 +575,12 @@ class TrainTest {
 
     @Test
     void anUnwritableJobDirOutputFailsBeforeTrainingAndSavesNoModel() throws IOException {
-        Path blocker = Files.writeString(tmp.resolve("blocker"), "a file where a directory is needed");
-        Run run = train(withJobDir(base(), "--job-dir-output", blocker.resolve("job_dir").toString()));
+        Path blocker =
+                Files.writeString(tmp.resolve("blocker"), "a file where a directory is needed");
+        Run run =
+                train(
+                        withJobDir(
+                                base(), "--job-dir-output", blocker.resolve("job_dir").toString()));
         run.assertRuntimeError("blocker is not a directory");
         assertFalse(run.out.contains("mode="), "nothing trained: " + run.out);
         assertNoModel(jobDir);
@@ -482,7 +589,10 @@ class TrainTest {
     @Test
     void jobDirOutputInTuningModeIsAUsageError() throws IOException {
         Path output = tmp.resolve("job_dir.txt");
-        Run run = train(withJobDir(base(), "--hptune", "True", "--job-dir-output", output.toString()));
+        Run run =
+                train(
+                        withJobDir(
+                                base(), "--hptune", "True", "--job-dir-output", output.toString()));
 
         run.assertUsageError("--job-dir-output");
         assertFalse(Files.exists(output));
@@ -498,17 +608,27 @@ class TrainTest {
     }
 
     @ParameterizedTest(name = "{0} ''")
-    @CsvSource(delimiter = '|', value = {
-        "--job-dir                 | --job-dir                 | a job dir",
-        "--job_dir                 | --job-dir                 | a job dir",
-        "--training_dataset_path   | --training_dataset_path   | a file or a wildcard of files",
-        "--training-dataset-path   | --training_dataset_path   | a file or a wildcard of files",
-        "--validation_dataset_path | --validation_dataset_path | a file or a wildcard of files",
-        "--job-dir-output          | --job-dir-output          | a file",
-    })
-    void anEmptyPathIsAUsageErrorNamingItsFlag(String flag, String named, String what) throws IOException {
-        Map<String, String> values = new java.util.LinkedHashMap<>(Map.of("--job-dir", jobDir.toString(),
-                "--training_dataset_path", train.toString(), "--validation_dataset_path", valid.toString()));
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--job-dir                 | --job-dir                 | a job dir",
+                "--job_dir                 | --job-dir                 | a job dir",
+                "--training_dataset_path   | --training_dataset_path   | a file or a wildcard of files",
+                "--training-dataset-path   | --training_dataset_path   | a file or a wildcard of files",
+                "--validation_dataset_path | --validation_dataset_path | a file or a wildcard of files",
+                "--job-dir-output          | --job-dir-output          | a file",
+            })
+    void anEmptyPathIsAUsageErrorNamingItsFlag(String flag, String named, String what)
+            throws IOException {
+        Map<String, String> values =
+                new java.util.LinkedHashMap<>(
+                        Map.of(
+                                "--job-dir",
+                                jobDir.toString(),
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--validation_dataset_path",
+                                valid.toString()));
         values.keySet().removeIf(key -> key.replace('_', '-').equals(flag.replace('_', '-')));
         List<String> args = new ArrayList<>();
         values.forEach((key, value) -> args.addAll(List.of(key, value)));
@@ -517,7 +637,9 @@ class TrainTest {
         Run run = train(args);
 
         run.assertUsageError();
-        assertEquals("train: error: " + named + " is empty: give " + what + ", local or gs://", run.errLines().get(0));
+        assertEquals(
+                "train: error: " + named + " is empty: give " + what + ", local or gs://",
+                run.errLines().get(0));
         assertEquals(2, run.errLines().size(), run.err);
         assertNothingWritten();
         assertFalse(Files.exists(jobDir), "no job dir made");
@@ -525,27 +647,50 @@ class TrainTest {
 
     @Test
     void aPathOfAnotherSchemeIsAUsageErrorNamingItsFlag() throws IOException {
-        Run run = train(withJobDir(List.of("--training_dataset_path", train.toString(),
-                "--validation_dataset_path=s3://bucket/valid.csv")));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        train.toString(),
+                                        "--validation_dataset_path=s3://bucket/valid.csv")));
 
         run.assertUsageError();
-        assertEquals("train: error: --validation_dataset_path: unsupported URI scheme in s3://bucket/valid.csv "
-                + "(use a local path or gs://)", run.errLines().get(0));
+        assertEquals(
+                "train: error: --validation_dataset_path: unsupported URI scheme in s3://bucket/valid.csv "
+                        + "(use a local path or gs://)",
+                run.errLines().get(0));
         assertFalse(Files.exists(jobDir), "no job dir made");
     }
 
-    // ---------------------------------------------------------------- outputs where train writes or reads
+    // ---------------------------------------------------------------- outputs where train writes
+    // or reads
 
     @ParameterizedTest(name = "JD/{0}")
-    @ValueSource(strings = {"manifest.json", "", ".", "model-20260101T000000000Z-00000000/model.tribuo", "kfp/job_dir"})
-    void anOutputInsideTheJobDirIsAUsageErrorBeforeAnythingIsRead(String inside) throws IOException {
+    @ValueSource(
+            strings = {
+                "manifest.json",
+                "",
+                ".",
+                "model-20260101T000000000Z-00000000/model.tribuo",
+                "kfp/job_dir"
+            })
+    void anOutputInsideTheJobDirIsAUsageErrorBeforeAnythingIsRead(String inside)
+            throws IOException {
         String output = inside.isEmpty() ? jobDir.toString() : jobDir.resolve(inside).toString();
         Run run = train(withJobDir(base(), "--job-dir-output", output));
 
         run.assertUsageError();
-        assertEquals(List.of("train: error: --job-dir-output " + output + (inside.matches("\\.?") ? " is" : " lies inside")
-                + " --job-dir " + jobDir + "; train saves the model there, so give the output a path outside it",
-                "Try 'train --help' for more information."), run.errLines());
+        assertEquals(
+                List.of(
+                        "train: error: --job-dir-output "
+                                + output
+                                + (inside.matches("\\.?") ? " is" : " lies inside")
+                                + " --job-dir "
+                                + jobDir
+                                + "; train saves the model there, so give the output a path outside it",
+                        "Try 'train --help' for more information."),
+                run.errLines());
         assertEquals("", run.out, "nothing read");
         assertFalse(Files.exists(jobDir), "no job dir made");
     }
@@ -556,7 +701,12 @@ class TrainTest {
         byte[] manifest = Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE));
         List<String> entries = list(jobDir);
 
-        Run run = train(withJobDir(base(), "--job-dir-output", jobDir.resolve(ModelBundle.MANIFEST_FILE).toString()));
+        Run run =
+                train(
+                        withJobDir(
+                                base(),
+                                "--job-dir-output",
+                                jobDir.resolve(ModelBundle.MANIFEST_FILE).toString()));
 
         run.assertUsageError("--job-dir-output", "lies inside --job-dir " + jobDir);
         assertArrayEquals(manifest, Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE)));
@@ -568,11 +718,25 @@ class TrainTest {
         Path real = Files.createDirectories(tmp.resolve("real"));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
 
-        Run throughLink = train(List.of("--training_dataset_path", train.toString(), "--job-dir", link.toString(),
-                "--job-dir-output", real.resolve("out/job_dir").toString()));
+        Run throughLink =
+                train(
+                        List.of(
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--job-dir",
+                                link.toString(),
+                                "--job-dir-output",
+                                real.resolve("out/job_dir").toString()));
         throughLink.assertUsageError("lies inside --job-dir " + link);
-        Run intoLink = train(List.of("--training_dataset_path", train.toString(), "--job-dir", real.toString(),
-                "--job-dir-output", link.resolve("x/../job_dir").toString()));
+        Run intoLink =
+                train(
+                        List.of(
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--job-dir",
+                                real.toString(),
+                                "--job-dir-output",
+                                link.resolve("x/../job_dir").toString()));
         intoLink.assertUsageError("lies inside --job-dir " + real);
         assertEquals(List.of(), list(real));
     }
@@ -580,27 +744,54 @@ class TrainTest {
     @Test
     void anOutputInsideAipModelDirOrAGsJobDirIsRefusedToo() throws IOException {
         Path aipDir = tmp.resolve("aip");
-        Run aip = train(Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()),
-                withJobDir(base(), "--job-dir-output", aipDir.resolve("job_dir").toString()));
-        aip.assertUsageError("--job-dir-output " + aipDir.resolve("job_dir") + " lies inside $AIP_MODEL_DIR " + aipDir
-                + "; train saves the model there");
+        Run aip =
+                train(
+                        Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()),
+                        withJobDir(
+                                base(), "--job-dir-output", aipDir.resolve("job_dir").toString()));
+        aip.assertUsageError(
+                "--job-dir-output "
+                        + aipDir.resolve("job_dir")
+                        + " lies inside $AIP_MODEL_DIR "
+                        + aipDir
+                        + "; train saves the model there");
         assertFalse(Files.exists(aipDir));
         assertFalse(Files.exists(jobDir));
 
-        Run gcs = train(List.of("--training_dataset_path", train.toString(), "--job-dir", "gs://bucket/jobs/1/",
-                "--job-dir-output", "gs://bucket/jobs/1/kfp/job_dir"));
-        gcs.assertUsageError("--job-dir-output gs://bucket/jobs/1/kfp/job_dir lies inside --job-dir gs://bucket/jobs/1/");
+        Run gcs =
+                train(
+                        List.of(
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--job-dir",
+                                "gs://bucket/jobs/1/",
+                                "--job-dir-output",
+                                "gs://bucket/jobs/1/kfp/job_dir"));
+        gcs.assertUsageError(
+                "--job-dir-output gs://bucket/jobs/1/kfp/job_dir lies inside --job-dir gs://bucket/jobs/1/");
     }
 
     @Test
     void anOutputOnAnInputFileIsRefused() throws IOException {
         Path copy = Files.copy(valid, tmp.resolve("valid.csv"));
         byte[] before = Files.readAllBytes(copy);
-        Run run = train(withJobDir(List.of("--training_dataset_path", train.toString(), "--validation_dataset_path",
-                copy.toString()), "--job-dir-output", copy.toString()));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        train.toString(),
+                                        "--validation_dataset_path",
+                                        copy.toString()),
+                                "--job-dir-output",
+                                copy.toString()));
 
-        run.assertUsageError("--job-dir-output " + copy + " is --validation_dataset_path " + copy
-                + "; train reads it, so give the output another path");
+        run.assertUsageError(
+                "--job-dir-output "
+                        + copy
+                        + " is --validation_dataset_path "
+                        + copy
+                        + "; train reads it, so give the output another path");
         assertArrayEquals(before, Files.readAllBytes(copy));
         assertFalse(Files.exists(jobDir));
     }
@@ -613,7 +804,8 @@ class TrainTest {
             @Override
             Inputs prepare(Path dir) {
                 Path missing = dir.resolve("absent.csv");
-                return new Inputs(missing.toString(), valid.toString(), missing.toString(), "no such file");
+                return new Inputs(
+                        missing.toString(), valid.toString(), missing.toString(), "no such file");
             }
         },
         EMPTY_FILE(1) {
@@ -626,52 +818,92 @@ class TrainTest {
         HEADER_WITHOUT_LABEL_COLUMN(1) {
             @Override
             Inputs prepare(Path dir) throws IOException {
-                List<String> rows = trainRows().stream().map(r -> r.substring(0, r.lastIndexOf(','))).toList();
-                Path file = writeCsv(dir.resolve("nolabel.csv"), header.substring(0, header.lastIndexOf(',')), rows);
-                return new Inputs(file.toString(), valid.toString(), file.toString(), "line 1:", "Cover_Type");
+                List<String> rows =
+                        trainRows().stream().map(r -> r.substring(0, r.lastIndexOf(','))).toList();
+                Path file =
+                        writeCsv(
+                                dir.resolve("nolabel.csv"),
+                                header.substring(0, header.lastIndexOf(',')),
+                                rows);
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 1:",
+                        "Cover_Type");
             }
         },
         HEADER_WITHOUT_LABEL_COLUMN_AFTER_BLANK_LINES(1) {
             @Override
             Inputs prepare(Path dir) throws IOException {
-                List<String> rows = trainRows().stream().map(r -> r.substring(0, r.lastIndexOf(','))).toList();
-                Path file = writeCsv(dir.resolve("nolabel.csv"),
-                        "\n\n" + header.substring(0, header.lastIndexOf(',')), rows);
-                return new Inputs(file.toString(), valid.toString(), file.toString(), "line 3:", "Cover_Type");
+                List<String> rows =
+                        trainRows().stream().map(r -> r.substring(0, r.lastIndexOf(','))).toList();
+                Path file =
+                        writeCsv(
+                                dir.resolve("nolabel.csv"),
+                                "\n\n" + header.substring(0, header.lastIndexOf(',')),
+                                rows);
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 3:",
+                        "Cover_Type");
             }
         },
         VALIDATION_COLUMNS_DIFFER(1) {
             @Override
             Inputs prepare(Path dir) throws IOException {
-                // Elevation renamed: scoring would count it as a missing feature, a silent wrong metric.
-                Path file = writeCsv(dir.resolve("renamed.csv"), header.replace("Elevation", "Elev"),
-                        dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
-                return new Inputs(train.toString(), file.toString(), file.toString(),
-                        "its columns differ from those of " + train, "Elev", "Elevation");
+                // Elevation renamed: scoring would count it as a missing feature, a silent wrong
+                // metric.
+                Path file =
+                        writeCsv(
+                                dir.resolve("renamed.csv"),
+                                header.replace("Elevation", "Elev"),
+                                dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
+                return new Inputs(
+                        train.toString(),
+                        file.toString(),
+                        file.toString(),
+                        "its columns differ from those of " + train,
+                        "Elev",
+                        "Elevation");
             }
         },
         NON_NUMERIC_CELL(1) {
             @Override
             Inputs prepare(Path dir) throws IOException {
                 Path file = trainWithCell(dir, 100, 0, "abc");
-                return new Inputs(file.toString(), valid.toString(), file.toString(),
-                        "line 102, column Elevation", "abc");
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 102, column Elevation",
+                        "abc");
             }
         },
         NON_FINITE_CELL(1) {
             @Override
             Inputs prepare(Path dir) throws IOException {
                 Path file = trainWithCell(dir, 200, 1, "Infinity");
-                return new Inputs(file.toString(), valid.toString(), file.toString(),
-                        "line 202, column Aspect", "Infinity");
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 202, column Aspect",
+                        "Infinity");
             }
         },
         BLANK_NUMERIC_CELL(1) {
             @Override
             Inputs prepare(Path dir) throws IOException {
                 Path file = trainWithCell(dir, 50, 2, "");
-                return new Inputs(file.toString(), valid.toString(), file.toString(),
-                        "line 52, column Slope", "blank");
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 52, column Slope",
+                        "blank");
             }
         },
         TOO_FEW_FIELDS(1) {
@@ -680,7 +912,11 @@ class TrainTest {
                 List<String> rows = new ArrayList<>(trainRows());
                 rows.set(10, rows.get(10).substring(0, rows.get(10).lastIndexOf(',')));
                 Path file = writeCsv(dir.resolve("short.csv"), header, rows);
-                return new Inputs(file.toString(), valid.toString(), file.toString(), "line 12:",
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 12:",
                         "expected 13 fields, found 12");
             }
         },
@@ -690,7 +926,11 @@ class TrainTest {
                 List<String> rows = new ArrayList<>(trainRows());
                 rows.set(11, rows.get(11) + ",9");
                 Path file = writeCsv(dir.resolve("long.csv"), header, rows);
-                return new Inputs(file.toString(), valid.toString(), file.toString(), "line 13:",
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 13:",
                         "expected 13 fields, found 14");
             }
         },
@@ -698,8 +938,12 @@ class TrainTest {
             @Override
             Inputs prepare(Path dir) throws IOException {
                 Path file = trainWithCell(dir, 20, FIELDS - 1, " ");
-                return new Inputs(file.toString(), valid.toString(), file.toString(),
-                        "line 22, column Cover_Type", "blank");
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 22, column Cover_Type",
+                        "blank");
             }
         },
         /** A blank line is skipped but still counts: the error names the physical line. */
@@ -708,19 +952,28 @@ class TrainTest {
             Inputs prepare(Path dir) throws IOException {
                 List<String> rows = new ArrayList<>(trainRows());
                 rows.set(30, replaceField(rows.get(30), 0, "abc"));
-                rows.add(5, "");  // physical line 7; data row 30 moves to line 33
+                rows.add(5, ""); // physical line 7; data row 30 moves to line 33
                 Path file = writeCsv(dir.resolve("blankline.csv"), header, rows);
-                return new Inputs(file.toString(), valid.toString(), file.toString(), "line 33, column Elevation");
+                return new Inputs(
+                        file.toString(),
+                        valid.toString(),
+                        file.toString(),
+                        "line 33, column Elevation");
             }
         },
         BAD_CELL_IN_VALIDATION_FILE(1) {
             @Override
             Inputs prepare(Path dir) throws IOException {
-                List<String> rows = new ArrayList<>(dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
+                List<String> rows =
+                        new ArrayList<>(dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
                 rows.set(7, replaceField(rows.get(7), 1, "north"));
                 Path file = writeCsv(dir.resolve("badvalid.csv"), header, rows);
-                return new Inputs(train.toString(), file.toString(), file.toString(),
-                        "line 9, column Aspect", "north");
+                return new Inputs(
+                        train.toString(),
+                        file.toString(),
+                        file.toString(),
+                        "line 9, column Aspect",
+                        "north");
             }
         },
         WILDCARD_MATCHING_NOTHING(1) {
@@ -734,7 +987,8 @@ class TrainTest {
             @Override
             Inputs prepare(Path dir) {
                 String pattern = dir.resolve("shard*").resolve("data.csv").toString();
-                return new Inputs(pattern, valid.toString(), "--training_dataset_path", "wildcards");
+                return new Inputs(
+                        pattern, valid.toString(), "--training_dataset_path", "wildcards");
             }
         };
 
@@ -765,9 +1019,17 @@ class TrainTest {
         Path dir = Files.createDirectories(tmp.resolve("in"));
         Inputs inputs = bad.prepare(dir);
         Path aipDir = tmp.resolve("aip");
-        List<String> args = new ArrayList<>(List.of("--training_dataset_path", inputs.training(),
-                "--validation_dataset_path", inputs.validation(), "--max_iter", "5",
-                "--job-dir", jobDir.toString()));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--training_dataset_path",
+                                inputs.training(),
+                                "--validation_dataset_path",
+                                inputs.validation(),
+                                "--max_iter",
+                                "5",
+                                "--job-dir",
+                                jobDir.toString()));
         if (mode.equals("tuning")) {
             args.add("--hptune");
         }
@@ -785,17 +1047,31 @@ class TrainTest {
 
     @ParameterizedTest(name = "{0} {1} in {2} mode")
     @CsvSource({
-        "--alpha, 0, final", "--alpha, 0, tuning",
-        "--alpha, -1, final", "--alpha, -1, tuning",
-        "--alpha, 1e400, final", "--alpha, abc, final",
-        "--max_iter, 0, final", "--max_iter, 0, tuning", "--max_iter, -3, final",
+        "--alpha, 0, final",
+        "--alpha, 0, tuning",
+        "--alpha, -1, final",
+        "--alpha, -1, tuning",
+        "--alpha, 1e400, final",
+        "--alpha, abc, final",
+        "--max_iter, 0, final",
+        "--max_iter, 0, tuning",
+        "--max_iter, -3, final",
         "--n_iter_no_change, 0, final",
         "--loss, squared, final",
         "--tol, nan, final",
     })
     void badHyperparameterIsAUsageError(String flag, String value, String mode) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--training_dataset_path", train.toString(),
-                "--validation_dataset_path", valid.toString(), "--job-dir", jobDir.toString(), flag, value));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--validation_dataset_path",
+                                valid.toString(),
+                                "--job-dir",
+                                jobDir.toString(),
+                                flag,
+                                value));
         if (mode.equals("tuning")) {
             args.add("--hptune=True");
         }
@@ -828,8 +1104,17 @@ class TrainTest {
         rows.set(0, replaceField(rows.get(0), 0, "1e308"));
         rows.set(rows.size() - 1, replaceField(rows.get(rows.size() - 1), 0, "1e308"));
         Path file = writeCsv(tmp.resolve("huge.csv"), header, rows);
-        List<String> args = new ArrayList<>(List.of("--training_dataset_path", file.toString(),
-                "--validation_dataset_path", valid.toString(), "--max_iter", "5", "--job-dir", jobDir.toString()));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--training_dataset_path",
+                                file.toString(),
+                                "--validation_dataset_path",
+                                valid.toString(),
+                                "--max_iter",
+                                "5",
+                                "--job-dir",
+                                jobDir.toString()));
         if (mode.equals("tuning")) {
             args.add("--hptune");
         }
@@ -850,11 +1135,21 @@ class TrainTest {
         }
         assertEquals(0x1f, Files.readAllBytes(gz)[0] & 0xff);
 
-        Run run = train(withJobDir(List.of("--training_dataset_path", gz.toString(),
-                "--validation_dataset_path", valid.toString(), "--max_iter", "5")));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        gz.toString(),
+                                        "--validation_dataset_path",
+                                        valid.toString(),
+                                        "--max_iter",
+                                        "5")));
 
         run.assertSuccess();
-        assertTrue(run.out.contains("read training data: " + TRAIN_ROWS + " rows from 1 file(s)"), run.out);
+        assertTrue(
+                run.out.contains("read training data: " + TRAIN_ROWS + " rows from 1 file(s)"),
+                run.out);
         JsonNode manifest = assertModelSaved(jobDir);
         assertEquals(TRAIN_ROWS + VALID_ROWS, manifest.get("training").get("rows").asLong());
         // The checksum covers the stored (compressed) bytes.
@@ -866,17 +1161,27 @@ class TrainTest {
         Path dir = Files.createDirectories(tmp.resolve("export"));
         List<String> rows = trainRows();
         // Written out of order: the reader must sort them.
-        Path shard2 = writeCsv(dir.resolve("data-000000000002.csv"), header, rows.subList(1400, 2000));
+        Path shard2 =
+                writeCsv(dir.resolve("data-000000000002.csv"), header, rows.subList(1400, 2000));
         Path shard0 = writeCsv(dir.resolve("data-000000000000.csv"), header, rows.subList(0, 700));
-        Path shard1 = writeCsv(dir.resolve("data-000000000001.csv"), header, rows.subList(700, 1400));
+        Path shard1 =
+                writeCsv(dir.resolve("data-000000000001.csv"), header, rows.subList(700, 1400));
         Files.writeString(dir.resolve("other.csv"), "not,matched\n");
         Files.writeString(dir.resolve("data-000000000003.csv.bak"), "not,matched\n");
 
-        Run run = train(withJobDir(List.of("--training_dataset_path", dir.resolve("data-*.csv").toString(),
-                "--max_iter", "5")));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        dir.resolve("data-*.csv").toString(),
+                                        "--max_iter",
+                                        "5")));
 
         run.assertSuccess();
-        assertTrue(run.out.contains("read training data: " + TRAIN_ROWS + " rows from 3 file(s)"), run.out);
+        assertTrue(
+                run.out.contains("read training data: " + TRAIN_ROWS + " rows from 3 file(s)"),
+                run.out);
         JsonNode manifest = assertModelSaved(jobDir);
         assertEquals(TRAIN_ROWS, manifest.get("training").get("rows").asLong());
         assertInputs(manifest, List.of(shard0, shard1, shard2), List.of(700L, 700L, 600L));
@@ -889,17 +1194,35 @@ class TrainTest {
         Path shard0 = writeCsv(dir.resolve("data-000000000000.csv"), header, rows.subList(0, 1200));
         Path empty = Files.write(dir.resolve("data-000000000001.csv"), new byte[0]);
         Path headerOnly = writeCsv(dir.resolve("data-000000000002.csv"), header, List.of());
-        Path shard3 = writeCsv(dir.resolve("data-000000000003.csv"), header, rows.subList(1200, 2000));
+        Path shard3 =
+                writeCsv(dir.resolve("data-000000000003.csv"), header, rows.subList(1200, 2000));
 
-        Run run = train(withJobDir(List.of("--training_dataset_path", dir.resolve("data-*.csv").toString(),
-                "--max_iter", "5")));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        dir.resolve("data-*.csv").toString(),
+                                        "--max_iter",
+                                        "5")));
 
         run.assertSuccess();
-        assertTrue(run.out.contains("read training data: " + TRAIN_ROWS + " rows from 4 file(s)"), run.out);
-        assertInputs(assertModelSaved(jobDir), List.of(shard0, empty, headerOnly, shard3), List.of(1200L, 0L, 0L, 800L));
+        assertTrue(
+                run.out.contains("read training data: " + TRAIN_ROWS + " rows from 4 file(s)"),
+                run.out);
+        assertInputs(
+                assertModelSaved(jobDir),
+                List.of(shard0, empty, headerOnly, shard3),
+                List.of(1200L, 0L, 0L, 800L));
 
         Path otherJobDir = tmp.resolve("job-of-empty");
-        Run named = train(List.of("--training_dataset_path", empty.toString(), "--job-dir", otherJobDir.toString()));
+        Run named =
+                train(
+                        List.of(
+                                "--training_dataset_path",
+                                empty.toString(),
+                                "--job-dir",
+                                otherJobDir.toString()));
         named.assertRuntimeError(empty + ": the file is empty");
         assertNoModel(otherJobDir);
     }
@@ -912,24 +1235,55 @@ class TrainTest {
         }
         Path withText = writeCsv(tmp.resolve("with-text.csv"), header + ",note,id", rows);
 
-        Run refused = train(withJobDir(List.of("--training_dataset_path", withText.toString(), "--max_iter", "5")));
-        refused.assertRuntimeError("with-text.csv: line 2, column note: \"note 0, free text\" is not a number",
-                "--categorical_columns note", "--ignore_columns note");
+        Run refused =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        withText.toString(),
+                                        "--max_iter",
+                                        "5")));
+        refused.assertRuntimeError(
+                "with-text.csv: line 2, column note: \"note 0, free text\" is not a number",
+                "--categorical_columns note",
+                "--ignore_columns note");
         assertNoModel(jobDir);
 
-        Run run = train(withJobDir(List.of("--training_dataset_path", withText.toString(), "--max_iter", "5",
-                "--ignore_columns", "note,id")));
+        Run run =
+                train(
+                        withJobDir(
+                                List.of(
+                                        "--training_dataset_path",
+                                        withText.toString(),
+                                        "--max_iter",
+                                        "5",
+                                        "--ignore_columns",
+                                        "note,id")));
         run.assertSuccess();
         JsonNode manifest = assertModelSaved(jobDir);
         assertEquals("[\"note\",\"id\"]", manifest.get("ignored_columns").toString());
         assertEquals(12, manifest.get("input_columns").size());
         assertFalse(manifest.get("features").toString().contains("note"));
 
-        Run categorical = train(List.of("--training_dataset_path", withText.toString(), "--max_iter", "5",
-                "--job-dir", tmp.resolve("job-note").toString(), "--categorical_columns",
-                "Wilderness_Area,Soil_Type,note", "--ignore_columns", "id"));
+        Run categorical =
+                train(
+                        List.of(
+                                "--training_dataset_path",
+                                withText.toString(),
+                                "--max_iter",
+                                "5",
+                                "--job-dir",
+                                tmp.resolve("job-note").toString(),
+                                "--categorical_columns",
+                                "Wilderness_Area,Soil_Type,note",
+                                "--ignore_columns",
+                                "id"));
         categorical.assertSuccess();
-        assertTrue(assertModelSaved(tmp.resolve("job-note")).get("features").toString().contains("note@note 1, free text"));
+        assertTrue(
+                assertModelSaved(tmp.resolve("job-note"))
+                        .get("features")
+                        .toString()
+                        .contains("note@note 1, free text"));
     }
 
     @Test
@@ -937,9 +1291,11 @@ class TrainTest {
         Run missing = train(withJobDir(base(), "--ignore_columns", "no_such_column"));
         missing.assertRuntimeError("the header has no ignored column no_such_column");
         assertNoModel(jobDir);
-        train(withJobDir(base(), "--ignore_columns", "Cover_Type")).assertUsageError("--ignore_columns names the label column");
-        train(withJobDir(base(), "--ignore_columns", "Soil_Type")).assertUsageError(
-                "column Soil_Type is in both --categorical_columns and --ignore_columns");
+        train(withJobDir(base(), "--ignore_columns", "Cover_Type"))
+                .assertUsageError("--ignore_columns names the label column");
+        train(withJobDir(base(), "--ignore_columns", "Soil_Type"))
+                .assertUsageError(
+                        "column Soil_Type is in both --categorical_columns and --ignore_columns");
     }
 
     // ---------------------------------------------------------------- whole or not at all
@@ -949,9 +1305,18 @@ class TrainTest {
         Path occupied = Files.writeString(tmp.resolve("occupied"), "not a directory\n");
         Path aipDir = tmp.resolve("aip");
 
-        Run run = train(Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()),
-                List.of("--training_dataset_path", train.toString(), "--validation_dataset_path", valid.toString(),
-                        "--max_iter", "5", "--job-dir", occupied.toString()));
+        Run run =
+                train(
+                        Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()),
+                        List.of(
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--validation_dataset_path",
+                                valid.toString(),
+                                "--max_iter",
+                                "5",
+                                "--job-dir",
+                                occupied.toString()));
 
         run.assertRuntimeError(occupied.toString());
         assertFalse(run.out.contains("model saved"), run.out);
@@ -966,7 +1331,8 @@ class TrainTest {
     void aipModelDirThatIsARegularFileFailsAndWritesNothing() throws IOException {
         Path occupied = Files.writeString(tmp.resolve("occupied"), "not a directory\n");
 
-        Run run = train(Map.of(TrainCommand.AIP_MODEL_DIR, occupied.toString()), withJobDir(base()));
+        Run run =
+                train(Map.of(TrainCommand.AIP_MODEL_DIR, occupied.toString()), withJobDir(base()));
 
         run.assertRuntimeError(occupied.toString());
         assertFalse(run.out.contains("model saved"), run.out);
@@ -983,11 +1349,20 @@ class TrainTest {
         Path parent = Files.createDirectories(tmp.resolve("runs"));
         Path fresh = parent.resolve("a/b/job");
 
-        Run run = train(List.of("--training_dataset_path", bad.toString(), "--job-dir", fresh.toString(),
-                "--max_iter", "5"));
+        Run run =
+                train(
+                        List.of(
+                                "--training_dataset_path",
+                                bad.toString(),
+                                "--job-dir",
+                                fresh.toString(),
+                                "--max_iter",
+                                "5"));
 
         run.assertRuntimeError("line 42, column Elevation");
-        assertFalse(Files.exists(parent.resolve("a")), "neither the lock file nor the directories train made");
+        assertFalse(
+                Files.exists(parent.resolve("a")),
+                "neither the lock file nor the directories train made");
         assertTrue(Files.isDirectory(parent), "a directory that was there stays");
     }
 
@@ -1003,7 +1378,14 @@ class TrainTest {
         }
         byte[] manifest = Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE));
 
-        train(List.of("--training_dataset_path", bad.toString(), "--job-dir", jobDir.toString(), "--max_iter", "5"))
+        train(
+                        List.of(
+                                "--training_dataset_path",
+                                bad.toString(),
+                                "--job-dir",
+                                jobDir.toString(),
+                                "--max_iter",
+                                "5"))
                 .assertRuntimeError("line 42, column Elevation");
 
         Map<String, Long> after = new HashMap<>();
@@ -1012,14 +1394,27 @@ class TrainTest {
                 after.put(jobDir.relativize(file).toString(), Files.size(file));
             }
         }
-        assertEquals(before.keySet(), after.keySet(), "the lock file, which was there, stays; nothing is added");
+        assertEquals(
+                before.keySet(),
+                after.keySet(),
+                "the lock file, which was there, stays; nothing is added");
         assertArrayEquals(manifest, Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE)));
 
         Path yours = Files.createDirectories(tmp.resolve("yours"));
         Files.writeString(yours.resolve("notes.txt"), "mine");
-        train(List.of("--training_dataset_path", bad.toString(), "--job-dir", yours.toString(), "--max_iter", "5"))
+        train(
+                        List.of(
+                                "--training_dataset_path",
+                                bad.toString(),
+                                "--job-dir",
+                                yours.toString(),
+                                "--max_iter",
+                                "5"))
                 .assertRuntimeError("line 42, column Elevation");
-        assertEquals(List.of("notes.txt"), list(yours), "an existing dir keeps its files and gets no lock file");
+        assertEquals(
+                List.of("notes.txt"),
+                list(yours),
+                "an existing dir keeps its files and gets no lock file");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -1043,20 +1438,26 @@ class TrainTest {
             String line = lines.get(0);
             assertTrue(line.startsWith("train: error: "), line);
             for (String fragment : fragments) {
-                assertTrue(line.contains(fragment), () -> "'" + fragment + "' missing from: " + line);
+                assertTrue(
+                        line.contains(fragment), () -> "'" + fragment + "' missing from: " + line);
             }
         }
 
-        /** Exit 2, a first err line holding every fragment, then a pointer to --help (not the usage). */
+        /**
+         * Exit 2, a first err line holding every fragment, then a pointer to --help (not the
+         * usage).
+         */
         void assertUsageError(String... fragments) {
             assertEquals(2, code, () -> "exit code; err:\n" + err + "\nout:\n" + out);
             List<String> lines = errLines();
             assertFalse(lines.isEmpty(), "an error message on err");
             String line = lines.get(0);
             for (String fragment : fragments) {
-                assertTrue(line.contains(fragment), () -> "'" + fragment + "' missing from: " + line);
+                assertTrue(
+                        line.contains(fragment), () -> "'" + fragment + "' missing from: " + line);
             }
-            assertEquals("Try 'train --help' for more information.", lines.get(lines.size() - 1), err);
+            assertEquals(
+                    "Try 'train --help' for more information.", lines.get(lines.size() - 1), err);
             assertFalse(err.contains("Usage: train"), () -> "no usage on err:\n" + err);
             assertFalse(out.contains("mode="), () -> "no training on a usage error:\n" + out);
         }
@@ -1073,7 +1474,8 @@ class TrainTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code;
-        try (PrintWriter outWriter = new PrintWriter(out); PrintWriter errWriter = new PrintWriter(err)) {
+        try (PrintWriter outWriter = new PrintWriter(out);
+                PrintWriter errWriter = new PrintWriter(err)) {
             code = Train.run(args.toArray(String[]::new), outWriter, errWriter, Map.copyOf(env));
         }
         return new Run(code, out.toString(), err.toString());
@@ -1081,8 +1483,13 @@ class TrainTest {
 
     /** Training and validation data, at most 5 epochs; no mode flag, no job dir. */
     private static List<String> base() {
-        return List.of("--training_dataset_path", train.toString(), "--validation_dataset_path", valid.toString(),
-                "--max_iter", "5");
+        return List.of(
+                "--training_dataset_path",
+                train.toString(),
+                "--validation_dataset_path",
+                valid.toString(),
+                "--max_iter",
+                "5");
     }
 
     private List<String> withJobDir(List<String> args, String... more) {
@@ -1111,19 +1518,27 @@ class TrainTest {
         return String.join(",", fields);
     }
 
-    /** The training rows with one cell replaced; the file's line of data row {@code row} is row + 2. */
-    private static Path trainWithCell(Path dir, int row, int field, String value) throws IOException {
+    /**
+     * The training rows with one cell replaced; the file's line of data row {@code row} is row + 2.
+     */
+    private static Path trainWithCell(Path dir, int row, int field, String value)
+            throws IOException {
         List<String> rows = new ArrayList<>(trainRows());
         rows.set(row, replaceField(rows.get(row), field, value));
         return writeCsv(dir.resolve("bad-" + row + "-" + field + ".csv"), header, rows);
     }
 
-    /** Training and validation data with the label renamed Label and Wilderness_Area renamed Area. */
+    /**
+     * Training and validation data with the label renamed Label and Wilderness_Area renamed Area.
+     */
     private Path[] renamedData() throws IOException {
         String renamed = header.replace("Cover_Type", "Label").replace("Wilderness_Area", "Area");
         return new Path[] {
             writeCsv(tmp.resolve("renamed-train.csv"), renamed, trainRows()),
-            writeCsv(tmp.resolve("renamed-valid.csv"), renamed, dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS)),
+            writeCsv(
+                    tmp.resolve("renamed-valid.csv"),
+                    renamed,
+                    dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS)),
         };
     }
 
@@ -1133,29 +1548,41 @@ class TrainTest {
     }
 
     /**
-     * Checks a saved bundle: exactly the model and the manifest (no temporary files), the manifest's
-     * checksum matching the model's bytes.
+     * Checks a saved bundle: exactly the model and the manifest (no temporary files), the
+     * manifest's checksum matching the model's bytes.
      *
      * @return the parsed manifest
      */
     private static JsonNode assertModelSaved(Path dir) throws IOException {
         List<String> entries = list(dir);
         assertEquals(3, entries.size(), entries.toString());
-        assertEquals(List.of(JobDirWriter.LOCK_FILE, ModelBundle.MANIFEST_FILE), entries.subList(0, 2));
+        assertEquals(
+                List.of(JobDirWriter.LOCK_FILE, ModelBundle.MANIFEST_FILE), entries.subList(0, 2));
         String bundle = entries.get(2);
         assertTrue(bundle.matches("model-\\d{8}T\\d{9}Z-[0-9a-f]{8}"), bundle);
-        assertEquals(List.of(ModelBundle.ONNX_FILE, ModelBundle.MODEL_FILE), list(dir.resolve(bundle)));
+        assertEquals(
+                List.of(ModelBundle.ONNX_FILE, ModelBundle.MODEL_FILE), list(dir.resolve(bundle)));
         JsonNode manifest = JSON.readTree(dir.resolve(ModelBundle.MANIFEST_FILE).toFile());
         assertEquals(bundle + "/" + ModelBundle.MODEL_FILE, manifest.at("/model/file").asText());
-        assertEquals(sha256(dir.resolve(bundle).resolve(ModelBundle.MODEL_FILE)), manifest.at("/model/sha256").asText());
+        assertEquals(
+                sha256(dir.resolve(bundle).resolve(ModelBundle.MODEL_FILE)),
+                manifest.at("/model/sha256").asText());
         assertEquals(bundle + "/" + ModelBundle.ONNX_FILE, manifest.at("/onnx/file").asText());
-        assertEquals(sha256(dir.resolve(bundle).resolve(ModelBundle.ONNX_FILE)), manifest.at("/onnx/sha256").asText());
+        assertEquals(
+                sha256(dir.resolve(bundle).resolve(ModelBundle.ONNX_FILE)),
+                manifest.at("/onnx/sha256").asText());
         return manifest;
     }
 
-    /** No model: nothing in the dir, or only the lock file a train run leaves (it stays for the next). */
+    /**
+     * No model: nothing in the dir, or only the lock file a train run leaves (it stays for the
+     * next).
+     */
     private static void assertNoModel(Path dir) throws IOException {
-        assertTrue(!Files.exists(dir) || list(dir).isEmpty() || list(dir).equals(List.of(JobDirWriter.LOCK_FILE)),
+        assertTrue(
+                !Files.exists(dir)
+                        || list(dir).isEmpty()
+                        || list(dir).equals(List.of(JobDirWriter.LOCK_FILE)),
                 () -> dir + " should hold no model: " + safeList(dir));
     }
 
@@ -1167,18 +1594,23 @@ class TrainTest {
 
     private static void assertNoBundleFilesUnder(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            List<Path> found = files.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String name = p.getFileName().toString();
-                        return name.contains(ModelBundle.MODEL_FILE) || name.contains(ModelBundle.MANIFEST_FILE)
-                                || name.endsWith(".tmp") || name.contains("metrics");
-                    })
-                    .toList();
+            List<Path> found =
+                    files.filter(Files::isRegularFile)
+                            .filter(
+                                    p -> {
+                                        String name = p.getFileName().toString();
+                                        return name.contains(ModelBundle.MODEL_FILE)
+                                                || name.contains(ModelBundle.MANIFEST_FILE)
+                                                || name.endsWith(".tmp")
+                                                || name.contains("metrics");
+                                    })
+                            .toList();
             assertEquals(List.of(), found, "files left under " + root);
         }
     }
 
-    private static void assertInputs(JsonNode manifest, List<Path> files, List<Long> rows) throws IOException {
+    private static void assertInputs(JsonNode manifest, List<Path> files, List<Long> rows)
+            throws IOException {
         JsonNode inputs = manifest.get("inputs");
         assertNotNull(inputs);
         assertEquals(files.size(), inputs.size(), inputs.toString());
@@ -1214,7 +1646,9 @@ class TrainTest {
 
     private static String sha256(Path file) throws IOException {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -19,7 +19,8 @@ import java.util.UUID;
  */
 public final class AtomicFiles {
     /** Indented JSON, as the run's own files are written. */
-    public static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    public static final ObjectMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private AtomicFiles() {}
 
@@ -58,7 +59,9 @@ public final class AtomicFiles {
     public static Pending begin(Path target) throws IOException {
         Path absolute = target.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
-        return new Pending(absolute.getParent().resolve("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp"),
+        return new Pending(
+                absolute.getParent()
+                        .resolve("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp"),
                 absolute);
     }
 
@@ -68,7 +71,9 @@ public final class AtomicFiles {
      * @throws IOException if it cannot be written
      */
     public static void writeString(Path target, String text) throws IOException {
-        OutputFiles.write(Location.parse(target.toAbsolutePath().toString()), text.getBytes(StandardCharsets.UTF_8));
+        OutputFiles.write(
+                Location.parse(target.toAbsolutePath().toString()),
+                text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -77,7 +82,8 @@ public final class AtomicFiles {
      * @throws IOException if it cannot be written
      */
     public static void writeJson(Path target, Object value) throws IOException {
-        OutputFiles.write(Location.parse(target.toAbsolutePath().toString()), JSON.writeValueAsBytes(value));
+        OutputFiles.write(
+                Location.parse(target.toAbsolutePath().toString()), JSON.writeValueAsBytes(value));
     }
 
     /**
@@ -89,7 +95,8 @@ public final class AtomicFiles {
      */
     public static void move(Path from, Path to) throws IOException {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }

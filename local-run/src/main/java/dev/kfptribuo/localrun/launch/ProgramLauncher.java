@@ -9,16 +9,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How to start one of the images' programs on this machine: the image's entrypoint
- * ({@code java -cp <classpath> <main class>}) with the JVM options the image sets, as a process.
+ * How to start one of the images' programs on this machine: the image's entrypoint ({@code java -cp
+ * <classpath> <main class>}) with the JVM options the image sets, as a process.
  *
  * @param name what the program is called in messages ({@code train}, {@code helpers})
  * @param java the {@code java} executable
  * @param jvmOptions JVM options, before the classpath
- * @param classpath the program's classpath: its module's jar and its dependencies ({@link #moduleClasspath})
+ * @param classpath the program's classpath: its module's jar and its dependencies ({@link
+ *     #moduleClasspath})
  * @param mainClass the entrypoint class
  */
-public record ProgramLauncher(String name, String java, List<String> jvmOptions, String classpath, String mainClass) {
+public record ProgramLauncher(
+        String name, String java, List<String> jvmOptions, String classpath, String mainClass) {
     /** Copies the list. */
     public ProgramLauncher {
         Objects.requireNonNull(name, "name");
@@ -64,10 +66,19 @@ public record ProgramLauncher(String name, String java, List<String> jvmOptions,
      * @return the launcher
      * @throws IOException naming the build command if the module is not built
      */
-    public static ProgramLauncher ofModule(String name, String jvmOptions, String classpath, Path home, String module,
-            String mainClass) throws IOException {
-        List<String> options = new ArrayList<>(jvmOptions == null || jvmOptions.isBlank() ? List.of()
-                : List.of(jvmOptions.strip().split("\\s+")));
+    public static ProgramLauncher ofModule(
+            String name,
+            String jvmOptions,
+            String classpath,
+            Path home,
+            String module,
+            String mainClass)
+            throws IOException {
+        List<String> options =
+                new ArrayList<>(
+                        jvmOptions == null || jvmOptions.isBlank()
+                                ? List.of()
+                                : List.of(jvmOptions.strip().split("\\s+")));
         String path = classpath;
         if (path == null) {
             path = moduleClasspath(home, module);
@@ -76,16 +87,21 @@ public record ProgramLauncher(String name, String java, List<String> jvmOptions,
         return new ProgramLauncher(name, currentJava(), options, path, mainClass);
     }
 
-    /** @return the {@code java} executable of this JVM, so the programs run on the same Java */
+    /**
+     * @return the {@code java} executable of this JVM, so the programs run on the same Java
+     */
     public static String currentJava() {
-        return ProcessHandle.current().info().command().orElseGet(() ->
-                Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElseGet(
+                        () -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /**
-     * The JVM options that map a module's application class-data sharing archive, when
-     * {@code bin/lib/launch} has recorded one ({@code <module>/target/app-cds.jsa}) and no jar of
-     * the module is newer: a helpers process then starts in about 0.43 s instead of 0.66 s
+     * The JVM options that map a module's application class-data sharing archive, when {@code
+     * bin/lib/launch} has recorded one ({@code <module>/target/app-cds.jsa}) and no jar of the
+     * module is newer: a helpers process then starts in about 0.43 s instead of 0.66 s
      * (bench/local-run). An archive that does not fit is ignored by the JVM.
      *
      * @param home the repository's root
@@ -115,13 +131,14 @@ public record ProgramLauncher(String name, String java, List<String> jvmOptions,
         } catch (IOException e) {
             return List.of();
         }
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        return List.of(
+                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
 
     /**
-     * The classpath of an image module built by Maven: {@code <module>/target/<module>-<version>.jar}
-     * and the jars of {@code <module>/target/lib}, in the order {@code target/classpath.txt} gives
-     * (or the directory's, without it).
+     * The classpath of an image module built by Maven: {@code
+     * <module>/target/<module>-<version>.jar} and the jars of {@code <module>/target/lib}, in the
+     * order {@code target/classpath.txt} gives (or the directory's, without it).
      *
      * @param home the repository's root
      * @param module the module directory, e.g. {@code trainer-image}
@@ -134,13 +151,22 @@ public record ProgramLauncher(String name, String java, List<String> jvmOptions,
         List<Path> jars = new ArrayList<>();
         if (Files.isDirectory(target)) {
             try (var entries = Files.list(target)) {
-                entries.filter(p -> p.getFileName().toString().startsWith(module + "-")
-                        && p.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
+                entries.filter(
+                                p ->
+                                        p.getFileName().toString().startsWith(module + "-")
+                                                && p.getFileName().toString().endsWith(".jar"))
+                        .sorted()
+                        .forEach(jars::add);
             }
         }
         if (jars.isEmpty() || !Files.isDirectory(lib)) {
-            throw new IOException(module + " is not built (no " + target.resolve(module + "-*.jar") + " and "
-                    + lib + "): run ./mvnw -q -B install -DskipTests");
+            throw new IOException(
+                    module
+                            + " is not built (no "
+                            + target.resolve(module + "-*.jar")
+                            + " and "
+                            + lib
+                            + "): run ./mvnw -q -B install -DskipTests");
         }
         // Maven's order when the build wrote it, as the images' jib-classpath-file: the JVM opens
         // jars in classpath order while it looks for a class.

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The repository's root, where the image modules' builds are ({@code trainer-image/target}...):
- * the {@value #PROPERTY} system property when set, else two levels above local-run's own code
- * ({@code local-run/target/classes} or {@code local-run/target/local-run-*.jar}), else the working
+ * The repository's root, where the image modules' builds are ({@code trainer-image/target}...): the
+ * {@value #PROPERTY} system property when set, else two levels above local-run's own code ({@code
+ * local-run/target/classes} or {@code local-run/target/local-run-*.jar}), else the working
  * directory.
  */
 public final class ProjectRoot {
@@ -16,14 +16,22 @@ public final class ProjectRoot {
 
     private ProjectRoot() {}
 
-    /** @return the repository's root */
+    /**
+     * @return the repository's root
+     */
     public static Path find() {
         String property = System.getProperty(PROPERTY);
         if (property != null && !property.isBlank()) {
             return Path.of(property);
         }
         try {
-            Path code = Path.of(ProjectRoot.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code =
+                    Path.of(
+                            ProjectRoot.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI());
             Path root = code.getParent().getParent().getParent();
             if (Files.isDirectory(root.resolve("trainer-image"))) {
                 return root;

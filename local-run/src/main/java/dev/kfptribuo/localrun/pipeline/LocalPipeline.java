@@ -73,12 +73,32 @@ public final class LocalPipeline {
      * @param evaluateModel the {@code evaluate_model} component
      * @param env the environment
      */
-    public record Settings(String source, List<InputFile> sources, String schema, RowSchema givenSchema, int numLots,
-            List<Integer> trainingLots, List<Integer> validationLots, List<Integer> testingLots,
-            String hypertuneSettings, TuningSpec tuning, long searchSeed, String metricName, BigDecimal threshold,
-            String modelId, String versionId, boolean replaceExisting, String baseline, Path registry, Path home,
-            ProgramLauncher trainer, ProgramLauncher helpers, ComponentProgram retrieveBestRun, ComponentProgram train,
-            ComponentProgram evaluateModel, Map<String, String> env) {}
+    public record Settings(
+            String source,
+            List<InputFile> sources,
+            String schema,
+            RowSchema givenSchema,
+            int numLots,
+            List<Integer> trainingLots,
+            List<Integer> validationLots,
+            List<Integer> testingLots,
+            String hypertuneSettings,
+            TuningSpec tuning,
+            long searchSeed,
+            String metricName,
+            BigDecimal threshold,
+            String modelId,
+            String versionId,
+            boolean replaceExisting,
+            String baseline,
+            Path registry,
+            Path home,
+            ProgramLauncher trainer,
+            ProgramLauncher helpers,
+            ComponentProgram retrieveBestRun,
+            ComponentProgram train,
+            ComponentProgram evaluateModel,
+            Map<String, String> env) {}
 
     private final Settings settings;
     private final Console console;
@@ -113,7 +133,8 @@ public final class LocalPipeline {
         recordSettings(log.settings);
         run.writeLog();
         console.say("run %s in %s", run.id(), Console.shown(run.dir()));
-        // Ctrl-C: the trials and programs are stopped (ChildProcesses); the run says it was interrupted.
+        // Ctrl-C: the trials and programs are stopped (ChildProcesses); the run says it was
+        // interrupted.
         Thread onInterrupt = new Thread(this::interrupted, "mark-run-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         Splits splits = null;
@@ -121,16 +142,52 @@ public final class LocalPipeline {
         try {
             StepRunner steps = new StepRunner(run, console, STEPS);
             Settings s = settings;
-            splits = steps.run(new SplitStep(console, s.source(), s.sources(), s.givenSchema(), s.numLots(),
-                    s.trainingLots(), s.validationLots(), s.testingLots()));
-            Study study = steps.run(new TuneStep(console, run, s.tuning(), s.hypertuneSettings(), s.searchSeed(),
-                    s.trainer(), splits));
+            splits =
+                    steps.run(
+                            new SplitStep(
+                                    console,
+                                    s.source(),
+                                    s.sources(),
+                                    s.givenSchema(),
+                                    s.numLots(),
+                                    s.trainingLots(),
+                                    s.validationLots(),
+                                    s.testingLots()));
+            Study study =
+                    steps.run(
+                            new TuneStep(
+                                    console,
+                                    run,
+                                    s.tuning(),
+                                    s.hypertuneSettings(),
+                                    s.searchSeed(),
+                                    s.trainer(),
+                                    splits));
             BestRun best = steps.run(new BestRunStep(s.retrieveBestRun(), run, s.tuning(), study));
             TrainedModel model = steps.run(new TrainStep(s.train(), run, splits, best));
-            Evaluation evaluation = steps.run(new EvaluateStep(s.evaluateModel(), run, splits, model, s.metricName(),
-                    () -> Baseline.choose(s.baseline(), s.registry(), s.modelId())));
-            decision = steps.run(new DeployStep(console, run, s.registry(), s.threshold(), s.modelId(), s.versionId(),
-                    s.replaceExisting(), model, evaluation));
+            Evaluation evaluation =
+                    steps.run(
+                            new EvaluateStep(
+                                    s.evaluateModel(),
+                                    run,
+                                    splits,
+                                    model,
+                                    s.metricName(),
+                                    () ->
+                                            Baseline.choose(
+                                                    s.baseline(), s.registry(), s.modelId())));
+            decision =
+                    steps.run(
+                            new DeployStep(
+                                    console,
+                                    run,
+                                    s.registry(),
+                                    s.threshold(),
+                                    s.modelId(),
+                                    s.versionId(),
+                                    s.replaceExisting(),
+                                    model,
+                                    evaluation));
             log.status = "succeeded";
             return 0;
         } catch (StepFailed e) {
@@ -149,12 +206,19 @@ public final class LocalPipeline {
             run.writeLog();
             try {
                 HtmlReport.write(run.dir(), run.report());
-                console.say("report: %s (%s, %.1fs)", Console.shown(run.report()), log.status, log.seconds);
+                console.say(
+                        "report: %s (%s, %.1fs)",
+                        Console.shown(run.report()), log.status, log.seconds);
             } catch (IOException | RuntimeException e) {
                 console.say("report: could not be written: %s", Programs.describe(e));
             }
             if ("succeeded".equals(log.status)) {
-                new ServeInstructions(console, settings.home(), settings.registry(), settings.modelId(), settings.env())
+                new ServeInstructions(
+                                console,
+                                settings.home(),
+                                settings.registry(),
+                                settings.modelId(),
+                                settings.env())
                         .print(splits.testing(), decision.versionDir());
             }
         }
@@ -175,7 +239,9 @@ public final class LocalPipeline {
         record.put("model_id", s.modelId());
         record.put("version_id", s.versionId());
         record.put("replace_existing_version", s.replaceExisting());
-        record.put("baseline", s.baseline() == null ? "the version deployed now, if any" : s.baseline());
+        record.put(
+                "baseline",
+                s.baseline() == null ? "the version deployed now, if any" : s.baseline());
         record.put("registry", s.registry().toAbsolutePath().toString());
         record.put("trainer_command", s.trainer().command(List.of()));
         record.put("helpers_command", s.helpers().command(List.of()));

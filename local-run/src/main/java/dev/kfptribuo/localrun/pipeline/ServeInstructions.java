@@ -32,19 +32,25 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class ServeInstructions {
     /** One-line JSON with a space after each colon and comma, as a person types it. */
-    private static final ObjectWriter COMPACT = new ObjectMapper().writer(new MinimalPrettyPrinter() {
-                private static final long serialVersionUID = 1L;
+    private static final ObjectWriter COMPACT =
+            new ObjectMapper()
+                    .writer(
+                            new MinimalPrettyPrinter() {
+                                private static final long serialVersionUID = 1L;
 
-                @Override
-                public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
-                    g.writeRaw(": ");
-                }
+                                @Override
+                                public void writeObjectFieldValueSeparator(JsonGenerator g)
+                                        throws IOException {
+                                    g.writeRaw(": ");
+                                }
 
-                @Override
-                public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
-                    g.writeRaw(", ");
-                }
-            });
+                                @Override
+                                public void writeObjectEntrySeparator(JsonGenerator g)
+                                        throws IOException {
+                                    g.writeRaw(", ");
+                                }
+                            });
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Console console;
@@ -60,7 +66,8 @@ public final class ServeInstructions {
      * @param modelId the model's id
      * @param env the environment (the AIP_* variables bin/serve reads)
      */
-    public ServeInstructions(Console console, Path home, Path registry, String modelId, Map<String, String> env) {
+    public ServeInstructions(
+            Console console, Path home, Path registry, String modelId, Map<String, String> env) {
         this.console = console;
         this.home = home;
         this.registry = registry;
@@ -91,13 +98,22 @@ public final class ServeInstructions {
         }
         String port = variable("AIP_HTTP_PORT", "8080");
         String route = variable("AIP_PREDICT_ROUTE", "/predict");
-        boolean ours = deployedHere != null && served.directory().toString().equals(deployedHere.toString());
-        console.say("serve %s/%s (%s) and ask it about the first testing row:", served.modelId(), served.versionId(),
+        boolean ours =
+                deployedHere != null
+                        && served.directory().toString().equals(deployedHere.toString());
+        console.say(
+                "serve %s/%s (%s) and ask it about the first testing row:",
+                served.modelId(),
+                served.versionId(),
                 ours ? "deployed by this run" : "deployed before this run");
-        console.say("  %s --registry %s --model %s", shell(Console.shown(home.resolve("bin").resolve("serve"))),
-                shell(Console.shown(registry)), shell(served.modelId()));
-        console.say("  curl -s %s -H 'Content-Type: application/json' -d %s", shell("localhost:" + port + route),
-                shell("{\"instances\": [" + instance + "]}"));
+        console.say(
+                "  %s --registry %s --model %s",
+                shell(Console.shown(home.resolve("bin").resolve("serve"))),
+                shell(Console.shown(registry)),
+                shell(served.modelId()));
+        console.say(
+                "  curl -s %s -H 'Content-Type: application/json' -d %s",
+                shell("localhost:" + port + route), shell("{\"instances\": [" + instance + "]}"));
     }
 
     /** The first row of the testing split as a JSON object of the served model's input columns. */

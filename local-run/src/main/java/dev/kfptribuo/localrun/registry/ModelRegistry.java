@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -57,16 +56,17 @@ import java.util.regex.Pattern;
  * model files of a final training's job dir ({@code manifest.json} and the files it names) plus
  * {@value #VERSION_FILE} (where it came from, when, its checksum and evaluation).
  *
- * <p>{@link #deploy} follows AI Platform's deploy component (KFP {@code ml_engine/deploy},
- * {@code create_version}): ids are normalised as the component normalises them (characters other
- * than letters, digits and {@code _} become {@code _}; a name not starting with a letter gets the
- * prefix {@code x_}); the model is created when missing; an existing version holding the same model
- * (same SHA-256) is kept as it is; another existing version is replaced only with
- * {@code replace_existing_version}, and otherwise the deploy fails with the component's message.
- * A deploy that succeeds (created, replaced or unchanged) makes its version the model's current
- * one: {@link #current} resolves the version deployed last, {@link #version} a given one.
+ * <p>{@link #deploy} follows AI Platform's deploy component (KFP {@code ml_engine/deploy}, {@code
+ * create_version}): ids are normalised as the component normalises them (characters other than
+ * letters, digits and {@code _} become {@code _}; a name not starting with a letter gets the prefix
+ * {@code x_}); the model is created when missing; an existing version holding the same model (same
+ * SHA-256) is kept as it is; another existing version is replaced only with {@code
+ * replace_existing_version}, and otherwise the deploy fails with the component's message. A deploy
+ * that succeeds (created, replaced or unchanged) makes its version the model's current one: {@link
+ * #current} resolves the version deployed last, {@link #version} a given one.
  *
  * <h2>Layout</h2>
+ *
  * <pre>
  * &lt;registry&gt;/&lt;model_id&gt;/
  *   .lock                                  the model's lock file (an OS lock while a deploy runs)
@@ -78,31 +78,34 @@ import java.util.regex.Pattern;
  *     manifest.json, model-.../model.tribuo, model-.../model.onnx, version.json
  *   .staging.v01.&lt;uuid&gt;/                 a deploy's copy in progress (only while it holds the lock)
  * </pre>
+ *
  * Ids are letters, digits and {@code _} starting with a letter, so no id holds a {@code .}: a
  * pointer ({@code <id>.version}), a version directory ({@code <id>.<UTC time>.<8 hex digits>}),
  * {@code current.json} and the hidden entries can never be taken for one another. A version
- * directory of the old layout ({@code <model_id>/<version_id>/}, no pointer) is still read, and
- * the next deploy of its model gives it a pointer without moving it.
+ * directory of the old layout ({@code <model_id>/<version_id>/}, no pointer) is still read, and the
+ * next deploy of its model gives it a pointer without moving it.
  *
  * <h2>Why a reader always sees one whole version</h2>
+ *
  * A deploy copies the files into a hidden staging directory, checks each against the manifest's
  * SHA-256, writes {@value #VERSION_FILE} last and forces everything to the disk; then renames the
  * staging directory to a fresh, unique version directory name, and only then writes the version's
  * pointer and then {@code current.json}, each as a temporary file renamed over the old one (one
  * atomic step) and forced. So a pointer only ever names a directory that was complete before the
- * pointer existed, and the switch from the old version to the new is the one rename of the
- * pointer: a reader that follows the pointers ({@link #current}, {@link #version}) gets the old
- * directory or the new one, never a mix, never nothing once a version existed. If a deploy stops
- * before its pointer is renamed, nothing a reader follows has changed; after it, the version is
- * whole. If it stops between the version's pointer and {@code current.json}, current names the
- * previous version (or, on a model's first deploy, {@link #current} takes the newest version);
- * rerunning the deploy finds the model unchanged and makes it current.
+ * pointer existed, and the switch from the old version to the new is the one rename of the pointer:
+ * a reader that follows the pointers ({@link #current}, {@link #version}) gets the old directory or
+ * the new one, never a mix, never nothing once a version existed. If a deploy stops before its
+ * pointer is renamed, nothing a reader follows has changed; after it, the version is whole. If it
+ * stops between the version's pointer and {@code current.json}, current names the previous version
+ * (or, on a model's first deploy, {@link #current} takes the newest version); rerunning the deploy
+ * finds the model unchanged and makes it current.
  *
- * <p>A replaced version directory stays as it is, listed in the pointer's {@code retired} list
- * with the time, for {@link #DEFAULT_GRACE} at least: a reader that resolved it just before the
- * switch can still read it whole. Deploys delete retired directories older than that.
+ * <p>A replaced version directory stays as it is, listed in the pointer's {@code retired} list with
+ * the time, for {@link #DEFAULT_GRACE} at least: a reader that resolved it just before the switch
+ * can still read it whole. Deploys delete retired directories older than that.
  *
  * <h2>Concurrency and repair</h2>
+ *
  * A deploy holds the model's lock from start to end: a {@link FileLock} on {@code .lock} (the OS
  * releases it when the process ends, even by {@code kill -9}) plus an in-process lock (the OS lock
  * is per process). Two deploys of a model run one after the other: the second one then finds the
@@ -111,22 +114,28 @@ import java.util.regex.Pattern;
  * holds: staging directories and temporary files are deleted, a version directory no pointer ever
  * named is deleted (its deploy never published it), an old-layout leftover is restored or deleted
  * as the old code would have. Entries it does not understand (a stray hidden file, a name that is
- * no id, a file where a directory belongs, a pointer that does not parse or names no directory)
- * are skipped or repaired, with a note naming each; none makes a deploy fail. An entry in the way
- * of a pointer or of the lock is moved aside to {@code .set-aside.<name>.<uuid>}.
+ * no id, a file where a directory belongs, a pointer that does not parse or names no directory) are
+ * skipped or repaired, with a note naming each; none makes a deploy fail. An entry in the way of a
+ * pointer or of the lock is moved aside to {@code .set-aside.<name>.<uuid>}.
  *
  * <p>Readers take no lock. {@link CrashPoints} named in {@link #CRASH_POINTS} mark each step.
  */
 public final class ModelRegistry {
     /** The file describing a version, inside its directory. */
     public static final String VERSION_FILE = ModelRegistryReader.VERSION_FILE;
+
     /** A model's lock file. */
     public static final String LOCK_FILE = ".lock";
+
     /** A model's pointer to the version deployed last. */
     public static final String CURRENT_FILE = ModelRegistryReader.CURRENT_FILE;
+
     /** The suffix of a version's pointer file: {@code <version_id>.version}. */
     public static final String POINTER_SUFFIX = ModelRegistryReader.POINTER_SUFFIX;
-    /** How long a replaced version directory is kept for readers that resolved it before the switch. */
+
+    /**
+     * How long a replaced version directory is kept for readers that resolved it before the switch.
+     */
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
 
     /**
@@ -134,39 +143,44 @@ public final class ModelRegistry {
      * step that writes, copies or renames; in repair, after each rewritten pointer's write and
      * rename, after the first file of a tree being deleted, after a restore or a set-aside.
      */
-    public static final List<String> CRASH_POINTS = List.of(
-            "deploy:locked",
-            "deploy:repair-set-aside",
-            "deploy:repair-restored",
-            "deploy:repair-deleting",
-            "deploy:repair-pointer-written",
-            "deploy:repair-pointer-renamed",
-            "deploy:repair-current-written",
-            "deploy:repair-current-renamed",
-            "deploy:staging-created",
-            "deploy:manifest-copied",
-            "deploy:model-copied",
-            "deploy:onnx-copied",
-            "deploy:version-file-written",
-            "deploy:directory-renamed",
-            "deploy:pointer-written",
-            "deploy:pointer-renamed",
-            "deploy:current-written",
-            "deploy:current-renamed");
+    public static final List<String> CRASH_POINTS =
+            List.of(
+                    "deploy:locked",
+                    "deploy:repair-set-aside",
+                    "deploy:repair-restored",
+                    "deploy:repair-deleting",
+                    "deploy:repair-pointer-written",
+                    "deploy:repair-pointer-renamed",
+                    "deploy:repair-current-written",
+                    "deploy:repair-current-renamed",
+                    "deploy:staging-created",
+                    "deploy:manifest-copied",
+                    "deploy:model-copied",
+                    "deploy:onnx-copied",
+                    "deploy:version-file-written",
+                    "deploy:directory-renamed",
+                    "deploy:pointer-written",
+                    "deploy:pointer-renamed",
+                    "deploy:current-written",
+                    "deploy:current-renamed");
 
     private static final Pattern ID = ModelRegistryReader.ID;
     private static final Pattern VERSION_DIR = ModelRegistryReader.VERSION_DIR;
+
     /** A path segment a manifest may name, as the components' model loading accepts it. */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+
     private static final String STAGING = ".staging.";
     private static final String SET_ASIDE = ".set-aside.";
     private static final Pattern TEMP = Pattern.compile("\\..+\\.tmp");
     private static final String OLD_INCOMING = ".incoming-";
-    private static final Pattern OLD_REPLACED = Pattern.compile(
-            "\\.replaced-([A-Za-z][A-Za-z0-9_]*)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final Pattern OLD_REPLACED =
+            Pattern.compile(
+                    "\\.replaced-([A-Za-z][A-Za-z0-9_]*)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
+
     /** The in-process half of the model locks, by model directory. */
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
@@ -176,7 +190,9 @@ public final class ModelRegistry {
         CREATED,
         /** The version held another model, which was replaced. */
         REPLACED,
-        /** The version already held this model: nothing changed (but it is now the current version). */
+        /**
+         * The version already held this model: nothing changed (but it is now the current version).
+         */
         UNCHANGED
     }
 
@@ -228,8 +244,8 @@ public final class ModelRegistry {
     // ---- readers ------------------------------------------------------------------------------
 
     /**
-     * The version of a model deployed last, for a server ({@code --model}): see
-     * {@link ModelRegistryReader#current}, which a server uses without this class.
+     * The version of a model deployed last, for a server ({@code --model}): see {@link
+     * ModelRegistryReader#current}, which a server uses without this class.
      *
      * @param modelId the model's id (normalised as deploys normalise it)
      * @return the version and its directory
@@ -268,17 +284,32 @@ public final class ModelRegistry {
      * @throws IOException if the files cannot be read, checked or written
      * @throws IllegalStateException if another model holds the version and replacing is off
      */
-    public Outcome deploy(Path jobDir, String modelId, String versionId, boolean replaceExisting, ObjectNode details)
+    public Outcome deploy(
+            Path jobDir,
+            String modelId,
+            String versionId,
+            boolean replaceExisting,
+            ObjectNode details)
             throws IOException {
         String model = normalize(modelId);
         String version = normalize(versionId);
         if (!model.equals(modelId) || !version.equals(versionId)) {
-            log.accept("ids normalised as AI Platform's deploy component does: " + modelId + "/" + versionId
-                    + " -> " + model + "/" + version);
+            log.accept(
+                    "ids normalised as AI Platform's deploy component does: "
+                            + modelId
+                            + "/"
+                            + versionId
+                            + " -> "
+                            + model
+                            + "/"
+                            + version);
         }
         // Which model the job dir holds decides between unchanged, conflict and a copy; the copy
         // is checked against it.
-        String sha = ModelBundle.readManifest(Location.parse(jobDir.toAbsolutePath().toString())).model().sha256();
+        String sha =
+                ModelBundle.readManifest(Location.parse(jobDir.toAbsolutePath().toString()))
+                        .model()
+                        .sha256();
         Path modelDir = modelDirectory(model);
         ModelLock lock = ModelLock.take(modelDir, log);
         try {
@@ -294,9 +325,16 @@ public final class ModelRegistry {
                     return new Outcome(Action.UNCHANGED, model, version, existingDir);
                 }
                 if (!replaceExisting) {
-                    throw new IllegalStateException("Existing version conflicts with the name of the new version: "
-                            + model + "/" + version + " (" + existingDir + ") holds another model (model_sha256 "
-                            + existingSha + "); set replace_existing_version to replace it, or choose another version id");
+                    throw new IllegalStateException(
+                            "Existing version conflicts with the name of the new version: "
+                                    + model
+                                    + "/"
+                                    + version
+                                    + " ("
+                                    + existingDir
+                                    + ") holds another model (model_sha256 "
+                                    + existingSha
+                                    + "); set replace_existing_version to replace it, or choose another version id");
                 }
             }
 
@@ -310,10 +348,17 @@ public final class ModelRegistry {
                 }
                 retired.add(new Retired(existing.directory(), clock.instant()));
             }
-            writePointer(modelDir, new Pointer(version, versionDir.getFileName().toString(), clock.instant(), retired),
+            writePointer(
+                    modelDir,
+                    new Pointer(
+                            version, versionDir.getFileName().toString(), clock.instant(), retired),
                     "deploy:pointer");
             makeCurrent(modelDir, version, "deploy:current");
-            return new Outcome(existing != null ? Action.REPLACED : Action.CREATED, model, version, versionDir);
+            return new Outcome(
+                    existing != null ? Action.REPLACED : Action.CREATED,
+                    model,
+                    version,
+                    versionDir);
         } finally {
             lock.close();
         }
@@ -334,7 +379,13 @@ public final class ModelRegistry {
      * Copies the job dir's model into a staging directory, checks it, and renames it to a fresh
      * version directory.
      */
-    private Path stage(Path jobDir, Path modelDir, String model, String version, String sha, ObjectNode details)
+    private Path stage(
+            Path jobDir,
+            Path modelDir,
+            String model,
+            String version,
+            String sha,
+            ObjectNode details)
             throws IOException {
         Path staging = modelDir.resolve(STAGING + version + "." + UUID.randomUUID());
         try {
@@ -342,12 +393,16 @@ public final class ModelRegistry {
             CrashPoints.reached("deploy:staging-created");
             // The manifest is copied first and the files it names are then read from the copy: what
             // is staged is one save's, even if the job dir is saved again meanwhile.
-            copy(jobDir.resolve(ModelBundle.MANIFEST_FILE), staging.resolve(ModelBundle.MANIFEST_FILE));
+            copy(
+                    jobDir.resolve(ModelBundle.MANIFEST_FILE),
+                    staging.resolve(ModelBundle.MANIFEST_FILE));
             CrashPoints.reached("deploy:manifest-copied");
             Manifest manifest = ModelBundle.readManifest(Location.parse(staging.toString()));
             if (!sha.equals(manifest.model().sha256())) {
-                throw new IOException(jobDir.resolve(ModelBundle.MANIFEST_FILE) + ": changed during the deploy"
-                        + " (another training saved into the job dir?)");
+                throw new IOException(
+                        jobDir.resolve(ModelBundle.MANIFEST_FILE)
+                                + ": changed during the deploy"
+                                + " (another training saved into the job dir?)");
             }
             copyChecked(jobDir, staging, manifest.model().file(), manifest.model().sha256());
             CrashPoints.reached("deploy:model-copied");
@@ -364,10 +419,16 @@ public final class ModelRegistry {
             forceDirectory(staging);
             CrashPoints.reached("deploy:version-file-written");
 
-            Path versionDir = modelDir.resolve(version + "." + STAMP.format(clock.instant()) + "."
-                    + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+            Path versionDir =
+                    modelDir.resolve(
+                            version
+                                    + "."
+                                    + STAMP.format(clock.instant())
+                                    + "."
+                                    + HexFormat.of().toHexDigits(RANDOM.nextInt()));
             if (Files.exists(versionDir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(versionDir + ": exists already (a clock set back?); deploy again");
+                throw new IOException(
+                        versionDir + ": exists already (a clock set back?); deploy again");
             }
             move(staging, versionDir);
             forceDirectory(modelDir);
@@ -380,16 +441,23 @@ public final class ModelRegistry {
         }
     }
 
-    /** Copies a file the manifest names to the same place in the staging directory, checking its digest. */
-    private static void copyChecked(Path jobDir, Path staging, String file, String sha) throws IOException {
+    /**
+     * Copies a file the manifest names to the same place in the staging directory, checking its
+     * digest.
+     */
+    private static void copyChecked(Path jobDir, Path staging, String file, String sha)
+            throws IOException {
         String[] segments = file.split("/", -1);
         boolean plain = segments.length >= 1 && segments.length <= 2;
         for (String segment : segments) {
             plain &= SEGMENT.matcher(segment).matches();
         }
         if (!plain) {
-            throw new IOException(jobDir.resolve(ModelBundle.MANIFEST_FILE) + ": names the file '" + file
-                    + "', which is not a file inside the job dir");
+            throw new IOException(
+                    jobDir.resolve(ModelBundle.MANIFEST_FILE)
+                            + ": names the file '"
+                            + file
+                            + "', which is not a file inside the job dir");
         }
         Path source = jobDir;
         Path target = staging;
@@ -417,7 +485,9 @@ public final class ModelRegistry {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
         try (InputStream in = new DigestInputStream(Files.newInputStream(source), digest);
-                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                FileChannel out =
+                        FileChannel.open(
+                                target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
@@ -431,7 +501,8 @@ public final class ModelRegistry {
     }
 
     private static void write(Path target, byte[] bytes) throws IOException {
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel out =
+                FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
@@ -440,9 +511,14 @@ public final class ModelRegistry {
         }
     }
 
-    /** Writes a file as a temporary file renamed over it, with crash points {@code <point>-written} and {@code -renamed}. */
+    /**
+     * Writes a file as a temporary file renamed over it, with crash points {@code <point>-written}
+     * and {@code -renamed}.
+     */
     private static void replaceFile(Path target, byte[] bytes, String point) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp =
+                target.resolveSibling(
+                        "." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             write(temp, bytes);
             CrashPoints.reached(point + "-written");
@@ -454,20 +530,27 @@ public final class ModelRegistry {
         }
     }
 
-    private static void writePointer(Path modelDir, Pointer pointer, String point) throws IOException {
+    private static void writePointer(Path modelDir, Pointer pointer, String point)
+            throws IOException {
         ObjectNode node = AtomicFiles.JSON.createObjectNode();
         node.put("version", pointer.version());
         node.put("directory", pointer.directory());
         node.put("deployTime", pointer.deployTime().toString());
         ArrayNode retired = node.putArray("retired");
         for (Retired r : pointer.retired()) {
-            retired.addObject().put("directory", r.directory()).put("retireTime", r.retireTime().toString());
+            retired.addObject()
+                    .put("directory", r.directory())
+                    .put("retireTime", r.retireTime().toString());
         }
-        replaceFile(modelDir.resolve(pointer.version() + POINTER_SUFFIX), AtomicFiles.JSON.writeValueAsBytes(node), point);
+        replaceFile(
+                modelDir.resolve(pointer.version() + POINTER_SUFFIX),
+                AtomicFiles.JSON.writeValueAsBytes(node),
+                point);
     }
 
     /** Points {@code current.json} at a version, unless it names it already. */
-    private static void makeCurrent(Path modelDir, String version, String point) throws IOException {
+    private static void makeCurrent(Path modelDir, String version, String point)
+            throws IOException {
         Path currentFile = modelDir.resolve(CURRENT_FILE);
         try {
             if (Files.isRegularFile(currentFile) && version.equals(readCurrent(currentFile))) {
@@ -503,7 +586,10 @@ public final class ModelRegistry {
         return ModelRegistryReader.readPointer(file, version);
     }
 
-    /** Whether a directory is a whole version: created by a rename after its version file was written. */
+    /**
+     * Whether a directory is a whole version: created by a rename after its version file was
+     * written.
+     */
     private static boolean complete(Path dir) {
         return ModelRegistryReader.complete(dir);
     }
@@ -536,7 +622,8 @@ public final class ModelRegistry {
             } else if (name.startsWith(STAGING) || name.startsWith(OLD_INCOMING)) {
                 log.accept("removing " + entry + ", left by an interrupted deploy");
                 deleteTree(entry, true);
-            } else if (TEMP.matcher(name).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+            } else if (TEMP.matcher(name).matches()
+                    && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                 log.accept("removing " + entry + ", a file an interrupted deploy was writing");
                 Files.deleteIfExists(entry);
             } else if (OLD_REPLACED.matcher(name).matches()) {
@@ -544,22 +631,34 @@ public final class ModelRegistry {
             } else if (name.startsWith(".")) {
                 log.accept("skipping " + entry + ": a hidden entry the registry does not know");
             } else if (name.endsWith(POINTER_SUFFIX)
-                    && ID.matcher(name.substring(0, name.length() - POINTER_SUFFIX.length())).matches()) {
-                versions.computeIfAbsent(name.substring(0, name.length() - POINTER_SUFFIX.length()), k -> new Found())
-                        .pointerFile = entry;
+                    && ID.matcher(name.substring(0, name.length() - POINTER_SUFFIX.length()))
+                            .matches()) {
+                versions.computeIfAbsent(
+                                        name.substring(0, name.length() - POINTER_SUFFIX.length()),
+                                        k -> new Found())
+                                .pointerFile =
+                        entry;
             } else if (VERSION_DIR.matcher(name).matches()) {
                 if (Files.isDirectory(entry)) {
                     Matcher m = VERSION_DIR.matcher(name);
                     m.matches();
                     versions.computeIfAbsent(m.group(1), k -> new Found()).directories.add(entry);
                 } else {
-                    log.accept("skipping " + entry + ": named as a version directory, but not a directory");
+                    log.accept(
+                            "skipping "
+                                    + entry
+                                    + ": named as a version directory, but not a directory");
                 }
             } else if (ID.matcher(name).matches()) {
                 if (complete(entry)) {
                     versions.computeIfAbsent(name, k -> new Found()).legacy = entry;
                 } else {
-                    log.accept("skipping " + entry + ": not a version directory (no " + VERSION_FILE + ")");
+                    log.accept(
+                            "skipping "
+                                    + entry
+                                    + ": not a version directory (no "
+                                    + VERSION_FILE
+                                    + ")");
                 }
             } else {
                 log.accept("skipping " + entry + ": not an entry of the registry");
@@ -581,7 +680,12 @@ public final class ModelRegistry {
                 CrashPoints.reached("deploy:repair-restored");
                 versions.computeIfAbsent(version, k -> new Found()).legacy = legacy;
             } else {
-                log.accept("skipping " + entry + ": not a version directory (no " + VERSION_FILE + ")");
+                log.accept(
+                        "skipping "
+                                + entry
+                                + ": not a version directory (no "
+                                + VERSION_FILE
+                                + ")");
             }
         }
 
@@ -596,7 +700,10 @@ public final class ModelRegistry {
         return published;
     }
 
-    /** Leaves a version with a valid pointer naming a whole directory (or none), and its unneeded directories deleted. */
+    /**
+     * Leaves a version with a valid pointer naming a whole directory (or none), and its unneeded
+     * directories deleted.
+     */
     private Pointer repairVersion(Path modelDir, String version, Found found) throws IOException {
         Pointer pointer = null;
         if (found.pointerFile != null) {
@@ -606,8 +713,11 @@ public final class ModelRegistry {
                 try {
                     pointer = readPointer(found.pointerFile, version);
                     if (!complete(modelDir.resolve(pointer.directory()))) {
-                        log.accept(found.pointerFile + " names " + pointer.directory()
-                                + ", which is not a whole version directory");
+                        log.accept(
+                                found.pointerFile
+                                        + " names "
+                                        + pointer.directory()
+                                        + ", which is not a whole version directory");
                         pointer = null;
                     }
                 } catch (IOException e) {
@@ -615,24 +725,46 @@ public final class ModelRegistry {
                 }
             }
             if (pointer == null) {
-                // The pointer is beyond use: the newest whole directory of the version takes its place.
-                Path newest = found.directories.stream().filter(ModelRegistry::complete)
-                        .max(Comparator.comparing(p -> p.getFileName().toString())).orElse(found.legacy);
+                // The pointer is beyond use: the newest whole directory of the version takes its
+                // place.
+                Path newest =
+                        found.directories.stream()
+                                .filter(ModelRegistry::complete)
+                                .max(Comparator.comparing(p -> p.getFileName().toString()))
+                                .orElse(found.legacy);
                 if (newest == null) {
-                    log.accept("removing " + found.pointerFile + ": no directory of version " + version + " is left");
+                    log.accept(
+                            "removing "
+                                    + found.pointerFile
+                                    + ": no directory of version "
+                                    + version
+                                    + " is left");
                     if (Files.isRegularFile(found.pointerFile)) {
                         Files.deleteIfExists(found.pointerFile);
                     }
                     return null;
                 }
-                pointer = new Pointer(version, newest.getFileName().toString(), clock.instant(), List.of());
-                log.accept("pointing " + modelDir.resolve(version + POINTER_SUFFIX) + " at " + newest.getFileName()
-                        + ", the newest whole directory of version " + version);
+                pointer =
+                        new Pointer(
+                                version,
+                                newest.getFileName().toString(),
+                                clock.instant(),
+                                List.of());
+                log.accept(
+                        "pointing "
+                                + modelDir.resolve(version + POINTER_SUFFIX)
+                                + " at "
+                                + newest.getFileName()
+                                + ", the newest whole directory of version "
+                                + version);
                 writePointer(modelDir, pointer, "deploy:repair-pointer");
             }
         } else if (found.legacy != null) {
             pointer = new Pointer(version, version, legacyTime(found.legacy), List.of());
-            log.accept("giving " + found.legacy + " (a version of the registry's old layout) a pointer");
+            log.accept(
+                    "giving "
+                            + found.legacy
+                            + " (a version of the registry's old layout) a pointer");
             writePointer(modelDir, pointer, "deploy:repair-pointer");
         }
 
@@ -653,10 +785,15 @@ public final class ModelRegistry {
                 deleteTree(dir, true);
             }
         }
-        if (found.legacy != null && pointer != null && !found.legacy.getFileName().toString().equals(pointer.directory())) {
+        if (found.legacy != null
+                && pointer != null
+                && !found.legacy.getFileName().toString().equals(pointer.directory())) {
             Instant retireTime = retired.get(found.legacy.getFileName().toString());
             if (retireTime == null) {
-                log.accept("skipping " + found.legacy + ": a version directory of the old layout its pointer does not name");
+                log.accept(
+                        "skipping "
+                                + found.legacy
+                                + ": a version directory of the old layout its pointer does not name");
             } else if (!retireTime.plus(grace).isAfter(clock.instant())) {
                 deleteTree(found.legacy, true);
             }
@@ -673,7 +810,8 @@ public final class ModelRegistry {
     }
 
     /** Leaves {@code current.json} absent or naming a published version. */
-    private void repairCurrent(Path modelDir, Path currentFile, Map<String, Pointer> published) throws IOException {
+    private void repairCurrent(Path modelDir, Path currentFile, Map<String, Pointer> published)
+            throws IOException {
         if (currentFile == null) {
             return;
         }
@@ -690,7 +828,10 @@ public final class ModelRegistry {
                 log.accept("repairing " + e.getMessage());
             }
         }
-        Pointer newest = published.values().stream().max(Comparator.comparing(Pointer::deployTime)).orElse(null);
+        Pointer newest =
+                published.values().stream()
+                        .max(Comparator.comparing(Pointer::deployTime))
+                        .orElse(null);
         if (newest == null) {
             log.accept("removing " + currentFile + ": the model has no version");
             if (Files.isRegularFile(currentFile)) {
@@ -698,13 +839,19 @@ public final class ModelRegistry {
             }
             return;
         }
-        log.accept("pointing " + currentFile + " at " + newest.version() + ", the version deployed last");
+        log.accept(
+                "pointing "
+                        + currentFile
+                        + " at "
+                        + newest.version()
+                        + ", the version deployed last");
         makeCurrent(modelDir, newest.version(), "deploy:repair-current");
     }
 
     /** Moves an odd entry out of the way of the registry's own, keeping it. */
     private void setAside(Path entry, String why) throws IOException {
-        Path aside = entry.resolveSibling(SET_ASIDE + entry.getFileName() + "." + UUID.randomUUID());
+        Path aside =
+                entry.resolveSibling(SET_ASIDE + entry.getFileName() + "." + UUID.randomUUID());
         log.accept("moving " + entry + " aside to " + aside.getFileName() + ": " + why);
         try {
             move(entry, aside);
@@ -742,33 +889,37 @@ public final class ModelRegistry {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            private boolean first = true;
+        Files.walkFileTree(
+                dir,
+                new SimpleFileVisitor<>() {
+                    private boolean first = true;
 
-            private void deleted() {
-                if (crashPoint && first) {
-                    first = false;
-                    CrashPoints.reached("deploy:repair-deleting");
-                }
-            }
+                    private void deleted() {
+                        if (crashPoint && first) {
+                            first = false;
+                            CrashPoints.reached("deploy:repair-deleting");
+                        }
+                    }
 
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                deleted();
-                return FileVisitResult.CONTINUE;
-            }
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.delete(file);
+                        deleted();
+                        return FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                deleted();
-                return FileVisitResult.CONTINUE;
-            }
-        });
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path d, IOException e)
+                            throws IOException {
+                        if (e != null) {
+                            throw e;
+                        }
+                        Files.delete(d);
+                        deleted();
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
     }
 
     // ---- the lock -----------------------------------------------------------------------------
@@ -785,28 +936,41 @@ public final class ModelRegistry {
 
         static ModelLock take(Path modelDir, Consumer<String> log) throws IOException {
             Path file = modelDir.resolve(LOCK_FILE);
-            ReentrantLock local = IN_PROCESS.computeIfAbsent(modelDir.toRealPath(), k -> new ReentrantLock());
+            ReentrantLock local =
+                    IN_PROCESS.computeIfAbsent(modelDir.toRealPath(), k -> new ReentrantLock());
             if (!local.tryLock()) {
-                log.accept("waiting for another deploy of " + modelDir.getFileName() + " (in this process)");
+                log.accept(
+                        "waiting for another deploy of "
+                                + modelDir.getFileName()
+                                + " (in this process)");
                 try {
                     local.lockInterruptibly();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for the lock of " + modelDir, e);
+                    throw new IOException(
+                            "interrupted while waiting for the lock of " + modelDir, e);
                 }
             }
             FileChannel channel = null;
             try {
-                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    Path aside = file.resolveSibling(SET_ASIDE + LOCK_FILE + "." + UUID.randomUUID());
-                    log.accept("moving " + file + " aside to " + aside.getFileName() + ": it is not a file, so not a lock");
+                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    Path aside =
+                            file.resolveSibling(SET_ASIDE + LOCK_FILE + "." + UUID.randomUUID());
+                    log.accept(
+                            "moving "
+                                    + file
+                                    + " aside to "
+                                    + aside.getFileName()
+                                    + ": it is not a file, so not a lock");
                     try {
                         move(file, aside);
                     } catch (NoSuchFileException e) {
                         // another deployer moved it first
                     }
                 }
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                channel =
+                        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 if (channel.tryLock() == null) {
                     log.accept("waiting for the deploy that holds " + file);
                     channel.lock();

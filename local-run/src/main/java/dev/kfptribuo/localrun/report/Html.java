@@ -44,7 +44,8 @@ final class Html {
                     xml.writeAttribute(attributes[i].toString(), attributes[i + 1].toString());
                 }
             }
-            // An explicit empty text keeps the start tag open-ended (<td></td>, never <td/>), as HTML needs.
+            // An explicit empty text keeps the start tag open-ended (<td></td>, never <td/>), as
+            // HTML needs.
             xml.writeCharacters("");
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);

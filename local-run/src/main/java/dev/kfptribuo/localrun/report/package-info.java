@@ -1,4 +1,2 @@
-/**
- * The self-contained HTML report of a run.
- */
+/** The self-contained HTML report of a run. */
 package dev.kfptribuo.localrun.report;

@@ -8,7 +8,9 @@ import java.util.Locale;
 public final class Console {
     private final PrintWriter out;
 
-    /** @param out where the lines go */
+    /**
+     * @param out where the lines go
+     */
     public Console(PrintWriter out) {
         this.out = out;
     }

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 public final class RunDirectory {
     /** The run's log file, rewritten after every step. */
     public static final String RUN_JSON = "run.json";
+
     /** The run's page. */
     public static final String REPORT = "report.html";
 
@@ -36,9 +37,14 @@ public final class RunDirectory {
      * @throws IOException if the directory cannot be made
      */
     public static RunDirectory create(Path runsDir, String runId) throws IOException {
-        String base = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String base =
+                runId != null
+                        ? runId
+                        : LocalDateTime.now()
+                                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         if (!base.matches("[A-Za-z0-9_.-]+")) {
-            throw new IllegalArgumentException("--run-id may hold only letters, digits, '_', '.' and '-'");
+            throw new IllegalArgumentException(
+                    "--run-id may hold only letters, digits, '_', '.' and '-'");
         }
         Files.createDirectories(runsDir);
         for (int n = 1; ; n++) {
@@ -48,28 +54,37 @@ public final class RunDirectory {
                 return new RunDirectory(dir.toAbsolutePath());
             } catch (FileAlreadyExistsException e) {
                 if (runId != null) {
-                    throw new IllegalArgumentException("--run-id " + runId + ": " + dir + " exists");
+                    throw new IllegalArgumentException(
+                            "--run-id " + runId + ": " + dir + " exists");
                 }
             }
         }
     }
 
-    /** @return the directory, absolute */
+    /**
+     * @return the directory, absolute
+     */
     public Path dir() {
         return dir;
     }
 
-    /** @return the run's id, the directory's name */
+    /**
+     * @return the run's id, the directory's name
+     */
     public String id() {
         return log.runId;
     }
 
-    /** @return what {@code run.json} holds */
+    /**
+     * @return what {@code run.json} holds
+     */
     public RunLog log() {
         return log;
     }
 
-    /** @return {@code report.html}'s path */
+    /**
+     * @return {@code report.html}'s path
+     */
     public Path report() {
         return dir.resolve(REPORT);
     }

@@ -20,32 +20,44 @@ public final class RunLog {
     public static final class Step {
         /** 1-based position. */
         public int number;
+
         /** Short name, also the step directory's suffix ({@code split}, {@code tune}...). */
         public String name;
+
         /** {@code running}, {@code succeeded}, {@code failed}. */
         public String status;
+
         /** Wall seconds. */
         public double seconds;
+
         /** One line for people. */
         public String summary;
+
         /** Why it failed. */
         public String error;
+
         /** The step's directory, relative to the run directory. */
         public String dir;
     }
 
     /** The run id (its directory's name). */
     public String runId;
+
     /** {@code running}, {@code succeeded}, {@code failed}. */
     public String status;
+
     /** When the run started (ISO-8601). */
     public String startedAt;
+
     /** When it ended. */
     public String finishedAt;
+
     /** Wall seconds of the whole run. */
     public double seconds;
+
     /** The settings: source, lots, spec, threshold, ids. */
     public Map<String, Object> settings = new LinkedHashMap<>();
+
     /** The steps, in order. */
     public List<Step> steps = new ArrayList<>();
 

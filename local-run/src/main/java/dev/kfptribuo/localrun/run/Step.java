@@ -9,7 +9,9 @@ import java.nio.file.Path;
  * @param <T> what it hands on
  */
 public interface Step<T> {
-    /** @return its short name, also its directory's suffix ({@code split}, {@code tune}...) */
+    /**
+     * @return its short name, also its directory's suffix ({@code split}, {@code tune}...)
+     */
     String name();
 
     /**

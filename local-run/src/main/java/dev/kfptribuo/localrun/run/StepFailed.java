@@ -4,7 +4,9 @@ package dev.kfptribuo.localrun.run;
 public final class StepFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message why, in one line */
+    /**
+     * @param message why, in one line
+     */
     public StepFailed(String message) {
         super(message);
     }

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * A step's program as a process, the way KFP runs a step's container: its command line in the
  * step's {@code command.txt}, its output in {@code stdout.log} and {@code stderr.log}; a non-zero
- * exit fails the step with the last line of its error output. The process dies with the run
- * ({@link ChildProcesses}).
+ * exit fails the step with the last line of its error output. The process dies with the run ({@link
+ * ChildProcesses}).
  */
 public final class StepProcess {
     private StepProcess() {}
@@ -28,17 +28,34 @@ public final class StepProcess {
     public static void run(RunDirectory run, String program, List<String> command, Path dir)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("command.txt"), String.join("\n", command) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("command.txt"),
+                String.join("\n", command) + "\n",
+                StandardCharsets.UTF_8);
         Path stdout = dir.resolve("stdout.log");
         Path stderr = dir.resolve("stderr.log");
-        Process process = ChildProcesses.start(new ProcessBuilder(command)
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()));
+        Process process =
+                ChildProcesses.start(
+                        new ProcessBuilder(command)
+                                .redirectOutput(stdout.toFile())
+                                .redirectError(stderr.toFile()));
         int exit = ChildProcesses.waitFor(process);
         if (exit != 0) {
             List<String> lines = Files.readAllLines(stderr, StandardCharsets.UTF_8);
-            String last = lines.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("(no error output)");
-            throw new StepFailed(program + " exited with code " + exit + ": " + last.strip() + " (log: "
-                    + run.relative(stderr) + ")");
+            String last =
+                    lines.stream()
+                            .filter(l -> !l.isBlank())
+                            .reduce((a, b) -> b)
+                            .orElse("(no error output)");
+            throw new StepFailed(
+                    program
+                            + " exited with code "
+                            + exit
+                            + ": "
+                            + last.strip()
+                            + " (log: "
+                            + run.relative(stderr)
+                            + ")");
         }
     }
 }

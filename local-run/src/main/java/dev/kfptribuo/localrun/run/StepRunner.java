@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Runs the steps of a run in order: each gets its number, its directory and its entry in
- * {@code run.json} (rewritten as it starts and ends), a {@code [n/N] name} line before and its
- * summary with its time after; the first that fails stops the run with one line naming it.
+ * Runs the steps of a run in order: each gets its number, its directory and its entry in {@code
+ * run.json} (rewritten as it starts and ends), a {@code [n/N] name} line before and its summary
+ * with its time after; the first that fails stops the run with one line naming it.
  */
 public final class StepRunner {
     private final RunDirectory run;

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
 public final class ComponentProgram {
     /** The trainer's template. */
     public static final String TRAIN = "train";
+
     /** The best trial's template. */
     public static final String RETRIEVE_BEST_RUN = "retrieve_best_run";
+
     /** The evaluation's template. */
     public static final String EVALUATE_MODEL = "evaluate_model";
 
@@ -52,18 +54,25 @@ public final class ComponentProgram {
     public static String module(ComponentSpec spec) {
         Matcher m = IMAGE_PLACEHOLDER.matcher(String.valueOf(spec.image()));
         if (!m.matches()) {
-            throw new IllegalArgumentException(spec.source() + ": the image '" + spec.image()
-                    + "' is not a {{image:<module>}} placeholder, so no module of this build runs it");
+            throw new IllegalArgumentException(
+                    spec.source()
+                            + ": the image '"
+                            + spec.image()
+                            + "' is not a {{image:<module>}} placeholder, so no module of this build runs it");
         }
         return m.group(1).replace('_', '-');
     }
 
-    /** @return the template */
+    /**
+     * @return the template
+     */
     public ComponentSpec spec() {
         return spec;
     }
 
-    /** @return the launcher, starting the template's main class */
+    /**
+     * @return the launcher, starting the template's main class
+     */
     public ProgramLauncher launcher() {
         return launcher;
     }
@@ -94,13 +103,15 @@ public final class ComponentProgram {
      *     class and what follows it, then the template's args resolved
      * @throws IllegalArgumentException if an input has no value or an output no path
      */
-    public List<String> command(Map<String, String> arguments, Map<String, Path> outputs, Set<String> omitted) {
+    public List<String> command(
+            Map<String, String> arguments, Map<String, Path> outputs, Set<String> omitted) {
         Map<String, String> paths = new LinkedHashMap<>();
-        outputs.forEach((name, path) -> {
-            if (!omitted.contains(name)) {
-                paths.put(name, path.toString());
-            }
-        });
+        outputs.forEach(
+                (name, path) -> {
+                    if (!omitted.contains(name)) {
+                        paths.put(name, path.toString());
+                    }
+                });
         List<String> entrypoint = spec.entrypoint();
         List<String> args = new ArrayList<>(entrypoint.subList(1, entrypoint.size()));
         args.addAll(spec.resolve(arguments, paths, omitted));

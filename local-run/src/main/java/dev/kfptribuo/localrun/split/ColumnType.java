@@ -10,17 +10,21 @@ import java.util.regex.Pattern;
 public enum ColumnType {
     /** {@code INT64} ({@code INTEGER} in a load schema): a whole number. */
     INT64,
-    /** {@code FLOAT64} ({@code FLOAT} in a load schema): a decimal or scientific number, NaN or infinity. */
+    /**
+     * {@code FLOAT64} ({@code FLOAT} in a load schema): a decimal or scientific number, NaN or
+     * infinity.
+     */
     FLOAT64,
     /** {@code STRING}: any text. */
     STRING;
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+    private static final Pattern DECIMAL =
+            Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
     /**
-     * @param name a type as a BigQuery schema spells it: {@code INTEGER} or {@code INT64},
-     *     {@code FLOAT} or {@code FLOAT64}, {@code STRING}; any case
+     * @param name a type as a BigQuery schema spells it: {@code INTEGER} or {@code INT64}, {@code
+     *     FLOAT} or {@code FLOAT64}, {@code STRING}; any case
      * @return the type
      * @throws IllegalArgumentException for any other type
      */
@@ -35,8 +39,10 @@ public enum ColumnType {
             case "STRING":
                 return STRING;
             default:
-                throw new IllegalArgumentException("unsupported column type '" + name
-                        + "' (supported: INTEGER/INT64, FLOAT/FLOAT64, STRING)");
+                throw new IllegalArgumentException(
+                        "unsupported column type '"
+                                + name
+                                + "' (supported: INTEGER/INT64, FLOAT/FLOAT64, STRING)");
         }
     }
 

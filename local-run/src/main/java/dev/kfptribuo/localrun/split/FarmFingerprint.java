@@ -5,13 +5,13 @@ import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
 
 /**
- * BigQuery's {@code FARM_FINGERPRINT} and the lot expression of the lab's split query,
- * {@code MOD(ABS(FARM_FINGERPRINT(text)), lots)}.
+ * BigQuery's {@code FARM_FINGERPRINT} and the lot expression of the lab's split query, {@code
+ * MOD(ABS(FARM_FINGERPRINT(text)), lots)}.
  *
  * <p>{@code FARM_FINGERPRINT(STRING)} is FarmHash's {@code Fingerprint64} of the string's UTF-8
  * bytes, returned as a signed INT64 (BigQuery's hash function reference). The hash comes from
- * Guava's {@link Hashing#farmHashFingerprint64()}, a port of FarmHash's {@code farmhashna}
- * {@code Fingerprint64}, whose output the tests check against the values BigQuery's documentation
+ * Guava's {@link Hashing#farmHashFingerprint64()}, a port of FarmHash's {@code farmhashna} {@code
+ * Fingerprint64}, whose output the tests check against the values BigQuery's documentation
  * publishes.
  *
  * <p>{@code ABS} of the one INT64 without a positive counterpart, -2<sup>63</sup>, overflows:
@@ -26,7 +26,8 @@ public final class FarmFingerprint {
 
     /**
      * @param text any string
-     * @return {@code FARM_FINGERPRINT(text)}: Fingerprint64 of its UTF-8 bytes, as a signed 64-bit integer
+     * @return {@code FARM_FINGERPRINT(text)}: Fingerprint64 of its UTF-8 bytes, as a signed 64-bit
+     *     integer
      */
     public static long of(String text) {
         return FINGERPRINT64.hashString(text, StandardCharsets.UTF_8).asLong();

@@ -23,23 +23,27 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * Splits a CSV table into lots the way the lab's BigQuery queries do:
+ *
  * <pre>
  *   SELECT * FROM `source` AS cover
  *   WHERE MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(cover))), num_lots) IN (lots)
  * </pre>
- * one query per split (training lots 1, 2, 3, 4; validation 8; testing 9; of 10), each exported
- * as a CSV file with a header.
+ *
+ * one query per split (training lots 1, 2, 3, 4; validation 8; testing 9; of 10), each exported as
+ * a CSV file with a header.
  *
  * <p>A row's lot depends only on its values ({@link BigQueryJson}, {@link FarmFingerprint}), so a
- * local split holds exactly the rows BigQuery would put there, given the same column types
- * ({@link RowSchema}). Rows keep the source's order (a BigQuery export has no defined order) and
- * their cells are written back unchanged. Each split is evaluated on its own, as the lab's three
- * queries are: a lot named by two splits puts its rows in both. Each output file appears whole or
- * not at all.
+ * local split holds exactly the rows BigQuery would put there, given the same column types ({@link
+ * RowSchema}). Rows keep the source's order (a BigQuery export has no defined order) and their
+ * cells are written back unchanged. Each split is evaluated on its own, as the lab's three queries
+ * are: a lot named by two splits puts its rows in both. Each output file appears whole or not at
+ * all.
  */
 public final class LotSplitter {
-    private static final CSVFormat READ = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
-    private static final CSVFormat WRITE = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    private static final CSVFormat READ =
+            CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
+    private static final CSVFormat WRITE =
+            CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     /**
      * One output split: its name, the lots its query keeps and the file it goes to.
@@ -65,8 +69,13 @@ public final class LotSplitter {
          * @return the BigQuery query of this split, as the lab's pipeline renders it
          */
         public String query(String table, int numLots) {
-            return "SELECT * FROM `" + table + "` AS cover WHERE MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(cover))), "
-                    + numLots + ") IN (" + lots.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+            return "SELECT * FROM `"
+                    + table
+                    + "` AS cover WHERE MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(cover))), "
+                    + numLots
+                    + ") IN ("
+                    + lots.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + ")";
         }
     }
 
@@ -79,7 +88,12 @@ public final class LotSplitter {
      * @param rowsPerLot rows per lot, index = lot
      * @param rowsPerSplit rows written per split, in the order of the splits
      */
-    public record Result(RowSchema schema, boolean schemaInferred, long rows, long[] rowsPerLot, long[] rowsPerSplit) {}
+    public record Result(
+            RowSchema schema,
+            boolean schemaInferred,
+            long rows,
+            long[] rowsPerLot,
+            long[] rowsPerSplit) {}
 
     private final int numLots;
     private final List<Split> splits;
@@ -87,7 +101,8 @@ public final class LotSplitter {
     /**
      * @param numLots the number of lots (the lab's 10)
      * @param splits the splits to write
-     * @throws IllegalArgumentException if a lot is outside [0, numLots) or two splits share an output
+     * @throws IllegalArgumentException if a lot is outside [0, numLots) or two splits share an
+     *     output
      */
     public LotSplitter(int numLots, List<Split> splits) {
         if (numLots < 1) {
@@ -96,8 +111,13 @@ public final class LotSplitter {
         for (Split split : splits) {
             for (int lot : split.lots()) {
                 if (lot < 0 || lot >= numLots) {
-                    throw new IllegalArgumentException("split " + split.name() + ": lot " + lot
-                            + " is outside 0.." + (numLots - 1));
+                    throw new IllegalArgumentException(
+                            "split "
+                                    + split.name()
+                                    + ": lot "
+                                    + lot
+                                    + " is outside 0.."
+                                    + (numLots - 1));
                 }
             }
         }
@@ -149,15 +169,20 @@ public final class LotSplitter {
                         try {
                             text = json.toJsonString(cells);
                         } catch (IllegalArgumentException e) {
-                            throw new IllegalArgumentException(in.where() + ": " + e.getMessage(), e);
+                            throw new IllegalArgumentException(
+                                    in.where() + ": " + e.getMessage(), e);
                         }
                         long fingerprint = FarmFingerprint.of(text);
                         int lot;
                         try {
                             lot = FarmFingerprint.lot(fingerprint, numLots);
                         } catch (ArithmeticException e) {
-                            throw new IllegalArgumentException(in.where() + ": FARM_FINGERPRINT of the row is "
-                                    + fingerprint + ", whose ABS overflows INT64; BigQuery fails this query too", e);
+                            throw new IllegalArgumentException(
+                                    in.where()
+                                            + ": FARM_FINGERPRINT of the row is "
+                                            + fingerprint
+                                            + ", whose ABS overflows INT64; BigQuery fails this query too",
+                                    e);
                         }
                         perLot[lot]++;
                         rows++;
@@ -184,7 +209,9 @@ public final class LotSplitter {
         return new Result(schema, givenSchema == null, rows, perLot, perSplit);
     }
 
-    /** @return the splits this splitter writes */
+    /**
+     * @return the splits this splitter writes
+     */
     public List<Split> splits() {
         return splits;
     }
@@ -196,7 +223,8 @@ public final class LotSplitter {
                 if (inference == null) {
                     inference = new RowSchema.Inference(in.header());
                 } else if (!in.header().equals(inference.names())) {
-                    throw new IllegalArgumentException(source + ": the header differs from the first file's");
+                    throw new IllegalArgumentException(
+                            source + ": the header differs from the first file's");
                 }
                 while (in.hasNext()) {
                     inference.add(in.next());
@@ -218,19 +246,27 @@ public final class LotSplitter {
 
         Rows(InputFile file, List<String> expectedHeader) throws IOException {
             this.file = file;
-            Reader reader = new InputStreamReader(CsvTableReader.withoutByteOrderMark(file.open()),
-                    StandardCharsets.UTF_8);
+            Reader reader =
+                    new InputStreamReader(
+                            CsvTableReader.withoutByteOrderMark(file.open()),
+                            StandardCharsets.UTF_8);
             this.parser = CSVParser.parse(reader, READ);
             this.records = parser.iterator();
             if (!hasNextRecord()) {
                 parser.close();
-                throw new IllegalArgumentException(file + ": the file is empty (expected a header row)");
+                throw new IllegalArgumentException(
+                        file + ": the file is empty (expected a header row)");
             }
             this.header = List.copyOf(records.next().toList());
             if (expectedHeader != null && !header.equals(expectedHeader)) {
                 parser.close();
-                throw new IllegalArgumentException(file + ": the header (" + String.join(",", header)
-                        + ") does not match the schema's columns (" + String.join(",", expectedHeader) + ")");
+                throw new IllegalArgumentException(
+                        file
+                                + ": the header ("
+                                + String.join(",", header)
+                                + ") does not match the schema's columns ("
+                                + String.join(",", expectedHeader)
+                                + ")");
             }
         }
 
@@ -264,8 +300,12 @@ public final class LotSplitter {
                 throw new IllegalArgumentException(file + ": " + e.getCause().getMessage(), e);
             }
             if (record.size() != header.size()) {
-                throw new IllegalArgumentException(where() + ": expected " + header.size() + " fields, found "
-                        + record.size());
+                throw new IllegalArgumentException(
+                        where()
+                                + ": expected "
+                                + header.size()
+                                + " fields, found "
+                                + record.size());
             }
             return record.toList();
         }

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * The model the new one is compared with (champion/challenger).
  *
  * @param path its directory (a job dir or a registry version directory), or null for none
- * @param description what it is, for the run's lines ({@code covertype_classifier/v01 (deployed now)})
+ * @param description what it is, for the run's lines ({@code covertype_classifier/v01 (deployed
+ *     now)})
  */
 public record Baseline(Path path, String description) {
     /**
@@ -32,13 +33,21 @@ public record Baseline(Path path, String description) {
             return new Baseline(path, Console.shown(path));
         }
         try {
-            ModelRegistryReader.Version current = new ModelRegistryReader(registry).current(modelId);
-            return new Baseline(current.directory(), current.modelId() + "/" + current.versionId() + " (deployed now)");
+            ModelRegistryReader.Version current =
+                    new ModelRegistryReader(registry).current(modelId);
+            return new Baseline(
+                    current.directory(),
+                    current.modelId() + "/" + current.versionId() + " (deployed now)");
         } catch (ModelRegistryReader.NotDeployedException e) {
             return new Baseline(null, "nothing deployed yet");
         } catch (IOException e) {
-            throw new StepFailed("the version of " + modelId + " deployed now cannot be read, so there is no baseline to "
-                    + "compare with: " + e.getMessage() + " (--baseline none deploys without one)");
+            throw new StepFailed(
+                    "the version of "
+                            + modelId
+                            + " deployed now cannot be read, so there is no baseline to "
+                            + "compare with: "
+                            + e.getMessage()
+                            + " (--baseline none deploys without one)");
         }
     }
 }

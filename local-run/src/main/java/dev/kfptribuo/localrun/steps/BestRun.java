@@ -22,8 +22,13 @@ import java.util.Set;
  * @param hyperparameters every tuned value by name, as text ({@code hyperparameters})
  * @param hyperparametersJson the {@code hyperparameters} output as written, a JSON object
  */
-public record BestRun(String trialId, BigDecimal metricValue, BigDecimal alpha, Long maxIter,
-        Map<String, String> hyperparameters, String hyperparametersJson) {
+public record BestRun(
+        String trialId,
+        BigDecimal metricValue,
+        BigDecimal alpha,
+        Long maxIter,
+        Map<String, String> hyperparameters,
+        String hyperparametersJson) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Copies the map. */
@@ -33,7 +38,8 @@ public record BestRun(String trialId, BigDecimal metricValue, BigDecimal alpha, 
 
     /**
      * @param outputs output name to its file
-     * @param omitted outputs not requested ({@code alpha} or {@code max_iter} of a study that did not tune it)
+     * @param omitted outputs not requested ({@code alpha} or {@code max_iter} of a study that did
+     *     not tune it)
      * @return the outputs
      * @throws IOException if a file cannot be read
      * @throws StepFailed if a value is not of its output's type
@@ -50,7 +56,8 @@ public record BestRun(String trialId, BigDecimal metricValue, BigDecimal alpha, 
             }
             all.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
         } catch (JacksonException e) {
-            throw new StepFailed("hyperparameters '" + json + "' is not JSON: " + e.getOriginalMessage());
+            throw new StepFailed(
+                    "hyperparameters '" + json + "' is not JSON: " + e.getOriginalMessage());
         }
         Long iterations = null;
         if (maxIter != null) {
@@ -61,7 +68,12 @@ public record BestRun(String trialId, BigDecimal metricValue, BigDecimal alpha, 
                 throw new StepFailed("max_iter '" + text + "' is not an integer");
             }
         }
-        return new BestRun(StepOutputs.text(outputs.get("trial_id")), StepOutputs.number("metric_value", outputs.get("metric_value")),
-                alpha != null ? StepOutputs.number("alpha", alpha) : null, iterations, values, json);
+        return new BestRun(
+                StepOutputs.text(outputs.get("trial_id")),
+                StepOutputs.number("metric_value", outputs.get("metric_value")),
+                alpha != null ? StepOutputs.number("alpha", alpha) : null,
+                iterations,
+                values,
+                json);
     }
 }

@@ -13,12 +13,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Step 3, best-run: the {@code retrieve_best_run} component on the study's job document
- * ({@code job_file}), as the lab's {@code retrieve_best_run} reads {@code projects.jobs.get}.
+ * Step 3, best-run: the {@code retrieve_best_run} component on the study's job document ({@code
+ * job_file}), as the lab's {@code retrieve_best_run} reads {@code projects.jobs.get}.
  *
  * <p>The {@code alpha} and {@code max_iter} outputs are asked for only when the study tunes that
- * parameter: the program fails an output the best trial has no value for, and a local study may tune
- * other parameters than the lab's (KFP passes every output, so the lab's pipeline needs both tuned).
+ * parameter: the program fails an output the best trial has no value for, and a local study may
+ * tune other parameters than the lab's (KFP passes every output, so the lab's pipeline needs both
+ * tuned).
  */
 public final class BestRunStep implements Step<BestRun> {
     /** The outputs that are one tuned parameter each, by the parameter's name. */
@@ -49,17 +50,28 @@ public final class BestRunStep implements Step<BestRun> {
 
     @Override
     public Result<BestRun> run(Path dir) throws IOException, InterruptedException {
-        Map<String, Path> outputs = program.outputPaths(dir.resolve("outputs"), Map.of("hyperparameters", "hyperparameters.json"));
+        Map<String, Path> outputs =
+                program.outputPaths(
+                        dir.resolve("outputs"), Map.of("hyperparameters", "hyperparameters.json"));
         Set<String> omitted = new LinkedHashSet<>();
         for (String parameter : PARAMETER_OUTPUTS) {
             if (tuning.params().stream().noneMatch(p -> p.name().equals(parameter))) {
                 omitted.add(parameter);
             }
         }
-        List<String> command = program.command(Map.of("job_file", study.jobFile().toString()), outputs, omitted);
+        List<String> command =
+                program.command(Map.of("job_file", study.jobFile().toString()), outputs, omitted);
         StepProcess.run(run, program.launcher().name(), command, dir);
         BestRun best = BestRun.read(outputs, omitted);
-        return new Result<>(best, "trial " + best.trialId() + ": " + tuning.metricTag() + "="
-                + best.metricValue().toPlainString() + " " + best.hyperparametersJson());
+        return new Result<>(
+                best,
+                "trial "
+                        + best.trialId()
+                        + ": "
+                        + tuning.metricTag()
+                        + "="
+                        + best.metricValue().toPlainString()
+                        + " "
+                        + best.hyperparametersJson());
     }
 }

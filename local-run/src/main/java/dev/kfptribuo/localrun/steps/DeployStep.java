@@ -40,8 +40,16 @@ public final class DeployStep implements Step<DeployDecision> {
      * @param model the final model
      * @param evaluation its evaluation
      */
-    public DeployStep(Console console, RunDirectory run, Path registry, BigDecimal threshold, String modelId,
-            String versionId, boolean replace, TrainedModel model, Evaluation evaluation) {
+    public DeployStep(
+            Console console,
+            RunDirectory run,
+            Path registry,
+            BigDecimal threshold,
+            String modelId,
+            String versionId,
+            boolean replace,
+            TrainedModel model,
+            Evaluation evaluation) {
         this.console = console;
         this.run = run;
         this.registry = registry;
@@ -74,19 +82,38 @@ public final class DeployStep implements Step<DeployDecision> {
         decision.put("baseline_description", baseline.description());
         decision.put("baseline_metric_value", evaluation.baselineMetricValue());
         decision.put("metric_improvement", improvement);
-        decision.put("condition", "metric_value > evaluation_metric_threshold and metric_improvement > 0");
+        decision.put(
+                "condition",
+                "metric_value > evaluation_metric_threshold and metric_improvement > 0");
         decision.put("model_id", modelId);
         decision.put("version_id", versionId);
         decision.put("replace_existing_version", replace);
         DeployDecision result;
         if (value.compareTo(threshold) <= 0) {
-            result = new DeployDecision(false, String.format(Locale.ROOT, "not deployed: %s=%s is not above the threshold %s",
-                    name, text, threshold.toPlainString()), null);
+            result =
+                    new DeployDecision(
+                            false,
+                            String.format(
+                                    Locale.ROOT,
+                                    "not deployed: %s=%s is not above the threshold %s",
+                                    name,
+                                    text,
+                                    threshold.toPlainString()),
+                            null);
         } else if (improvement.signum() <= 0) {
-            result = new DeployDecision(false, String.format(Locale.ROOT,
-                    "not deployed: %s=%s does not beat the baseline %s: %s=%s, improvement %s", name, text,
-                    baseline.description(), name, evaluation.baselineMetricValue().toPlainString(),
-                    improvement.toPlainString()), null);
+            result =
+                    new DeployDecision(
+                            false,
+                            String.format(
+                                    Locale.ROOT,
+                                    "not deployed: %s=%s does not beat the baseline %s: %s=%s, improvement %s",
+                                    name,
+                                    text,
+                                    baseline.description(),
+                                    name,
+                                    evaluation.baselineMetricValue().toPlainString(),
+                                    improvement.toPlainString()),
+                            null);
         } else {
             ObjectNode details = AtomicFiles.JSON.createObjectNode();
             details.put("run_id", run.id());
@@ -98,8 +125,9 @@ public final class DeployStep implements Step<DeployDecision> {
             details.put("metric_improvement", improvement);
             ModelRegistry.Outcome outcome;
             try {
-                outcome = new ModelRegistry(registry, note -> console.say("      %s", note))
-                        .deploy(model.jobDir(), modelId, versionId, replace, details);
+                outcome =
+                        new ModelRegistry(registry, note -> console.say("      %s", note))
+                                .deploy(model.jobDir(), modelId, versionId, replace, details);
             } catch (IllegalStateException e) {
                 decision.put("deployed", false);
                 decision.put("reason", e.getMessage());
@@ -109,17 +137,34 @@ public final class DeployStep implements Step<DeployDecision> {
             decision.put("deployed", true);
             decision.put("action", outcome.action().name().toLowerCase(Locale.ROOT));
             decision.put("version_dir", outcome.versionDir().toString());
-            String action = switch (outcome.action()) {
-                case CREATED -> "published";
-                case REPLACED -> "published (replacing the previous model of that version)";
-                case UNCHANGED -> "already published (the version holds this very model)";
-            };
-            String gate = hasBaseline
-                    ? "beats the baseline " + baseline.description() + " by " + improvement.toPlainString()
-                    : "no baseline (" + baseline.description() + ")";
-            result = new DeployDecision(true, String.format(Locale.ROOT, "%s=%s > %s, %s: %s as %s/%s in %s", name, text,
-                    threshold.toPlainString(), gate, action, outcome.modelId(), outcome.versionId(),
-                    Console.shown(outcome.versionDir())), outcome.versionDir());
+            String action =
+                    switch (outcome.action()) {
+                        case CREATED -> "published";
+                        case REPLACED -> "published (replacing the previous model of that version)";
+                        case UNCHANGED -> "already published (the version holds this very model)";
+                    };
+            String gate =
+                    hasBaseline
+                            ? "beats the baseline "
+                                    + baseline.description()
+                                    + " by "
+                                    + improvement.toPlainString()
+                            : "no baseline (" + baseline.description() + ")";
+            result =
+                    new DeployDecision(
+                            true,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s=%s > %s, %s: %s as %s/%s in %s",
+                                    name,
+                                    text,
+                                    threshold.toPlainString(),
+                                    gate,
+                                    action,
+                                    outcome.modelId(),
+                                    outcome.versionId(),
+                                    Console.shown(outcome.versionDir())),
+                            outcome.versionDir());
         }
         if (!result.deployed()) {
             decision.put("deployed", false);

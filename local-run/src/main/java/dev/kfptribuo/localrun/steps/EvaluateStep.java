@@ -16,10 +16,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Step 5, evaluate: the {@code evaluate_model} component on the testing split with the final
- * model ({@code model_path}: {@code train}'s {@code job_dir} output, as in the lab's pipeline), and
- * the baseline ({@code baseline_model_path}) on the same rows when there is one; the baseline goes
- * to {@code baseline.json}.
+ * Step 5, evaluate: the {@code evaluate_model} component on the testing split with the final model
+ * ({@code model_path}: {@code train}'s {@code job_dir} output, as in the lab's pipeline), and the
+ * baseline ({@code baseline_model_path}) on the same rows when there is one; the baseline goes to
+ * {@code baseline.json}.
  */
 public final class EvaluateStep implements Step<Evaluation> {
     private final ComponentProgram program;
@@ -37,7 +37,12 @@ public final class EvaluateStep implements Step<Evaluation> {
      * @param metricName the metric to output
      * @param baseline chooses the baseline as the step starts
      */
-    public EvaluateStep(ComponentProgram program, RunDirectory run, Splits splits, TrainedModel model, String metricName,
+    public EvaluateStep(
+            ComponentProgram program,
+            RunDirectory run,
+            Splits splits,
+            TrainedModel model,
+            String metricName,
             Supplier<Baseline> baseline) {
         this.program = program;
         this.run = run;
@@ -62,8 +67,14 @@ public final class EvaluateStep implements Step<Evaluation> {
         if (used.path() != null) {
             arguments.put("baseline_model_path", used.path().toString());
         }
-        Map<String, Path> outputs = program.outputPaths(dir.resolve("outputs"), Map.of(
-                "mlpipeline_metrics", "mlpipeline-metrics.json", "mlpipeline_ui_metadata", "mlpipeline-ui-metadata.json"));
+        Map<String, Path> outputs =
+                program.outputPaths(
+                        dir.resolve("outputs"),
+                        Map.of(
+                                "mlpipeline_metrics",
+                                "mlpipeline-metrics.json",
+                                "mlpipeline_ui_metadata",
+                                "mlpipeline-ui-metadata.json"));
         List<String> command = program.command(arguments, outputs, Set.of());
         Files.createDirectories(dir);
         ObjectNode record = AtomicFiles.JSON.createObjectNode();
@@ -72,12 +83,24 @@ public final class EvaluateStep implements Step<Evaluation> {
         AtomicFiles.writeJson(dir.resolve("baseline.json"), record);
         StepProcess.run(run, program.launcher().name(), command, dir);
         Evaluation evaluation = Evaluation.read(outputs, used);
-        String line = evaluation.metricName() + "=" + evaluation.metricValue().toPlainString() + " on the testing split";
+        String line =
+                evaluation.metricName()
+                        + "="
+                        + evaluation.metricValue().toPlainString()
+                        + " on the testing split";
         if (used.path() == null) {
             return new Result<>(evaluation, line + "; no baseline (" + used.description() + ")");
         }
-        return new Result<>(evaluation, line + "; baseline " + used.description() + ": " + evaluation.metricName() + "="
-                + evaluation.baselineMetricValue().toPlainString() + ", improvement "
-                + evaluation.metricImprovement().toPlainString());
+        return new Result<>(
+                evaluation,
+                line
+                        + "; baseline "
+                        + used.description()
+                        + ": "
+                        + evaluation.metricName()
+                        + "="
+                        + evaluation.baselineMetricValue().toPlainString()
+                        + ", improvement "
+                        + evaluation.metricImprovement().toPlainString());
     }
 }

@@ -13,11 +13,16 @@ import java.util.Map;
  * @param metricValue {@code metric_value}, of the new model on the testing split
  * @param baselineMetricValue {@code baseline_metric_value}: the baseline's, or the metric's worst
  *     value without one
- * @param metricImprovement {@code metric_improvement}, positive exactly when the new model is better
+ * @param metricImprovement {@code metric_improvement}, positive exactly when the new model is
+ *     better
  * @param baseline the baseline
  */
-public record Evaluation(String metricName, BigDecimal metricValue, BigDecimal baselineMetricValue,
-        BigDecimal metricImprovement, Baseline baseline) {
+public record Evaluation(
+        String metricName,
+        BigDecimal metricValue,
+        BigDecimal baselineMetricValue,
+        BigDecimal metricImprovement,
+        Baseline baseline) {
     /**
      * @param outputs output name to its file
      * @param baseline the baseline the step passed
@@ -25,9 +30,11 @@ public record Evaluation(String metricName, BigDecimal metricValue, BigDecimal b
      * @throws IOException if a file cannot be read
      */
     static Evaluation read(Map<String, Path> outputs, Baseline baseline) throws IOException {
-        return new Evaluation(StepOutputs.text(outputs.get("metric_name")),
+        return new Evaluation(
+                StepOutputs.text(outputs.get("metric_name")),
                 StepOutputs.number("metric_value", outputs.get("metric_value")),
                 StepOutputs.number("baseline_metric_value", outputs.get("baseline_metric_value")),
-                StepOutputs.number("metric_improvement", outputs.get("metric_improvement")), baseline);
+                StepOutputs.number("metric_improvement", outputs.get("metric_improvement")),
+                baseline);
     }
 }

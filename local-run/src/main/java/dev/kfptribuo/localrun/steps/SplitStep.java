@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Step 1, split: the source into {@code training.csv}, {@code validation.csv} and
- * {@code testing.csv} as the lab's BigQuery queries make them ({@link LotSplitter}), and
- * {@code split.json} with the rows per lot and each split's query.
+ * Step 1, split: the source into {@code training.csv}, {@code validation.csv} and {@code
+ * testing.csv} as the lab's BigQuery queries make them ({@link LotSplitter}), and {@code
+ * split.json} with the rows per lot and each split's query.
  */
 public final class SplitStep implements Step<Splits> {
     private final Console console;
@@ -43,8 +43,15 @@ public final class SplitStep implements Step<Splits> {
      * @param validationLots the validation split's
      * @param testingLots the testing split's
      */
-    public SplitStep(Console console, String source, List<InputFile> sources, RowSchema givenSchema, int numLots,
-            List<Integer> trainingLots, List<Integer> validationLots, List<Integer> testingLots) {
+    public SplitStep(
+            Console console,
+            String source,
+            List<InputFile> sources,
+            RowSchema givenSchema,
+            int numLots,
+            List<Integer> trainingLots,
+            List<Integer> validationLots,
+            List<Integer> testingLots) {
         this.console = console;
         this.source = source;
         this.sources = List.copyOf(sources);
@@ -67,14 +74,18 @@ public final class SplitStep implements Step<Splits> {
         Path testing = dir.resolve("testing.csv");
         LotSplitter splitter;
         try {
-            splitter = new LotSplitter(numLots, List.of(
-                    new LotSplitter.Split("training", trainingLots, training),
-                    new LotSplitter.Split("validation", validationLots, validation),
-                    new LotSplitter.Split("testing", testingLots, testing)));
+            splitter =
+                    new LotSplitter(
+                            numLots,
+                            List.of(
+                                    new LotSplitter.Split("training", trainingLots, training),
+                                    new LotSplitter.Split("validation", validationLots, validation),
+                                    new LotSplitter.Split("testing", testingLots, testing)));
         } catch (IllegalArgumentException e) {
             throw new StepFailed(e.getMessage());
         }
-        console.say("      %s by MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(row))), %d)", source, numLots);
+        console.say(
+                "      %s by MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(row))), %d)", source, numLots);
         LotSplitter.Result result;
         try {
             result = splitter.split(sources, givenSchema);
@@ -103,23 +114,51 @@ public final class SplitStep implements Step<Splits> {
         AtomicFiles.writeJson(dir.resolve("split.json"), record);
         if (result.schemaInferred()) {
             Map<String, List<String>> byType = new LinkedHashMap<>();
-            result.schema().columns().forEach(c -> byType.computeIfAbsent(c.type().name(), t -> new ArrayList<>()).add(c.name()));
-            console.say("      column types inferred: %s", byType.entrySet().stream()
-                    .map(e -> e.getKey() + " " + (e.getValue().size() <= 3 ? String.join(", ", e.getValue())
-                            : "(" + e.getValue().size() + " columns)"))
-                    .collect(Collectors.joining("; ")));
+            result.schema()
+                    .columns()
+                    .forEach(
+                            c ->
+                                    byType.computeIfAbsent(c.type().name(), t -> new ArrayList<>())
+                                            .add(c.name()));
+            console.say(
+                    "      column types inferred: %s",
+                    byType.entrySet().stream()
+                            .map(
+                                    e ->
+                                            e.getKey()
+                                                    + " "
+                                                    + (e.getValue().size() <= 3
+                                                            ? String.join(", ", e.getValue())
+                                                            : "("
+                                                                    + e.getValue().size()
+                                                                    + " columns)"))
+                            .collect(Collectors.joining("; ")));
         }
         List<String> parts = new ArrayList<>();
         for (int s = 0; s < splitter.splits().size(); s++) {
             LotSplitter.Split split = splitter.splits().get(s);
-            parts.add(String.format(Locale.ROOT, "%s %d rows (lot%s %s)", split.name(), result.rowsPerSplit()[s],
-                    split.lots().size() > 1 ? "s" : "", lots(split.lots())));
+            parts.add(
+                    String.format(
+                            Locale.ROOT,
+                            "%s %d rows (lot%s %s)",
+                            split.name(),
+                            result.rowsPerSplit()[s],
+                            split.lots().size() > 1 ? "s" : "",
+                            lots(split.lots())));
             if (result.rowsPerSplit()[s] == 0) {
-                throw new StepFailed("the " + split.name() + " split is empty: no row of " + source + " falls in lot(s) "
-                        + lots(split.lots()) + " of " + numLots);
+                throw new StepFailed(
+                        "the "
+                                + split.name()
+                                + " split is empty: no row of "
+                                + source
+                                + " falls in lot(s) "
+                                + lots(split.lots())
+                                + " of "
+                                + numLots);
             }
         }
-        return new Result<>(new Splits(training, validation, testing, result.rows()),
+        return new Result<>(
+                new Splits(training, validation, testing, result.rows()),
                 result.rows() + " rows -> " + String.join(", ", parts));
     }
 

@@ -23,7 +23,8 @@ final class StepOutputs {
     /**
      * @param output the output's name, for the failure
      * @param file its file, a {@code Float} output (a plain decimal)
-     * @return its value, with the scale of its text ({@link BigDecimal#toPlainString()} gives the text back)
+     * @return its value, with the scale of its text ({@link BigDecimal#toPlainString()} gives the
+     *     text back)
      * @throws StepFailed if it is not a number
      * @throws IOException if it cannot be read
      */

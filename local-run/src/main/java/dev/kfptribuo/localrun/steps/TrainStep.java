@@ -8,9 +8,9 @@ import dev.kfptribuo.localrun.run.StepFailed;
 import dev.kfptribuo.localrun.run.StepProcess;
 import dev.kfptribuo.localrun.spec.ComponentProgram;
 import dev.kfptribuo.localrun.tuning.TuningSpec;
-import dev.kfptribuo.tuning.ParameterSpec;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
+import dev.kfptribuo.tuning.ParameterSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,14 +22,15 @@ import java.util.stream.Collectors;
 
 /**
  * Step 4, train: the {@code train} component ({@code --hptune False}) on training plus validation
- * with the best run's {@code alpha} and {@code max_iter} outputs, as the lab's pipeline passes them;
- * any other tuned parameter is passed to the {@code train} input of its name from the
- * {@code hyperparameters} output, so that a search over other inputs trains with its best values
- * too. The model's job dir is the {@code job_dir} output.
+ * with the best run's {@code alpha} and {@code max_iter} outputs, as the lab's pipeline passes
+ * them; any other tuned parameter is passed to the {@code train} input of its name from the {@code
+ * hyperparameters} output, so that a search over other inputs trains with its best values too. The
+ * model's job dir is the {@code job_dir} output.
  */
 public final class TrainStep implements Step<TrainedModel> {
     /** The inputs the pipeline sets itself, which no tuned value replaces. */
-    private static final Set<String> PIPELINE_INPUTS = Set.of("training_dataset_path", "validation_dataset_path", "job_dir");
+    private static final Set<String> PIPELINE_INPUTS =
+            Set.of("training_dataset_path", "validation_dataset_path", "job_dir");
 
     private final ComponentProgram program;
     private final RunDirectory run;
@@ -70,8 +71,11 @@ public final class TrainStep implements Step<TrainedModel> {
     public static String untrainable(ComponentSpec train, TuningSpec tuning) {
         for (ParameterSpec param : tuning.params()) {
             if (input(train, param.name()) == null) {
-                return "parameter '" + param.name() + "' is not an input of the train component ("
-                        + train.source() + "), so the final training could not take its best value";
+                return "parameter '"
+                        + param.name()
+                        + "' is not an input of the train component ("
+                        + train.source()
+                        + "), so the final training could not take its best value";
             }
         }
         return null;
@@ -97,23 +101,36 @@ public final class TrainStep implements Step<TrainedModel> {
         arguments.put("training_dataset_path", splits.training().toString());
         arguments.put("validation_dataset_path", splits.validation().toString());
         arguments.put("job_dir", jobDir.toString());
-        tuned.forEach((name, value) -> {
-            String input = input(program.spec(), name);
-            if (input == null) {
-                throw new StepFailed("the best run's " + name + " is not an input of the train component ("
-                        + program.spec().source() + ")");
-            }
-            arguments.putIfAbsent(input, value);
-        });
+        tuned.forEach(
+                (name, value) -> {
+                    String input = input(program.spec(), name);
+                    if (input == null) {
+                        throw new StepFailed(
+                                "the best run's "
+                                        + name
+                                        + " is not an input of the train component ("
+                                        + program.spec().source()
+                                        + ")");
+                    }
+                    arguments.putIfAbsent(input, value);
+                });
         Map<String, Path> outputs = program.outputPaths(dir.resolve("outputs"), Map.of());
         List<String> command = program.command(arguments, outputs, Set.of());
         StepProcess.run(run, program.launcher().name(), command, dir);
         Path saved = Path.of(StepOutputs.text(outputs.get("job_dir")));
         Manifest manifest = ModelBundle.readManifest(Location.parse(saved.toString()));
         Manifest.Training fit = manifest.training();
-        return new Result<>(new TrainedModel(saved, manifest, tuned),
-                String.format(Locale.ROOT, "%d rows, %s: %d epochs (converged %s); model in %s", fit.rows(),
-                        tuned.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")),
-                        fit.epochsRun(), fit.converged(), run.relative(saved)));
+        return new Result<>(
+                new TrainedModel(saved, manifest, tuned),
+                String.format(
+                        Locale.ROOT,
+                        "%d rows, %s: %d epochs (converged %s); model in %s",
+                        fit.rows(),
+                        tuned.entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining(" ")),
+                        fit.epochsRun(),
+                        fit.converged(),
+                        run.relative(saved)));
     }
 }

@@ -44,8 +44,14 @@ public final class TuneStep implements Step<Study> {
      * @param trainer the trainer image's program
      * @param splits the split step's files
      */
-    public TuneStep(Console console, RunDirectory run, TuningSpec tuning, String settingsText, long searchSeed,
-            ProgramLauncher trainer, Splits splits) {
+    public TuneStep(
+            Console console,
+            RunDirectory run,
+            TuningSpec tuning,
+            String settingsText,
+            long searchSeed,
+            ProgramLauncher trainer,
+            Splits splits) {
         this.console = console;
         this.run = run;
         this.tuning = tuning;
@@ -63,32 +69,65 @@ public final class TuneStep implements Step<Study> {
     @Override
     public Result<Study> run(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("hypertune_settings.txt"), settingsText, StandardCharsets.UTF_8);
-        List<Map<String, SearchStrategy.Value>> suggestions = SearchStrategy.suggest(tuning, searchSeed);
-        console.say("      %d trials, %d at a time, %s %s; %s search, seed %d", suggestions.size(), tuning.parallelism(),
-                tuning.goal(), tuning.metricTag(), tuning.algorithm() == TuningSpec.Algorithm.ALGORITHM_UNSPECIFIED
-                        ? "Halton" : tuning.algorithm().name().toLowerCase(Locale.ROOT), searchSeed);
-        List<String> args = List.of("--training_dataset_path", splits.training().toString(),
-                "--validation_dataset_path", splits.validation().toString(), "--hptune", "True");
+        Files.writeString(
+                dir.resolve("hypertune_settings.txt"), settingsText, StandardCharsets.UTF_8);
+        List<Map<String, SearchStrategy.Value>> suggestions =
+                SearchStrategy.suggest(tuning, searchSeed);
+        console.say(
+                "      %d trials, %d at a time, %s %s; %s search, seed %d",
+                suggestions.size(),
+                tuning.parallelism(),
+                tuning.goal(),
+                tuning.metricTag(),
+                tuning.algorithm() == TuningSpec.Algorithm.ALGORITHM_UNSPECIFIED
+                        ? "Halton"
+                        : tuning.algorithm().name().toLowerCase(Locale.ROOT),
+                searchSeed);
+        List<String> args =
+                List.of(
+                        "--training_dataset_path",
+                        splits.training().toString(),
+                        "--validation_dataset_path",
+                        splits.validation().toString(),
+                        "--hptune",
+                        "True");
         String jobId = "local_tuning_" + run.id().replaceAll("[^0-9a-zA-Z_]", "_");
-        LocalTuningService service = new LocalTuningService(tuning, trainer, args, dir, jobId,
-                new LocalTuningService.Listener() {
-                    @Override
-                    public void started(LocalTrial trial) {
-                        console.say("      trial %s started: %s", trial.id(), trial.describeValues());
-                    }
+        LocalTuningService service =
+                new LocalTuningService(
+                        tuning,
+                        trainer,
+                        args,
+                        dir,
+                        jobId,
+                        new LocalTuningService.Listener() {
+                            @Override
+                            public void started(LocalTrial trial) {
+                                console.say(
+                                        "      trial %s started: %s",
+                                        trial.id(), trial.describeValues());
+                            }
 
-                    @Override
-                    public void ended(LocalTrial trial) {
-                        if (trial.succeeded()) {
-                            console.say("      trial %s SUCCEEDED: %s=%.4f (step %s, %.1fs)", trial.id(), tuning.metricTag(),
-                                    trial.metric(), trial.trainingStep(), trial.seconds());
-                        } else {
-                            console.say("      trial %s %s: %s (%.1fs; log %s)", trial.id(), trial.state(), trial.error(),
-                                    trial.seconds(), run.relative(trial.dir().resolve("stderr.log")));
-                        }
-                    }
-                });
+                            @Override
+                            public void ended(LocalTrial trial) {
+                                if (trial.succeeded()) {
+                                    console.say(
+                                            "      trial %s SUCCEEDED: %s=%.4f (step %s, %.1fs)",
+                                            trial.id(),
+                                            tuning.metricTag(),
+                                            trial.metric(),
+                                            trial.trainingStep(),
+                                            trial.seconds());
+                                } else {
+                                    console.say(
+                                            "      trial %s %s: %s (%.1fs; log %s)",
+                                            trial.id(),
+                                            trial.state(),
+                                            trial.error(),
+                                            trial.seconds(),
+                                            run.relative(trial.dir().resolve("stderr.log")));
+                                }
+                            }
+                        });
         List<LocalTrial> trials = service.run(suggestions);
         List<Map<String, Object>> summary = new ArrayList<>();
         for (LocalTrial t : trials) {
@@ -109,8 +148,11 @@ public final class TuneStep implements Step<Study> {
         study.put("metric_tag", tuning.metricTag());
         study.put("goal", tuning.goal().name());
         study.put("algorithm", tuning.algorithm().name());
-        study.put("search", tuning.algorithm() == TuningSpec.Algorithm.ALGORITHM_UNSPECIFIED
-                ? "Halton sequence with a seeded random shift" : tuning.algorithm().name());
+        study.put(
+                "search",
+                tuning.algorithm() == TuningSpec.Algorithm.ALGORITHM_UNSPECIFIED
+                        ? "Halton sequence with a seeded random shift"
+                        : tuning.algorithm().name());
         study.put("seed", searchSeed);
         study.put("max_parallel_trials", tuning.parallelism());
         study.put("early_stopping", tuning.earlyStopping());
@@ -120,10 +162,20 @@ public final class TuneStep implements Step<Study> {
         long ok = trials.stream().filter(LocalTrial::succeeded).count();
         long failed = trials.stream().filter(t -> "FAILED".equals(t.state())).count();
         if (ok == 0) {
-            throw new StepFailed("no trial succeeded: " + trials.stream().filter(t -> t.error() != null)
-                    .map(t -> "trial " + t.id() + ": " + t.error()).findFirst().orElse("(no trial ran)"));
+            throw new StepFailed(
+                    "no trial succeeded: "
+                            + trials.stream()
+                                    .filter(t -> t.error() != null)
+                                    .map(t -> "trial " + t.id() + ": " + t.error())
+                                    .findFirst()
+                                    .orElse("(no trial ran)"));
         }
-        return new Result<>(new Study(service.jobFile(), trials),
-                ok + " trial(s) succeeded, " + failed + " failed; study in " + run.relative(service.jobFile()));
+        return new Result<>(
+                new Study(service.jobFile(), trials),
+                ok
+                        + " trial(s) succeeded, "
+                        + failed
+                        + " failed; study in "
+                        + run.relative(service.jobFile()));
     }
 }

@@ -17,28 +17,48 @@ import java.util.Map;
  * @param endTime when it ended, or null before
  * @param error why the trial failed, or null
  */
-public record LocalTrial(String id, Map<String, SearchStrategy.Value> values, Path dir, String state, Double metric,
-        String trainingStep, Instant startTime, Instant endTime, String error) {
+public record LocalTrial(
+        String id,
+        Map<String, SearchStrategy.Value> values,
+        Path dir,
+        String state,
+        Double metric,
+        String trainingStep,
+        Instant startTime,
+        Instant endTime,
+        String error) {
     /** Copies the map. */
     public LocalTrial {
         values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
     }
 
-    /** @return true once the trial ended with a metric */
+    /**
+     * @return true once the trial ended with a metric
+     */
     public boolean succeeded() {
         return "SUCCEEDED".equals(state);
     }
 
-    /** @return the values as {@code name=value} pairs, for messages */
+    /**
+     * @return the values as {@code name=value} pairs, for messages
+     */
     public String describeValues() {
         StringBuilder out = new StringBuilder();
-        values.forEach((name, value) -> out.append(out.length() == 0 ? "" : " ").append(name).append('=').append(value.text()));
+        values.forEach(
+                (name, value) ->
+                        out.append(out.length() == 0 ? "" : " ")
+                                .append(name)
+                                .append('=')
+                                .append(value.text()));
         return out.toString();
     }
 
-    /** @return wall seconds between start and end, or 0 */
+    /**
+     * @return wall seconds between start and end, or 0
+     */
     public double seconds() {
-        return startTime == null || endTime == null ? 0
+        return startTime == null || endTime == null
+                ? 0
                 : java.time.Duration.between(startTime, endTime).toNanos() / 1e9;
     }
 }

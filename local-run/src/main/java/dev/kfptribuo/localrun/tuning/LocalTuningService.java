@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.hypertune.HypertuneReports;
 import dev.kfptribuo.localrun.io.AtomicFiles;
-import dev.kfptribuo.process.ChildProcesses;
 import dev.kfptribuo.localrun.launch.ProgramLauncher;
+import dev.kfptribuo.process.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,29 +27,33 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Each trial runs the trainer as its own process, the way the service runs the trainer
  * container: the job's arguments, then {@code --job-dir} (the trial's own directory), then each
- * tuned value as {@code --name=value}; the environment carries {@code CLOUD_ML_TRIAL_ID} and
- * {@code CLOUD_ML_HP_METRIC_FILE} (a file in the trial's directory). When the process ends the
- * service reads the metric back from that file, as cloudml-hypertune writes it: the last report
- * holding the spec's metric tag gives {@code finalMetric.objectiveValue}, its {@code global_step}
- * the {@code trainingStep}. A trial whose process fails, or that reports no metric, is FAILED and
- * the study goes on; with {@code maxFailedTrials} set, that many failures end the study early.
- * At most {@code maxParallelTrials} trials run at once, started in trial order. A trial's process
- * dies with the JVM of the service, however that ends, even by SIGKILL ({@link ChildProcesses}).
+ * tuned value as {@code --name=value}; the environment carries {@code CLOUD_ML_TRIAL_ID} and {@code
+ * CLOUD_ML_HP_METRIC_FILE} (a file in the trial's directory). When the process ends the service
+ * reads the metric back from that file, as cloudml-hypertune writes it: the last report holding the
+ * spec's metric tag gives {@code finalMetric.objectiveValue}, its {@code global_step} the {@code
+ * trainingStep}. A trial whose process fails, or that reports no metric, is FAILED and the study
+ * goes on; with {@code maxFailedTrials} set, that many failures end the study early. At most {@code
+ * maxParallelTrials} trials run at once, started in trial order. A trial's process dies with the
+ * JVM of the service, however that ends, even by SIGKILL ({@link ChildProcesses}).
  *
  * <p>The study is written, after every trial, to {@code job.json} in the shape of AI Platform
- * Training v1's {@code projects.jobs.get} response ({@code jobId}, {@code state},
- * {@code trainingInput.hyperparameters}, {@code trainingOutput.trials[{trialId, hyperparameters,
- * finalMetric {trainingStep, objectiveValue}, startTime, endTime, state}]}...), so that
- * {@code retrieve-best-run --job-file} reads it as it reads the cloud's. The job ends SUCCEEDED
- * when at least one trial succeeded, FAILED otherwise.
+ * Training v1's {@code projects.jobs.get} response ({@code jobId}, {@code state}, {@code
+ * trainingInput.hyperparameters}, {@code trainingOutput.trials[{trialId, hyperparameters,
+ * finalMetric {trainingStep, objectiveValue}, startTime, endTime, state}]}...), so that {@code
+ * retrieve-best-run --job-file} reads it as it reads the cloud's. The job ends SUCCEEDED when at
+ * least one trial succeeded, FAILED otherwise.
  */
 public final class LocalTuningService {
     /** Called as trials start and end, from the trials' threads. */
     public interface Listener {
-        /** @param trial a trial that has just started */
+        /**
+         * @param trial a trial that has just started
+         */
         void started(LocalTrial trial);
 
-        /** @param trial a trial that has just ended */
+        /**
+         * @param trial a trial that has just ended
+         */
         void ended(LocalTrial trial);
     }
 
@@ -70,12 +74,18 @@ public final class LocalTuningService {
     /**
      * @param spec the tuning spec
      * @param trainer the trainer program
-     * @param args the job's arguments to every trial ({@code --training_dataset_path ... --hptune True})
+     * @param args the job's arguments to every trial ({@code --training_dataset_path ... --hptune
+     *     True})
      * @param studyDir where {@code job.json} and {@code trials/<id>/} go
      * @param jobId the job's id
      * @param listener progress
      */
-    public LocalTuningService(TuningSpec spec, ProgramLauncher trainer, List<String> args, Path studyDir, String jobId,
+    public LocalTuningService(
+            TuningSpec spec,
+            ProgramLauncher trainer,
+            List<String> args,
+            Path studyDir,
+            String jobId,
             Listener listener) {
         this.spec = spec;
         this.trainer = trainer;
@@ -85,7 +95,9 @@ public final class LocalTuningService {
         this.listener = listener;
     }
 
-    /** @return the job document's path */
+    /**
+     * @return the job document's path
+     */
     public Path jobFile() {
         return studyDir.resolve("job.json");
     }
@@ -98,18 +110,29 @@ public final class LocalTuningService {
      * @throws IOException if the job document cannot be written
      * @throws InterruptedException if interrupted (running trials are stopped)
      */
-    public List<LocalTrial> run(List<Map<String, SearchStrategy.Value>> suggestions) throws IOException, InterruptedException {
+    public List<LocalTrial> run(List<Map<String, SearchStrategy.Value>> suggestions)
+            throws IOException, InterruptedException {
         createTime = Instant.now();
         synchronized (this) {
             for (int i = 0; i < suggestions.size(); i++) {
                 String id = Integer.toString(i + 1);
-                trials.add(new LocalTrial(id, suggestions.get(i), studyDir.resolve("trials").resolve(id), "QUEUED",
-                        null, null, null, null, null));
+                trials.add(
+                        new LocalTrial(
+                                id,
+                                suggestions.get(i),
+                                studyDir.resolve("trials").resolve(id),
+                                "QUEUED",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null));
             }
             state = "RUNNING";
             writeJob();
         }
-        // Trials start in order, each as soon as one of the maxParallelTrials slots is free; a thread per
+        // Trials start in order, each as soon as one of the maxParallelTrials slots is free; a
+        // thread per
         // running trial waits for its process and reads its metric.
         Semaphore slots = new Semaphore(Math.max(1, spec.parallelism()));
         ExecutorService waiters = Executors.newCachedThreadPool();
@@ -128,14 +151,16 @@ public final class LocalTuningService {
                     slots.release();
                     continue;
                 }
-                futures.add(waiters.submit(() -> {
-                    try {
-                        finish(started);
-                    } finally {
-                        slots.release();
-                    }
-                    return null;
-                }));
+                futures.add(
+                        waiters.submit(
+                                () -> {
+                                    try {
+                                        finish(started);
+                                    } finally {
+                                        slots.release();
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> future : futures) {
                 try {
@@ -161,7 +186,10 @@ public final class LocalTuningService {
             long succeeded = trials.stream().filter(LocalTrial::succeeded).count();
             if (succeeded == 0) {
                 state = "FAILED";
-                errorMessage = errorMessage != null ? errorMessage : "no trial succeeded (" + failed + " failed)";
+                errorMessage =
+                        errorMessage != null
+                                ? errorMessage
+                                : "no trial succeeded (" + failed + " failed)";
             } else if (errorMessage == null) {
                 state = "SUCCEEDED";
             } else {
@@ -173,17 +201,31 @@ public final class LocalTuningService {
     }
 
     /** A trial whose process is running. */
-    private record Started(int index, LocalTrial trial, Process process, List<String> command, Path metricFile) {}
+    private record Started(
+            int index, LocalTrial trial, Process process, List<String> command, Path metricFile) {}
 
-    /** Starts a trial's process; null if the study has ended (maxFailedTrials) and the trial is cancelled. */
+    /**
+     * Starts a trial's process; null if the study has ended (maxFailedTrials) and the trial is
+     * cancelled.
+     */
     private Started start(int index) throws IOException {
         LocalTrial trial;
         synchronized (this) {
             trial = trials.get(index);
             if (errorMessage != null) {
                 // maxFailedTrials reached: the service schedules no more trials.
-                trials.set(index, new LocalTrial(trial.id(), trial.values(), trial.dir(), "CANCELLED", null, null,
-                        null, null, "not started: the study ended"));
+                trials.set(
+                        index,
+                        new LocalTrial(
+                                trial.id(),
+                                trial.values(),
+                                trial.dir(),
+                                "CANCELLED",
+                                null,
+                                null,
+                                null,
+                                null,
+                                "not started: the study ended"));
                 return null;
             }
         }
@@ -196,10 +238,13 @@ public final class LocalTuningService {
         trialArgs.add(dir.resolve("job-dir").toString());
         trial.values().forEach((name, value) -> trialArgs.add("--" + name + "=" + value.text()));
         List<String> command = trainer.command(trialArgs);
-        Files.write(dir.resolve("command.txt"), (String.join("\n", command) + "\n").getBytes(StandardCharsets.UTF_8));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(dir.resolve("stdout.log").toFile())
-                .redirectError(dir.resolve("stderr.log").toFile());
+        Files.write(
+                dir.resolve("command.txt"),
+                (String.join("\n", command) + "\n").getBytes(StandardCharsets.UTF_8));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectOutput(dir.resolve("stdout.log").toFile())
+                        .redirectError(dir.resolve("stderr.log").toFile());
         builder.environment().put(HypertuneReporter.TRIAL_ID_ENV, trial.id());
         builder.environment().put(HypertuneReporter.METRIC_FILE_ENV, metricFile.toString());
         Process process;
@@ -207,9 +252,21 @@ public final class LocalTuningService {
             process = ChildProcesses.start(builder);
         } catch (IOException e) {
             process = null;
-            Files.writeString(dir.resolve("stderr.log"), "cannot start " + command.get(0) + ": " + e.getMessage() + "\n");
+            Files.writeString(
+                    dir.resolve("stderr.log"),
+                    "cannot start " + command.get(0) + ": " + e.getMessage() + "\n");
         }
-        LocalTrial running = new LocalTrial(trial.id(), trial.values(), dir, "RUNNING", null, null, Instant.now(), null, null);
+        LocalTrial running =
+                new LocalTrial(
+                        trial.id(),
+                        trial.values(),
+                        dir,
+                        "RUNNING",
+                        null,
+                        null,
+                        Instant.now(),
+                        null,
+                        null);
         update(index, running);
         listener.started(running);
         return new Started(index, running, process, command, metricFile);
@@ -220,9 +277,16 @@ public final class LocalTuningService {
         int exit = started.process() == null ? -1 : ChildProcesses.waitFor(started.process());
         Instant end = Instant.now();
         LocalTrial running = started.trial();
-        LocalTrial done = exit != 0
-                ? failedTrial(running, end, "exit code " + exit + ": " + lastLine(running.dir().resolve("stderr.log")))
-                : readMetric(running, started.metricFile(), end);
+        LocalTrial done =
+                exit != 0
+                        ? failedTrial(
+                                running,
+                                end,
+                                "exit code "
+                                        + exit
+                                        + ": "
+                                        + lastLine(running.dir().resolve("stderr.log")))
+                        : readMetric(running, started.metricFile(), end);
         update(started.index(), done);
         listener.ended(done);
     }
@@ -234,19 +298,39 @@ public final class LocalTuningService {
         } catch (HypertuneReports.NoReportException e) {
             return failedTrial(running, end, e.getMessage());
         } catch (IOException e) {
-            return failedTrial(running, end, "unreadable metric file " + metricFile + ": " + e.getMessage());
+            return failedTrial(
+                    running, end, "unreadable metric file " + metricFile + ": " + e.getMessage());
         }
-        return new LocalTrial(running.id(), running.values(), running.dir(), "SUCCEEDED", report.value(),
-                report.globalStep(), running.startTime(), end, null);
+        return new LocalTrial(
+                running.id(),
+                running.values(),
+                running.dir(),
+                "SUCCEEDED",
+                report.value(),
+                report.globalStep(),
+                running.startTime(),
+                end,
+                null);
     }
 
     private synchronized LocalTrial failedTrial(LocalTrial running, Instant end, String error) {
         failed++;
-        if (spec.maxFailedTrials() > 0 && failed >= spec.maxFailedTrials() && errorMessage == null) {
-            errorMessage = failed + " trial(s) failed, reaching maxFailedTrials " + spec.maxFailedTrials();
+        if (spec.maxFailedTrials() > 0
+                && failed >= spec.maxFailedTrials()
+                && errorMessage == null) {
+            errorMessage =
+                    failed + " trial(s) failed, reaching maxFailedTrials " + spec.maxFailedTrials();
         }
-        return new LocalTrial(running.id(), running.values(), running.dir(), "FAILED", null, null,
-                running.startTime(), end, error);
+        return new LocalTrial(
+                running.id(),
+                running.values(),
+                running.dir(),
+                "FAILED",
+                null,
+                null,
+                running.startTime(),
+                end,
+                error);
     }
 
     private synchronized void update(int index, LocalTrial trial) throws IOException {
@@ -280,7 +364,12 @@ public final class LocalTuningService {
         input.put("jobDir", studyDir.resolve("trials").toString());
         input.putObject("masterConfig").put("imageUri", "local:" + trainer.name());
         job.put("createTime", createTime.toString());
-        Instant firstStart = trials.stream().map(LocalTrial::startTime).filter(t -> t != null).min(Instant::compareTo).orElse(null);
+        Instant firstStart =
+                trials.stream()
+                        .map(LocalTrial::startTime)
+                        .filter(t -> t != null)
+                        .min(Instant::compareTo)
+                        .orElse(null);
         if (firstStart != null) {
             job.put("startTime", firstStart.toString());
         }
@@ -293,7 +382,8 @@ public final class LocalTuningService {
             job.put("errorMessage", errorMessage);
         }
         ObjectNode output = job.putObject("trainingOutput");
-        long completed = trials.stream().filter(t -> t.succeeded() || "FAILED".equals(t.state())).count();
+        long completed =
+                trials.stream().filter(t -> t.succeeded() || "FAILED".equals(t.state())).count();
         output.put("completedTrialCount", Long.toString(completed));
         ArrayNode trialsNode = output.putArray("trials");
         for (LocalTrial t : trials) {

@@ -3,6 +3,7 @@ package dev.kfptribuo.localrun.tuning;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -10,7 +11,6 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -45,7 +45,13 @@ public final class PythonLiteral {
             value = yaml().load(text);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark();
-            String where = mark == null ? "" : ": line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            String where =
+                    mark == null
+                            ? ""
+                            : ": line "
+                                    + (mark.getLine() + 1)
+                                    + ", column "
+                                    + (mark.getColumn() + 1);
             throw new IllegalArgumentException(origin + where + ": " + e.getProblem(), e);
         } catch (YAMLException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
@@ -55,10 +61,15 @@ public final class PythonLiteral {
 
     private static Yaml yaml() {
         LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(true); // a repeated key keeps its last value, as in a Python dict
+        options.setAllowDuplicateKeys(
+                true); // a repeated key keeps its last value, as in a Python dict
         Resolver resolver = new Resolver();
         resolver.addImplicitResolver(Tag.NULL, PYTHON_NONE, "N");
-        return new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
-                new DumperOptions(), options, resolver);
+        return new Yaml(
+                new SafeConstructor(options),
+                new Representer(new DumperOptions()),
+                new DumperOptions(),
+                options,
+                resolver);
     }
 }

@@ -14,15 +14,15 @@ import java.util.Set;
  * An AI Platform Training {@code HyperparameterSpec} ({@code trainingInput.hyperparameters}): what
  * the local tuning service searches and how.
  *
- * <p>Read from the lab's {@code hypertune_settings}: a {@code trainingInput} object holding
- * {@code hyperparameters}, written as a Python literal ({@link PythonLiteral}); a bare
- * {@code HyperparameterSpec} object is accepted too. Fields and defaults are the API's:
- * {@code goal} (required), {@code params} (required), {@code maxTrials} (1),
- * {@code maxParallelTrials} (1), {@code maxFailedTrials} (0: the service decides; here, failed
- * trials never stop the study), {@code hyperparameterMetricTag} ({@code training/hptuning/metric}),
- * {@code enableTrialEarlyStopping} (false), {@code algorithm} ({@code ALGORITHM_UNSPECIFIED}).
- * {@code resumePreviousJobId} is refused. Other {@code trainingInput} fields (scale tier, region,
- * machine types) mean nothing on one machine and are ignored.
+ * <p>Read from the lab's {@code hypertune_settings}: a {@code trainingInput} object holding {@code
+ * hyperparameters}, written as a Python literal ({@link PythonLiteral}); a bare {@code
+ * HyperparameterSpec} object is accepted too. Fields and defaults are the API's: {@code goal}
+ * (required), {@code params} (required), {@code maxTrials} (1), {@code maxParallelTrials} (1),
+ * {@code maxFailedTrials} (0: the service decides; here, failed trials never stop the study),
+ * {@code hyperparameterMetricTag} ({@code training/hptuning/metric}), {@code
+ * enableTrialEarlyStopping} (false), {@code algorithm} ({@code ALGORITHM_UNSPECIFIED}). {@code
+ * resumePreviousJobId} is refused. Other {@code trainingInput} fields (scale tier, region, machine
+ * types) mean nothing on one machine and are ignored.
  *
  * @param goal MAXIMIZE or MINIMIZE
  * @param metricTag the metric the trials report
@@ -35,15 +35,30 @@ import java.util.Set;
  * @param params the searched parameters, in the spec's order (the type job documents use too)
  * @param document the spec as JSON (Python's True written as true), for the job document
  */
-public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxParallelTrials, int maxFailedTrials,
-        boolean earlyStopping, Algorithm algorithm, List<ParameterSpec> params, JsonNode document) {
+public record TuningSpec(
+        Goal goal,
+        String metricTag,
+        int maxTrials,
+        int maxParallelTrials,
+        int maxFailedTrials,
+        boolean earlyStopping,
+        Algorithm algorithm,
+        List<ParameterSpec> params,
+        JsonNode document) {
 
-    /** The metric tag AI Platform uses when the spec names none: the one its job documents fall back to. */
-    public static final String DEFAULT_METRIC_TAG = TuningJobDocuments.AI_PLATFORM_DEFAULT_METRIC_TAG;
+    /**
+     * The metric tag AI Platform uses when the spec names none: the one its job documents fall back
+     * to.
+     */
+    public static final String DEFAULT_METRIC_TAG =
+            TuningJobDocuments.AI_PLATFORM_DEFAULT_METRIC_TAG;
 
     /** {@code HyperparameterSpec.algorithm}. */
     public enum Algorithm {
-        /** The service's default: Bayesian optimisation in the cloud; here a Halton sequence (see {@link SearchStrategy}). */
+        /**
+         * The service's default: Bayesian optimisation in the cloud; here a Halton sequence (see
+         * {@link SearchStrategy}).
+         */
         ALGORITHM_UNSPECIFIED,
         /** Every combination of the (discrete) values, in order. */
         GRID_SEARCH,
@@ -67,7 +82,8 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
     public static TuningSpec parse(String text, String origin) {
         JsonNode root = PythonLiteral.parse(text, origin);
         if (!root.isObject()) {
-            throw new IllegalArgumentException(origin + ": expected a dict, found " + root.getNodeType());
+            throw new IllegalArgumentException(
+                    origin + ": expected a dict, found " + root.getNodeType());
         }
         JsonNode spec = root;
         String where = origin;
@@ -78,11 +94,15 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
                 throw new IllegalArgumentException(where + " must be a dict");
             }
         } else if (!root.has("params") && !root.has("goal")) {
-            throw new IllegalArgumentException(origin + ": has no 'hyperparameters' (a trainingInput) nor "
-                    + "'goal' and 'params' (a HyperparameterSpec)");
+            throw new IllegalArgumentException(
+                    origin
+                            + ": has no 'hyperparameters' (a trainingInput) nor "
+                            + "'goal' and 'params' (a HyperparameterSpec)");
         }
         if (spec.has("resumePreviousJobId")) {
-            throw new IllegalArgumentException(where + ".resumePreviousJobId: resuming a previous study is not supported locally");
+            throw new IllegalArgumentException(
+                    where
+                            + ".resumePreviousJobId: resuming a previous study is not supported locally");
         }
         Goal goal;
         String goalText = text(spec, "goal", where, null);
@@ -100,15 +120,21 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
         int maxFailed = count(spec, "maxFailedTrials", where, 0, 0);
         JsonNode early = spec.get("enableTrialEarlyStopping");
         if (early != null && !early.isBoolean() && !early.isNull()) {
-            throw new IllegalArgumentException(where + ".enableTrialEarlyStopping must be True or False, found " + early);
+            throw new IllegalArgumentException(
+                    where + ".enableTrialEarlyStopping must be True or False, found " + early);
         }
         Algorithm algorithm;
-        String algorithmText = text(spec, "algorithm", where, Algorithm.ALGORITHM_UNSPECIFIED.name());
+        String algorithmText =
+                text(spec, "algorithm", where, Algorithm.ALGORITHM_UNSPECIFIED.name());
         try {
             algorithm = Algorithm.valueOf(algorithmText.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ".algorithm '" + algorithmText
-                    + "' is not ALGORITHM_UNSPECIFIED, GRID_SEARCH or RANDOM_SEARCH", e);
+            throw new IllegalArgumentException(
+                    where
+                            + ".algorithm '"
+                            + algorithmText
+                            + "' is not ALGORITHM_UNSPECIFIED, GRID_SEARCH or RANDOM_SEARCH",
+                    e);
         }
         JsonNode paramsNode = spec.get("params");
         if (paramsNode == null || !paramsNode.isArray() || paramsNode.isEmpty()) {
@@ -119,16 +145,30 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
         for (int i = 0; i < paramsNode.size(); i++) {
             ParameterSpec param = param(paramsNode.get(i), where + ".params[" + i + "]");
             if (!names.add(param.name())) {
-                throw new IllegalArgumentException(where + ".params[" + i + "]: parameter " + param.name() + " appears twice");
+                throw new IllegalArgumentException(
+                        where + ".params[" + i + "]: parameter " + param.name() + " appears twice");
             }
             if (algorithm == Algorithm.GRID_SEARCH && param.type() == ParameterSpec.Type.DOUBLE) {
-                throw new IllegalArgumentException(where + ".params[" + i + "] (" + param.name()
-                        + "): GRID_SEARCH needs INTEGER, DISCRETE or CATEGORICAL parameters, not DOUBLE");
+                throw new IllegalArgumentException(
+                        where
+                                + ".params["
+                                + i
+                                + "] ("
+                                + param.name()
+                                + "): GRID_SEARCH needs INTEGER, DISCRETE or CATEGORICAL parameters, not DOUBLE");
             }
             params.add(param);
         }
-        return new TuningSpec(goal, tag, maxTrials, maxParallel, maxFailed, early != null && early.asBoolean(),
-                algorithm, params, spec);
+        return new TuningSpec(
+                goal,
+                tag,
+                maxTrials,
+                maxParallel,
+                maxFailed,
+                early != null && early.asBoolean(),
+                algorithm,
+                params,
+                spec);
     }
 
     private static ParameterSpec param(JsonNode node, String where) {
@@ -148,78 +188,110 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
             type = ParameterSpec.Type.UNSPECIFIED;
         }
         if (type == ParameterSpec.Type.UNSPECIFIED) {
-            throw new IllegalArgumentException(where + ".type '" + typeText
-                    + "' is not DOUBLE, INTEGER, DISCRETE or CATEGORICAL");
+            throw new IllegalArgumentException(
+                    where
+                            + ".type '"
+                            + typeText
+                            + "' is not DOUBLE, INTEGER, DISCRETE or CATEGORICAL");
         }
         ParameterSpec.Scale scale;
         String scaleText = text(node, "scaleType", where, ParameterSpec.Scale.NONE.name());
         try {
             scale = ParameterSpec.Scale.valueOf(scaleText.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ".scaleType '" + scaleText + "' is not NONE, UNIT_LINEAR_SCALE, "
-                    + "UNIT_LOG_SCALE or UNIT_REVERSE_LOG_SCALE", e);
+            throw new IllegalArgumentException(
+                    where
+                            + ".scaleType '"
+                            + scaleText
+                            + "' is not NONE, UNIT_LINEAR_SCALE, "
+                            + "UNIT_LOG_SCALE or UNIT_REVERSE_LOG_SCALE",
+                    e);
         }
-        boolean logScale = scale == ParameterSpec.Scale.UNIT_LOG_SCALE || scale == ParameterSpec.Scale.UNIT_REVERSE_LOG_SCALE;
+        boolean logScale =
+                scale == ParameterSpec.Scale.UNIT_LOG_SCALE
+                        || scale == ParameterSpec.Scale.UNIT_REVERSE_LOG_SCALE;
         Double min = null;
         Double max = null;
         List<Double> discrete = List.of();
         List<String> categorical = List.of();
         switch (type) {
             case DOUBLE:
-            case INTEGER: {
-                min = number(node, "minValue", where);
-                max = number(node, "maxValue", where);
-                if (type == ParameterSpec.Type.INTEGER && (min != Math.rint(min) || max != Math.rint(max))) {
-                    throw new IllegalArgumentException(where + ": an INTEGER parameter needs whole minValue and maxValue");
-                }
-                if (type == ParameterSpec.Type.DOUBLE ? !(min < max) : !(min <= max)) {
-                    throw new IllegalArgumentException(where + ": minValue " + min + " must be "
-                            + (type == ParameterSpec.Type.DOUBLE ? "below" : "at most") + " maxValue " + max);
-                }
-                if (logScale && !(min > 0)) {
-                    throw new IllegalArgumentException(where + ": " + scale + " needs minValue > 0");
-                }
-                break;
-            }
-            case DISCRETE: {
-                JsonNode values = node.get("discreteValues");
-                if (values == null || !values.isArray() || values.isEmpty()) {
-                    throw new IllegalArgumentException(where + ".discreteValues must be a non-empty list of numbers");
-                }
-                List<Double> list = new ArrayList<>();
-                for (JsonNode v : values) {
-                    if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
-                        throw new IllegalArgumentException(where + ".discreteValues holds " + v + ", not a number");
+            case INTEGER:
+                {
+                    min = number(node, "minValue", where);
+                    max = number(node, "maxValue", where);
+                    if (type == ParameterSpec.Type.INTEGER
+                            && (min != Math.rint(min) || max != Math.rint(max))) {
+                        throw new IllegalArgumentException(
+                                where + ": an INTEGER parameter needs whole minValue and maxValue");
                     }
-                    if (!list.isEmpty() && !(v.doubleValue() > list.get(list.size() - 1))) {
-                        throw new IllegalArgumentException(where + ".discreteValues must be in increasing order");
+                    if (type == ParameterSpec.Type.DOUBLE ? !(min < max) : !(min <= max)) {
+                        throw new IllegalArgumentException(
+                                where
+                                        + ": minValue "
+                                        + min
+                                        + " must be "
+                                        + (type == ParameterSpec.Type.DOUBLE ? "below" : "at most")
+                                        + " maxValue "
+                                        + max);
                     }
-                    list.add(v.doubleValue());
-                }
-                if (logScale && !(list.get(0) > 0)) {
-                    throw new IllegalArgumentException(where + ": " + scale + " needs positive discreteValues");
-                }
-                discrete = list;
-                break;
-            }
-            default: {
-                JsonNode values = node.get("categoricalValues");
-                if (values == null || !values.isArray() || values.isEmpty()) {
-                    throw new IllegalArgumentException(where + ".categoricalValues must be a non-empty list of strings");
-                }
-                List<String> list = new ArrayList<>();
-                for (JsonNode v : values) {
-                    if (!v.isTextual()) {
-                        throw new IllegalArgumentException(where + ".categoricalValues holds " + v + ", not a string");
+                    if (logScale && !(min > 0)) {
+                        throw new IllegalArgumentException(
+                                where + ": " + scale + " needs minValue > 0");
                     }
-                    if (list.contains(v.textValue())) {
-                        throw new IllegalArgumentException(where + ".categoricalValues holds '" + v.textValue() + "' twice");
-                    }
-                    list.add(v.textValue());
+                    break;
                 }
-                categorical = list;
-                scale = ParameterSpec.Scale.NONE;
-            }
+            case DISCRETE:
+                {
+                    JsonNode values = node.get("discreteValues");
+                    if (values == null || !values.isArray() || values.isEmpty()) {
+                        throw new IllegalArgumentException(
+                                where + ".discreteValues must be a non-empty list of numbers");
+                    }
+                    List<Double> list = new ArrayList<>();
+                    for (JsonNode v : values) {
+                        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+                            throw new IllegalArgumentException(
+                                    where + ".discreteValues holds " + v + ", not a number");
+                        }
+                        if (!list.isEmpty() && !(v.doubleValue() > list.get(list.size() - 1))) {
+                            throw new IllegalArgumentException(
+                                    where + ".discreteValues must be in increasing order");
+                        }
+                        list.add(v.doubleValue());
+                    }
+                    if (logScale && !(list.get(0) > 0)) {
+                        throw new IllegalArgumentException(
+                                where + ": " + scale + " needs positive discreteValues");
+                    }
+                    discrete = list;
+                    break;
+                }
+            default:
+                {
+                    JsonNode values = node.get("categoricalValues");
+                    if (values == null || !values.isArray() || values.isEmpty()) {
+                        throw new IllegalArgumentException(
+                                where + ".categoricalValues must be a non-empty list of strings");
+                    }
+                    List<String> list = new ArrayList<>();
+                    for (JsonNode v : values) {
+                        if (!v.isTextual()) {
+                            throw new IllegalArgumentException(
+                                    where + ".categoricalValues holds " + v + ", not a string");
+                        }
+                        if (list.contains(v.textValue())) {
+                            throw new IllegalArgumentException(
+                                    where
+                                            + ".categoricalValues holds '"
+                                            + v.textValue()
+                                            + "' twice");
+                        }
+                        list.add(v.textValue());
+                    }
+                    categorical = list;
+                    scale = ParameterSpec.Scale.NONE;
+                }
         }
         return new ParameterSpec(name, type, min, max, discrete, categorical, scale);
     }
@@ -233,7 +305,8 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
             return fallback;
         }
         if (!value.isTextual()) {
-            throw new IllegalArgumentException(where + "." + field + " must be a string, found " + value);
+            throw new IllegalArgumentException(
+                    where + "." + field + " must be a string, found " + value);
         }
         return value.textValue();
     }
@@ -244,7 +317,8 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
             return fallback;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min) {
-            throw new IllegalArgumentException(where + "." + field + " must be a whole number >= " + min + ", found " + value);
+            throw new IllegalArgumentException(
+                    where + "." + field + " must be a whole number >= " + min + ", found " + value);
         }
         return value.intValue();
     }
@@ -252,12 +326,20 @@ public record TuningSpec(Goal goal, String metricTag, int maxTrials, int maxPara
     private static double number(JsonNode node, String field, String where) {
         JsonNode value = node.get(field);
         if (value == null || !value.isNumber() || !Double.isFinite(value.doubleValue())) {
-            throw new IllegalArgumentException(where + "." + field + (value == null ? " is missing" : " must be a number, found " + value));
+            throw new IllegalArgumentException(
+                    where
+                            + "."
+                            + field
+                            + (value == null
+                                    ? " is missing"
+                                    : " must be a number, found " + value));
         }
         return value.doubleValue();
     }
 
-    /** @return the trials run at once: maxParallelTrials, at most maxTrials */
+    /**
+     * @return the trials run at once: maxParallelTrials, at most maxTrials
+     */
     public int parallelism() {
         return Math.min(maxParallelTrials, maxTrials);
     }

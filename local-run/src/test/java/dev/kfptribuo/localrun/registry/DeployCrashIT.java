@@ -41,13 +41,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeployCrashIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The steps of every deploy that copies, in order; the switch is the pointer's rename. */
-    private static final List<String> STEPS = List.of("deploy:locked", "deploy:staging-created", "deploy:manifest-copied",
-            "deploy:model-copied", "deploy:onnx-copied", "deploy:version-file-written", "deploy:directory-renamed",
-            "deploy:pointer-written", "deploy:pointer-renamed", "deploy:current-written", "deploy:current-renamed");
 
-    @TempDir
-    static Path dir;
+    /** The steps of every deploy that copies, in order; the switch is the pointer's rename. */
+    private static final List<String> STEPS =
+            List.of(
+                    "deploy:locked",
+                    "deploy:staging-created",
+                    "deploy:manifest-copied",
+                    "deploy:model-copied",
+                    "deploy:onnx-copied",
+                    "deploy:version-file-written",
+                    "deploy:directory-renamed",
+                    "deploy:pointer-written",
+                    "deploy:pointer-renamed",
+                    "deploy:current-written",
+                    "deploy:current-renamed");
+
+    @TempDir static Path dir;
 
     private static Path a;
     private static Path b;
@@ -75,19 +85,35 @@ class DeployCrashIT {
 
     private record Child(int exit, String out) {}
 
-    private static Process startChild(String crashAt, Path root, Path jobDir, String version, boolean replace)
+    private static Process startChild(
+            String crashAt, Path root, Path jobDir, String version, boolean replace)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProgramLauncher.currentJava(), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData"));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProgramLauncher.currentJava(),
+                                "-XX:TieredStopAtLevel=1",
+                                "-XX:+UseSerialGC",
+                                "-Xshare:auto",
+                                "-XX:-UsePerfData"));
         if (crashAt != null) {
             command.add("-D" + CrashPoints.PROPERTY + "=" + crashAt);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DeployInAChildJvm.class.getName(),
-                root.toString(), jobDir.toString(), "m", version, Boolean.toString(replace)));
+        command.addAll(
+                List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DeployInAChildJvm.class.getName(),
+                        root.toString(),
+                        jobDir.toString(),
+                        "m",
+                        version,
+                        Boolean.toString(replace)));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
-    private static Child child(String crashAt, Path root, Path jobDir, String version, boolean replace)
+    private static Child child(
+            String crashAt, Path root, Path jobDir, String version, boolean replace)
             throws IOException, InterruptedException {
         Process process = startChild(crashAt, root, jobDir, version, replace);
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -106,7 +132,10 @@ class DeployCrashIT {
     private static String sees(Path root, String version) {
         ModelRegistryReader.Version found;
         try {
-            found = version == null ? registry(root).current("m") : registry(root).version("m", version);
+            found =
+                    version == null
+                            ? registry(root).current("m")
+                            : registry(root).version("m", version);
         } catch (ModelRegistryReader.NotDeployedException e) {
             return "none";
         } catch (IOException e) {
@@ -116,15 +145,20 @@ class DeployCrashIT {
             Location location = Location.parse(found.directory().toString());
             ModelBundle bundle = ModelBundle.load(location);
             String sha = bundle.manifest().model().sha256();
-            byte[] onnx = Files.readAllBytes(found.directory().resolve(bundle.manifest().onnx().file()));
+            byte[] onnx =
+                    Files.readAllBytes(found.directory().resolve(bundle.manifest().onnx().file()));
             if (!ModelBundle.sha256(onnx).equals(bundle.manifest().onnx().sha256())) {
                 return "not whole: " + bundle.manifest().onnx().file();
             }
-            if (!sha.equals(JSON.readTree(found.directory().resolve(ModelRegistry.VERSION_FILE).toFile())
-                    .path("model_sha256").asText())) {
+            if (!sha.equals(
+                    JSON.readTree(found.directory().resolve(ModelRegistry.VERSION_FILE).toFile())
+                            .path("model_sha256")
+                            .asText())) {
                 return "not whole: " + ModelRegistry.VERSION_FILE;
             }
-            return found.versionId() + "=" + (sha.equals(shaA) ? "A" : sha.equals(shaB) ? "B" : "?");
+            return found.versionId()
+                    + "="
+                    + (sha.equals(shaA) ? "A" : sha.equals(shaB) ? "B" : "?");
         } catch (IOException e) {
             return "not whole: " + e.getMessage();
         }
@@ -138,11 +172,20 @@ class DeployCrashIT {
             names = entries.map(p -> p.getFileName().toString()).sorted().toList();
         }
         for (String name : names) {
-            assertFalse(name.startsWith(".staging.") || name.endsWith(".tmp"), "left over: " + names);
+            assertFalse(
+                    name.startsWith(".staging.") || name.endsWith(".tmp"), "left over: " + names);
         }
-        directories.forEach((version, count) -> assertEquals((long) count,
-                names.stream().filter(n -> n.startsWith(version + ".") && !n.endsWith(".version")).count(),
-                version + " directories in " + names));
+        directories.forEach(
+                (version, count) ->
+                        assertEquals(
+                                (long) count,
+                                names.stream()
+                                        .filter(
+                                                n ->
+                                                        n.startsWith(version + ".")
+                                                                && !n.endsWith(".version"))
+                                        .count(),
+                                version + " directories in " + names));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -158,16 +201,27 @@ class DeployCrashIT {
         }
     }
 
-    /** A version of the registry's old layout: the job dir's files and version.json in {@code <model>/<dir>/}. */
-    private static void oldLayoutVersion(Path modelDir, String name, Path jobDir, String sha) throws IOException {
+    /**
+     * A version of the registry's old layout: the job dir's files and version.json in {@code
+     * <model>/<dir>/}.
+     */
+    private static void oldLayoutVersion(Path modelDir, String name, Path jobDir, String sha)
+            throws IOException {
         copyTree(jobDir, modelDir.resolve(name));
-        Files.writeString(modelDir.resolve(name).resolve(ModelRegistry.VERSION_FILE), JSON.createObjectNode()
-                .put("model_sha256", sha).put("createTime", "2026-11-30T14:15:26Z").toString());
+        Files.writeString(
+                modelDir.resolve(name).resolve(ModelRegistry.VERSION_FILE),
+                JSON.createObjectNode()
+                        .put("model_sha256", sha)
+                        .put("createTime", "2026-11-30T14:15:26Z")
+                        .toString());
     }
 
     // ---- the cases ----------------------------------------------------------------------------
 
-    /** One crash case: the state before, the child deploy halted at the point, what readers see, the next deploy. */
+    /**
+     * One crash case: the state before, the child deploy halted at the point, what readers see, the
+     * next deploy.
+     */
     private interface Case {
         String run() throws Exception;
     }
@@ -176,7 +230,8 @@ class DeployCrashIT {
         return dir.resolve(scenario + "-" + point.replace(':', '-'));
     }
 
-    private static void crash(String point, Path root, Path jobDir, String version, boolean replace) throws Exception {
+    private static void crash(String point, Path root, Path jobDir, String version, boolean replace)
+            throws Exception {
         Child child = child(point, root, jobDir, version, replace);
         assertEquals(CrashPoints.EXIT_CODE, child.exit(), point + " not reached: " + child.out());
     }
@@ -185,7 +240,9 @@ class DeployCrashIT {
         assertEquals(expected, seen, what);
     }
 
-    /** A first deploy of a model: before the switch nothing, after it the new version; never a part. */
+    /**
+     * A first deploy of a model: before the switch nothing, after it the new version; never a part.
+     */
     private static String fresh(String point) throws Exception {
         Path root = root("fresh", point);
         crash(point, root, b, "v01", true);
@@ -195,10 +252,18 @@ class DeployCrashIT {
         expect("v01 after a crash at " + point, switched ? "v01=B" : "none", version);
         expect("current after a crash at " + point, switched ? "v01=B" : "none", current);
         ModelRegistry.Action next = registry(root).deploy(b, "m", "v01", true, details()).action();
-        assertEquals(switched ? ModelRegistry.Action.UNCHANGED : ModelRegistry.Action.CREATED, next);
+        assertEquals(
+                switched ? ModelRegistry.Action.UNCHANGED : ModelRegistry.Action.CREATED, next);
         expect("current after the next deploy", "v01=B", sees(root, null));
         clean(root, Map.of("v01", 1));
-        return "fresh      | " + point + " | v01: " + version + ", current: " + current + " | next deploy " + next;
+        return "fresh      | "
+                + point
+                + " | v01: "
+                + version
+                + ", current: "
+                + current
+                + " | next deploy "
+                + next;
     }
 
     /**
@@ -218,20 +283,33 @@ class DeployCrashIT {
         expect("current after a crash at " + point, current ? "v01=B" : "v02=B", seenCurrent);
         expect("v02 after a crash at " + point, "v02=B", sees(root, "v02"));
         ModelRegistry.Action next = registry(root).deploy(b, "m", "v01", true, details()).action();
-        assertEquals(switched ? ModelRegistry.Action.UNCHANGED : ModelRegistry.Action.REPLACED, next);
+        assertEquals(
+                switched ? ModelRegistry.Action.UNCHANGED : ModelRegistry.Action.REPLACED, next);
         expect("v01 after the next deploy", "v01=B", sees(root, null));
         clean(root, Map.of("v01", 2, "v02", 1)); // A's directory is kept for the grace
-        return "replacing  | " + point + " | v01: " + v01 + ", current: " + seenCurrent + " | next deploy " + next;
+        return "replacing  | "
+                + point
+                + " | v01: "
+                + v01
+                + ", current: "
+                + seenCurrent
+                + " | next deploy "
+                + next;
     }
 
-    /** v01 A, v02 B (current); the child deploys A as v01 again: unchanged, but it becomes current. */
+    /**
+     * v01 A, v02 B (current); the child deploys A as v01 again: unchanged, but it becomes current.
+     */
     private static String unchanged(String point) throws Exception {
         Path root = root("unchanged", point);
         registry(root).deploy(a, "m", "v01", true, details());
         registry(root).deploy(b, "m", "v02", true, details());
         crash(point, root, a, "v01", false);
         String current = sees(root, null);
-        expect("current after a crash at " + point, point.endsWith("renamed") ? "v01=A" : "v02=B", current);
+        expect(
+                "current after a crash at " + point,
+                point.endsWith("renamed") ? "v01=A" : "v02=B",
+                current);
         expect("v01", "v01=A", sees(root, "v01"));
         expect("v02", "v02=B", sees(root, "v02"));
         ModelRegistry.Action next = registry(root).deploy(a, "m", "v01", false, details()).action();
@@ -241,7 +319,10 @@ class DeployCrashIT {
         return "unchanged  | " + point + " | current: " + current + " | next deploy " + next;
     }
 
-    /** A dead deploy's staging directory: the repair that deletes it is stopped half-way, then finished. */
+    /**
+     * A dead deploy's staging directory: the repair that deletes it is stopped half-way, then
+     * finished.
+     */
     private static String repairDeleting(String point) throws Exception {
         Path root = root("staging-left", point);
         registry(root).deploy(a, "m", "v01", true, details());
@@ -257,7 +338,9 @@ class DeployCrashIT {
         return "staging    | " + point + " | v01: " + v01 + " | next deploy " + next;
     }
 
-    /** v01 in the old layout (no pointer) gets one: stopped before and after the pointer's rename. */
+    /**
+     * v01 in the old layout (no pointer) gets one: stopped before and after the pointer's rename.
+     */
     private static String oldLayout(String point) throws Exception {
         Path root = root("old-layout", point);
         oldLayoutVersion(root.resolve("m"), "v01", a, shaA);
@@ -272,14 +355,22 @@ class DeployCrashIT {
         expect("v01 after the next deploy", "v01=A", sees(root, "v01"));
         assertTrue(Files.isRegularFile(root.resolve("m/v01.version")));
         clean(root, Map.of("v02", 1));
-        return "old layout | " + point + " | v01: " + v01 + ", current: " + current + " | next deploy " + next;
+        return "old layout | "
+                + point
+                + " | v01: "
+                + v01
+                + ", current: "
+                + current
+                + " | next deploy "
+                + next;
     }
 
     /** current.json spoilt: repair points it at the version deployed last. */
     private static String badCurrent(String point) throws Exception {
         Path root = root("bad-current", point);
         registry(root).deploy(a, "m", "v01", true, details());
-        Files.writeString(root.resolve("m").resolve(ModelRegistry.CURRENT_FILE), "{\"version\": 7}");
+        Files.writeString(
+                root.resolve("m").resolve(ModelRegistry.CURRENT_FILE), "{\"version\": 7}");
         crash(point, root, b, "v02", true);
         String v01 = sees(root, "v01");
         String current = sees(root, null);
@@ -293,7 +384,14 @@ class DeployCrashIT {
         assertEquals(ModelRegistry.Action.CREATED, next);
         expect("current after the next deploy", "v02=B", sees(root, null));
         clean(root, Map.of("v01", 1, "v02", 1));
-        return "bad current| " + point + " | v01: " + v01 + ", current: " + current + " | next deploy " + next;
+        return "bad current| "
+                + point
+                + " | v01: "
+                + v01
+                + ", current: "
+                + current
+                + " | next deploy "
+                + next;
     }
 
     /** A directory where v02's pointer goes is moved aside. */
@@ -315,7 +413,8 @@ class DeployCrashIT {
     /** The old layout's deploy stopped with v01 moved aside: it is restored, then replaced. */
     private static String restored(String point) throws Exception {
         Path root = root("old-replaced", point);
-        oldLayoutVersion(root.resolve("m"), ".replaced-v01-11111111-1111-1111-1111-111111111111", a, shaA);
+        oldLayoutVersion(
+                root.resolve("m"), ".replaced-v01-11111111-1111-1111-1111-111111111111", a, shaA);
         crash(point, root, b, "v01", true);
         String v01 = sees(root, "v01");
         expect("v01 after a crash at " + point, "v01=A", v01);
@@ -327,7 +426,8 @@ class DeployCrashIT {
     }
 
     @Test
-    void aDeployStoppedAtAnyOfItsCrashPointsLeavesOneWholeVersionAndTheNextDeployRepairs() throws Exception {
+    void aDeployStoppedAtAnyOfItsCrashPointsLeavesOneWholeVersionAndTheNextDeployRepairs()
+            throws Exception {
         record Named(String scenario, String point, Case run) {}
         List<Named> cases = new ArrayList<>();
         for (String point : STEPS) {
@@ -337,21 +437,41 @@ class DeployCrashIT {
         for (String point : List.of("deploy:current-written", "deploy:current-renamed")) {
             cases.add(new Named("unchanged", point, () -> unchanged(point)));
         }
-        cases.add(new Named("staging left", "deploy:repair-deleting", () -> repairDeleting("deploy:repair-deleting")));
-        for (String point : List.of("deploy:repair-pointer-written", "deploy:repair-pointer-renamed")) {
+        cases.add(
+                new Named(
+                        "staging left",
+                        "deploy:repair-deleting",
+                        () -> repairDeleting("deploy:repair-deleting")));
+        for (String point :
+                List.of("deploy:repair-pointer-written", "deploy:repair-pointer-renamed")) {
             cases.add(new Named("old layout", point, () -> oldLayout(point)));
         }
-        for (String point : List.of("deploy:repair-current-written", "deploy:repair-current-renamed")) {
+        for (String point :
+                List.of("deploy:repair-current-written", "deploy:repair-current-renamed")) {
             cases.add(new Named("bad current", point, () -> badCurrent(point)));
         }
-        cases.add(new Named("set aside", "deploy:repair-set-aside", () -> setAside("deploy:repair-set-aside")));
-        cases.add(new Named("old moved aside", "deploy:repair-restored", () -> restored("deploy:repair-restored")));
-        assertEquals(new HashSet<>(ModelRegistry.CRASH_POINTS), new HashSet<>(cases.stream().map(Named::point).toList()),
+        cases.add(
+                new Named(
+                        "set aside",
+                        "deploy:repair-set-aside",
+                        () -> setAside("deploy:repair-set-aside")));
+        cases.add(
+                new Named(
+                        "old moved aside",
+                        "deploy:repair-restored",
+                        () -> restored("deploy:repair-restored")));
+        assertEquals(
+                new HashSet<>(ModelRegistry.CRASH_POINTS),
+                new HashSet<>(cases.stream().map(Named::point).toList()),
                 "every crash point has a case");
 
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Map<String, Future<String>> futures = new LinkedHashMap<>();
-        cases.forEach(c -> futures.put(c.scenario() + " " + c.point(), pool.submit((Callable<String>) c.run()::run)));
+        cases.forEach(
+                c ->
+                        futures.put(
+                                c.scenario() + " " + c.point(),
+                                pool.submit((Callable<String>) c.run()::run)));
         pool.shutdown();
         List<String> lines = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -363,7 +483,8 @@ class DeployCrashIT {
                 lines.add(f.getKey() + ": FAILED " + e.getCause());
             }
         }
-        System.out.println("deploy crash cases (" + lines.size() + "):\n  " + String.join("\n  ", lines));
+        System.out.println(
+                "deploy crash cases (" + lines.size() + "):\n  " + String.join("\n  ", lines));
         assertEquals(List.of(), failures);
     }
 
@@ -376,22 +497,34 @@ class DeployCrashIT {
         Path staging = modelDir.resolve(".staging.v01.22222222-2222-2222-2222-222222222222");
         copyTree(a, staging);
         Process child;
-        try (FileChannel channel = FileChannel.open(modelDir.resolve(ModelRegistry.LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+        try (FileChannel channel =
+                        FileChannel.open(
+                                modelDir.resolve(ModelRegistry.LOCK_FILE),
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE);
+                FileLock lock = channel.lock()) {
             // This JVM is the live deployer: it holds the model's lock mid-copy.
             assertTrue(lock.isValid());
             child = startChild(null, root, b, "v01", true);
             Thread.sleep(1000);
             assertTrue(child.isAlive(), "the second deploy waits for the lock");
-            assertTrue(Files.isDirectory(staging), "and leaves the live deployer's staging directory alone");
+            assertTrue(
+                    Files.isDirectory(staging),
+                    "and leaves the live deployer's staging directory alone");
             assertEquals("none", sees(root, "v01"));
         }
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, child.exitValue(), out);
-        assertTrue(out.contains("waiting for the deploy that holds " + modelDir.resolve(ModelRegistry.LOCK_FILE)), out);
+        assertTrue(
+                out.contains(
+                        "waiting for the deploy that holds "
+                                + modelDir.resolve(ModelRegistry.LOCK_FILE)),
+                out);
         assertTrue(out.contains("CREATED"), out);
-        assertFalse(Files.exists(staging), "once its deployer is gone, its staging directory is repaired away");
+        assertFalse(
+                Files.exists(staging),
+                "once its deployer is gone, its staging directory is repaired away");
         assertEquals("v01=B", sees(root, null));
     }
 
@@ -399,8 +532,12 @@ class DeployCrashIT {
     void twoProcessesDeployingAtOnceBothEndRight() throws Exception {
         Path same = dir.resolve("two-processes-same");
         Path other = dir.resolve("two-processes-other");
-        List<Process> processes = List.of(startChild(null, same, b, "v01", false), startChild(null, same, b, "v01", false),
-                startChild(null, other, a, "v01", true), startChild(null, other, b, "v01", true));
+        List<Process> processes =
+                List.of(
+                        startChild(null, same, b, "v01", false),
+                        startChild(null, same, b, "v01", false),
+                        startChild(null, other, a, "v01", true),
+                        startChild(null, other, b, "v01", true));
         List<String> outs = Collections.synchronizedList(new ArrayList<>());
         for (Process p : processes) {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -408,7 +545,8 @@ class DeployCrashIT {
             assertEquals(0, p.exitValue(), out);
             outs.add(out.strip().lines().reduce((x, y) -> y).orElse(""));
         }
-        assertEquals(List.of("CREATED", "UNCHANGED"), outs.subList(0, 2).stream().sorted().toList());
+        assertEquals(
+                List.of("CREATED", "UNCHANGED"), outs.subList(0, 2).stream().sorted().toList());
         assertEquals(List.of("CREATED", "REPLACED"), outs.subList(2, 4).stream().sorted().toList());
         assertEquals("v01=B", sees(same, null));
         String seen = sees(other, null);

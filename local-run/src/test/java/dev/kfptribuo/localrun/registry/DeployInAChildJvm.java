@@ -14,12 +14,24 @@ public final class DeployInAChildJvm {
     private DeployInAChildJvm() {}
 
     public static void main(String[] args) {
-        Duration grace = args.length > 5 ? Duration.ofSeconds(Long.parseLong(args[5])) : ModelRegistry.DEFAULT_GRACE;
-        ModelRegistry registry = new ModelRegistry(Path.of(args[0]), note -> System.out.println("note: " + note), grace,
-                Clock.systemUTC());
+        Duration grace =
+                args.length > 5
+                        ? Duration.ofSeconds(Long.parseLong(args[5]))
+                        : ModelRegistry.DEFAULT_GRACE;
+        ModelRegistry registry =
+                new ModelRegistry(
+                        Path.of(args[0]),
+                        note -> System.out.println("note: " + note),
+                        grace,
+                        Clock.systemUTC());
         try {
-            ModelRegistry.Outcome outcome = registry.deploy(Path.of(args[1]), args[2], args[3],
-                    Boolean.parseBoolean(args[4]), new ObjectMapper().createObjectNode().put("run_id", "child"));
+            ModelRegistry.Outcome outcome =
+                    registry.deploy(
+                            Path.of(args[1]),
+                            args[2],
+                            args[3],
+                            Boolean.parseBoolean(args[4]),
+                            new ObjectMapper().createObjectNode().put("run_id", "child"));
             System.out.println(outcome.action());
             System.out.flush();
             System.exit(0);

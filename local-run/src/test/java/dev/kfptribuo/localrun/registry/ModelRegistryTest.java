@@ -35,8 +35,7 @@ class ModelRegistryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUNDLE = "model-20261201T091500123Z-1a2b3c4d";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
@@ -60,7 +59,10 @@ class ModelRegistryTest {
         }
     }
 
-    /** A job dir as a final training leaves it: a bundle directory and a manifest naming its files' checksums. */
+    /**
+     * A job dir as a final training leaves it: a bundle directory and a manifest naming its files'
+     * checksums.
+     */
     private Path jobDir(String name, String modelText) throws IOException {
         Path jobDir = dir.resolve(name);
         Files.createDirectories(jobDir.resolve(BUNDLE));
@@ -68,16 +70,26 @@ class ModelRegistryTest {
         byte[] onnx = ("onnx of " + modelText).getBytes(StandardCharsets.UTF_8);
         Files.write(jobDir.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE), model);
         Files.write(jobDir.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE), onnx);
-        ObjectNode manifest = JSON.createObjectNode().put("format_version", ModelBundle.FORMAT_VERSION)
-                .put("tribuo_version", org.tribuo.Tribuo.VERSION);
-        manifest.putObject("model").put("file", BUNDLE + "/" + ModelBundle.MODEL_FILE).put("sha256", ModelBundle.sha256(model));
-        manifest.putObject("onnx").put("file", BUNDLE + "/" + ModelBundle.ONNX_FILE).put("sha256", ModelBundle.sha256(onnx));
+        ObjectNode manifest =
+                JSON.createObjectNode()
+                        .put("format_version", ModelBundle.FORMAT_VERSION)
+                        .put("tribuo_version", org.tribuo.Tribuo.VERSION);
+        manifest.putObject("model")
+                .put("file", BUNDLE + "/" + ModelBundle.MODEL_FILE)
+                .put("sha256", ModelBundle.sha256(model));
+        manifest.putObject("onnx")
+                .put("file", BUNDLE + "/" + ModelBundle.ONNX_FILE)
+                .put("sha256", ModelBundle.sha256(onnx));
         // The fields every reader of a manifest needs (ModelBundle.readManifest checks them).
         manifest.put("label_column", "Cover_Type");
         manifest.putArray("labels").add("0").add("1");
         manifest.putArray("input_columns").add("Elevation");
         manifest.putArray("features").add("Elevation");
-        manifest.putArray("numeric_columns").addObject().put("feature", "Elevation").put("mean", 0.0).put("scale", 1.0);
+        manifest.putArray("numeric_columns")
+                .addObject()
+                .put("feature", "Elevation")
+                .put("mean", 0.0)
+                .put("scale", 1.0);
         manifest.putObject("categorical_columns");
         Files.writeString(jobDir.resolve(ModelBundle.MANIFEST_FILE), manifest.toString());
         return jobDir;
@@ -92,7 +104,8 @@ class ModelRegistryTest {
     }
 
     private static String model(ModelRegistryReader.Version version) throws IOException {
-        return Files.readString(version.directory().resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE));
+        return Files.readString(
+                version.directory().resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE));
     }
 
     private static List<String> names(Path dir) throws IOException {
@@ -105,69 +118,126 @@ class ModelRegistryTest {
     void createKeepReplaceOrRefuse() throws IOException {
         Path first = jobDir("a", "model A");
         Path second = jobDir("b", "model B");
-        ModelRegistry.Outcome created = registry().deploy(first, "covertype_classifier", "v01", false, details());
+        ModelRegistry.Outcome created =
+                registry().deploy(first, "covertype_classifier", "v01", false, details());
         assertEquals(ModelRegistry.Action.CREATED, created.action());
         Path modelDir = dir.resolve("registry/covertype_classifier");
         assertEquals(modelDir, created.versionDir().getParent());
-        assertTrue(created.versionDir().getFileName().toString().matches("v01\\.\\d{8}T\\d{9}Z\\.[0-9a-f]{8}"),
+        assertTrue(
+                created.versionDir()
+                        .getFileName()
+                        .toString()
+                        .matches("v01\\.\\d{8}T\\d{9}Z\\.[0-9a-f]{8}"),
                 created.versionDir().toString());
         ModelRegistryReader.Version version = registry().version("covertype_classifier", "v01");
         assertEquals(created.versionDir(), version.directory());
         assertEquals(version, registry().current("covertype_classifier"));
         assertEquals("model A", model(version));
-        assertEquals(Files.readString(first.resolve(ModelBundle.MANIFEST_FILE)),
-                Files.readString(version.directory().resolve(ModelBundle.MANIFEST_FILE)), "the manifest as it is");
-        assertEquals("r1", JSON.readTree(version.directory().resolve(ModelRegistry.VERSION_FILE).toFile()).get("run_id").asText());
-        assertEquals(first.toString(), JSON.readTree(version.directory().resolve(ModelRegistry.VERSION_FILE).toFile())
-                .get("deploymentUri").asText());
+        assertEquals(
+                Files.readString(first.resolve(ModelBundle.MANIFEST_FILE)),
+                Files.readString(version.directory().resolve(ModelBundle.MANIFEST_FILE)),
+                "the manifest as it is");
+        assertEquals(
+                "r1",
+                JSON.readTree(version.directory().resolve(ModelRegistry.VERSION_FILE).toFile())
+                        .get("run_id")
+                        .asText());
+        assertEquals(
+                first.toString(),
+                JSON.readTree(version.directory().resolve(ModelRegistry.VERSION_FILE).toFile())
+                        .get("deploymentUri")
+                        .asText());
 
-        ModelRegistry.Outcome unchanged = registry().deploy(first, "covertype_classifier", "v01", false, details());
+        ModelRegistry.Outcome unchanged =
+                registry().deploy(first, "covertype_classifier", "v01", false, details());
         assertEquals(ModelRegistry.Action.UNCHANGED, unchanged.action());
         assertEquals(created.versionDir(), unchanged.versionDir());
 
-        IllegalStateException conflict = assertThrows(IllegalStateException.class,
-                () -> registry().deploy(second, "covertype_classifier", "v01", false, details()));
-        assertTrue(conflict.getMessage().startsWith("Existing version conflicts with the name of the new version"));
+        IllegalStateException conflict =
+                assertThrows(
+                        IllegalStateException.class,
+                        () ->
+                                registry()
+                                        .deploy(
+                                                second,
+                                                "covertype_classifier",
+                                                "v01",
+                                                false,
+                                                details()));
+        assertTrue(
+                conflict.getMessage()
+                        .startsWith("Existing version conflicts with the name of the new version"));
         assertEquals("model A", model(registry().version("covertype_classifier", "v01")));
 
-        ModelRegistry.Outcome replaced = registry().deploy(second, "covertype_classifier", "v01", true, details());
+        ModelRegistry.Outcome replaced =
+                registry().deploy(second, "covertype_classifier", "v01", true, details());
         assertEquals(ModelRegistry.Action.REPLACED, replaced.action());
         assertNotEquals(created.versionDir(), replaced.versionDir(), "a fresh directory");
         assertEquals("model B", model(registry().version("covertype_classifier", "v01")));
-        assertEquals("model A", Files.readString(created.versionDir().resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE)),
+        assertEquals(
+                "model A",
+                Files.readString(
+                        created.versionDir().resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE)),
                 "the replaced directory is kept, whole, for readers that resolved it before the switch");
-        assertEquals(List.of(".lock", "current.json", created.versionDir().getFileName().toString(),
-                replaced.versionDir().getFileName().toString(), "v01.version"), names(modelDir), "no leftovers");
+        assertEquals(
+                List.of(
+                        ".lock",
+                        "current.json",
+                        created.versionDir().getFileName().toString(),
+                        replaced.versionDir().getFileName().toString(),
+                        "v01.version"),
+                names(modelDir),
+                "no leftovers");
     }
 
     @Test
     void idsAreNormalisedAsTheDeployComponentDoes() throws IOException {
         assertEquals("v0_3", ModelRegistry.normalize("v0.3"));
         assertEquals("x_1st", ModelRegistry.normalize("1st"));
-        ModelRegistry.Outcome outcome = registry().deploy(jobDir("a", "m"), "cover-type", "v0.3", true, details());
+        ModelRegistry.Outcome outcome =
+                registry().deploy(jobDir("a", "m"), "cover-type", "v0.3", true, details());
         assertEquals("cover_type", outcome.modelId());
         assertEquals("v0_3", outcome.versionId());
         assertEquals(1, notes.size());
-        assertEquals(outcome.versionDir(), registry().version("cover-type", "v0.3").directory(), "readers normalise too");
+        assertEquals(
+                outcome.versionDir(),
+                registry().version("cover-type", "v0.3").directory(),
+                "readers normalise too");
     }
 
     @Test
     void aModelWhoseManifestDoesNotMatchIsRefused() throws IOException {
         Path jobDir = jobDir("a", "model A");
         Files.writeString(jobDir.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE), "tampered");
-        assertThrows(IOException.class, () -> registry().deploy(jobDir, "m", "v1", true, details()));
-        assertThrows(ModelRegistryReader.NotDeployedException.class, () -> registry().version("m", "v1"));
+        assertThrows(
+                IOException.class, () -> registry().deploy(jobDir, "m", "v1", true, details()));
+        assertThrows(
+                ModelRegistryReader.NotDeployedException.class,
+                () -> registry().version("m", "v1"));
         assertThrows(ModelRegistryReader.NotDeployedException.class, () -> registry().current("m"));
         Path onnx = jobDir("b", "model B");
         Files.writeString(onnx.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE), "tampered");
-        IOException e = assertThrows(IOException.class, () -> registry().deploy(onnx, "m", "v1", true, details()));
+        IOException e =
+                assertThrows(
+                        IOException.class,
+                        () -> registry().deploy(onnx, "m", "v1", true, details()));
         assertTrue(e.getMessage().contains("model.onnx: SHA-256 does not match"), e.getMessage());
-        assertEquals(List.of(".lock"), names(dir.resolve("registry/m")), "the staging directory is removed");
+        assertEquals(
+                List.of(".lock"),
+                names(dir.resolve("registry/m")),
+                "the staging directory is removed");
         // A manifest naming a file outside the job dir.
         Path escape = jobDir("c", "model C");
-        Files.writeString(escape.resolve(ModelBundle.MANIFEST_FILE), Files.readString(escape.resolve(ModelBundle.MANIFEST_FILE))
-                .replace(BUNDLE + "/" + ModelBundle.ONNX_FILE, "../b/" + BUNDLE + "/" + ModelBundle.ONNX_FILE));
-        e = assertThrows(IOException.class, () -> registry().deploy(escape, "m", "v1", true, details()));
+        Files.writeString(
+                escape.resolve(ModelBundle.MANIFEST_FILE),
+                Files.readString(escape.resolve(ModelBundle.MANIFEST_FILE))
+                        .replace(
+                                BUNDLE + "/" + ModelBundle.ONNX_FILE,
+                                "../b/" + BUNDLE + "/" + ModelBundle.ONNX_FILE));
+        e =
+                assertThrows(
+                        IOException.class,
+                        () -> registry().deploy(escape, "m", "v1", true, details()));
         assertTrue(e.getMessage().contains("not a file inside the job dir"), e.getMessage());
     }
 
@@ -179,20 +249,34 @@ class ModelRegistryTest {
         registry().deploy(b, "m", "v02", false, details());
         assertEquals("v02", registry().current("m").versionId());
         assertEquals("model B", model(registry().current("m")));
-        assertEquals(ModelRegistry.Action.UNCHANGED, registry().deploy(a, "m", "v01", false, details()).action());
-        assertEquals("v01", registry().current("m").versionId(), "an unchanged deploy makes its version current");
+        assertEquals(
+                ModelRegistry.Action.UNCHANGED,
+                registry().deploy(a, "m", "v01", false, details()).action());
+        assertEquals(
+                "v01",
+                registry().current("m").versionId(),
+                "an unchanged deploy makes its version current");
         assertEquals("model B", model(registry().version("m", "v02")));
-        assertThrows(IllegalStateException.class, () -> registry().deploy(a, "m", "v02", false, details()));
-        assertEquals("v01", registry().current("m").versionId(), "a refused deploy changes nothing");
-        ModelRegistryReader.NotDeployedException none = assertThrows(ModelRegistryReader.NotDeployedException.class,
-                () -> registry().current("other"));
-        assertTrue(none.getMessage().startsWith("no version of model other is deployed"), none.getMessage());
+        assertThrows(
+                IllegalStateException.class,
+                () -> registry().deploy(a, "m", "v02", false, details()));
+        assertEquals(
+                "v01", registry().current("m").versionId(), "a refused deploy changes nothing");
+        ModelRegistryReader.NotDeployedException none =
+                assertThrows(
+                        ModelRegistryReader.NotDeployedException.class,
+                        () -> registry().current("other"));
+        assertTrue(
+                none.getMessage().startsWith("no version of model other is deployed"),
+                none.getMessage());
     }
 
     @Test
     void replacedDirectoriesAreKeptForTheGraceThenDeleted() throws IOException {
         TestClock clock = new TestClock();
-        ModelRegistry registry = new ModelRegistry(dir.resolve("registry"), notes::add, Duration.ofMinutes(10), clock);
+        ModelRegistry registry =
+                new ModelRegistry(
+                        dir.resolve("registry"), notes::add, Duration.ofMinutes(10), clock);
         Path a = jobDir("a", "model A");
         Path b = jobDir("b", "model B");
         Path first = registry.deploy(a, "m", "v01", true, details()).versionDir();
@@ -215,19 +299,35 @@ class ModelRegistryTest {
         Path legacy = dir.resolve("registry/m/v01");
         Files.createDirectories(legacy.resolve(BUNDLE));
         Files.copy(a.resolve(ModelBundle.MANIFEST_FILE), legacy.resolve(ModelBundle.MANIFEST_FILE));
-        Files.copy(a.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE), legacy.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE));
-        Files.copy(a.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE), legacy.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE));
-        Files.writeString(legacy.resolve(ModelRegistry.VERSION_FILE), JSON.createObjectNode()
-                .put("model_sha256", ModelBundle.sha256("model A".getBytes(StandardCharsets.UTF_8)))
-                .put("createTime", "2026-11-30T14:15:26Z").toString());
+        Files.copy(
+                a.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE),
+                legacy.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE));
+        Files.copy(
+                a.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE),
+                legacy.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE));
+        Files.writeString(
+                legacy.resolve(ModelRegistry.VERSION_FILE),
+                JSON.createObjectNode()
+                        .put(
+                                "model_sha256",
+                                ModelBundle.sha256("model A".getBytes(StandardCharsets.UTF_8)))
+                        .put("createTime", "2026-11-30T14:15:26Z")
+                        .toString());
         assertEquals(legacy, registry().version("m", "v01").directory());
-        assertEquals(legacy, registry().current("m").directory(), "no current.json: the newest version");
+        assertEquals(
+                legacy, registry().current("m").directory(), "no current.json: the newest version");
 
-        assertEquals(ModelRegistry.Action.UNCHANGED, registry().deploy(a, "m", "v01", false, details()).action());
-        assertTrue(notes.stream().anyMatch(n -> n.contains("old layout") && n.contains("pointer")), notes.toString());
+        assertEquals(
+                ModelRegistry.Action.UNCHANGED,
+                registry().deploy(a, "m", "v01", false, details()).action());
+        assertTrue(
+                notes.stream().anyMatch(n -> n.contains("old layout") && n.contains("pointer")),
+                notes.toString());
         assertEquals(legacy, registry().version("m", "v01").directory());
         assertTrue(Files.isRegularFile(dir.resolve("registry/m/v01.version")));
-        assertEquals(ModelRegistry.Action.REPLACED, registry().deploy(jobDir("b", "model B"), "m", "v01", true, details()).action());
+        assertEquals(
+                ModelRegistry.Action.REPLACED,
+                registry().deploy(jobDir("b", "model B"), "m", "v01", true, details()).action());
         assertEquals("model B", model(registry().current("m")));
         assertTrue(Files.isDirectory(legacy), "retired, kept for the grace");
     }
@@ -238,18 +338,30 @@ class ModelRegistryTest {
         Path modelDir = dir.resolve("registry/m");
         Path legacy = modelDir.resolve("v1");
         Files.createDirectories(legacy);
-        Files.writeString(legacy.resolve(ModelRegistry.VERSION_FILE), "{\"model_sha256\": \"old\"}");
+        Files.writeString(
+                legacy.resolve(ModelRegistry.VERSION_FILE), "{\"model_sha256\": \"old\"}");
         // Crash 1: files copied into .incoming, never renamed.
-        Files.createDirectories(modelDir.resolve(".incoming-v1-00000000-0000-0000-0000-000000000000"));
-        Files.writeString(modelDir.resolve(".incoming-v1-00000000-0000-0000-0000-000000000000/model.tribuo"), "half");
+        Files.createDirectories(
+                modelDir.resolve(".incoming-v1-00000000-0000-0000-0000-000000000000"));
+        Files.writeString(
+                modelDir.resolve(".incoming-v1-00000000-0000-0000-0000-000000000000/model.tribuo"),
+                "half");
         // Crash 2: the old version moved aside, the new one not yet in place.
         Files.move(legacy, modelDir.resolve(".replaced-v1-11111111-1111-1111-1111-111111111111"));
 
-        assertEquals(ModelRegistry.Action.REPLACED, registry().deploy(first, "m", "v1", true, details()).action());
+        assertEquals(
+                ModelRegistry.Action.REPLACED,
+                registry().deploy(first, "m", "v1", true, details()).action());
         assertEquals("model A", model(registry().version("m", "v1")));
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("restoring " + legacy)), notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("removing") && n.contains(".incoming-")), notes.toString());
-        assertFalse(names(modelDir).stream().anyMatch(n -> n.startsWith(".incoming") || n.startsWith(".replaced")));
+        assertTrue(
+                notes.stream().anyMatch(n -> n.startsWith("restoring " + legacy)),
+                notes.toString());
+        assertTrue(
+                notes.stream().anyMatch(n -> n.startsWith("removing") && n.contains(".incoming-")),
+                notes.toString());
+        assertFalse(
+                names(modelDir).stream()
+                        .anyMatch(n -> n.startsWith(".incoming") || n.startsWith(".replaced")));
     }
 
     @Test
@@ -259,48 +371,90 @@ class ModelRegistryTest {
         registry().deploy(a, "m", "v01", true, details());
         Path v04 = registry().deploy(b, "m", "v04", true, details()).versionDir();
         Path modelDir = dir.resolve("registry/m");
-        Files.createDirectories(modelDir.resolve(".replaced-x"));         // the stray hidden entry
-        Files.writeString(modelDir.resolve(".replaced-v01-1"), "");        // an old-layout name, cut short
+        Files.createDirectories(modelDir.resolve(".replaced-x")); // the stray hidden entry
+        Files.writeString(modelDir.resolve(".replaced-v01-1"), ""); // an old-layout name, cut short
         Files.writeString(modelDir.resolve(".DS_Store"), "");
         Files.writeString(modelDir.resolve("notes.txt"), "mine");
         Files.writeString(modelDir.resolve("v09"), "a file where a version directory would be");
-        Files.writeString(modelDir.resolve("v07.20261130T141526123Z.1a2b3c4d"), "a file named as a version directory");
-        Files.createDirectories(modelDir.resolve("v05.version"));          // a directory where a pointer goes
-        Files.writeString(modelDir.resolve("v03.version"), "{not json");   // unparsable, nothing to point at
-        Files.writeString(modelDir.resolve("v04.version"), "{\"version\": \"v04\", \"directory\": \"v04.20200101T000000000Z.00000000\","
-                + " \"deployTime\": \"2020-01-01T00:00:00Z\"}");            // names a directory that is not there
+        Files.writeString(
+                modelDir.resolve("v07.20261130T141526123Z.1a2b3c4d"),
+                "a file named as a version directory");
+        Files.createDirectories(
+                modelDir.resolve("v05.version")); // a directory where a pointer goes
+        Files.writeString(
+                modelDir.resolve("v03.version"), "{not json"); // unparsable, nothing to point at
+        Files.writeString(
+                modelDir.resolve("v04.version"),
+                "{\"version\": \"v04\", \"directory\": \"v04.20200101T000000000Z.00000000\","
+                        + " \"deployTime\": \"2020-01-01T00:00:00Z\"}"); // names a directory that
+        // is not there
         Files.writeString(modelDir.resolve("current.json"), "[]");
 
         // The readers name what they cannot use.
-        IOException unreadable = assertThrows(IOException.class, () -> registry().version("m", "v03"));
+        IOException unreadable =
+                assertThrows(IOException.class, () -> registry().version("m", "v03"));
         assertTrue(unreadable.getMessage().contains("v03.version"), unreadable.getMessage());
-        IOException dangling = assertThrows(IOException.class, () -> registry().version("m", "v04"));
-        assertTrue(dangling.getMessage().contains("v04.version: names v04.20200101T000000000Z.00000000"), dangling.getMessage());
+        IOException dangling =
+                assertThrows(IOException.class, () -> registry().version("m", "v04"));
+        assertTrue(
+                dangling.getMessage()
+                        .contains("v04.version: names v04.20200101T000000000Z.00000000"),
+                dangling.getMessage());
         IOException current = assertThrows(IOException.class, () -> registry().current("m"));
-        assertTrue(current.getMessage().contains("current.json: not a JSON object"), current.getMessage());
+        assertTrue(
+                current.getMessage().contains("current.json: not a JSON object"),
+                current.getMessage());
         assertEquals("model A", model(registry().version("m", "v01")));
 
         // A deploy skips or repairs every one of them, with a note naming it.
-        assertEquals(ModelRegistry.Action.CREATED, registry().deploy(a, "m", "v02", true, details()).action());
-        for (String odd : List.of(".replaced-x", ".replaced-v01-1", ".DS_Store", "notes.txt", "v09",
-                "v07.20261130T141526123Z.1a2b3c4d", "v05.version", "v03.version", "v04.version", "current.json")) {
-            assertTrue(notes.stream().anyMatch(n -> n.contains(modelDir.resolve(odd).toString())), odd + " in " + notes);
+        assertEquals(
+                ModelRegistry.Action.CREATED,
+                registry().deploy(a, "m", "v02", true, details()).action());
+        for (String odd :
+                List.of(
+                        ".replaced-x",
+                        ".replaced-v01-1",
+                        ".DS_Store",
+                        "notes.txt",
+                        "v09",
+                        "v07.20261130T141526123Z.1a2b3c4d",
+                        "v05.version",
+                        "v03.version",
+                        "v04.version",
+                        "current.json")) {
+            assertTrue(
+                    notes.stream().anyMatch(n -> n.contains(modelDir.resolve(odd).toString())),
+                    odd + " in " + notes);
         }
-        assertEquals(v04, registry().version("m", "v04").directory(), "repointed at v04's whole directory");
-        assertThrows(ModelRegistryReader.NotDeployedException.class, () -> registry().version("m", "v03"));
+        assertEquals(
+                v04,
+                registry().version("m", "v04").directory(),
+                "repointed at v04's whole directory");
+        assertThrows(
+                ModelRegistryReader.NotDeployedException.class,
+                () -> registry().version("m", "v03"));
         assertEquals("v02", registry().current("m").versionId());
         assertEquals("model A", model(registry().version("m", "v01")));
-        assertEquals(ModelRegistry.Action.CREATED, registry().deploy(b, "m", "v05", true, details()).action(),
+        assertEquals(
+                ModelRegistry.Action.CREATED,
+                registry().deploy(b, "m", "v05", true, details()).action(),
                 "the directory in the way was moved aside");
         assertTrue(names(modelDir).stream().anyMatch(n -> n.startsWith(".set-aside.v05.version.")));
-        assertEquals("mine", Files.readString(modelDir.resolve("notes.txt")), "what the registry does not know stays");
+        assertEquals(
+                "mine",
+                Files.readString(modelDir.resolve("notes.txt")),
+                "what the registry does not know stays");
 
         // A file where a model's directory, or its lock, belongs.
         Files.writeString(dir.resolve("registry/other"), "x");
-        assertEquals(ModelRegistry.Action.CREATED, registry().deploy(a, "other", "v01", true, details()).action());
+        assertEquals(
+                ModelRegistry.Action.CREATED,
+                registry().deploy(a, "other", "v01", true, details()).action());
         Files.delete(modelDir.resolve(".lock"));
         Files.createDirectories(modelDir.resolve(".lock"));
-        assertEquals(ModelRegistry.Action.UNCHANGED, registry().deploy(a, "m", "v01", true, details()).action());
+        assertEquals(
+                ModelRegistry.Action.UNCHANGED,
+                registry().deploy(a, "m", "v01", true, details()).action());
     }
 
     @Test
@@ -309,32 +463,51 @@ class ModelRegistryTest {
         Path b = jobDir("b", "model B");
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<ModelRegistry.Action> same = run(pool, 4, i -> registry().deploy(b, "m", "v01", false, details()).action());
-            assertEquals(1, same.stream().filter(x -> x == ModelRegistry.Action.CREATED).count(), same.toString());
-            assertEquals(3, same.stream().filter(x -> x == ModelRegistry.Action.UNCHANGED).count(), same.toString());
-            List<ModelRegistry.Action> two = run(pool, 2,
-                    i -> registry().deploy(i == 0 ? a : b, "n", "v01", true, details()).action());
-            assertEquals(List.of(ModelRegistry.Action.CREATED, ModelRegistry.Action.REPLACED), two.stream().sorted().toList());
+            List<ModelRegistry.Action> same =
+                    run(pool, 4, i -> registry().deploy(b, "m", "v01", false, details()).action());
+            assertEquals(
+                    1,
+                    same.stream().filter(x -> x == ModelRegistry.Action.CREATED).count(),
+                    same.toString());
+            assertEquals(
+                    3,
+                    same.stream().filter(x -> x == ModelRegistry.Action.UNCHANGED).count(),
+                    same.toString());
+            List<ModelRegistry.Action> two =
+                    run(
+                            pool,
+                            2,
+                            i ->
+                                    registry()
+                                            .deploy(i == 0 ? a : b, "n", "v01", true, details())
+                                            .action());
+            assertEquals(
+                    List.of(ModelRegistry.Action.CREATED, ModelRegistry.Action.REPLACED),
+                    two.stream().sorted().toList());
         } finally {
             pool.shutdownNow();
         }
         assertEquals("model B", model(registry().version("m", "v01")));
-        assertFalse(notes.stream().anyMatch(n -> n.startsWith("removing")), "nothing to repair: " + notes);
+        assertFalse(
+                notes.stream().anyMatch(n -> n.startsWith("removing")),
+                "nothing to repair: " + notes);
     }
 
     private interface Deploy {
         ModelRegistry.Action run(int i) throws IOException;
     }
 
-    private static List<ModelRegistry.Action> run(ExecutorService pool, int n, Deploy deploy) throws Exception {
+    private static List<ModelRegistry.Action> run(ExecutorService pool, int n, Deploy deploy)
+            throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<ModelRegistry.Action>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int index = i;
-            Callable<ModelRegistry.Action> task = () -> {
-                start.await();
-                return deploy.run(index);
-            };
+            Callable<ModelRegistry.Action> task =
+                    () -> {
+                        start.await();
+                        return deploy.run(index);
+                    };
             futures.add(pool.submit(task));
         }
         start.countDown();

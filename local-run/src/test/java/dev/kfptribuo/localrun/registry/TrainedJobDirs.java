@@ -35,7 +35,9 @@ final class TrainedJobDirs {
         return b;
     }
 
-    /** @return the SHA-256 of a job dir's model file, from its manifest */
+    /**
+     * @return the SHA-256 of a job dir's model file, from its manifest
+     */
     static String sha(Path jobDir) {
         try {
             return ModelBundle.readManifest(Location.parse(jobDir.toString())).model().sha256();
@@ -61,9 +63,23 @@ final class TrainedJobDirs {
     private static Path train(String name, String alpha) {
         Path jobDir = dir.resolve(name);
         StringWriter err = new StringWriter();
-        int code = Train.run(new String[] {"--training_dataset_path", SOURCE.toString(), "--job-dir", jobDir.toString(),
-                "--alpha", alpha, "--max_iter", "3", "--hptune", "False"}, new PrintWriter(new StringWriter()),
-                new PrintWriter(err), Map.of());
+        int code =
+                Train.run(
+                        new String[] {
+                            "--training_dataset_path",
+                            SOURCE.toString(),
+                            "--job-dir",
+                            jobDir.toString(),
+                            "--alpha",
+                            alpha,
+                            "--max_iter",
+                            "3",
+                            "--hptune",
+                            "False"
+                        },
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(err),
+                        Map.of());
         if (code != 0) {
             throw new IllegalStateException("train " + name + " failed: " + err);
         }

@@ -9,14 +9,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class FarmFingerprintTest {
     /**
-     * BigQuery's hash functions reference, FARM_FINGERPRINT example: the fingerprint of
-     * {@code CONCAT(CAST(x AS STRING), y, CAST(z AS STRING))} for three rows (x, y, z).
+     * BigQuery's hash functions reference, FARM_FINGERPRINT example: the fingerprint of {@code
+     * CONCAT(CAST(x AS STRING), y, CAST(z AS STRING))} for three rows (x, y, z).
      */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "1footrue    | -1541654101129638711",
-        "2applefalse | 2794438866806483259",
-        "3true       | -4880158226897771312"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "1footrue    | -1541654101129638711",
+                "2applefalse | 2794438866806483259",
+                "3true       | -4880158226897771312"
+            })
     void bigQueryDocumentationExamples(String text, long fingerprint) {
         assertEquals(fingerprint, FarmFingerprint.of(text));
     }
@@ -24,8 +27,12 @@ class FarmFingerprintTest {
     @Test
     void utf8BytesOfTheString() {
         // pyfarmhash (Google's C++ FarmHash) of the same UTF-8 text
-        assertEquals(FarmFingerprint.of(new String("é".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.nio.charset.StandardCharsets.UTF_8)), FarmFingerprint.of("é"));
+        assertEquals(
+                FarmFingerprint.of(
+                        new String(
+                                "é".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                java.nio.charset.StandardCharsets.UTF_8)),
+                FarmFingerprint.of("é"));
         assertEquals(-2427165924636348523L, FarmFingerprint.of("alphabet"));
     }
 
@@ -40,7 +47,9 @@ class FarmFingerprintTest {
 
     @Test
     void absOfTheSmallestInt64OverflowsAsInBigQuery() {
-        ArithmeticException e = assertThrows(ArithmeticException.class, () -> FarmFingerprint.lot(Long.MIN_VALUE, 10));
+        ArithmeticException e =
+                assertThrows(
+                        ArithmeticException.class, () -> FarmFingerprint.lot(Long.MIN_VALUE, 10));
         assertEquals("int64 overflow: ABS(-9223372036854775808)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> FarmFingerprint.lot(5, 0));
     }

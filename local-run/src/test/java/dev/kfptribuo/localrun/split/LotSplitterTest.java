@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LotSplitterTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static List<InputFile> files(Path... paths) {
         List<InputFile> files = new ArrayList<>();
@@ -29,11 +28,18 @@ class LotSplitterTest {
         return files;
     }
 
-    /** The first 300 covertype rows go exactly to the lots of golden.tsv (Python + Google's FarmHash). */
+    /**
+     * The first 300 covertype rows go exactly to the lots of golden.tsv (Python + Google's
+     * FarmHash).
+     */
     @Test
     void rowsGoToTheLotsBigQueryWouldGiveThem() throws IOException {
-        List<String> rows = Files.readAllLines(Path.of("../data/covertype/covertype_small.csv"), StandardCharsets.UTF_8);
-        List<String> golden = Files.readAllLines(Path.of("src/test/resources/split/golden.tsv"), StandardCharsets.UTF_8);
+        List<String> rows =
+                Files.readAllLines(
+                        Path.of("../data/covertype/covertype_small.csv"), StandardCharsets.UTF_8);
+        List<String> golden =
+                Files.readAllLines(
+                        Path.of("src/test/resources/split/golden.tsv"), StandardCharsets.UTF_8);
         Path source = dir.resolve("source.csv");
         Files.write(source, rows.subList(0, 301), StandardCharsets.UTF_8);
         // Shards: the same rows in two files, each with the header.
@@ -46,14 +52,28 @@ class LotSplitterTest {
 
         for (List<InputFile> input : List.of(files(source), files(shard1, shard2))) {
             Path out = Files.createTempDirectory(dir, "out");
-            LotSplitter splitter = new LotSplitter(10, List.of(
-                    new LotSplitter.Split("training", List.of(1, 2, 3, 4), out.resolve("training.csv")),
-                    new LotSplitter.Split("validation", List.of(8), out.resolve("validation.csv")),
-                    new LotSplitter.Split("testing", List.of(9), out.resolve("testing.csv")),
-                    new LotSplitter.Split("overlap", List.of(4, 8), out.resolve("overlap.csv"))));
+            LotSplitter splitter =
+                    new LotSplitter(
+                            10,
+                            List.of(
+                                    new LotSplitter.Split(
+                                            "training",
+                                            List.of(1, 2, 3, 4),
+                                            out.resolve("training.csv")),
+                                    new LotSplitter.Split(
+                                            "validation",
+                                            List.of(8),
+                                            out.resolve("validation.csv")),
+                                    new LotSplitter.Split(
+                                            "testing", List.of(9), out.resolve("testing.csv")),
+                                    new LotSplitter.Split(
+                                            "overlap", List.of(4, 8), out.resolve("overlap.csv"))));
             LotSplitter.Result result = splitter.split(input, null);
             assertTrue(result.schemaInferred());
-            assertEquals(BigQueryJsonTest.LAB_SCHEMA, result.schema(), "inference gives the lab's bq load schema");
+            assertEquals(
+                    BigQueryJsonTest.LAB_SCHEMA,
+                    result.schema(),
+                    "inference gives the lab's bq load schema");
             assertEquals(300, result.rows());
 
             List<String> expectedTraining = new ArrayList<>(List.of(rows.get(0)));
@@ -71,7 +91,10 @@ class LotSplitterTest {
             }
             assertArrayEquals(perLot, result.rowsPerLot());
             assertEquals(expectedTraining, Files.readAllLines(out.resolve("training.csv")));
-            assertEquals(expectedOverlap, Files.readAllLines(out.resolve("overlap.csv")), "each query on its own");
+            assertEquals(
+                    expectedOverlap,
+                    Files.readAllLines(out.resolve("overlap.csv")),
+                    "each query on its own");
             assertEquals(perLot[8] + 1, Files.readAllLines(out.resolve("validation.csv")).size());
             assertEquals(perLot[1] + perLot[2] + perLot[3] + perLot[4], result.rowsPerSplit()[0]);
             try (var entries = Files.list(out)) {
@@ -82,7 +105,9 @@ class LotSplitterTest {
 
     @Test
     void aByteOrderMarkBeforeAQuotedHeaderSplitsLikeThePlainFile() throws IOException {
-        List<String> rows = Files.readAllLines(Path.of("../data/covertype/covertype_small.csv"), StandardCharsets.UTF_8);
+        List<String> rows =
+                Files.readAllLines(
+                        Path.of("../data/covertype/covertype_small.csv"), StandardCharsets.UTF_8);
         Path plain = dir.resolve("plain.csv");
         Files.write(plain, rows.subList(0, 101), StandardCharsets.UTF_8);
         List<String> marked = new ArrayList<>(rows.subList(0, 101));
@@ -92,9 +117,19 @@ class LotSplitterTest {
         List<List<String>> outputs = new ArrayList<>();
         for (Path source : List.of(plain, spreadsheet)) {
             Path out = Files.createTempDirectory(dir, "out");
-            LotSplitter.Result result = new LotSplitter(10, List.of(new LotSplitter.Split("training",
-                    List.of(1, 2, 3, 4), out.resolve("training.csv")))).split(files(source), null);
-            assertEquals(BigQueryJsonTest.LAB_SCHEMA, result.schema(), "column names without the mark or quotes");
+            LotSplitter.Result result =
+                    new LotSplitter(
+                                    10,
+                                    List.of(
+                                            new LotSplitter.Split(
+                                                    "training",
+                                                    List.of(1, 2, 3, 4),
+                                                    out.resolve("training.csv"))))
+                            .split(files(source), null);
+            assertEquals(
+                    BigQueryJsonTest.LAB_SCHEMA,
+                    result.schema(),
+                    "column names without the mark or quotes");
             outputs.add(Files.readAllLines(out.resolve("training.csv")));
         }
         assertEquals(outputs.get(0), outputs.get(1));
@@ -105,27 +140,57 @@ class LotSplitterTest {
         Path source = dir.resolve("bad.csv");
         Files.writeString(source, "a,b\n1,x\n2\n");
         Path out = dir.resolve("out");
-        LotSplitter splitter = new LotSplitter(10, List.of(new LotSplitter.Split("training", List.of(1), out.resolve("t.csv"))));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> splitter.split(files(source), null));
+        LotSplitter splitter =
+                new LotSplitter(
+                        10,
+                        List.of(
+                                new LotSplitter.Split(
+                                        "training", List.of(1), out.resolve("t.csv"))));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> splitter.split(files(source), null));
         assertEquals(source + ": line 3: expected 2 fields, found 1", e.getMessage());
         assertFalse(Files.exists(out.resolve("t.csv")));
 
         Files.writeString(source, "a,b\n1,x\n");
-        assertEquals(source + ": line 2: column b: \"x\" is not an INT64", assertThrows(IllegalArgumentException.class,
-                () -> splitter.split(files(source), RowSchema.parse("a:INTEGER,b:INTEGER"))).getMessage());
+        assertEquals(
+                source + ": line 2: column b: \"x\" is not an INT64",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () ->
+                                        splitter.split(
+                                                files(source),
+                                                RowSchema.parse("a:INTEGER,b:INTEGER")))
+                        .getMessage());
         try (var entries = Files.list(out)) {
-            assertEquals(0, entries.count(), "a split that fails midway leaves no file, not even a temporary one");
+            assertEquals(
+                    0,
+                    entries.count(),
+                    "a split that fails midway leaves no file, not even a temporary one");
         }
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> splitter.split(files(source), RowSchema.parse("a:INTEGER,c:STRING"))).getMessage()
-                .contains("does not match the schema's columns"));
-        assertThrows(IllegalArgumentException.class,
-                () -> new LotSplitter(10, List.of(new LotSplitter.Split("x", List.of(10), out.resolve("x.csv")))));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () ->
+                                        splitter.split(
+                                                files(source),
+                                                RowSchema.parse("a:INTEGER,c:STRING")))
+                        .getMessage()
+                        .contains("does not match the schema's columns"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new LotSplitter(
+                                10,
+                                List.of(
+                                        new LotSplitter.Split(
+                                                "x", List.of(10), out.resolve("x.csv")))));
     }
 
     @Test
     void theLabsQueryText() {
-        assertEquals("SELECT * FROM `covertype_dataset.covertype` AS cover WHERE "
+        assertEquals(
+                "SELECT * FROM `covertype_dataset.covertype` AS cover WHERE "
                         + "MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(cover))), 10) IN (1, 2, 3, 4)",
                 new LotSplitter.Split("training", List.of(1, 2, 3, 4), dir.resolve("t.csv"))
                         .query("covertype_dataset.covertype", 10));

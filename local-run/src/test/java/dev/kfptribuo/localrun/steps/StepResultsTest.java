@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The typed results read from the KFP output files the programs write. */
 class StepResultsTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Map<String, Path> write(Map<String, String> files) throws Exception {
         Map<String, Path> outputs = new LinkedHashMap<>();
@@ -32,8 +31,19 @@ class StepResultsTest {
 
     @Test
     void bestRun() throws Exception {
-        Map<String, Path> outputs = write(Map.of("metric_value", "0.71460221550856", "alpha", "0.00018837519734365884",
-                "max_iter", "500", "trial_id", "2", "hyperparameters", "{\"max_iter\":500,\"alpha\":0.00018837519734365884}"));
+        Map<String, Path> outputs =
+                write(
+                        Map.of(
+                                "metric_value",
+                                "0.71460221550856",
+                                "alpha",
+                                "0.00018837519734365884",
+                                "max_iter",
+                                "500",
+                                "trial_id",
+                                "2",
+                                "hyperparameters",
+                                "{\"max_iter\":500,\"alpha\":0.00018837519734365884}"));
         BestRun best = BestRun.read(outputs, Set.of());
         assertEquals("2", best.trialId());
         assertEquals("0.71460221550856", best.metricValue().toPlainString(), "the text as written");
@@ -41,7 +51,8 @@ class StepResultsTest {
         assertEquals(500L, best.maxIter());
         assertEquals(List.of("max_iter", "alpha"), List.copyOf(best.hyperparameters().keySet()));
         assertEquals("500", best.hyperparameters().get("max_iter"));
-        assertEquals("{\"max_iter\":500,\"alpha\":0.00018837519734365884}", best.hyperparametersJson());
+        assertEquals(
+                "{\"max_iter\":500,\"alpha\":0.00018837519734365884}", best.hyperparametersJson());
 
         // A study of alpha alone: max_iter was not asked for.
         Map<String, Path> alphaOnly = new LinkedHashMap<>(outputs);
@@ -49,7 +60,8 @@ class StepResultsTest {
         assertNull(BestRun.read(alphaOnly, Set.of("max_iter")).maxIter());
 
         Files.writeString(outputs.get("metric_value"), "high");
-        StepFailed notANumber = assertThrows(StepFailed.class, () -> BestRun.read(outputs, Set.of()));
+        StepFailed notANumber =
+                assertThrows(StepFailed.class, () -> BestRun.read(outputs, Set.of()));
         assertEquals("metric_value 'high' is not a number", notANumber.getMessage());
         Files.writeString(outputs.get("metric_value"), "0.5");
         Files.writeString(outputs.get("hyperparameters"), "[1]");
@@ -59,8 +71,19 @@ class StepResultsTest {
     @Test
     void evaluation() throws Exception {
         Baseline none = new Baseline(null, "nothing deployed yet");
-        Evaluation evaluation = Evaluation.read(write(Map.of("metric_name", "accuracy\n", "metric_value", "0.6992473657802308",
-                "baseline_metric_value", "0.0", "metric_improvement", "0.6992473657802308")), none);
+        Evaluation evaluation =
+                Evaluation.read(
+                        write(
+                                Map.of(
+                                        "metric_name",
+                                        "accuracy\n",
+                                        "metric_value",
+                                        "0.6992473657802308",
+                                        "baseline_metric_value",
+                                        "0.0",
+                                        "metric_improvement",
+                                        "0.6992473657802308")),
+                        none);
         assertEquals("accuracy", evaluation.metricName());
         assertEquals(new BigDecimal("0.6992473657802308"), evaluation.metricValue());
         assertEquals("0.0", evaluation.baselineMetricValue().toPlainString());

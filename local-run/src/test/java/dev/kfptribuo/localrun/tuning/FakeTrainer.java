@@ -22,8 +22,12 @@ public final class FakeTrainer {
         Path jobDir = Path.of(next(args, "--job-dir"));
         Files.createDirectories(jobDir);
         Files.write(jobDir.resolve("args.txt"), List.of(args), StandardCharsets.UTF_8);
-        Files.writeString(jobDir.resolve("env.txt"), System.getenv(HypertuneReporter.TRIAL_ID_ENV) + "\n"
-                + System.getenv(HypertuneReporter.METRIC_FILE_ENV) + "\n");
+        Files.writeString(
+                jobDir.resolve("env.txt"),
+                System.getenv(HypertuneReporter.TRIAL_ID_ENV)
+                        + "\n"
+                        + System.getenv(HypertuneReporter.METRIC_FILE_ENV)
+                        + "\n");
         Files.createDirectories(live);
         Path marker = live.resolve(System.getenv(HypertuneReporter.TRIAL_ID_ENV));
         Files.createFile(marker);
@@ -40,7 +44,8 @@ public final class FakeTrainer {
             case "silent":
                 break;
             default:
-                HypertuneReporter.fromEnvironment(System.getenv()).report("accuracy", Integer.parseInt(k) / 10.0, 7);
+                HypertuneReporter.fromEnvironment(System.getenv())
+                        .report("accuracy", Integer.parseInt(k) / 10.0, 7);
         }
     }
 

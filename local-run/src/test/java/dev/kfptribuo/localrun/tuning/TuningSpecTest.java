@@ -39,9 +39,12 @@ class TuningSpecTest {
 
     @Test
     void bareSpecAndDefaults() {
-        TuningSpec spec = TuningSpec.parse("{'goal': 'minimize', 'params': [{'parameterName': 'loss', 'type': 'CATEGORICAL',"
-                + " 'categoricalValues': ['log', 'hinge']}, {'parameterName': 'n', 'type': 'INTEGER', 'minValue': 1,"
-                + " 'maxValue': 8, 'scaleType': 'UNIT_LOG_SCALE'}]}", "bare");
+        TuningSpec spec =
+                TuningSpec.parse(
+                        "{'goal': 'minimize', 'params': [{'parameterName': 'loss', 'type': 'CATEGORICAL',"
+                                + " 'categoricalValues': ['log', 'hinge']}, {'parameterName': 'n', 'type': 'INTEGER', 'minValue': 1,"
+                                + " 'maxValue': 8, 'scaleType': 'UNIT_LOG_SCALE'}]}",
+                        "bare");
         assertEquals(Goal.MINIMIZE, spec.goal());
         assertEquals(TuningSpec.DEFAULT_METRIC_TAG, spec.metricTag());
         assertEquals(1, spec.maxTrials());
@@ -52,22 +55,28 @@ class TuningSpecTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{'hyperparameters': {'params': []}} | s: hyperparameters.goal is missing",
-        "{'hyperparameters': {'goal': 'UP', 'params': []}} | s: hyperparameters.goal is 'UP', expected MAXIMIZE or MINIMIZE",
-        "{'goal': 'MAXIMIZE', 'params': []} | s.params must be a non-empty list",
-        "{'goal': 'MAXIMIZE', 'maxTrials': 0, 'params': [{}]} | s.maxTrials must be a whole number >= 1, found 0",
-        "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'REAL'}]} | s.params[0] (a).type 'REAL' is not DOUBLE, INTEGER, DISCRETE or CATEGORICAL",
-        "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'DOUBLE', 'minValue': 1, 'maxValue': 1}]} | s.params[0] (a): minValue 1.0 must be below maxValue 1.0",
-        "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'DOUBLE', 'minValue': 0, 'maxValue': 1, 'scaleType': 'UNIT_LOG_SCALE'}]} | s.params[0] (a): UNIT_LOG_SCALE needs minValue > 0",
-        "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'INTEGER', 'minValue': 1.5, 'maxValue': 3}]} | s.params[0] (a): an INTEGER parameter needs whole minValue and maxValue",
-        "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'DISCRETE', 'discreteValues': [3, 2]}]} | s.params[0] (a).discreteValues must be in increasing order",
-        "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'CATEGORICAL', 'categoricalValues': [1]}]} | s.params[0] (a).categoricalValues holds 1, not a string",
-        "{'goal': 'MAXIMIZE', 'algorithm': 'GRID_SEARCH', 'params': [{'parameterName': 'a', 'type': 'DOUBLE', 'minValue': 0, 'maxValue': 1}]} | s.params[0] (a): GRID_SEARCH needs INTEGER, DISCRETE or CATEGORICAL parameters, not DOUBLE",
-        "{'goal': 'MAXIMIZE', 'resumePreviousJobId': 'j', 'params': [{}]} | s.resumePreviousJobId: resuming a previous study is not supported locally",
-        "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'DISCRETE', 'discreteValues': [1]}, {'parameterName': 'a', 'type': 'DISCRETE', 'discreteValues': [1]}]} | s.params[1]: parameter a appears twice",
-        "[1] | s: expected a dict, found ARRAY"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{'hyperparameters': {'params': []}} | s: hyperparameters.goal is missing",
+                "{'hyperparameters': {'goal': 'UP', 'params': []}} | s: hyperparameters.goal is 'UP', expected MAXIMIZE or MINIMIZE",
+                "{'goal': 'MAXIMIZE', 'params': []} | s.params must be a non-empty list",
+                "{'goal': 'MAXIMIZE', 'maxTrials': 0, 'params': [{}]} | s.maxTrials must be a whole number >= 1, found 0",
+                "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'REAL'}]} | s.params[0] (a).type 'REAL' is not DOUBLE, INTEGER, DISCRETE or CATEGORICAL",
+                "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'DOUBLE', 'minValue': 1, 'maxValue': 1}]} | s.params[0] (a): minValue 1.0 must be below maxValue 1.0",
+                "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'DOUBLE', 'minValue': 0, 'maxValue': 1, 'scaleType': 'UNIT_LOG_SCALE'}]} | s.params[0] (a): UNIT_LOG_SCALE needs minValue > 0",
+                "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'INTEGER', 'minValue': 1.5, 'maxValue': 3}]} | s.params[0] (a): an INTEGER parameter needs whole minValue and maxValue",
+                "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'DISCRETE', 'discreteValues': [3, 2]}]} | s.params[0] (a).discreteValues must be in increasing order",
+                "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'CATEGORICAL', 'categoricalValues': [1]}]} | s.params[0] (a).categoricalValues holds 1, not a string",
+                "{'goal': 'MAXIMIZE', 'algorithm': 'GRID_SEARCH', 'params': [{'parameterName': 'a', 'type': 'DOUBLE', 'minValue': 0, 'maxValue': 1}]} | s.params[0] (a): GRID_SEARCH needs INTEGER, DISCRETE or CATEGORICAL parameters, not DOUBLE",
+                "{'goal': 'MAXIMIZE', 'resumePreviousJobId': 'j', 'params': [{}]} | s.resumePreviousJobId: resuming a previous study is not supported locally",
+                "{'goal': 'MAXIMIZE', 'params': [{'parameterName': 'a', 'type': 'DISCRETE', 'discreteValues': [1]}, {'parameterName': 'a', 'type': 'DISCRETE', 'discreteValues': [1]}]} | s.params[1]: parameter a appears twice",
+                "[1] | s: expected a dict, found ARRAY"
+            })
     void invalidSpecsFailNamingTheField(String text, String message) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> TuningSpec.parse(text, "s")).getMessage());
+        assertEquals(
+                message,
+                assertThrows(IllegalArgumentException.class, () -> TuningSpec.parse(text, "s"))
+                        .getMessage());
     }
 }
