@@ -9,10 +9,7 @@ import com.google.cloud.storage.Storage;
 import dev.kfptribuo.io.CrashPoints;
 import dev.kfptribuo.io.FakeGcsServer;
 import dev.kfptribuo.io.GcsClient;
-import dev.kfptribuo.trainer.Train;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(FakeGcsServer.class)
 class BatchPredictCrashIT {
-    private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
+    private static final Path SAMPLE = BatchPredictRuns.SAMPLE;
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
 
@@ -56,22 +52,7 @@ class BatchPredictCrashIT {
     @BeforeAll
     static void train() throws IOException {
         jobDir = shared.resolve("job");
-        StringWriter err = new StringWriter();
-        assertEquals(
-                0,
-                Train.run(
-                        new String[] {
-                            "--training_dataset_path",
-                            SAMPLE.toString(),
-                            "--job-dir",
-                            jobDir.toString(),
-                            "--max_iter",
-                            "5"
-                        },
-                        new PrintWriter(new StringWriter()),
-                        new PrintWriter(err),
-                        Map.of()),
-                err.toString());
+        BatchPredictRuns.train(jobDir, 5);
         List<String> lines = Files.readAllLines(TESTING).subList(0, 3001);
         rows = Files.write(shared.resolve("rows.csv"), lines);
         List<String> bad = new ArrayList<>(lines);
@@ -138,9 +119,7 @@ class BatchPredictCrashIT {
     }
 
     private static List<String> names(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+        return BatchPredictRuns.names(dir);
     }
 
     /** The hidden entries a run makes beside the predictions dir. */

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kfptribuo.helpers.BatchPredictRuns.Run;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
-import dev.kfptribuo.trainer.Train;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * what is in the way, exit 1, before anything is read or written.
  */
 class BatchPredictDirectoryTest {
-    private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
+    private static final Path SAMPLE = BatchPredictRuns.SAMPLE;
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
 
@@ -46,34 +44,11 @@ class BatchPredictDirectoryTest {
     @BeforeAll
     static void train() {
         trained = shared.resolve("job");
-        StringWriter err = new StringWriter();
-        assertEquals(
-                0,
-                Train.run(
-                        new String[] {
-                            "--training_dataset_path",
-                            SAMPLE.toString(),
-                            "--job-dir",
-                            trained.toString(),
-                            "--max_iter",
-                            "5"
-                        },
-                        new PrintWriter(new StringWriter()),
-                        new PrintWriter(err),
-                        Map.of()),
-                err.toString());
+        BatchPredictRuns.train(trained, 5);
     }
 
-    private record Run(int code, String out, String err) {}
-
     private static Run run(String... args) {
-        String[] full = new String[args.length + 1];
-        full[0] = "batch-predict";
-        System.arraycopy(args, 0, full, 1, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = HelperComponents.run(full, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+        return BatchPredictRuns.batchPredict(args);
     }
 
     private Run predict(Path dataset, Path predictions) throws IOException {
@@ -115,9 +90,7 @@ class BatchPredictDirectoryTest {
     }
 
     private static List<String> names(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+        return BatchPredictRuns.names(dir);
     }
 
     private static void assertRefused(Run run, String... parts) {

@@ -10,24 +10,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.Table;
+import dev.kfptribuo.helpers.BatchPredictRuns.Run;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.prediction.Predictor;
 import dev.kfptribuo.prediction.TablePredictions;
-import dev.kfptribuo.trainer.Train;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -41,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are reported and, beyond the allowance, nothing is written; memory stays constant.
  */
 class BatchPredictTest {
-    private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
+    private static final Path SAMPLE = BatchPredictRuns.SAMPLE;
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,22 +53,7 @@ class BatchPredictTest {
     @BeforeAll
     static void train() throws IOException {
         jobDir = shared.resolve("job");
-        StringWriter err = new StringWriter();
-        assertEquals(
-                0,
-                Train.run(
-                        new String[] {
-                            "--training_dataset_path",
-                            SAMPLE.toString(),
-                            "--job-dir",
-                            jobDir.toString(),
-                            "--max_iter",
-                            "50"
-                        },
-                        new PrintWriter(new StringWriter()),
-                        new PrintWriter(err),
-                        Map.of()),
-                err.toString());
+        BatchPredictRuns.train(jobDir, 50);
         predictor = Predictor.of(ModelBundle.load(Location.parse(jobDir.toString())));
         testing =
                 new CsvTableReader(predictor.inputSchema(true))
@@ -80,22 +61,12 @@ class BatchPredictTest {
         expected = TablePredictions.of(predictor, testing, true);
     }
 
-    private record Run(int code, String out, String err) {}
-
     private static Run run(String... args) {
-        String[] full = new String[args.length + 1];
-        full[0] = "batch-predict";
-        System.arraycopy(args, 0, full, 1, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = HelperComponents.run(full, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+        return BatchPredictRuns.batchPredict(args);
     }
 
     private static List<String> names(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+        return BatchPredictRuns.names(dir);
     }
 
     /** The lines of the shards, in shard order. */

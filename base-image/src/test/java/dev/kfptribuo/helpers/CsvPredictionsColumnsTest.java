@@ -8,22 +8,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.data.CsvTableReader;
+import dev.kfptribuo.helpers.BatchPredictRuns.Run;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.prediction.Predictor;
 import dev.kfptribuo.prediction.TablePredictions;
-import dev.kfptribuo.trainer.Train;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -37,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * named twice: an instance column named like one the predictions add is refused up front.
  */
 class CsvPredictionsColumnsTest {
-    private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
+    private static final Path SAMPLE = BatchPredictRuns.SAMPLE;
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,22 +55,7 @@ class CsvPredictionsColumnsTest {
     @BeforeAll
     static void train() throws IOException {
         jobDir = shared.resolve("job");
-        StringWriter err = new StringWriter();
-        assertEquals(
-                0,
-                Train.run(
-                        new String[] {
-                            "--training_dataset_path",
-                            SAMPLE.toString(),
-                            "--job-dir",
-                            jobDir.toString(),
-                            "--max_iter",
-                            "20"
-                        },
-                        new PrintWriter(new StringWriter()),
-                        new PrintWriter(err),
-                        Map.of()),
-                err.toString());
+        BatchPredictRuns.train(jobDir, 20);
         predictor = Predictor.of(ModelBundle.load(Location.parse(jobDir.toString())));
         List<String> lines = Files.readAllLines(TESTING).subList(0, ROWS + 1);
         Path head = Files.write(shared.resolve("head.csv"), lines);
@@ -89,22 +70,12 @@ class CsvPredictionsColumnsTest {
                         true);
     }
 
-    private record Run(int code, String out, String err) {}
-
     private static Run run(String... args) {
-        String[] full = new String[args.length + 1];
-        full[0] = "batch-predict";
-        System.arraycopy(args, 0, full, 1, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = HelperComponents.run(full, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+        return BatchPredictRuns.batchPredict(args);
     }
 
     private static List<String> names(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+        return BatchPredictRuns.names(dir);
     }
 
     /**
