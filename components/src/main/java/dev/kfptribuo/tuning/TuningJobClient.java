@@ -18,6 +18,7 @@ import java.io.InterruptedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +123,9 @@ public final class TuningJobClient {
 
     /** The longest overall deadline the builder accepts. */
     public static final Duration MAX_DEADLINE = Duration.ofHours(1);
+
+    /** How close to the deadline a socket timeout counts as the deadline's. */
+    private static final long DEADLINE_SLACK_MILLIS = 50;
 
     /** The most retries the builder accepts. */
     public static final int MAX_RETRIES = 20;
@@ -802,20 +806,15 @@ public final class TuningJobClient {
         } catch (TimeoutException e) {
             attempt.abort();
             future.cancel(true);
-            throw new TuningJobDeadlineException(
-                    "GET "
-                            + url
-                            + ": no whole response within the overall deadline of "
-                            + millis(deadline.toMillis())
-                            + " ("
-                            + attempt.describe()
-                            + ")"
-                            + attempts(retried),
-                    attempt.status,
-                    deadline,
-                    null);
+            throw deadlinePassed(url, attempt, retried, null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            // The socket's timeout is cut to the time left: one that fires as the deadline comes is
+            // the deadline, whichever of the two threads sees it first.
+            if (cause instanceof SocketTimeoutException
+                    && limit.remainingMillis() <= DEADLINE_SLACK_MILLIS) {
+                throw deadlinePassed(url, attempt, retried, cause);
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }
@@ -832,6 +831,22 @@ public final class TuningJobClient {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("GET " + url + ": interrupted");
         }
+    }
+
+    private TuningJobDeadlineException deadlinePassed(
+            GenericUrl url, Attempt attempt, int retried, Throwable cause) {
+        return new TuningJobDeadlineException(
+                "GET "
+                        + url
+                        + ": no whole response within the overall deadline of "
+                        + millis(deadline.toMillis())
+                        + " ("
+                        + attempt.describe()
+                        + ")"
+                        + attempts(retried),
+                attempt.status,
+                deadline,
+                cause);
     }
 
     /**

@@ -579,10 +579,11 @@ class TuningJobClientTest {
         long start = System.nanoTime();
         while (Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().equals("tuning-api GET"))) {
-            // Generous: on a loaded machine the next trickled byte or the socket close comes late.
+            // A liveness bound, generous: on a loaded machine the next trickled byte or the socket
+            // close comes late (10 s was once not enough beside another build).
             assertTrue(
-                    System.nanoTime() - start < 10_000_000_000L,
-                    "the worker still runs 10 s after the deadline");
+                    System.nanoTime() - start < 30_000_000_000L,
+                    "the worker still runs 30 s after the deadline");
             Thread.onSpinWait();
         }
         System.out.printf(
