@@ -106,7 +106,9 @@ final class TrainCommand implements Callable<Integer> {
             paramLabel = "DIR",
             converter = PathConverters.JobDir.class,
             description =
-                    "Where final mode saves the model (local or gs://). AI Platform passes it.")
+                    "Where final mode saves the model (local or gs://). On Vertex AI, AIP_MODEL_DIR (from the"
+                            + " job's baseOutputDirectory) names it too; the retired AI Platform passed"
+                            + " --job-dir.")
     private String jobDir;
 
     @Option(
