@@ -30,7 +30,10 @@ final class RowBlock {
         numeric = new double[layout.numericIndex.length][capacity];
         categorical = new String[layout.categoricalIndex.length][capacity];
         labels = new String[capacity];
-        categoryPools = new Map[layout.categoricalIndex.length];
+        @SuppressWarnings("unchecked") // an array of a generic type: its elements are all set below
+        Map<String, String>[] pools =
+                (Map<String, String>[]) new Map<?, ?>[layout.categoricalIndex.length];
+        categoryPools = pools;
         for (int c = 0; c < categoryPools.length; c++) {
             categoryPools[c] = new HashMap<>();
         }

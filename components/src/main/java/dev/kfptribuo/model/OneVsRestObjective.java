@@ -20,9 +20,9 @@ import org.tribuo.math.util.VectorNormalizer;
  *
  * <p>Supported API, though our own epoch loop ({@link OneVsRestSgd}) calls only {@link #perClass}:
  * {@link SgdClassifierTrainer} is a Tribuo {@code LinearSGDTrainer}, which takes its objective as a
- * {@link LabelObjective}, and {@link #valueAndGradient} is that interface's per-example contract,
- * what Tribuo's stock SGD trainers call when a user gives them this objective (tested against
- * {@link #perClass} in {@code OneVsRestObjectiveTest}).
+ * {@link LabelObjective}, and {@link #lossAndGradient} is that interface's per-example contract,
+ * what Tribuo's stock SGD trainers call when a user gives them this objective (tested against the
+ * losses' closed forms in {@code OneVsRestObjectiveTest}).
  */
 public final class OneVsRestObjective implements LabelObjective {
     @Config(
@@ -64,10 +64,12 @@ public final class OneVsRestObjective implements LabelObjective {
     }
 
     /**
+     * @param truth index of the true class
+     * @param prediction the decision values, one per class
      * @return the sum of the per-class losses, and the per-class gradients
      */
     @Override
-    public Pair<Double, SGDVector> valueAndGradient(int truth, SGDVector prediction) {
+    public Pair<Double, SGDVector> lossAndGradient(Integer truth, SGDVector prediction) {
         double[] p = prediction.toArray();
         double[] losses = new double[p.length];
         double[] gradient = new double[p.length];
@@ -77,6 +79,17 @@ public final class OneVsRestObjective implements LabelObjective {
             sum += l;
         }
         return new Pair<>(sum, DenseVector.createDenseVector(gradient));
+    }
+
+    /**
+     * Tribuo 4.3's deprecated form of {@link #lossAndGradient}, which the interface still declares.
+     *
+     * @deprecated use {@link #lossAndGradient}
+     */
+    @Deprecated
+    @Override
+    public Pair<Double, SGDVector> valueAndGradient(int truth, SGDVector prediction) {
+        return lossAndGradient(truth, prediction);
     }
 
     /**

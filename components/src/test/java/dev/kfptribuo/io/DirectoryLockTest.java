@@ -1,6 +1,7 @@
 package dev.kfptribuo.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,6 +120,7 @@ class DirectoryLockTest {
     @Test
     void aSecondLockInTheSameProcessSaysSo() throws IOException {
         try (DirectoryLock first = DirectoryLock.tryLock(dir, NAME, "another train run")) {
+            assertNotNull(first);
             DirectoryLock.HeldException e =
                     assertThrows(
                             DirectoryLock.HeldException.class,

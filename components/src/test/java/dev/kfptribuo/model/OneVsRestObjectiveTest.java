@@ -19,7 +19,7 @@ class OneVsRestObjectiveTest {
         // Class 1 is true: it is the positive of its own problem, the negative of the others'.
         Pair<Double, SGDVector> result =
                 new OneVsRestObjective(BinaryLoss.LOG)
-                        .valueAndGradient(1, DenseVector.createDenseVector(DECISION_VALUES));
+                        .lossAndGradient(1, DenseVector.createDenseVector(DECISION_VALUES));
         double[] y = {-1, 1, -1};
         double expectedLoss = 0;
         double[] expectedGradient = new double[3];
@@ -39,7 +39,7 @@ class OneVsRestObjectiveTest {
         // (the rest, y = -1) is inside the margin; class 2 at 0 is on the boundary.
         Pair<Double, SGDVector> result =
                 new OneVsRestObjective(BinaryLoss.HINGE)
-                        .valueAndGradient(0, DenseVector.createDenseVector(DECISION_VALUES));
+                        .lossAndGradient(0, DenseVector.createDenseVector(DECISION_VALUES));
         assertEquals(0 + 0.5 + 1.0, result.getA(), 1e-12);
         assertArrayEquals(new double[] {0, -1, -1}, result.getB().toArray(), 1e-12);
     }

@@ -57,7 +57,9 @@ public final class LocalTuningService {
         void ended(LocalTrial trial);
     }
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    // Since Jackson 2.15 the factory keeps a BigDecimal as given (withExactBigDecimals is
+    // deprecated).
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final TuningSpec spec;
     private final ProgramLauncher trainer;
