@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A job dir on gs://: saved through the real Cloud Storage client, loaded back, checked. */
 @ExtendWith(FakeGcsServer.class)
-class GcsModelBundleTest {
+class GcsModelBundleIT {
     @Test
     void savesToAGcsJobDirAndLoadsTheSameModel(@TempDir Path dir) throws IOException {
         Table train = TestData.read(TestData.slice(dir, "train.csv", 0, 3000));

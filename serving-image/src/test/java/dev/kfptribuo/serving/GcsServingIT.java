@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clients read it).
  */
 @ExtendWith(FakeGcsServer.class)
-class GcsServingTest {
+class GcsServingIT {
     private static final String JOB_DIR = FakeGcsServer.uri("serving/jobs/final");
     private static Served.Rows rows;
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Cloud Storage client against fake-gcs-server, on real covertype rows.
  */
 @ExtendWith(FakeGcsServer.class)
-class GcsCsvTableReaderTest {
+class GcsCsvTableReaderIT {
     private static final String SAMPLE = "data/covertype/covertype_small.csv";
 
     @Test

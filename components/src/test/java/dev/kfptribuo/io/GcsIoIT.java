@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * gs:// reading, writing and listing through the real Cloud Storage client against fake-gcs-server.
  */
 @ExtendWith(FakeGcsServer.class)
-class GcsIoTest {
+class GcsIoIT {
 
     @Test
     void writtenObjectReadsBackTheSameBytes() throws IOException {

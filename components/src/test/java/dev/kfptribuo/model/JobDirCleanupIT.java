@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * subdirectory, a link) is left, whole, and named once in the log. Locally and on gs://.
  */
 @ExtendWith(FakeGcsServer.class)
-class JobDirCleanupTest {
+class JobDirCleanupIT {
     private static final String OLD = "model-20260101T000000000Z-0000000";
 
     @TempDir static Path shared;

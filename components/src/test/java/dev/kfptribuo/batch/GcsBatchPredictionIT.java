@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fake-gcs-server.
  */
 @ExtendWith(FakeGcsServer.class)
-class GcsBatchPredictionTest {
+class GcsBatchPredictionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<String> objects(String prefix) {
