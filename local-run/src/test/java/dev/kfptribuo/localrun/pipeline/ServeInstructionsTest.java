@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The printed serve and curl lines' words (the lines themselves: ContinuousTrainingTest runs them).
+ * The printed serve and curl lines' words (the lines themselves: ContinuousTrainingIT runs them).
  */
 class ServeInstructionsTest {
     @Test

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * programs (from trainer-image/target and base-image/target, which the reactor builds first) on the
  * bundled 10,000-row covertype sample.
  */
-class ContinuousTrainingTest {
+class ContinuousTrainingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SOURCE = "../data/covertype/covertype_small.csv";
     private static final String TWO_TRIALS =
