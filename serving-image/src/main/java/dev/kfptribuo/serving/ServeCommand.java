@@ -149,6 +149,15 @@ final class ServeCommand implements Callable<Integer> {
                     "One log line per request on standard output (--no-access-log: none). Default: on.")
     private boolean accessLog;
 
+    @Option(
+            names = "--parallel-predictions",
+            paramLabel = "N",
+            description =
+                    "How many requests compute their predictions at once; the others wait their turn in "
+                            + "the order they came, so that under load no request waits for all the others. "
+                            + "Default: the processors the JVM may use (in a container, its CPU limit).")
+    private Integer parallelPredictions;
+
     private final OutputStream logOut;
     private final Map<String, String> env;
     private final boolean shutdownHook;
@@ -261,6 +270,9 @@ final class ServeCommand implements Callable<Integer> {
                             + " seconds, got "
                             + idleSeconds);
         }
+        if (parallelPredictions != null && parallelPredictions < 1) {
+            throw usage("--parallel-predictions must be at least 1, got " + parallelPredictions);
+        }
         ServingConfig config;
         try {
             config =
@@ -273,7 +285,10 @@ final class ServeCommand implements Callable<Integer> {
                             maxRequestBytes,
                             Duration.ofSeconds(shutdownSeconds),
                             Duration.ofSeconds(idleSeconds),
-                            accessLog);
+                            accessLog,
+                            parallelPredictions != null
+                                    ? parallelPredictions
+                                    : ServingConfig.defaultParallelPredictions());
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

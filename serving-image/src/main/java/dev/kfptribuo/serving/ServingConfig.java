@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param idleTimeout how long a connection may send nothing (mid-request: the request gets 408;
  *     between requests: the connection is closed)
  * @param accessLog whether each request gets a line on standard output
+ * @param parallelPredictions how many requests compute their predictions at once; the others wait
+ *     their turn, in the order they arrived
  */
 public record ServingConfig(
         String host,
@@ -27,9 +29,18 @@ public record ServingConfig(
         long maxRequestBytes,
         Duration shutdownTimeout,
         Duration idleTimeout,
-        boolean accessLog) {
+        boolean accessLog,
+        int parallelPredictions) {
     /** Jetty's default idle timeout, 30 s. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The default of {@code parallelPredictions}: the processors the JVM may use (in a container,
+     * its CPU limit), so that predictions never time-slice one core.
+     */
+    public static int defaultParallelPredictions() {
+        return Runtime.getRuntime().availableProcessors();
+    }
 
     /** Vertex AI's request size limit for online predictions, 1.5 MB (here 1.5 MiB). */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1536L * 1024;
@@ -37,7 +48,7 @@ public record ServingConfig(
     /**
      * @throws IllegalArgumentException if a value is out of range: a port outside 0..65535, a route
      *     that does not start with {@code /}, a limit below 1 byte, a negative shutdown timeout, an
-     *     idle timeout under 1 ms
+     *     idle timeout under 1 ms, fewer than 1 parallel prediction
      */
     public ServingConfig {
         if (port < 0 || port > 65535) {
@@ -57,6 +68,10 @@ public record ServingConfig(
             throw new IllegalArgumentException(
                     "the idle timeout must be at least 1 ms, got " + idleTimeout);
         }
+        if (parallelPredictions < 1) {
+            throw new IllegalArgumentException(
+                    "at least 1 prediction must run at a time, got " + parallelPredictions);
+        }
     }
 
     /**
@@ -73,7 +88,8 @@ public record ServingConfig(
                 maxRequestBytes,
                 shutdownTimeout,
                 idleTimeout,
-                accessLog);
+                accessLog,
+                parallelPredictions);
     }
 
     private static void requireRoute(String what, String route) {

@@ -3,6 +3,7 @@ package dev.kfptribuo.serving;
 import dev.kfptribuo.online.BadRequestException;
 import dev.kfptribuo.online.OnlinePredictor;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -19,10 +20,10 @@ import org.eclipse.jetty.util.Callback;
  *   <li>{@code GET} (or {@code HEAD}) on the health route: 200 once the model is loaded, 503
  *       before.
  *   <li>{@code POST} on the predict route: the body, read without holding a thread while it arrives
- *       ({@link RequestBody}), to {@link OnlinePredictor}, its answer as 200; a bad body or
- *       instance as 400; a body over the limit as 413 (before it is read when its length is
- *       declared); a body that stops arriving for the idle timeout as 408; 503 until the model is
- *       loaded.
+ *       ({@link RequestBody}), to {@link OnlinePredictor} once one of the config's parallel
+ *       predictions is free (in arrival order), its answer as 200; a bad body or instance as 400; a
+ *       body over the limit as 413 (before it is read when its length is declared); a body that
+ *       stops arriving for the idle timeout as 408; 503 until the model is loaded.
  *   <li>Another method on either route: 405 with {@code Allow}; any other path: 404.
  * </ul>
  *
@@ -34,6 +35,11 @@ final class VertexRoutes extends Handler.Abstract {
             "{\"status\":\"ready\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final ServingConfig config;
+    // Fair: a request waits for the ones that came before it. With as many in flight as
+    // connections,
+    // unlimited predictions time-slice the cores and a few requests wait for all the others (on 2
+    // cores at 32 connections, a p99 15-25 times the median; bench/serving/README.md).
+    private final Semaphore predictions;
     private volatile OnlinePredictor predictor;
 
     /**
@@ -41,6 +47,7 @@ final class VertexRoutes extends Handler.Abstract {
      */
     VertexRoutes(ServingConfig config) {
         this.config = config;
+        this.predictions = new Semaphore(config.parallelPredictions(), true);
     }
 
     /**
@@ -169,7 +176,7 @@ final class VertexRoutes extends Handler.Abstract {
                 });
     }
 
-    private static void answer(
+    private void answer(
             OnlinePredictor model,
             byte[] body,
             Request request,
@@ -177,7 +184,7 @@ final class VertexRoutes extends Handler.Abstract {
             Callback callback) {
         OnlinePredictor.Answer answer;
         try {
-            answer = model.answer(body);
+            answer = inTurn(model, body);
         } catch (BadRequestException e) {
             Response.writeError(
                     request, response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
@@ -187,6 +194,16 @@ final class VertexRoutes extends Handler.Abstract {
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    }
+
+    private OnlinePredictor.Answer inTurn(OnlinePredictor model, byte[] body)
+            throws BadRequestException {
+        predictions.acquireUninterruptibly();
+        try {
+            return model.answer(body);
+        } finally {
+            predictions.release();
+        }
     }
 
     private void tooLarge(Request request, Response response, Callback callback, String size) {

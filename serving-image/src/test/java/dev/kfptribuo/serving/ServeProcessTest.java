@@ -307,6 +307,9 @@ class ServeProcessTest {
                 run(Map.of(), "--max-request-bytes", "0", "--model-dir", jobDir),
                 "--max-request-bytes must be at least 1 byte, got 0");
         assertUsage(
+                run(Map.of(), "--parallel-predictions", "0", "--model-dir", jobDir),
+                "--parallel-predictions must be at least 1, got 0");
+        assertUsage(
                 run(Map.of(), "--shutdown-timeout", "-1", "--model-dir", jobDir),
                 "--shutdown-timeout must be 0..86400 seconds, got -1");
         assertUsage(

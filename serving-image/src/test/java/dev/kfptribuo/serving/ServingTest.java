@@ -30,6 +30,7 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -77,7 +78,9 @@ class ServingTest {
                 limit,
                 Duration.ofSeconds(5),
                 ServingConfig.DEFAULT_IDLE_TIMEOUT,
-                true);
+                true,
+                1); // one prediction at a time: the concurrent tests queue every request behind
+        // another
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
@@ -507,6 +510,7 @@ class ServingTest {
     }
 
     @Test
+    @Timeout(120) // a turn not given back (after a 400, say) would hang the requests behind it
     void concurrentClientsEachGetTheirOwnPredictions() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
