@@ -621,7 +621,7 @@ class EvaluateModelTest {
         Run run = Run.evaluate(missing.toArray(String[]::new));
         assertEquals(1, run.code, run.err);
         assertTrue(
-                run.err.contains("the baseline model (--baseline-model-path): ")
+                run.err.contains("the baseline model: ")
                         && run.err.contains("no-such-model/manifest.json: no such file"),
                 run.err);
         assertEquals(1, run.err.strip().lines().count(), run.err);

@@ -118,7 +118,7 @@ public final class EvaluationJob {
      * code and text).
      */
     private static Predictor loadBaseline(Location path) throws IOException {
-        String what = "the baseline model (--baseline-model-path): ";
+        String what = "the baseline model: ";
         try {
             return Predictor.of(ModelBundle.load(path));
         } catch (FileNotFoundException e) {

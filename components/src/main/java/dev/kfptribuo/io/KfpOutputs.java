@@ -9,7 +9,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -145,11 +144,7 @@ public final class KfpOutputs {
         }
         for (int i = 0; i < staged.size(); i++) {
             try {
-                Files.move(
-                        staged.get(i)[0],
-                        staged.get(i)[1],
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+                OutputFiles.replace(staged.get(i)[0], staged.get(i)[1]);
             } catch (IOException e) {
                 // No staged file is left behind: this one and those not yet renamed are removed.
                 for (Path[] file : staged.subList(i, staged.size())) {

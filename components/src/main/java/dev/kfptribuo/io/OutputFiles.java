@@ -133,18 +133,28 @@ public final class OutputFiles {
                 channel.force(true);
             }
             CrashPoints.reached("write:" + target.getFileName() + ":temp");
-            try {
-                Files.move(
-                        temp,
-                        target,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(temp, target);
             CrashPoints.reached("write:" + target.getFileName() + ":renamed");
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Renames a local file (or directory) over its target in one step, so that a reader sees the
+     * old target or the new one, never a part; where the file system cannot rename atomically (it
+     * says so by {@link AtomicMoveNotSupportedException}), a plain replacing move.
+     *
+     * @param from the file, in the target's directory (a rename never crosses file systems)
+     * @param to the target, replaced if it is a file
+     * @throws IOException if the rename fails
+     */
+    public static void replace(Path from, Path to) throws IOException {
+        try {
+            Files.move(
+                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -103,7 +103,8 @@ class EvaluationJobTest {
                                                 good, missing, testing, Metric.ACCURACY),
                                         line -> {}));
         assertTrue(
-                e.getMessage().startsWith("the baseline model (--baseline-model-path): "),
+                e.getMessage().startsWith("the baseline model: ")
+                        && e.getMessage().contains("no-such-model"),
                 e.getMessage());
     }
 }

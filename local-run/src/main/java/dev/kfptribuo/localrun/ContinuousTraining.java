@@ -1,6 +1,7 @@
 package dev.kfptribuo.localrun;
 
 import dev.kfptribuo.cli.Programs;
+import dev.kfptribuo.cli.PythonBoolean;
 import dev.kfptribuo.componentyaml.ComponentSpec;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -187,43 +187,43 @@ public final class ContinuousTraining implements Callable<Integer> {
     @Option(
             names = {"--replace-existing-version", "--replace_existing_version"},
             paramLabel = "BOOL",
+            arity = "1",
             defaultValue = "True",
+            converter = PythonBoolean.class,
             description = "Replace a version that holds another model. Default: ${DEFAULT-VALUE}.")
-    private String replaceExisting;
+    private boolean replaceExisting;
 
     @Option(
             names = "--trainer-classpath",
             paramLabel = "CP",
             description =
-                    "Classpath of the train program. Default: trainer-image/target's jar and lib's jars in target/classpath.txt's order.")
+                    "Classpath of the train program (started with this JVM's java). Default: the trainer-image "
+                            + "build, started as bin/train starts it (bin/lib/launch).")
     private String trainerClasspath;
 
     @Option(
             names = "--helpers-classpath",
             paramLabel = "CP",
             description =
-                    "Classpath of the helpers program. Default: base-image/target's jar and lib's jars in target/classpath.txt's order.")
+                    "Classpath of the helpers program (started with this JVM's java). Default: the base-image "
+                            + "build, started as bin/helpers starts it (bin/lib/launch).")
     private String helpersClasspath;
 
-    /**
-     * C1 only: the lab's trials are short (10-20 epochs of 40,000 rows) and three JVMs share two
-     * cores, where C2's compiler threads cost more than they win: the tuning step takes half the
-     * time (bench/local-run). Long fits (the full 387,000 rows, --tol none) are faster without it.
-     */
     @Option(
             names = "--trainer-jvm-options",
             paramLabel = "OPTS",
-            defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto",
             description =
-                    "JVM options of every train process. Default: ${DEFAULT-VALUE} (C1 only: faster for the lab's "
-                            + "short trials, slower for long fits; see bench/local-run).")
+                    "JVM options of every train process, after the trainer image's own flags "
+                            + "(trainer-image/target/jib-files/app/jvm-flags, its /app/jvm-flags: Serial GC, C1 only), "
+                            + "which they override. Default: none.")
     private String trainerJvmOptions;
 
     @Option(
             names = "--helpers-jvm-options",
             paramLabel = "OPTS",
-            defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto",
-            description = "JVM options of every helpers process. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "JVM options of every helpers process, after the base image's own flags "
+                            + "(base-image/target/jib-files/app/jvm-flags), which they override. Default: none.")
     private String helpersJvmOptions;
 
     /**
@@ -276,7 +276,6 @@ public final class ContinuousTraining implements Callable<Integer> {
      */
     @Override
     public Integer call() throws Exception {
-        boolean replace = bool(replaceExisting, "--replace-existing-version");
         TuningSpec tuning;
         String settingsText = settingsText();
         try {
@@ -349,7 +348,7 @@ public final class ContinuousTraining implements Callable<Integer> {
                         threshold,
                         modelId,
                         versionId,
-                        replace,
+                        replaceExisting,
                         baseline,
                         registry,
                         home,
@@ -392,21 +391,6 @@ public final class ContinuousTraining implements Callable<Integer> {
             }
         }
         return hypertuneSettings;
-    }
-
-    private boolean bool(String text, String option) {
-        switch (text.strip().toLowerCase(Locale.ROOT)) {
-            case "true":
-            case "1":
-            case "yes":
-                return true;
-            case "false":
-            case "0":
-            case "no":
-                return false;
-            default:
-                throw usage(option + ": expected True or False, got '" + text + "'");
-        }
     }
 
     private ParameterException usage(String message) {

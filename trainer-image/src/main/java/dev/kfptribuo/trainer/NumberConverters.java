@@ -63,21 +63,4 @@ final class NumberConverters {
             return new FiniteDouble().convert(value);
         }
     }
-
-    /**
-     * A Python-style boolean as the lab passes it: {@code True} or {@code False}, any case; also
-     * 1/0 and yes/no in the {@code --hptune=1} form (picocli takes a separate optional value only
-     * when it reads as true or false).
-     */
-    static final class Flag implements ITypeConverter<Boolean> {
-        @Override
-        public Boolean convert(String value) {
-            return switch (value.strip().toLowerCase(Locale.ROOT)) {
-                case "true", "1", "yes" -> true;
-                case "false", "0", "no" -> false;
-                default ->
-                        throw new TypeConversionException("'" + value + "' is not True or False");
-            };
-        }
-    }
 }

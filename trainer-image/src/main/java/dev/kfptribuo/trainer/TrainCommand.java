@@ -4,6 +4,7 @@ import dev.kfptribuo.cli.ExecutorInputOption;
 import dev.kfptribuo.cli.GcsOptions;
 import dev.kfptribuo.cli.OutputPlaces;
 import dev.kfptribuo.cli.PathConverters;
+import dev.kfptribuo.cli.PythonBoolean;
 import dev.kfptribuo.data.ColumnSchema;
 import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.data.NonNumericValueException;
@@ -149,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
             arity = "0..1",
             paramLabel = "BOOL",
             fallbackValue = "true",
-            converter = NumberConverters.Flag.class,
+            converter = PythonBoolean.class,
             description = "Tuning mode: True or False, or bare --hptune for True.")
     private Boolean hptune;
 

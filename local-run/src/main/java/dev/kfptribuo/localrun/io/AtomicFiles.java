@@ -7,10 +7,8 @@ import dev.kfptribuo.io.Location;
 import dev.kfptribuo.io.OutputFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 /**
@@ -38,7 +36,7 @@ public final class AtomicFiles {
          * @throws IOException if the rename fails
          */
         public void commit() throws IOException {
-            move(temp, target);
+            OutputFiles.replace(temp, target);
         }
 
         /** Deletes the temporary file if it is still there; never fails. */
@@ -84,21 +82,5 @@ public final class AtomicFiles {
     public static void writeJson(Path target, Object value) throws IOException {
         OutputFiles.write(
                 Location.parse(target.toAbsolutePath().toString()), JSON.writeValueAsBytes(value));
-    }
-
-    /**
-     * Renames a file or directory in one step, replacing a file target.
-     *
-     * @param from the source
-     * @param to the target
-     * @throws IOException if the rename fails
-     */
-    public static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(
-                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

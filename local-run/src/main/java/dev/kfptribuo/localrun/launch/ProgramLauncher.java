@@ -1,6 +1,5 @@
 package dev.kfptribuo.localrun.launch;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,24 +8,23 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How to start one of the images' programs on this machine: the image's entrypoint ({@code java -cp
- * <classpath> <main class>}) with the JVM options the image sets, as a process.
+ * How to start one of the images' programs on this machine, as a process: a launch command, then
+ * the program's main class, then its arguments.
+ *
+ * <p>An image module built here starts through {@code bin/lib/launch MODULE}, the script behind
+ * {@code bin/train} and {@code bin/helpers}: one place knows the module's classpath, its image's
+ * JVM flags and its class-data sharing archive, and a step's {@code command.txt} is a command line
+ * a user can run as it is.
  *
  * @param name what the program is called in messages ({@code train}, {@code helpers})
- * @param java the {@code java} executable
- * @param jvmOptions JVM options, before the classpath
- * @param classpath the program's classpath: its module's jar and its dependencies ({@link
- *     #moduleClasspath})
+ * @param launch the command before the main class
  * @param mainClass the entrypoint class
  */
-public record ProgramLauncher(
-        String name, String java, List<String> jvmOptions, String classpath, String mainClass) {
+public record ProgramLauncher(String name, List<String> launch, String mainClass) {
     /** Copies the list. */
     public ProgramLauncher {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(java, "java");
-        jvmOptions = List.copyOf(jvmOptions);
-        Objects.requireNonNull(classpath, "classpath");
+        launch = List.copyOf(launch);
         Objects.requireNonNull(mainClass, "mainClass");
     }
 
@@ -35,31 +33,48 @@ public record ProgramLauncher(
      * @return the whole command line
      */
     public List<String> command(List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classpath);
+        List<String> command = new ArrayList<>(launch);
         command.add(mainClass);
         command.addAll(args);
         return command;
     }
 
     /**
-     * @param otherMainClass a main class on the same classpath
+     * @param otherMainClass a main class launched the same way
      * @return this launcher starting that class instead
      */
     public ProgramLauncher withMainClass(String otherMainClass) {
-        return new ProgramLauncher(name, java, jvmOptions, classpath, otherMainClass);
+        return new ProgramLauncher(name, launch, otherMainClass);
     }
 
     /**
-     * The launcher of an image module's program: its build's classpath and class-data archive, or
-     * the given classpath.
+     * A program on a classpath given whole: {@code java OPTIONS -cp CLASSPATH MAIN}.
      *
      * @param name what the program is called in messages
-     * @param jvmOptions JVM options, words separated by blanks
-     * @param classpath the classpath, or null for the module's build ({@link #moduleClasspath})
+     * @param java the {@code java} executable
+     * @param jvmOptions JVM options, before the classpath
+     * @param classpath the classpath
+     * @param mainClass the program's main class
+     * @return the launcher
+     */
+    public static ProgramLauncher onClasspath(
+            String name, String java, List<String> jvmOptions, String classpath, String mainClass) {
+        List<String> launch = new ArrayList<>();
+        launch.add(java);
+        launch.addAll(jvmOptions);
+        launch.add("-cp");
+        launch.add(Objects.requireNonNull(classpath, "classpath"));
+        return new ProgramLauncher(name, launch, mainClass);
+    }
+
+    /**
+     * The launcher of an image module's program: {@code bin/lib/launch MODULE} (the JVM options, if
+     * any, in its {@code JAVA_OPTS}, after the image's flags, which they override), or {@link
+     * #onClasspath} with this JVM's {@code java} when a classpath is given.
+     *
+     * @param name what the program is called in messages
+     * @param jvmOptions JVM options, words separated by blanks; null or blank for the image's alone
+     * @param classpath the classpath, or null for the module's build
      * @param home the repository's root
      * @param module the module directory, e.g. {@code trainer-image}
      * @param mainClass the program's main class
@@ -74,17 +89,32 @@ public record ProgramLauncher(
             String module,
             String mainClass)
             throws IOException {
-        List<String> options =
-                new ArrayList<>(
-                        jvmOptions == null || jvmOptions.isBlank()
-                                ? List.of()
-                                : List.of(jvmOptions.strip().split("\\s+")));
-        String path = classpath;
-        if (path == null) {
-            path = moduleClasspath(home, module);
-            options.addAll(appCdsOptions(home, module));
+        boolean noOptions = jvmOptions == null || jvmOptions.isBlank();
+        if (classpath != null) {
+            return onClasspath(
+                    name,
+                    currentJava(),
+                    noOptions ? List.of() : List.of(jvmOptions.strip().split("\\s+")),
+                    classpath,
+                    mainClass);
         }
-        return new ProgramLauncher(name, currentJava(), options, path, mainClass);
+        Path lib = home.resolve(module).resolve("target").resolve("lib");
+        if (!Files.isDirectory(lib)) {
+            // launch would build it, in the middle of a run: the run says so before it starts.
+            throw new IOException(
+                    module
+                            + " is not built (no "
+                            + lib
+                            + "): run ./mvnw -q -B install -DskipTests");
+        }
+        List<String> launch = new ArrayList<>();
+        if (!noOptions) {
+            launch.add("env");
+            launch.add("JAVA_OPTS=" + jvmOptions.strip());
+        }
+        launch.add(home.resolve("bin").resolve("lib").resolve("launch").toString());
+        launch.add(module);
+        return new ProgramLauncher(name, launch, mainClass);
     }
 
     /**
@@ -96,88 +126,5 @@ public record ProgramLauncher(
                 .command()
                 .orElseGet(
                         () -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /**
-     * The JVM options that map a module's application class-data sharing archive, when {@code
-     * bin/lib/launch} has recorded one ({@code <module>/target/app-cds.jsa}) and no jar of the
-     * module is newer: a helpers process then starts in about 0.43 s instead of 0.66 s
-     * (bench/local-run). An archive that does not fit is ignored by the JVM.
-     *
-     * @param home the repository's root
-     * @param module the module directory
-     * @return the options, or an empty list without a fresh archive
-     */
-    public static List<String> appCdsOptions(Path home, String module) {
-        Path target = home.resolve(module).resolve("target");
-        Path archive = target.resolve("app-cds.jsa");
-        try {
-            if (!Files.isRegularFile(archive)) {
-                return List.of();
-            }
-            long archived = Files.getLastModifiedTime(archive).toMillis();
-            List<Path> jars = new ArrayList<>();
-            try (var entries = Files.list(target)) {
-                entries.filter(p -> p.toString().endsWith(".jar")).forEach(jars::add);
-            }
-            try (var entries = Files.list(target.resolve("lib"))) {
-                entries.filter(p -> p.toString().endsWith(".jar")).forEach(jars::add);
-            }
-            for (Path jar : jars) {
-                if (Files.getLastModifiedTime(jar).toMillis() > archived) {
-                    return List.of();
-                }
-            }
-        } catch (IOException e) {
-            return List.of();
-        }
-        return List.of(
-                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-    }
-
-    /**
-     * The classpath of an image module built by Maven: {@code
-     * <module>/target/<module>-<version>.jar} and the jars of {@code <module>/target/lib}, in the
-     * order {@code target/classpath.txt} gives (or the directory's, without it).
-     *
-     * @param home the repository's root
-     * @param module the module directory, e.g. {@code trainer-image}
-     * @return the classpath
-     * @throws IOException naming the build command if the module is not built
-     */
-    public static String moduleClasspath(Path home, String module) throws IOException {
-        Path target = home.resolve(module).resolve("target");
-        Path lib = target.resolve("lib");
-        List<Path> jars = new ArrayList<>();
-        if (Files.isDirectory(target)) {
-            try (var entries = Files.list(target)) {
-                entries.filter(
-                                p ->
-                                        p.getFileName().toString().startsWith(module + "-")
-                                                && p.getFileName().toString().endsWith(".jar"))
-                        .sorted()
-                        .forEach(jars::add);
-            }
-        }
-        if (jars.isEmpty() || !Files.isDirectory(lib)) {
-            throw new IOException(
-                    module
-                            + " is not built (no "
-                            + target.resolve(module + "-*.jar")
-                            + " and "
-                            + lib
-                            + "): run ./mvnw -q -B install -DskipTests");
-        }
-        // Maven's order when the build wrote it, as the images' jib-classpath-file: the JVM opens
-        // jars in classpath order while it looks for a class.
-        Path ordered = target.resolve("classpath.txt");
-        if (Files.isRegularFile(ordered)) {
-            String entries = Files.readString(ordered).strip();
-            String first = entries.split(File.pathSeparator, 2)[0];
-            if (!entries.isEmpty() && Files.isRegularFile(Path.of(first))) {
-                return jars.get(jars.size() - 1) + File.pathSeparator + entries;
-            }
-        }
-        return jars.get(jars.size() - 1) + File.pathSeparator + lib + File.separator + "*";
     }
 }

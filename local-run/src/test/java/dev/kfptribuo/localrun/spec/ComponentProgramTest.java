@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ComponentProgramTest {
     private static final ProgramLauncher HELPERS =
-            new ProgramLauncher(
+            ProgramLauncher.onClasspath(
                     "helpers",
                     "/jdk/bin/java",
                     List.of("-XX:TieredStopAtLevel=1"),

@@ -26,7 +26,7 @@ class LocalTuningServiceTest {
     @TempDir Path dir;
 
     private static ProgramLauncher fakeTrainer() {
-        return new ProgramLauncher(
+        return ProgramLauncher.onClasspath(
                 "train",
                 ProgramLauncher.currentJava(),
                 List.of("-XX:TieredStopAtLevel=1"),
