@@ -2,16 +2,12 @@ package dev.kfptribuo.serving;
 
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.ModelBundle;
-import dev.kfptribuo.online.OnlinePredictor;
-import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code serve} program: maps flags and Vertex AI's {@code AIP_*} variables to a {@link
- * ServingConfig}, starts a {@link PredictionServer}, loads the model and serves until stopped. A
- * flag wins over its variable; a variable set to an empty value counts as unset.
+ * ServingConfig} (the model of a local registry resolved to its version directory) and runs the
+ * {@link ServingJob}. A flag wins over its variable; a variable set to an empty value counts as
+ * unset.
  */
 @Command(
         name = "serve",
@@ -178,37 +175,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         ServerLog log = new ServerLog(logOut);
         ServingConfig config = config(log);
-        // The model loads while the server is built and starts (two cores do both at once); health
-        // answers 503 from the moment the port is bound until the model is in.
-        FutureTask<OnlinePredictor> loading =
-                new FutureTask<>(() -> PredictionServer.loadModel(config.model(), log));
-        Thread loader = new Thread(loading, "serve-model-loader");
-        loader.setDaemon(true);
-        loader.start();
-        PredictionServer server = new PredictionServer(config, log);
-        server.start();
-        if (shutdownHook) {
-            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "serve-shutdown"));
-        }
-        try {
-            server.ready(loading.get());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            log.error(
-                    "the model could not be loaded from "
-                            + config.model()
-                            + ": "
-                            + cause.getMessage());
-            server.stop();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(cause);
-        }
-        server.join();
+        ServingJob.run(config, log, shutdownHook);
         return 0;
     }
 
@@ -294,44 +261,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (model == null) {
             // The flags are checked first; then the registry is read for the directory to serve.
-            config = config.withModel(fromRegistry(log));
+            config =
+                    config.withModel(
+                            ServingJob.fromRegistry(registry, registryModel, registryVersion, log));
         }
         return config;
-    }
-
-    /**
-     * The version directory of the registry to serve, resolved once, before the server starts: the
-     * model is then read whole into memory, and a version directory never changes while published
-     * (a later deploy writes a new one), so a restart is what serves a newer deploy.
-     */
-    private Location fromRegistry(ServerLog log) throws IOException {
-        ModelRegistryReader reader = new ModelRegistryReader(registry);
-        ModelRegistryReader.Version version;
-        try {
-            version =
-                    registryVersion == null
-                            ? reader.current(registryModel)
-                            : reader.version(registryModel, registryVersion);
-        } catch (IOException e) {
-            log.error("no model to serve in registry " + reader.root() + ": " + e.getMessage());
-            if (e instanceof ModelRegistryReader.NotDeployedException) {
-                // Not an I/O failure: the registry was read and holds no such version.
-                throw new IllegalStateException(
-                        e.getMessage() + " (bin/continuous-training deploys there)", e);
-            }
-            throw e;
-        }
-        log.info(
-                "registry "
-                        + reader.root()
-                        + ": serving "
-                        + version.modelId()
-                        + "/"
-                        + version.versionId()
-                        + (registryVersion == null ? ", the version deployed last," : "")
-                        + " from "
-                        + version.directory());
-        return Location.parse(version.directory().toString());
     }
 
     private String orElse(String flag, String variable, String fallback) {
