@@ -80,11 +80,7 @@ class TrainTest {
         assertEquals(FIELDS, header.split(",", -1).length, "covertype header: " + header);
         dataRows = List.copyOf(lines.subList(1, 1 + TRAIN_ROWS + VALID_ROWS));
         train = writeCsv(shared.resolve("train.csv"), header, trainRows());
-        valid =
-                writeCsv(
-                        shared.resolve("valid.csv"),
-                        header,
-                        dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
+        valid = writeCsv(shared.resolve("valid.csv"), header, validRows());
     }
 
     @BeforeEach
@@ -199,35 +195,7 @@ class TrainTest {
     @ParameterizedTest
     @EnumSource(Style.class)
     void everyFlagInFinalMode(Style style) throws IOException {
-        Path[] renamed = renamedData();
-        List<String> args = new ArrayList<>();
-        args.addAll(style.flag("--job-dir", "--job_dir", jobDir.toString()));
-        args.addAll(
-                style.flag(
-                        "--training_dataset_path",
-                        "--training-dataset-path",
-                        renamed[0].toString()));
-        args.addAll(
-                style.flag(
-                        "--validation_dataset_path",
-                        "--validation-dataset-path",
-                        renamed[1].toString()));
-        args.addAll(style.flag("--alpha", "--alpha", "0.001"));
-        args.addAll(style.flag("--max_iter", "--max-iter", "4"));
-        args.addAll(style.flag("--hptune", "--hptune", "False"));
-        args.addAll(style.flag("--tol", "--tol", "none"));
-        args.addAll(style.flag("--n_iter_no_change", "--n-iter-no-change", "3"));
-        args.addAll(style.flag("--loss", "--loss", "hinge"));
-        args.addAll(style.flag("--seed", "--seed", "42"));
-        args.addAll(
-                style.flag(
-                        "--hyperparameter_metric_tag",
-                        "--hyperparameter-metric-tag",
-                        "unused_in_final"));
-        args.addAll(style.flag("--label_column", "--label-column", "Label"));
-        args.addAll(style.flag("--categorical_columns", "--categorical-columns", "Area,Soil_Type"));
-
-        Run run = train(args);
+        Run run = train(everyFlag(style, "False", "unused_in_final"));
 
         run.assertSuccess();
         assertTrue(
@@ -251,6 +219,26 @@ class TrainTest {
     @ParameterizedTest
     @EnumSource(Style.class)
     void everyFlagInTuningMode(Style style) throws IOException {
+        Run run = train(everyFlag(style, "True", "my_metric"));
+
+        run.assertSuccess();
+        assertTrue(
+                run.out.contains(
+                        "mode=tuning loss=hinge alpha=0.001 max_iter=4 tol=none rows=2000"),
+                run.out);
+        JsonNode metric = JSON.readTree(readMetricLines().get(0));
+        assertTrue(metric.has("my_metric"), metric.toString());
+        assertFalse(metric.has("accuracy"), metric.toString());
+        assertEquals("4", metric.get("global_step").asText(), "global_step is the epochs run");
+        assertNoModel(jobDir);
+    }
+
+    /**
+     * Every flag of train spelt in {@code style}, on {@link #renamedData} (label Label, categorical
+     * columns Area and Soil_Type): 4 epochs of hinge loss at alpha 0.001, no tolerance, seed 42.
+     */
+    private List<String> everyFlag(Style style, String hptune, String metricTag)
+            throws IOException {
         Path[] renamed = renamedData();
         List<String> args = new ArrayList<>();
         args.addAll(style.flag("--job-dir", "--job_dir", jobDir.toString()));
@@ -266,29 +254,17 @@ class TrainTest {
                         renamed[1].toString()));
         args.addAll(style.flag("--alpha", "--alpha", "0.001"));
         args.addAll(style.flag("--max_iter", "--max-iter", "4"));
-        args.addAll(style.flag("--hptune", "--hptune", "True"));
+        args.addAll(style.flag("--hptune", "--hptune", hptune));
         args.addAll(style.flag("--tol", "--tol", "none"));
         args.addAll(style.flag("--n_iter_no_change", "--n-iter-no-change", "3"));
         args.addAll(style.flag("--loss", "--loss", "hinge"));
         args.addAll(style.flag("--seed", "--seed", "42"));
         args.addAll(
                 style.flag(
-                        "--hyperparameter_metric_tag", "--hyperparameter-metric-tag", "my_metric"));
+                        "--hyperparameter_metric_tag", "--hyperparameter-metric-tag", metricTag));
         args.addAll(style.flag("--label_column", "--label-column", "Label"));
         args.addAll(style.flag("--categorical_columns", "--categorical-columns", "Area,Soil_Type"));
-
-        Run run = train(args);
-
-        run.assertSuccess();
-        assertTrue(
-                run.out.contains(
-                        "mode=tuning loss=hinge alpha=0.001 max_iter=4 tol=none rows=2000"),
-                run.out);
-        JsonNode metric = JSON.readTree(readMetricLines().get(0));
-        assertTrue(metric.has("my_metric"), metric.toString());
-        assertFalse(metric.has("accuracy"), metric.toString());
-        assertEquals("4", metric.get("global_step").asText(), "global_step is the epochs run");
-        assertNoModel(jobDir);
+        return args;
     }
 
     @ParameterizedTest(name = "--max_iter {0} --alpha {1}")
@@ -297,11 +273,9 @@ class TrainTest {
         Run run =
                 train(
                         withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        train.toString(),
-                                        "--validation_dataset_path",
-                                        valid.toString(),
+                                dataArgs(
+                                        train,
+                                        valid,
                                         "--max_iter",
                                         maxIter,
                                         "--alpha",
@@ -320,16 +294,7 @@ class TrainTest {
     @ParameterizedTest(name = "--max_iter {0}")
     @ValueSource(strings = {"5.5", "5e-1", "five", "1e10"})
     void maxIterMustBeAWholeNumber(String value) throws IOException {
-        Run run =
-                train(
-                        withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        train.toString(),
-                                        "--validation_dataset_path",
-                                        valid.toString(),
-                                        "--max_iter",
-                                        value)));
+        Run run = train(withJobDir(dataArgs(train, valid, "--max_iter", value)));
 
         run.assertUsageError("--max_iter", value);
         assertNothingWritten();
@@ -374,36 +339,8 @@ class TrainTest {
     @Test
     void tolNoneRunsEveryEpoch() throws IOException {
         Path stoppingDir = tmp.resolve("stopping");
-        Run stopping =
-                train(
-                        List.of(
-                                "--training_dataset_path",
-                                train.toString(),
-                                "--validation_dataset_path",
-                                valid.toString(),
-                                "--job-dir",
-                                stoppingDir.toString(),
-                                "--max_iter",
-                                "8",
-                                "--n_iter_no_change",
-                                "1",
-                                "--tol",
-                                "1e6"));
-        Run all =
-                train(
-                        List.of(
-                                "--training_dataset_path",
-                                train.toString(),
-                                "--validation_dataset_path",
-                                valid.toString(),
-                                "--job-dir",
-                                jobDir.toString(),
-                                "--max_iter",
-                                "8",
-                                "--n_iter_no_change",
-                                "1",
-                                "--tol",
-                                "none"));
+        Run stopping = train(eightEpochsWithTol(stoppingDir, "1e6"));
+        Run all = train(eightEpochsWithTol(jobDir, "none"));
 
         // A huge tolerance stops every class after its first epoch without "improvement"...
         stopping.assertSuccess();
@@ -418,6 +355,21 @@ class TrainTest {
         assertFalse(ran.get("converged").asBoolean());
         assertTrue(all.out.contains("epoch 8/8 "), all.out);
         assertTrue(all.out.contains("trained: epochs=8 converged=false"), all.out);
+    }
+
+    /** Up to 8 epochs into {@code dir}, stopping after 1 epoch without an improvement of tol. */
+    private static List<String> eightEpochsWithTol(Path dir, String tol) {
+        return dataArgs(
+                train,
+                valid,
+                "--job-dir",
+                dir.toString(),
+                "--max_iter",
+                "8",
+                "--n_iter_no_change",
+                "1",
+                "--tol",
+                tol);
     }
 
     @Test
@@ -500,16 +452,7 @@ class TrainTest {
 
     @Test
     void tuningModeNeedsValidationData() throws IOException {
-        Run run =
-                train(
-                        withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        train.toString(),
-                                        "--max_iter",
-                                        "5",
-                                        "--hptune",
-                                        "True")));
+        Run run = train(withJobDir(trainingArgs(train, "--max_iter", "5", "--hptune", "True")));
 
         run.assertUsageError("--validation_dataset_path");
         assertNothingWritten();
@@ -650,10 +593,8 @@ class TrainTest {
         Run run =
                 train(
                         withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        train.toString(),
-                                        "--validation_dataset_path=s3://bucket/valid.csv")));
+                                trainingArgs(
+                                        train, "--validation_dataset_path=s3://bucket/valid.csv")));
 
         run.assertUsageError();
         assertEquals(
@@ -720,9 +661,8 @@ class TrainTest {
 
         Run throughLink =
                 train(
-                        List.of(
-                                "--training_dataset_path",
-                                train.toString(),
+                        trainingArgs(
+                                train,
                                 "--job-dir",
                                 link.toString(),
                                 "--job-dir-output",
@@ -730,9 +670,8 @@ class TrainTest {
         throughLink.assertUsageError("lies inside --job-dir " + link);
         Run intoLink =
                 train(
-                        List.of(
-                                "--training_dataset_path",
-                                train.toString(),
+                        trainingArgs(
+                                train,
                                 "--job-dir",
                                 real.toString(),
                                 "--job-dir-output",
@@ -760,9 +699,8 @@ class TrainTest {
 
         Run gcs =
                 train(
-                        List.of(
-                                "--training_dataset_path",
-                                train.toString(),
+                        trainingArgs(
+                                train,
                                 "--job-dir",
                                 "gs://bucket/jobs/1/",
                                 "--job-dir-output",
@@ -775,16 +713,7 @@ class TrainTest {
     void anOutputOnAnInputFileIsRefused() throws IOException {
         Path copy = Files.copy(valid, tmp.resolve("valid.csv"));
         byte[] before = Files.readAllBytes(copy);
-        Run run =
-                train(
-                        withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        train.toString(),
-                                        "--validation_dataset_path",
-                                        copy.toString()),
-                                "--job-dir-output",
-                                copy.toString()));
+        Run run = train(withJobDir(dataArgs(train, copy), "--job-dir-output", copy.toString()));
 
         run.assertUsageError(
                 "--job-dir-output "
@@ -800,205 +729,117 @@ class TrainTest {
 
     /** One bad input: the files it writes and what the one-line error must say. */
     enum BadInput {
-        MISSING_FILE(1) {
-            @Override
-            Inputs prepare(Path dir) {
-                Path missing = dir.resolve("absent.csv");
-                return new Inputs(
-                        missing.toString(), valid.toString(), missing.toString(), "no such file");
-            }
-        },
-        EMPTY_FILE(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                Path empty = Files.write(dir.resolve("empty.csv"), new byte[0]);
-                return new Inputs(empty.toString(), valid.toString(), empty.toString(), "empty");
-            }
-        },
-        HEADER_WITHOUT_LABEL_COLUMN(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                List<String> rows =
-                        trainRows().stream().map(r -> r.substring(0, r.lastIndexOf(','))).toList();
-                Path file =
-                        writeCsv(
-                                dir.resolve("nolabel.csv"),
-                                header.substring(0, header.lastIndexOf(',')),
-                                rows);
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 1:",
-                        "Cover_Type");
-            }
-        },
-        HEADER_WITHOUT_LABEL_COLUMN_AFTER_BLANK_LINES(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                List<String> rows =
-                        trainRows().stream().map(r -> r.substring(0, r.lastIndexOf(','))).toList();
-                Path file =
-                        writeCsv(
-                                dir.resolve("nolabel.csv"),
-                                "\n\n" + header.substring(0, header.lastIndexOf(',')),
-                                rows);
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 3:",
-                        "Cover_Type");
-            }
-        },
-        VALIDATION_COLUMNS_DIFFER(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                // Elevation renamed: scoring would count it as a missing feature, a silent wrong
-                // metric.
-                Path file =
-                        writeCsv(
-                                dir.resolve("renamed.csv"),
-                                header.replace("Elevation", "Elev"),
-                                dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
-                return new Inputs(
-                        train.toString(),
-                        file.toString(),
-                        file.toString(),
-                        "its columns differ from those of " + train,
-                        "Elev",
-                        "Elevation");
-            }
-        },
-        NON_NUMERIC_CELL(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                Path file = trainWithCell(dir, 100, 0, "abc");
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 102, column Elevation",
-                        "abc");
-            }
-        },
-        NON_FINITE_CELL(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                Path file = trainWithCell(dir, 200, 1, "Infinity");
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 202, column Aspect",
-                        "Infinity");
-            }
-        },
-        BLANK_NUMERIC_CELL(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                Path file = trainWithCell(dir, 50, 2, "");
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 52, column Slope",
-                        "blank");
-            }
-        },
-        TOO_FEW_FIELDS(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                List<String> rows = new ArrayList<>(trainRows());
-                rows.set(10, rows.get(10).substring(0, rows.get(10).lastIndexOf(',')));
-                Path file = writeCsv(dir.resolve("short.csv"), header, rows);
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 12:",
-                        "expected 13 fields, found 12");
-            }
-        },
-        TOO_MANY_FIELDS(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                List<String> rows = new ArrayList<>(trainRows());
-                rows.set(11, rows.get(11) + ",9");
-                Path file = writeCsv(dir.resolve("long.csv"), header, rows);
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 13:",
-                        "expected 13 fields, found 14");
-            }
-        },
-        BLANK_LABEL(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                Path file = trainWithCell(dir, 20, FIELDS - 1, " ");
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 22, column Cover_Type",
-                        "blank");
-            }
-        },
+        MISSING_FILE(1, dir -> Inputs.badTraining(dir.resolve("absent.csv"), "no such file")),
+        EMPTY_FILE(
+                1,
+                dir ->
+                        Inputs.badTraining(
+                                Files.write(dir.resolve("empty.csv"), new byte[0]), "empty")),
+        HEADER_WITHOUT_LABEL_COLUMN(1, dir -> withoutLabelColumn(dir, "", "line 1:")),
+        HEADER_WITHOUT_LABEL_COLUMN_AFTER_BLANK_LINES(
+                1, dir -> withoutLabelColumn(dir, "\n\n", "line 3:")),
+        // Elevation renamed: scoring would count it as a missing feature, a silent wrong metric.
+        VALIDATION_COLUMNS_DIFFER(
+                1,
+                dir ->
+                        Inputs.badValidation(
+                                writeCsv(
+                                        dir.resolve("renamed.csv"),
+                                        header.replace("Elevation", "Elev"),
+                                        validRows()),
+                                "its columns differ from those of " + train,
+                                "Elev",
+                                "Elevation")),
+        NON_NUMERIC_CELL(
+                1,
+                dir ->
+                        Inputs.badTraining(
+                                trainWithCell(dir, 100, 0, "abc"),
+                                "line 102, column Elevation",
+                                "abc")),
+        NON_FINITE_CELL(
+                1,
+                dir ->
+                        Inputs.badTraining(
+                                trainWithCell(dir, 200, 1, "Infinity"),
+                                "line 202, column Aspect",
+                                "Infinity")),
+        BLANK_NUMERIC_CELL(
+                1,
+                dir ->
+                        Inputs.badTraining(
+                                trainWithCell(dir, 50, 2, ""), "line 52, column Slope", "blank")),
+        TOO_FEW_FIELDS(
+                1,
+                dir -> {
+                    List<String> rows = new ArrayList<>(trainRows());
+                    rows.set(10, rows.get(10).substring(0, rows.get(10).lastIndexOf(',')));
+                    Path file = writeCsv(dir.resolve("short.csv"), header, rows);
+                    return Inputs.badTraining(file, "line 12:", "expected 13 fields, found 12");
+                }),
+        TOO_MANY_FIELDS(
+                1,
+                dir -> {
+                    List<String> rows = new ArrayList<>(trainRows());
+                    rows.set(11, rows.get(11) + ",9");
+                    Path file = writeCsv(dir.resolve("long.csv"), header, rows);
+                    return Inputs.badTraining(file, "line 13:", "expected 13 fields, found 14");
+                }),
+        BLANK_LABEL(
+                1,
+                dir ->
+                        Inputs.badTraining(
+                                trainWithCell(dir, 20, FIELDS - 1, " "),
+                                "line 22, column Cover_Type",
+                                "blank")),
         /** A blank line is skipped but still counts: the error names the physical line. */
-        BAD_CELL_AFTER_A_BLANK_LINE(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                List<String> rows = new ArrayList<>(trainRows());
-                rows.set(30, replaceField(rows.get(30), 0, "abc"));
-                rows.add(5, ""); // physical line 7; data row 30 moves to line 33
-                Path file = writeCsv(dir.resolve("blankline.csv"), header, rows);
-                return new Inputs(
-                        file.toString(),
-                        valid.toString(),
-                        file.toString(),
-                        "line 33, column Elevation");
-            }
-        },
-        BAD_CELL_IN_VALIDATION_FILE(1) {
-            @Override
-            Inputs prepare(Path dir) throws IOException {
-                List<String> rows =
-                        new ArrayList<>(dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS));
-                rows.set(7, replaceField(rows.get(7), 1, "north"));
-                Path file = writeCsv(dir.resolve("badvalid.csv"), header, rows);
-                return new Inputs(
-                        train.toString(),
-                        file.toString(),
-                        file.toString(),
-                        "line 9, column Aspect",
-                        "north");
-            }
-        },
-        WILDCARD_MATCHING_NOTHING(1) {
-            @Override
-            Inputs prepare(Path dir) {
-                String pattern = dir.resolve("nothing-*.csv").toString();
-                return new Inputs(pattern, valid.toString(), pattern, "no file matches");
-            }
-        },
-        WILDCARD_IN_A_DIRECTORY(2) {
-            @Override
-            Inputs prepare(Path dir) {
-                String pattern = dir.resolve("shard*").resolve("data.csv").toString();
-                return new Inputs(
-                        pattern, valid.toString(), "--training_dataset_path", "wildcards");
-            }
-        };
+        BAD_CELL_AFTER_A_BLANK_LINE(
+                1,
+                dir -> {
+                    List<String> rows = new ArrayList<>(trainRows());
+                    rows.set(30, replaceField(rows.get(30), 0, "abc"));
+                    rows.add(5, ""); // physical line 7; data row 30 moves to line 33
+                    Path file = writeCsv(dir.resolve("blankline.csv"), header, rows);
+                    return Inputs.badTraining(file, "line 33, column Elevation");
+                }),
+        BAD_CELL_IN_VALIDATION_FILE(
+                1,
+                dir -> {
+                    List<String> rows = new ArrayList<>(validRows());
+                    rows.set(7, replaceField(rows.get(7), 1, "north"));
+                    Path file = writeCsv(dir.resolve("badvalid.csv"), header, rows);
+                    return Inputs.badValidation(file, "line 9, column Aspect", "north");
+                }),
+        WILDCARD_MATCHING_NOTHING(
+                1,
+                dir -> {
+                    String pattern = dir.resolve("nothing-*.csv").toString();
+                    return new Inputs(pattern, valid.toString(), pattern, "no file matches");
+                }),
+        WILDCARD_IN_A_DIRECTORY(
+                2,
+                dir -> {
+                    String pattern = dir.resolve("shard*").resolve("data.csv").toString();
+                    return new Inputs(
+                            pattern, valid.toString(), "--training_dataset_path", "wildcards");
+                });
 
         final int exitCode;
+        private final Preparation preparation;
 
-        BadInput(int exitCode) {
+        BadInput(int exitCode, Preparation preparation) {
             this.exitCode = exitCode;
+            this.preparation = preparation;
         }
 
-        abstract Inputs prepare(Path dir) throws IOException;
+        Inputs prepare(Path dir) throws IOException {
+            return preparation.prepare(dir);
+        }
+
+        /** Writes the input's files into a directory. */
+        private interface Preparation {
+            Inputs prepare(Path dir) throws IOException;
+        }
     }
 
     /**
@@ -1006,7 +847,41 @@ class TrainTest {
      * @param validation the --validation_dataset_path argument
      * @param expected fragments the error line must contain
      */
-    record Inputs(String training, String validation, String... expected) {}
+    record Inputs(String training, String validation, String... expected) {
+        /**
+         * A bad training file with the good validation data: the error names the file, then more.
+         */
+        static Inputs badTraining(Path file, String... more) {
+            return new Inputs(file.toString(), valid.toString(), naming(file, more));
+        }
+
+        /** The good training data with a bad validation file: the error names it, then more. */
+        static Inputs badValidation(Path file, String... more) {
+            return new Inputs(train.toString(), file.toString(), naming(file, more));
+        }
+
+        private static String[] naming(Path file, String... more) {
+            List<String> expected = new ArrayList<>(List.of(file.toString()));
+            expected.addAll(List.of(more));
+            return expected.toArray(String[]::new);
+        }
+    }
+
+    /**
+     * The training rows without their last column, the label Cover_Type, in a file whose header
+     * follows {@code before}: the error names the header's line and the label.
+     */
+    private static Inputs withoutLabelColumn(Path dir, String before, String line)
+            throws IOException {
+        List<String> rows =
+                trainRows().stream().map(r -> r.substring(0, r.lastIndexOf(','))).toList();
+        Path file =
+                writeCsv(
+                        dir.resolve("nolabel.csv"),
+                        before + header.substring(0, header.lastIndexOf(',')),
+                        rows);
+        return Inputs.badTraining(file, line, "Cover_Type");
+    }
 
     static Stream<Arguments> badInputs() {
         return Arrays.stream(BadInput.values())
@@ -1020,16 +895,13 @@ class TrainTest {
         Inputs inputs = bad.prepare(dir);
         Path aipDir = tmp.resolve("aip");
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--training_dataset_path",
-                                inputs.training(),
-                                "--validation_dataset_path",
-                                inputs.validation(),
-                                "--max_iter",
-                                "5",
-                                "--job-dir",
-                                jobDir.toString()));
+                dataArgs(
+                        inputs.training(),
+                        inputs.validation(),
+                        "--max_iter",
+                        "5",
+                        "--job-dir",
+                        jobDir.toString());
         if (mode.equals("tuning")) {
             args.add("--hptune");
         }
@@ -1061,17 +933,7 @@ class TrainTest {
         "--tol, nan, final",
     })
     void badHyperparameterIsAUsageError(String flag, String value, String mode) throws IOException {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--training_dataset_path",
-                                train.toString(),
-                                "--validation_dataset_path",
-                                valid.toString(),
-                                "--job-dir",
-                                jobDir.toString(),
-                                flag,
-                                value));
+        List<String> args = dataArgs(train, valid, "--job-dir", jobDir.toString(), flag, value);
         if (mode.equals("tuning")) {
             args.add("--hptune=True");
         }
@@ -1105,16 +967,7 @@ class TrainTest {
         rows.set(rows.size() - 1, replaceField(rows.get(rows.size() - 1), 0, "1e308"));
         Path file = writeCsv(tmp.resolve("huge.csv"), header, rows);
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--training_dataset_path",
-                                file.toString(),
-                                "--validation_dataset_path",
-                                valid.toString(),
-                                "--max_iter",
-                                "5",
-                                "--job-dir",
-                                jobDir.toString()));
+                dataArgs(file, valid, "--max_iter", "5", "--job-dir", jobDir.toString());
         if (mode.equals("tuning")) {
             args.add("--hptune");
         }
@@ -1135,16 +988,7 @@ class TrainTest {
         }
         assertEquals(0x1f, Files.readAllBytes(gz)[0] & 0xff);
 
-        Run run =
-                train(
-                        withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        gz.toString(),
-                                        "--validation_dataset_path",
-                                        valid.toString(),
-                                        "--max_iter",
-                                        "5")));
+        Run run = train(withJobDir(dataArgs(gz, valid, "--max_iter", "5")));
 
         run.assertSuccess();
         assertTrue(
@@ -1169,14 +1013,7 @@ class TrainTest {
         Files.writeString(dir.resolve("other.csv"), "not,matched\n");
         Files.writeString(dir.resolve("data-000000000003.csv.bak"), "not,matched\n");
 
-        Run run =
-                train(
-                        withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        dir.resolve("data-*.csv").toString(),
-                                        "--max_iter",
-                                        "5")));
+        Run run = train(withJobDir(trainingArgs(dir.resolve("data-*.csv"), "--max_iter", "5")));
 
         run.assertSuccess();
         assertTrue(
@@ -1197,14 +1034,7 @@ class TrainTest {
         Path shard3 =
                 writeCsv(dir.resolve("data-000000000003.csv"), header, rows.subList(1200, 2000));
 
-        Run run =
-                train(
-                        withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        dir.resolve("data-*.csv").toString(),
-                                        "--max_iter",
-                                        "5")));
+        Run run = train(withJobDir(trainingArgs(dir.resolve("data-*.csv"), "--max_iter", "5")));
 
         run.assertSuccess();
         assertTrue(
@@ -1216,13 +1046,7 @@ class TrainTest {
                 List.of(1200L, 0L, 0L, 800L));
 
         Path otherJobDir = tmp.resolve("job-of-empty");
-        Run named =
-                train(
-                        List.of(
-                                "--training_dataset_path",
-                                empty.toString(),
-                                "--job-dir",
-                                otherJobDir.toString()));
+        Run named = train(trainingArgs(empty, "--job-dir", otherJobDir.toString()));
         named.assertRuntimeError(empty + ": the file is empty");
         assertNoModel(otherJobDir);
     }
@@ -1235,14 +1059,7 @@ class TrainTest {
         }
         Path withText = writeCsv(tmp.resolve("with-text.csv"), header + ",note,id", rows);
 
-        Run refused =
-                train(
-                        withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        withText.toString(),
-                                        "--max_iter",
-                                        "5")));
+        Run refused = train(withJobDir(trainingArgs(withText, "--max_iter", "5")));
         refused.assertRuntimeError(
                 "with-text.csv: line 2, column note: \"note 0, free text\" is not a number",
                 "--categorical_columns note",
@@ -1252,9 +1069,8 @@ class TrainTest {
         Run run =
                 train(
                         withJobDir(
-                                List.of(
-                                        "--training_dataset_path",
-                                        withText.toString(),
+                                trainingArgs(
+                                        withText,
                                         "--max_iter",
                                         "5",
                                         "--ignore_columns",
@@ -1267,9 +1083,8 @@ class TrainTest {
 
         Run categorical =
                 train(
-                        List.of(
-                                "--training_dataset_path",
-                                withText.toString(),
+                        trainingArgs(
+                                withText,
                                 "--max_iter",
                                 "5",
                                 "--job-dir",
@@ -1308,15 +1123,8 @@ class TrainTest {
         Run run =
                 train(
                         Map.of(TrainCommand.AIP_MODEL_DIR, aipDir.toString()),
-                        List.of(
-                                "--training_dataset_path",
-                                train.toString(),
-                                "--validation_dataset_path",
-                                valid.toString(),
-                                "--max_iter",
-                                "5",
-                                "--job-dir",
-                                occupied.toString()));
+                        dataArgs(
+                                train, valid, "--max_iter", "5", "--job-dir", occupied.toString()));
 
         run.assertRuntimeError(occupied.toString());
         assertFalse(run.out.contains("model saved"), run.out);
@@ -1349,17 +1157,8 @@ class TrainTest {
         Path parent = Files.createDirectories(tmp.resolve("runs"));
         Path fresh = parent.resolve("a/b/job");
 
-        Run run =
-                train(
-                        List.of(
-                                "--training_dataset_path",
-                                bad.toString(),
-                                "--job-dir",
-                                fresh.toString(),
-                                "--max_iter",
-                                "5"));
+        assertFailsOnLine42(bad, fresh);
 
-        run.assertRuntimeError("line 42, column Elevation");
         assertFalse(
                 Files.exists(parent.resolve("a")),
                 "neither the lock file nor the directories train made");
@@ -1370,30 +1169,12 @@ class TrainTest {
     void aFailedRunIntoAnExistingJobDirLeavesItAsItWas() throws IOException {
         Path bad = trainWithCell(tmp, 40, 0, "abc");
         train(withJobDir(base())).assertSuccess();
-        Map<String, Long> before = new HashMap<>();
-        try (Stream<Path> files = Files.walk(jobDir)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                before.put(jobDir.relativize(file).toString(), Files.size(file));
-            }
-        }
+        Map<String, Long> before = fileSizes(jobDir);
         byte[] manifest = Files.readAllBytes(jobDir.resolve(ModelBundle.MANIFEST_FILE));
 
-        train(
-                        List.of(
-                                "--training_dataset_path",
-                                bad.toString(),
-                                "--job-dir",
-                                jobDir.toString(),
-                                "--max_iter",
-                                "5"))
-                .assertRuntimeError("line 42, column Elevation");
+        assertFailsOnLine42(bad, jobDir);
 
-        Map<String, Long> after = new HashMap<>();
-        try (Stream<Path> files = Files.walk(jobDir)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                after.put(jobDir.relativize(file).toString(), Files.size(file));
-            }
-        }
+        Map<String, Long> after = fileSizes(jobDir);
         assertEquals(
                 before.keySet(),
                 after.keySet(),
@@ -1402,19 +1183,28 @@ class TrainTest {
 
         Path yours = Files.createDirectories(tmp.resolve("yours"));
         Files.writeString(yours.resolve("notes.txt"), "mine");
-        train(
-                        List.of(
-                                "--training_dataset_path",
-                                bad.toString(),
-                                "--job-dir",
-                                yours.toString(),
-                                "--max_iter",
-                                "5"))
-                .assertRuntimeError("line 42, column Elevation");
+        assertFailsOnLine42(bad, yours);
         assertEquals(
                 List.of("notes.txt"),
                 list(yours),
                 "an existing dir keeps its files and gets no lock file");
+    }
+
+    /** A run on training data whose data row 40 is not a number, into {@code dir}: it fails. */
+    private void assertFailsOnLine42(Path bad, Path dir) {
+        train(trainingArgs(bad, "--job-dir", dir.toString(), "--max_iter", "5"))
+                .assertRuntimeError("line 42, column Elevation");
+    }
+
+    /** The size of each regular file under {@code dir}, by its path relative to it. */
+    private static Map<String, Long> fileSizes(Path dir) throws IOException {
+        Map<String, Long> sizes = new HashMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                sizes.put(dir.relativize(file).toString(), Files.size(file));
+            }
+        }
+        return sizes;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -1437,10 +1227,7 @@ class TrainTest {
             assertEquals(1, lines.size(), () -> "one error line, got:\n" + err);
             String line = lines.get(0);
             assertTrue(line.startsWith("train: error: "), line);
-            for (String fragment : fragments) {
-                assertTrue(
-                        line.contains(fragment), () -> "'" + fragment + "' missing from: " + line);
-            }
+            assertContainsAll(line, fragments);
         }
 
         /**
@@ -1451,15 +1238,18 @@ class TrainTest {
             assertEquals(2, code, () -> "exit code; err:\n" + err + "\nout:\n" + out);
             List<String> lines = errLines();
             assertFalse(lines.isEmpty(), "an error message on err");
-            String line = lines.get(0);
-            for (String fragment : fragments) {
-                assertTrue(
-                        line.contains(fragment), () -> "'" + fragment + "' missing from: " + line);
-            }
+            assertContainsAll(lines.get(0), fragments);
             assertEquals(
                     "Try 'train --help' for more information.", lines.get(lines.size() - 1), err);
             assertFalse(err.contains("Usage: train"), () -> "no usage on err:\n" + err);
             assertFalse(out.contains("mode="), () -> "no training on a usage error:\n" + out);
+        }
+
+        private static void assertContainsAll(String line, String... fragments) {
+            for (String fragment : fragments) {
+                assertTrue(
+                        line.contains(fragment), () -> "'" + fragment + "' missing from: " + line);
+            }
         }
     }
 
@@ -1483,13 +1273,32 @@ class TrainTest {
 
     /** Training and validation data, at most 5 epochs; no mode flag, no job dir. */
     private static List<String> base() {
-        return List.of(
-                "--training_dataset_path",
-                train.toString(),
-                "--validation_dataset_path",
-                valid.toString(),
-                "--max_iter",
-                "5");
+        return List.copyOf(dataArgs(train, valid, "--max_iter", "5"));
+    }
+
+    /** {@code --training_dataset_path training}, then {@code more}. */
+    private static List<String> trainingArgs(Path training, String... more) {
+        List<String> args =
+                new ArrayList<>(List.of("--training_dataset_path", training.toString()));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    /** {@code --training_dataset_path training --validation_dataset_path validation}, then more. */
+    private static List<String> dataArgs(Path training, Path validation, String... more) {
+        return dataArgs(training.toString(), validation.toString(), more);
+    }
+
+    private static List<String> dataArgs(String training, String validation, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--training_dataset_path",
+                                training,
+                                "--validation_dataset_path",
+                                validation));
+        args.addAll(List.of(more));
+        return args;
     }
 
     private List<String> withJobDir(List<String> args, String... more) {
@@ -1502,6 +1311,10 @@ class TrainTest {
 
     private static List<String> trainRows() {
         return dataRows.subList(0, TRAIN_ROWS);
+    }
+
+    private static List<String> validRows() {
+        return dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS);
     }
 
     private static Path writeCsv(Path file, String header, List<String> rows) throws IOException {
@@ -1535,10 +1348,7 @@ class TrainTest {
         String renamed = header.replace("Cover_Type", "Label").replace("Wilderness_Area", "Area");
         return new Path[] {
             writeCsv(tmp.resolve("renamed-train.csv"), renamed, trainRows()),
-            writeCsv(
-                    tmp.resolve("renamed-valid.csv"),
-                    renamed,
-                    dataRows.subList(TRAIN_ROWS, TRAIN_ROWS + VALID_ROWS)),
+            writeCsv(tmp.resolve("renamed-valid.csv"), renamed, validRows()),
         };
     }
 
