@@ -80,6 +80,19 @@ class TrainExecutorOutputTest {
         return new Run(code, out.toString(), err.toString().lines().toList());
     }
 
+    /**
+     * train into {@code jobDir} with {@link #SERVING_IMAGE}, the {@code more} flags, then an
+     * executor input declaring the model artifact, its output files in {@code outputs}.
+     */
+    private static Run trainV2(Path jobDir, Path outputs, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of("--job-dir", jobDir.toString(), "--serving-image", SERVING_IMAGE));
+        args.addAll(List.of(more));
+        args.addAll(List.of("--executor-input", executorInput(outputs, true)));
+        return train(args.toArray(String[]::new));
+    }
+
     private static List<String> written(Path root) throws IOException {
         if (!Files.exists(root)) {
             return List.of();
@@ -96,14 +109,7 @@ class TrainExecutorOutputTest {
     void theModelArtifactIsTheJobDirWithItsServingContainer() throws IOException {
         Path root = tmp.resolve("outputs");
         Path jobDir = tmp.resolve("jobdir/run-1");
-        Run run =
-                train(
-                        "--job-dir",
-                        jobDir.toString(),
-                        "--serving-image",
-                        SERVING_IMAGE,
-                        "--executor-input",
-                        executorInput(root, true));
+        Run run = trainV2(jobDir, root);
         assertEquals(0, run.code(), run.err().toString());
         assertTrue(Files.isRegularFile(jobDir.resolve("manifest.json")), "the model is saved");
         assertEquals(List.of("executor_output.json"), written(root));
@@ -221,14 +227,7 @@ class TrainExecutorOutputTest {
     void anExecutorOutputFileInsideTheJobDirIsAUsageErrorBeforeTheJobDirIsMade()
             throws IOException {
         Path jobDir = tmp.resolve("jobdir");
-        Run run =
-                train(
-                        "--job-dir",
-                        jobDir.toString(),
-                        "--serving-image",
-                        SERVING_IMAGE,
-                        "--executor-input",
-                        executorInput(jobDir, true));
+        Run run = trainV2(jobDir, jobDir);
         assertEquals(2, run.code(), run.err().toString());
         assertEquals(
                 List.of(
@@ -268,31 +267,13 @@ class TrainExecutorOutputTest {
                                 "train: error: --serving-image names the serving container of the KFP "
                                         + "v2 model artifact: it needs --executor-input"),
                 alone.err().toString());
-        Run badRoute =
-                train(
-                        "--job-dir",
-                        jobDir.toString(),
-                        "--serving-image",
-                        SERVING_IMAGE,
-                        "--serving-predict-route",
-                        "predict",
-                        "--executor-input",
-                        executorInput(root, true));
+        Run badRoute = trainV2(jobDir, root, "--serving-predict-route", "predict");
         assertEquals(2, badRoute.code());
         assertTrue(
                 badRoute.err().get(0).contains("a serving route starts with '/'"),
                 badRoute.err().toString());
         for (String port : new String[] {"0", "70000"}) {
-            Run badPort =
-                    train(
-                            "--job-dir",
-                            jobDir.toString(),
-                            "--serving-image",
-                            SERVING_IMAGE,
-                            "--serving-port",
-                            port,
-                            "--executor-input",
-                            executorInput(root, true));
+            Run badPort = trainV2(jobDir, root, "--serving-port", port);
             assertEquals(2, badPort.code());
             assertEquals(
                     List.of(
