@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.io.CrashPoints;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.localrun.launch.ProgramLauncher;
+import dev.kfptribuo.localrun.registry.ModelRegistry.Action;
 import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
@@ -42,7 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployCrashIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The steps of every deploy that copies, in order; the switch is the pointer's rename. */
+    /**
+     * The steps of every deploy that copies, in order; the switch is the pointer's rename. Written
+     * out here, not taken from {@link ModelRegistry#CRASH_POINTS}: a step dropped from the deploy
+     * and from that list alike must still fail this test.
+     */
     private static final List<String> STEPS =
             List.of(
                     "deploy:locked",
@@ -240,30 +245,67 @@ class DeployCrashIT {
         assertEquals(expected, seen, what);
     }
 
+    /** Whether a crash at a step of {@link #STEPS} comes after the switch to the new version. */
+    private static boolean switched(String point) {
+        return STEPS.indexOf(point) >= STEPS.indexOf("deploy:pointer-renamed");
+    }
+
+    /**
+     * What a reader of {@code version} ({@code null}: the current version) sees after the crash at
+     * {@code point}, checked against {@code expected}.
+     */
+    private static String seenAfterCrash(Path root, String version, String point, String expected) {
+        String seen = sees(root, version);
+        expect(
+                (version == null ? "current" : version) + " after a crash at " + point,
+                expected,
+                seen);
+        return seen;
+    }
+
+    /** Deploys {@code jobDir} as {@code version} of model m, in this JVM. */
+    private static Action deploy(Path root, Path jobDir, String version, boolean replace)
+            throws IOException {
+        return registry(root).deploy(jobDir, "m", version, replace, details()).action();
+    }
+
+    /** The deploy after the crash, in this JVM: it must do {@code expected}. */
+    private static Action nextDeploy(
+            Path root, Path jobDir, String version, boolean replace, Action expected)
+            throws IOException {
+        Action next = deploy(root, jobDir, version, replace);
+        assertEquals(expected, next);
+        return next;
+    }
+
+    /** A case's line in the table the test prints: what readers saw, what the next deploy did. */
+    private static String row(String scenario, String point, Action next, String... seen) {
+        return String.format(
+                "%-11s| %s | %s | next deploy %s", scenario, point, String.join(", ", seen), next);
+    }
+
+    /** A registry whose model m has v01 holding A and v02, its current version, B. */
+    private static Path v01AAndV02B(String scenario, String point) throws IOException {
+        Path root = root(scenario, point);
+        deploy(root, a, "v01", true);
+        deploy(root, b, "v02", true);
+        return root;
+    }
+
     /**
      * A first deploy of a model: before the switch nothing, after it the new version; never a part.
      */
     private static String fresh(String point) throws Exception {
         Path root = root("fresh", point);
         crash(point, root, b, "v01", true);
-        boolean switched = STEPS.indexOf(point) >= STEPS.indexOf("deploy:pointer-renamed");
-        String version = sees(root, "v01");
-        String current = sees(root, null);
-        expect("v01 after a crash at " + point, switched ? "v01=B" : "none", version);
-        expect("current after a crash at " + point, switched ? "v01=B" : "none", current);
-        ModelRegistry.Action next = registry(root).deploy(b, "m", "v01", true, details()).action();
-        assertEquals(
-                switched ? ModelRegistry.Action.UNCHANGED : ModelRegistry.Action.CREATED, next);
+        boolean switched = switched(point);
+        String v01 = seenAfterCrash(root, "v01", point, switched ? "v01=B" : "none");
+        String current = seenAfterCrash(root, null, point, switched ? "v01=B" : "none");
+        Action next =
+                nextDeploy(root, b, "v01", true, switched ? Action.UNCHANGED : Action.CREATED);
         expect("current after the next deploy", "v01=B", sees(root, null));
         clean(root, Map.of("v01", 1));
-        return "fresh      | "
-                + point
-                + " | v01: "
-                + version
-                + ", current: "
-                + current
-                + " | next deploy "
-                + next;
+        return row("fresh", point, next, "v01: " + v01, "current: " + current);
     }
 
     /**
@@ -271,52 +313,34 @@ class DeployCrashIT {
      * rename, B after; current is v02 until current.json's rename, v01 after.
      */
     private static String replacing(String point) throws Exception {
-        Path root = root("replacing", point);
-        registry(root).deploy(a, "m", "v01", true, details());
-        registry(root).deploy(b, "m", "v02", true, details());
+        Path root = v01AAndV02B("replacing", point);
         crash(point, root, b, "v01", true);
-        boolean switched = STEPS.indexOf(point) >= STEPS.indexOf("deploy:pointer-renamed");
+        boolean switched = switched(point);
         boolean current = point.equals("deploy:current-renamed");
-        String v01 = sees(root, "v01");
-        String seenCurrent = sees(root, null);
-        expect("v01 after a crash at " + point, switched ? "v01=B" : "v01=A", v01);
-        expect("current after a crash at " + point, current ? "v01=B" : "v02=B", seenCurrent);
-        expect("v02 after a crash at " + point, "v02=B", sees(root, "v02"));
-        ModelRegistry.Action next = registry(root).deploy(b, "m", "v01", true, details()).action();
-        assertEquals(
-                switched ? ModelRegistry.Action.UNCHANGED : ModelRegistry.Action.REPLACED, next);
+        String v01 = seenAfterCrash(root, "v01", point, switched ? "v01=B" : "v01=A");
+        String seenCurrent = seenAfterCrash(root, null, point, current ? "v01=B" : "v02=B");
+        seenAfterCrash(root, "v02", point, "v02=B");
+        Action next =
+                nextDeploy(root, b, "v01", true, switched ? Action.UNCHANGED : Action.REPLACED);
         expect("v01 after the next deploy", "v01=B", sees(root, null));
         clean(root, Map.of("v01", 2, "v02", 1)); // A's directory is kept for the grace
-        return "replacing  | "
-                + point
-                + " | v01: "
-                + v01
-                + ", current: "
-                + seenCurrent
-                + " | next deploy "
-                + next;
+        return row("replacing", point, next, "v01: " + v01, "current: " + seenCurrent);
     }
 
     /**
      * v01 A, v02 B (current); the child deploys A as v01 again: unchanged, but it becomes current.
      */
     private static String unchanged(String point) throws Exception {
-        Path root = root("unchanged", point);
-        registry(root).deploy(a, "m", "v01", true, details());
-        registry(root).deploy(b, "m", "v02", true, details());
+        Path root = v01AAndV02B("unchanged", point);
         crash(point, root, a, "v01", false);
-        String current = sees(root, null);
-        expect(
-                "current after a crash at " + point,
-                point.endsWith("renamed") ? "v01=A" : "v02=B",
-                current);
+        String current =
+                seenAfterCrash(root, null, point, point.endsWith("renamed") ? "v01=A" : "v02=B");
         expect("v01", "v01=A", sees(root, "v01"));
         expect("v02", "v02=B", sees(root, "v02"));
-        ModelRegistry.Action next = registry(root).deploy(a, "m", "v01", false, details()).action();
-        assertEquals(ModelRegistry.Action.UNCHANGED, next);
+        Action next = nextDeploy(root, a, "v01", false, Action.UNCHANGED);
         expect("current after the next deploy", "v01=A", sees(root, null));
         clean(root, Map.of("v01", 1, "v02", 1));
-        return "unchanged  | " + point + " | current: " + current + " | next deploy " + next;
+        return row("unchanged", point, next, "current: " + current);
     }
 
     /**
@@ -325,17 +349,15 @@ class DeployCrashIT {
      */
     private static String repairDeleting(String point) throws Exception {
         Path root = root("staging-left", point);
-        registry(root).deploy(a, "m", "v01", true, details());
+        deploy(root, a, "v01", true);
         Path staging = root.resolve("m/.staging.v01.00000000-0000-0000-0000-000000000000");
         copyTree(b, staging);
         crash(point, root, b, "v01", true);
-        String v01 = sees(root, "v01");
-        expect("v01 after a crash at " + point, "v01=A", v01);
-        ModelRegistry.Action next = registry(root).deploy(b, "m", "v01", true, details()).action();
-        assertEquals(ModelRegistry.Action.REPLACED, next);
+        String v01 = seenAfterCrash(root, "v01", point, "v01=A");
+        Action next = nextDeploy(root, b, "v01", true, Action.REPLACED);
         assertFalse(Files.exists(staging));
         clean(root, Map.of("v01", 2));
-        return "staging    | " + point + " | v01: " + v01 + " | next deploy " + next;
+        return row("staging", point, next, "v01: " + v01);
     }
 
     /**
@@ -345,69 +367,49 @@ class DeployCrashIT {
         Path root = root("old-layout", point);
         oldLayoutVersion(root.resolve("m"), "v01", a, shaA);
         crash(point, root, b, "v02", true);
-        String v01 = sees(root, "v01");
-        String current = sees(root, null);
-        expect("v01 after a crash at " + point, "v01=A", v01);
-        expect("current after a crash at " + point, "v01=A", current);
-        ModelRegistry.Action next = registry(root).deploy(b, "m", "v02", true, details()).action();
-        assertEquals(ModelRegistry.Action.CREATED, next);
+        String v01 = seenAfterCrash(root, "v01", point, "v01=A");
+        String current = seenAfterCrash(root, null, point, "v01=A");
+        Action next = nextDeploy(root, b, "v02", true, Action.CREATED);
         expect("current after the next deploy", "v02=B", sees(root, null));
         expect("v01 after the next deploy", "v01=A", sees(root, "v01"));
         assertTrue(Files.isRegularFile(root.resolve("m/v01.version")));
         clean(root, Map.of("v02", 1));
-        return "old layout | "
-                + point
-                + " | v01: "
-                + v01
-                + ", current: "
-                + current
-                + " | next deploy "
-                + next;
+        return row("old layout", point, next, "v01: " + v01, "current: " + current);
     }
 
     /** current.json spoilt: repair points it at the version deployed last. */
     private static String badCurrent(String point) throws Exception {
         Path root = root("bad-current", point);
-        registry(root).deploy(a, "m", "v01", true, details());
+        deploy(root, a, "v01", true);
         Files.writeString(
                 root.resolve("m").resolve(ModelRegistry.CURRENT_FILE), "{\"version\": 7}");
         crash(point, root, b, "v02", true);
-        String v01 = sees(root, "v01");
-        String current = sees(root, null);
-        expect("v01 after a crash at " + point, "v01=A", v01);
+        String v01 = seenAfterCrash(root, "v01", point, "v01=A");
+        String current;
         if (point.endsWith("renamed")) {
-            expect("current after a crash at " + point, "v01=A", current);
+            current = seenAfterCrash(root, null, point, "v01=A");
         } else {
+            current = sees(root, null);
             assertTrue(current.startsWith("error: ") && current.contains("current.json"), current);
         }
-        ModelRegistry.Action next = registry(root).deploy(b, "m", "v02", true, details()).action();
-        assertEquals(ModelRegistry.Action.CREATED, next);
+        Action next = nextDeploy(root, b, "v02", true, Action.CREATED);
         expect("current after the next deploy", "v02=B", sees(root, null));
         clean(root, Map.of("v01", 1, "v02", 1));
-        return "bad current| "
-                + point
-                + " | v01: "
-                + v01
-                + ", current: "
-                + current
-                + " | next deploy "
-                + next;
+        return row("bad current", point, next, "v01: " + v01, "current: " + current);
     }
 
     /** A directory where v02's pointer goes is moved aside. */
     private static String setAside(String point) throws Exception {
         Path root = root("set-aside", point);
-        registry(root).deploy(a, "m", "v01", true, details());
+        deploy(root, a, "v01", true);
         Files.createDirectories(root.resolve("m/v02.version/x"));
         crash(point, root, b, "v02", true);
-        String v01 = sees(root, "v01");
-        expect("v01 after a crash at " + point, "v01=A", v01);
-        expect("v02 after a crash at " + point, "none", sees(root, "v02"));
-        ModelRegistry.Action next = registry(root).deploy(b, "m", "v02", true, details()).action();
-        assertEquals(ModelRegistry.Action.CREATED, next);
+        String v01 = seenAfterCrash(root, "v01", point, "v01=A");
+        seenAfterCrash(root, "v02", point, "none");
+        Action next = nextDeploy(root, b, "v02", true, Action.CREATED);
         expect("current after the next deploy", "v02=B", sees(root, null));
         clean(root, Map.of("v01", 1, "v02", 1));
-        return "set aside  | " + point + " | v01: " + v01 + " | next deploy " + next;
+        return row("set aside", point, next, "v01: " + v01);
     }
 
     /** The old layout's deploy stopped with v01 moved aside: it is restored, then replaced. */
@@ -416,13 +418,11 @@ class DeployCrashIT {
         oldLayoutVersion(
                 root.resolve("m"), ".replaced-v01-11111111-1111-1111-1111-111111111111", a, shaA);
         crash(point, root, b, "v01", true);
-        String v01 = sees(root, "v01");
-        expect("v01 after a crash at " + point, "v01=A", v01);
-        ModelRegistry.Action next = registry(root).deploy(b, "m", "v01", true, details()).action();
-        assertEquals(ModelRegistry.Action.REPLACED, next);
+        String v01 = seenAfterCrash(root, "v01", point, "v01=A");
+        Action next = nextDeploy(root, b, "v01", true, Action.REPLACED);
         expect("v01 after the next deploy", "v01=B", sees(root, "v01"));
         clean(root, Map.of("v01", 1)); // the restored old-layout directory is named v01, no dot
-        return "old moved  | " + point + " | v01: " + v01 + " | next deploy " + next;
+        return row("old moved", point, next, "v01: " + v01);
     }
 
     @Test
