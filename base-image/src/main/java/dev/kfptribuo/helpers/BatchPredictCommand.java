@@ -14,7 +14,6 @@ import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
-import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -86,18 +85,7 @@ final class BatchPredictCommand implements Callable<Integer> {
             description = "The instances: local or gs://, a wildcard of shards, gzip detected.")
     private String datasetPath;
 
-    @Option(
-            names = {"--model-path", "--model_path"},
-            required = true,
-            paramLabel = "DIR",
-            converter = PathConverters.JobDir.class,
-            description =
-                    "The final training's job dir, holding "
-                            + ModelBundle.MODEL_FILE
-                            + " and "
-                            + ModelBundle.MANIFEST_FILE
-                            + ".")
-    private String modelPath;
+    @Mixin private ModelPathOption model;
 
     @Option(
             names = {"--predictions-dir", "--predictions_dir"},
@@ -197,7 +185,7 @@ final class BatchPredictCommand implements Callable<Integer> {
                     new BatchPrediction.Config(
                             datasetPath,
                             InstancesFormat.parse(instancesFormat, datasetPath),
-                            Location.parse(modelPath),
+                            model.location(),
                             predictions,
                             PredictionsFormat.parse(predictionsFormat),
                             maxBadRows,
@@ -213,7 +201,10 @@ final class BatchPredictCommand implements Callable<Integer> {
         List<InputFile> files =
                 InputFiles.expand(datasetPath); // listed, not read: no output may land on them
         new OutputPlaces(spec)
-                .directory("--model-path", config.modelDir(), "batch-predict reads the model there")
+                .directory(
+                        ModelPathOption.FLAG,
+                        config.modelDir(),
+                        "batch-predict reads the model there")
                 .directory(
                         executor == null
                                 ? "--predictions-dir"

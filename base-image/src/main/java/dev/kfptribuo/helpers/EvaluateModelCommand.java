@@ -15,7 +15,6 @@ import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
 import dev.kfptribuo.io.Location;
-import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -92,18 +91,7 @@ final class EvaluateModelCommand implements Callable<Integer> {
                     "Labelled CSV with a header: local, gs://, or a wildcard of shards; gzip is detected.")
     private String datasetPath;
 
-    @Option(
-            names = {"--model-path", "--model_path"},
-            required = true,
-            paramLabel = "DIR",
-            converter = PathConverters.JobDir.class,
-            description =
-                    "The final training's job dir, holding "
-                            + ModelBundle.MODEL_FILE
-                            + " and "
-                            + ModelBundle.MANIFEST_FILE
-                            + ".")
-    private String modelPath;
+    @Mixin private ModelPathOption model;
 
     @Option(
             names = {"--metric-name", "--metric_name"},
@@ -194,8 +182,8 @@ final class EvaluateModelCommand implements Callable<Integer> {
         OutputPlaces places =
                 new OutputPlaces(spec)
                         .directory(
-                                "--model-path",
-                                Location.parse(modelPath),
+                                ModelPathOption.FLAG,
+                                model.location(),
                                 "evaluate-model reads the model there")
                         .files("--dataset-path", files, "evaluate-model reads it");
         if (baselinePath != null) {
@@ -209,7 +197,7 @@ final class EvaluateModelCommand implements Callable<Integer> {
         EvaluationJob.Result result =
                 EvaluationJob.run(
                         new EvaluationJob.Config(
-                                Location.parse(modelPath),
+                                model.location(),
                                 baselinePath == null ? null : Location.parse(baselinePath),
                                 files,
                                 metric),
