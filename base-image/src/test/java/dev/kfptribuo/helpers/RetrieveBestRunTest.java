@@ -48,7 +48,11 @@ class RetrieveBestRunTest {
     private static final String AI_PLATFORM_PATH = "/v1/projects/" + PROJECT + "/jobs/" + JOB_ID;
     private static final String VERTEX_NAME =
             "projects/123456789012/locations/us-central1/hyperparameterTuningJobs/4180427633474584576";
+    private static final String VERTEX_PATH = "/v1/" + VERTEX_NAME;
     private static final String PREFIX = "retrieve-best-run: ";
+
+    /** How the one error line of a failed request to the tuning API starts, before the URL. */
+    private static final String GET_FAILED = PREFIX + "error: I/O: GET ";
 
     @TempDir Path tmp;
 
@@ -95,22 +99,62 @@ class RetrieveBestRunTest {
         return all;
     }
 
+    /** The path of a test document, {@code name} under {@link #DOCUMENTS}. */
+    private static String documentFile(String name) {
+        return DOCUMENTS.resolve(name).toString();
+    }
+
+    /** The server's reply of HTTP 200 with the test document {@code name}. */
+    private static Reply ok(String name) {
+        return Reply.ok(LocalTuningServer.document(name));
+    }
+
+    /** The AI Platform job, by project and job id, then {@code more}. */
+    private static List<String> aiPlatformJobId(String... more) {
+        List<String> all = new ArrayList<>(List.of("--project-id", PROJECT, "--job-id", JOB_ID));
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    /** The flags of a job, the local server as its API, {@code more}, then all five outputs. */
+    private List<String> fromServer(List<String> job, String... more) {
+        List<String> all = new ArrayList<>(job);
+        all.addAll(List.of("--api-endpoint", server.endpoint()));
+        all.addAll(List.of(more));
+        all.addAll(allOutputs());
+        return all;
+    }
+
+    /** The AI Platform job from the local server, {@code more}, then all five outputs. */
+    private List<String> aiPlatformJob(String... more) {
+        return fromServer(aiPlatformJobId(), more);
+    }
+
+    /** The Vertex AI job from the local server, {@code more}, then all five outputs. */
+    private List<String> vertexJob(String... more) {
+        return fromServer(List.of("--job-name", VERTEX_NAME), more);
+    }
+
+    /** The AI Platform job's URL on the local server. */
+    private String aiPlatformUrl() {
+        return server.endpoint() + "projects/" + PROJECT + "/jobs/" + JOB_ID;
+    }
+
+    /** The Vertex AI job's URL on the local server. */
+    private String vertexUrl() {
+        return server.endpoint() + VERTEX_NAME;
+    }
+
+    /** The test document {@code name} as the job file, then all five outputs. */
+    private List<String> jobFile(String name) {
+        return args(allOutputs(), "--job-file", documentFile(name));
+    }
+
     @Test
     void aiPlatformJobOverHttpWritesEveryOutput() throws IOException {
-        server.script(
-                AI_PLATFORM_PATH,
-                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+        server.script(AI_PLATFORM_PATH, ok("ai-platform/succeeded-unordered.json"));
 
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint()));
+        Run run = Run.of(aiPlatformJob());
 
         assertEquals(0, run.code, run.err);
         assertEquals("", run.err);
@@ -129,9 +173,7 @@ class RetrieveBestRunTest {
 
     @Test
     void theLabsUnderscoreSpellings() throws IOException {
-        server.script(
-                AI_PLATFORM_PATH,
-                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-ordered.json")));
+        server.script(AI_PLATFORM_PATH, ok("ai-platform/succeeded-ordered.json"));
 
         Run run =
                 Run.of(
@@ -157,25 +199,16 @@ class RetrieveBestRunTest {
 
     @Test
     void vertexJobOverHttp() throws IOException {
-        server.script(
-                "/v1/" + VERTEX_NAME,
-                Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
+        server.script(VERTEX_PATH, ok("vertex/succeeded.json"));
 
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--job-name",
-                                VERTEX_NAME,
-                                "--api-endpoint",
-                                server.endpoint()));
+        Run run = Run.of(vertexJob());
 
         assertEquals(0, run.code, run.err);
         assertEquals("2", output("trial_id"));
         assertEquals("0.7092", output("metric_value"));
         assertEquals(0.00036712598502635956, Double.parseDouble(output("alpha")));
         assertEquals("1000", output("max_iter"));
-        assertEquals(List.of("/v1/" + VERTEX_NAME), server.paths());
+        assertEquals(List.of(VERTEX_PATH), server.paths());
     }
 
     /** A gcp_resources document as HyperparameterTuningJobRunOp writes it. */
@@ -187,9 +220,7 @@ class RetrieveBestRunTest {
 
     @Test
     void vertexJobNamedByGcpResources() throws IOException {
-        server.script(
-                "/v1/" + VERTEX_NAME,
-                Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
+        server.script(VERTEX_PATH, ok("vertex/succeeded.json"));
         String resources =
                 gcpResources("https://us-central1-aiplatform.googleapis.com/v1/" + VERTEX_NAME);
 
@@ -206,14 +237,12 @@ class RetrieveBestRunTest {
         assertTrue(run.out.contains("gcp_resources names " + VERTEX_NAME), run.out);
         assertEquals("2", output("trial_id"));
         assertEquals("0.7092", output("metric_value"));
-        assertEquals(List.of("/v1/" + VERTEX_NAME), server.paths());
+        assertEquals(List.of(VERTEX_PATH), server.paths());
     }
 
     @Test
     void aProjectIdThatMatchesTheVertexNameIsAccepted() {
-        server.script(
-                "/v1/" + VERTEX_NAME,
-                Reply.ok(LocalTuningServer.document("vertex/succeeded.json")));
+        server.script(VERTEX_PATH, ok("vertex/succeeded.json"));
         Run run =
                 Run.of(
                         "--project-id",
@@ -230,20 +259,9 @@ class RetrieveBestRunTest {
         server.script(
                 AI_PLATFORM_PATH,
                 Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."),
-                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+                ok("ai-platform/succeeded-unordered.json"));
 
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint(),
-                                "--initial-backoff-ms",
-                                "1"));
+        Run run = Run.of(aiPlatformJob("--initial-backoff-ms", "1"));
 
         assertEquals(0, run.code, run.err);
         assertEquals("4", output("trial_id"));
@@ -261,25 +279,12 @@ class RetrieveBestRunTest {
                 Reply.error(
                         404, "NOT_FOUND", "Field: name Error: The specified job does not exist."));
 
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint()));
+        Run run = Run.of(aiPlatformJob());
 
         assertEquals(1, run.code);
         run.assertOneErrorLine(
-                "retrieve-best-run: error: I/O: GET "
-                        + server.endpoint()
-                        + "projects/"
-                        + PROJECT
-                        + "/jobs/"
-                        + JOB_ID
+                GET_FAILED
+                        + aiPlatformUrl()
                         + ": HTTP 404 Not Found: NOT_FOUND: Field: name Error: The specified job does not"
                         + " exist.");
         assertEquals(1, server.paths().size());
@@ -289,27 +294,17 @@ class RetrieveBestRunTest {
     @Test
     void permissionDeniedIsOneErrorLine() throws IOException {
         server.script(
-                "/v1/" + VERTEX_NAME,
+                VERTEX_PATH,
                 Reply.error(
                         403,
                         "PERMISSION_DENIED",
                         "Permission 'aiplatform.hyperparameterTuningJobs.get' denied on resource"));
 
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--job-name",
-                                VERTEX_NAME,
-                                "--api-endpoint",
-                                server.endpoint()));
+        Run run = Run.of(vertexJob());
 
         assertEquals(1, run.code);
         run.assertOneErrorLine(
-                "retrieve-best-run: error: I/O: GET "
-                        + server.endpoint()
-                        + VERTEX_NAME
-                        + ": HTTP 403 Forbidden: PERMISSION_DENIED");
+                GET_FAILED + vertexUrl() + ": HTTP 403 Forbidden: PERMISSION_DENIED");
         assertFalse(anyOutputWritten());
     }
 
@@ -319,23 +314,10 @@ class RetrieveBestRunTest {
                 AI_PLATFORM_PATH,
                 Reply.error(503, "UNAVAILABLE", "The service is currently unavailable."));
 
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint(),
-                                "--max-retries",
-                                "2",
-                                "--initial-backoff-ms",
-                                "1"));
+        Run run = Run.of(aiPlatformJob("--max-retries", "2", "--initial-backoff-ms", "1"));
 
         assertEquals(1, run.code);
-        run.assertOneErrorLine("retrieve-best-run: error: I/O: GET ");
+        run.assertOneErrorLine(GET_FAILED);
         assertTrue(run.err.strip().endsWith("(after 3 attempts)"), run.err);
         assertEquals(3, server.paths().size());
         assertFalse(anyOutputWritten());
@@ -343,19 +325,9 @@ class RetrieveBestRunTest {
 
     @Test
     void aRunningJobFails() throws IOException {
-        server.script(
-                AI_PLATFORM_PATH, Reply.ok(LocalTuningServer.document("ai-platform/running.json")));
+        server.script(AI_PLATFORM_PATH, ok("ai-platform/running.json"));
 
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint()));
+        Run run = Run.of(aiPlatformJob());
 
         assertEquals(1, run.code);
         run.assertOneErrorLine(
@@ -370,12 +342,7 @@ class RetrieveBestRunTest {
         Path blocker =
                 Files.writeString(
                         outputs.resolve("trial_id"), "a file where the output's directory goes");
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--job-file",
-                                DOCUMENTS.resolve("ai-platform/minimize.json").toString()));
+        Run run = Run.of(jobFile("ai-platform/minimize.json"));
         assertEquals(1, run.code(), run.err());
         assertTrue(run.err().contains(blocker + " is not a directory"), run.err());
         try (Stream<Path> files = Files.walk(outputs)) {
@@ -388,14 +355,7 @@ class RetrieveBestRunTest {
 
     @Test
     void aJobWithNoUsableTrialFails() throws IOException {
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--job-file",
-                                DOCUMENTS
-                                        .resolve("ai-platform/failed-no-usable-trial.json")
-                                        .toString()));
+        Run run = Run.of(jobFile("ai-platform/failed-no-usable-trial.json"));
 
         assertEquals(1, run.code);
         run.assertOneErrorLine(
@@ -428,12 +388,7 @@ class RetrieveBestRunTest {
 
     @Test
     void jobFilesOfBothApis() throws IOException {
-        Run run =
-                Run.of(
-                        args(
-                                allOutputs(),
-                                "--job-file",
-                                DOCUMENTS.resolve("ai-platform/minimize.json").toString()));
+        Run run = Run.of(jobFile("ai-platform/minimize.json"));
         assertEquals(0, run.code, run.err);
         assertEquals("2", output("trial_id"));
         assertEquals("0.6841", output("metric_value"));
@@ -444,9 +399,7 @@ class RetrieveBestRunTest {
                         args(
                                 allOutputs(),
                                 "--job_file",
-                                DOCUMENTS
-                                        .resolve("vertex/minimize-string-values.json")
-                                        .toString()));
+                                documentFile("vertex/minimize-string-values.json")));
         assertEquals(0, run.code, run.err);
         assertEquals("2", output("trial_id"));
         assertEquals("0.6871", output("metric_value"));
@@ -473,7 +426,7 @@ class RetrieveBestRunTest {
 
     @Test
     void otherSearchesWriteTheirHyperparametersAsJson() throws IOException {
-        String file = DOCUMENTS.resolve("vertex/other-search.json").toString();
+        String file = documentFile("vertex/other-search.json");
         Run run =
                 Run.of(
                         "--job-file",
@@ -494,7 +447,7 @@ class RetrieveBestRunTest {
 
     @Test
     void askingForAlphaOfASearchWithoutItFailsAndWritesNothing() throws IOException {
-        String file = DOCUMENTS.resolve("vertex/other-search.json").toString();
+        String file = documentFile("vertex/other-search.json");
         Run run = Run.of(args(allOutputs(), "--job-file", file));
 
         assertEquals(1, run.code);
@@ -509,7 +462,7 @@ class RetrieveBestRunTest {
 
     @Test
     void withoutOutputsItOnlyPrintsTheChoice() throws IOException {
-        Run run = Run.of("--job-file", DOCUMENTS.resolve("vertex/succeeded.json").toString());
+        Run run = Run.of("--job-file", documentFile("vertex/succeeded.json"));
         assertEquals(0, run.code, run.err);
         assertTrue(run.out.contains(PREFIX + "best trial 2: accuracy=0.7092"), run.out);
         assertTrue(run.out.strip().endsWith(PREFIX + "no output requested"), run.out);
@@ -537,15 +490,7 @@ class RetrieveBestRunTest {
         return Stream.of(
                 Arguments.of(List.of(), "no job given: use exactly one of"),
                 Arguments.of(List.of("--project-id", PROJECT), "no job given"),
-                Arguments.of(
-                        List.of(
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--job-file",
-                                "job.json"),
-                        "more than one job given"),
+                Arguments.of(aiPlatformJobId("--job-file", "job.json"), "more than one job given"),
                 Arguments.of(
                         List.of("--job-name", VERTEX_NAME, "--job-file", "job.json"),
                         "more than one job given"),
@@ -587,52 +532,20 @@ class RetrieveBestRunTest {
                         List.of("--job-file", "https://storage.googleapis.com/bucket/job.json"),
                         "--job-file: unsupported URI scheme"),
                 Arguments.of(
-                        List.of(
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                "http://tuning.example.com/v1/"),
+                        aiPlatformJobId("--api-endpoint", "http://tuning.example.com/v1/"),
                         "--api-endpoint: refusing to send Google credentials over plain http to tuning.example.com"),
                 Arguments.of(
-                        List.of(
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                "ftp://ml.googleapis.com/v1/"),
+                        aiPlatformJobId("--api-endpoint", "ftp://ml.googleapis.com/v1/"),
                         "--api-endpoint: 'ftp://ml.googleapis.com/v1/' is not an http(s) endpoint"),
+                Arguments.of(aiPlatformJobId("--max-retries", "99"), "--max-retries must be 0-20"),
                 Arguments.of(
-                        List.of("--project-id", PROJECT, "--job-id", JOB_ID, "--max-retries", "99"),
-                        "--max-retries must be 0-20"),
-                Arguments.of(
-                        List.of(
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--initial-backoff-ms",
-                                "0"),
+                        aiPlatformJobId("--initial-backoff-ms", "0"),
                         "--initial-backoff-ms must be 1-60000"),
                 Arguments.of(
-                        List.of(
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--deadline-seconds",
-                                "0"),
+                        aiPlatformJobId("--deadline-seconds", "0"),
                         "--deadline-seconds must be 1-3600, got 0"),
                 Arguments.of(
-                        List.of(
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--deadline_seconds",
-                                "3601"),
+                        aiPlatformJobId("--deadline_seconds", "3601"),
                         "--deadline-seconds must be 1-3600, got 3601"),
                 Arguments.of(
                         List.of("--job-file", "job.json", "--deadline-seconds", "0"),
@@ -691,10 +604,6 @@ class RetrieveBestRunTest {
 
     // ---------------------------------------------------------------- a hostile tuning API
 
-    private String aiPlatformUrl() {
-        return server.endpoint() + "projects/" + PROJECT + "/jobs/" + JOB_ID;
-    }
-
     private Run timed(String what, List<String> args) {
         long start = System.nanoTime();
         Run run = Run.of(args);
@@ -713,20 +622,11 @@ class RetrieveBestRunTest {
         Run run =
                 timed(
                         "trickle, 1 byte/s, --deadline-seconds 1",
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint(),
-                                "--deadline-seconds",
-                                "1"));
+                        aiPlatformJob("--deadline-seconds", "1"));
 
         assertEquals(1, run.code);
         run.assertOneErrorLine(
-                "retrieve-best-run: error: I/O: GET "
+                GET_FAILED
                         + aiPlatformUrl()
                         + ": no whole response within"
                         + " the overall deadline of 1 s (HTTP 200, then ");
@@ -742,26 +642,18 @@ class RetrieveBestRunTest {
     @Test
     void aStallAfterTheHeadersEndsAtTheDeadlineWithOneLine() throws IOException {
         server.script(
-                "/v1/" + VERTEX_NAME,
+                VERTEX_PATH,
                 Reply.stallAfterHeaders(LocalTuningServer.document("vertex/succeeded.json")));
 
         Run run =
                 timed(
                         "stall after headers, --deadline-seconds 1",
-                        args(
-                                allOutputs(),
-                                "--job-name",
-                                VERTEX_NAME,
-                                "--api-endpoint",
-                                server.endpoint(),
-                                "--deadline-seconds",
-                                "1"));
+                        vertexJob("--deadline-seconds", "1"));
 
         assertEquals(1, run.code);
         run.assertOneErrorLine(
-                "retrieve-best-run: error: I/O: GET "
-                        + server.endpoint()
-                        + VERTEX_NAME
+                GET_FAILED
+                        + vertexUrl()
                         + ": no whole response within the overall deadline of 1 s (HTTP 200, then 0 of ");
         assertTrue(run.millis >= 1000 && run.millis < 2000, run.millis + " ms");
         assertFalse(anyOutputWritten());
@@ -771,21 +663,11 @@ class RetrieveBestRunTest {
     void anEndlessBodyIsOneLineNamingTheLimit() throws IOException {
         server.script(AI_PLATFORM_PATH, Reply.endless(200));
 
-        Run run =
-                timed(
-                        "endless body",
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint()));
+        Run run = timed("endless body", aiPlatformJob());
 
         assertEquals(1, run.code);
         run.assertOneErrorLine(
-                "retrieve-best-run: error: I/O: GET "
+                GET_FAILED
                         + aiPlatformUrl()
                         + ": HTTP 200 with a body larger"
                         + " than the 16 MiB limit of a tuning job document (stopped reading there)");
@@ -798,21 +680,9 @@ class RetrieveBestRunTest {
                 AI_PLATFORM_PATH,
                 Reply.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded")
                         .withHeader("Retry-After", "1"),
-                Reply.ok(LocalTuningServer.document("ai-platform/succeeded-unordered.json")));
+                ok("ai-platform/succeeded-unordered.json"));
 
-        Run run =
-                timed(
-                        "429 with Retry-After: 1",
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint(),
-                                "--initial-backoff-ms",
-                                "1"));
+        Run run = timed("429 with Retry-After: 1", aiPlatformJob("--initial-backoff-ms", "1"));
 
         assertEquals(0, run.code, run.err);
         assertEquals("4", output("trial_id"));
@@ -837,20 +707,11 @@ class RetrieveBestRunTest {
         Run run =
                 timed(
                         "503 with Retry-After: 30, --deadline-seconds 5",
-                        args(
-                                allOutputs(),
-                                "--project-id",
-                                PROJECT,
-                                "--job-id",
-                                JOB_ID,
-                                "--api-endpoint",
-                                server.endpoint(),
-                                "--deadline-seconds",
-                                "5"));
+                        aiPlatformJob("--deadline-seconds", "5"));
 
         assertEquals(1, run.code);
         run.assertOneErrorLine(
-                "retrieve-best-run: error: I/O: GET "
+                GET_FAILED
                         + aiPlatformUrl()
                         + ": HTTP 503 Service Unavailable:"
                         + " UNAVAILABLE: Down for maintenance; the server asks to retry in 30 s (Retry-After: 30), past the"
@@ -877,15 +738,7 @@ class RetrieveBestRunTest {
                                 System.getProperty("java.class.path"),
                                 HelperComponents.class.getName(),
                                 "retrieve-best-run"));
-        command.addAll(
-                args(
-                        allOutputs(),
-                        "--project-id",
-                        PROJECT,
-                        "--job-id",
-                        JOB_ID,
-                        "--api-endpoint",
-                        server.endpoint()));
+        command.addAll(aiPlatformJob());
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
