@@ -52,6 +52,8 @@ class ExecutorOutputTest {
                     "system.ClassificationMetrics");
     private static final List<String> EVALUATE_PARAMETERS =
             List.of("metric_name", "metric_value", "baseline_metric_value", "metric_improvement");
+    private static final List<String> BATCH_PREDICT_PARAMETERS =
+            List.of("predicted_rows", "bad_rows");
 
     @TempDir static Path shared;
     private static Path jobDir;
@@ -125,6 +127,56 @@ class ExecutorOutputTest {
         return new Run(code, out.toString(), err.toString().lines().toList());
     }
 
+    /** The run of {@code helpers FIRST MORE}. */
+    private static Run helpers(List<String> first, String... more) {
+        List<String> args = new ArrayList<>(first);
+        args.addAll(List.of(more));
+        return helpers(args.toArray(String[]::new));
+    }
+
+    /** {@code command} of the test rows with the trained model, then {@code more}. */
+    private static Run onTheTestRows(String command, String... more) {
+        return helpers(
+                List.of(
+                        command,
+                        "--dataset-path",
+                        test.toString(),
+                        "--model-path",
+                        jobDir.toString()),
+                more);
+    }
+
+    /** evaluate-model of the test rows with the trained model, then {@code more}. */
+    private static Run evaluate(String... more) {
+        return onTheTestRows("evaluate-model", more);
+    }
+
+    /** batch-predict of the test rows with the trained model, then {@code more}. */
+    private static Run batchPredict(String... more) {
+        return onTheTestRows("batch-predict", more);
+    }
+
+    /** retrieve-best-run of the succeeded Vertex AI job's file, then {@code more}. */
+    private static Run retrieveBestRun(String... more) {
+        return helpers(
+                List.of(
+                        "retrieve-best-run",
+                        "--job-file",
+                        JOBS.resolve("vertex/succeeded.json").toString()),
+                more);
+    }
+
+    /** An executor input naming every output of evaluate-model's v2 spec. */
+    private static String evaluateExecutorInput(Path root) {
+        return executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS);
+    }
+
+    /** An executor input naming every output of batch-predict's v2 spec. */
+    private static String batchPredictExecutorInput(Path root) {
+        return executorInput(
+                root, BATCH_PREDICT_PARAMETERS, Map.of("predictions", "system.Dataset"));
+    }
+
     private static JsonNode executorOutput(Path root) throws IOException {
         return EXACT.readTree(root.resolve("executor_output.json").toFile());
     }
@@ -152,12 +204,7 @@ class ExecutorOutputTest {
     void evaluateModelWritesItsParametersAndTheMetricsArtifacts() throws IOException {
         Path v1 = tmp.resolve("v1");
         Run files =
-                helpers(
-                        "evaluate-model",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                evaluate(
                         "--metric-value-output",
                         v1.resolve("metric_value").toString(),
                         "--mlpipeline-metrics-output",
@@ -167,15 +214,7 @@ class ExecutorOutputTest {
         assertEquals(0, files.code(), files.err().toString());
 
         Path root = tmp.resolve("v2");
-        Run run =
-                helpers(
-                        "evaluate-model",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
-                        "--executor-input",
-                        executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS));
+        Run run = evaluate("--executor-input", evaluateExecutorInput(root));
         assertEquals(0, run.code(), run.err().toString());
         assertEquals(
                 List.of("executor_output.json"),
@@ -245,18 +284,13 @@ class ExecutorOutputTest {
     void evaluateModelAgainstABaselineGivesItsMetricAndTheImprovement() throws IOException {
         Path root = tmp.resolve("v2");
         Run run =
-                helpers(
-                        "evaluate-model",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                evaluate(
                         "--baseline-model-path",
                         jobDir.toString(),
                         "--metric-name",
                         "f1_macro",
                         "--executor-input",
-                        executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS));
+                        evaluateExecutorInput(root));
         assertEquals(0, run.code(), run.err().toString());
         JsonNode parameters = executorOutput(root).get("parameterValues");
         assertEquals("f1_macro", parameters.get("metric_name").asText());
@@ -274,13 +308,7 @@ class ExecutorOutputTest {
         Path root = tmp.resolve("v2");
         List<String> outputs =
                 List.of("metric_value", "alpha", "max_iter", "trial_id", "hyperparameters");
-        Run run =
-                helpers(
-                        "retrieve-best-run",
-                        "--job-file",
-                        JOBS.resolve("vertex/succeeded.json").toString(),
-                        "--executor-input",
-                        executorInput(root, outputs, Map.of()));
+        Run run = retrieveBestRun("--executor-input", executorInput(root, outputs, Map.of()));
         assertEquals(0, run.code(), run.err().toString());
         assertEquals(List.of("executor_output.json"), written(root));
         JsonNode output = executorOutput(root);
@@ -290,10 +318,7 @@ class ExecutorOutputTest {
 
         Path v1 = tmp.resolve("v1");
         Run files =
-                helpers(
-                        "retrieve-best-run",
-                        "--job-file",
-                        JOBS.resolve("vertex/succeeded.json").toString(),
+                retrieveBestRun(
                         "--metric-value-output",
                         v1.resolve("metric_value").toString(),
                         "--alpha-output",
@@ -319,19 +344,11 @@ class ExecutorOutputTest {
     void batchPredictWritesThePredictionsAtTheDatasetsUri() throws IOException {
         Path root = tmp.resolve("v2");
         Run run =
-                helpers(
-                        "batch-predict",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                batchPredict(
                         "--rows-per-shard",
                         "1500",
                         "--executor-input",
-                        executorInput(
-                                root,
-                                List.of("predicted_rows", "bad_rows"),
-                                Map.of("predictions", "system.Dataset")));
+                        batchPredictExecutorInput(root));
         assertEquals(0, run.code(), run.err().toString());
         assertEquals(
                 List.of(
@@ -388,15 +405,7 @@ class ExecutorOutputTest {
             },
         };
         for (String[] c : cases) {
-            Run run =
-                    helpers(
-                            "evaluate-model",
-                            "--dataset-path",
-                            test.toString(),
-                            "--model-path",
-                            jobDir.toString(),
-                            "--executor-input",
-                            c[0]);
+            Run run = evaluate("--executor-input", c[0]);
             assertEquals(2, run.code(), c[0] + ": " + run.err());
             assertEquals(1, run.err().size(), "one line: " + run.err());
             assertTrue(run.err().get(0).startsWith(c[1]), c[0] + ": " + run.err());
@@ -404,16 +413,10 @@ class ExecutorOutputTest {
             assertEquals(List.of(), written(root), "nothing written");
         }
         // A KFP v1 output flag with the executor input, for each helper.
-        String evaluate = executorInput(root, EVALUATE_PARAMETERS, EVALUATE_ARTIFACTS);
         Run both =
-                helpers(
-                        "evaluate-model",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                evaluate(
                         "--executor-input",
-                        evaluate,
+                        evaluateExecutorInput(root),
                         "--metric-value-output",
                         root.resolve("v").toString());
         assertEquals(2, both.code());
@@ -423,10 +426,7 @@ class ExecutorOutputTest {
                                 + "--metric-value-output does not apply with it"),
                 both.err());
         Run retrieve =
-                helpers(
-                        "retrieve-best-run",
-                        "--job-file",
-                        JOBS.resolve("vertex/succeeded.json").toString(),
+                retrieveBestRun(
                         "--executor-input",
                         executorInput(root, List.of("metric_value", "alpha"), Map.of()));
         assertEquals(2, retrieve.code());
@@ -436,19 +436,11 @@ class ExecutorOutputTest {
                                 + "(outputs.parameters has [metric_value, alpha]): is the step's spec this component's v2 spec?"),
                 retrieve.err());
         Run predict =
-                helpers(
-                        "batch-predict",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                batchPredict(
                         "--predictions-dir",
                         root.resolve("p").toString(),
                         "--executor-input",
-                        executorInput(
-                                root,
-                                List.of("predicted_rows", "bad_rows"),
-                                Map.of("predictions", "system.Dataset")));
+                        batchPredictExecutorInput(root));
         assertEquals(2, predict.code());
         assertEquals(
                 List.of(
@@ -456,14 +448,9 @@ class ExecutorOutputTest {
                                 + "--predictions-dir does not apply with it"),
                 predict.err());
         Run noDataset =
-                helpers(
-                        "batch-predict",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                batchPredict(
                         "--executor-input",
-                        executorInput(root, List.of("predicted_rows", "bad_rows"), Map.of()));
+                        executorInput(root, BATCH_PREDICT_PARAMETERS, Map.of()));
         assertEquals(2, noDataset.code());
         assertEquals(1, noDataset.err().size(), noDataset.err().toString());
         assertEquals(List.of(), written(root), "nothing written");
@@ -471,13 +458,7 @@ class ExecutorOutputTest {
 
     @Test
     void batchPredictStillNeedsAPredictionsDirWithoutIt() {
-        Run run =
-                helpers(
-                        "batch-predict",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString());
+        Run run = batchPredict();
         assertEquals(2, run.code());
         assertTrue(
                 run.err()
