@@ -41,6 +41,20 @@ class EvaluateModelTest {
             Pattern.compile("^[a-zA-Z]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** evaluate-model's outputs, by the names of their flags and of the files they go to. */
+    private static final List<String> OUTPUTS =
+            List.of(
+                    "metric_name",
+                    "metric_value",
+                    "baseline_metric_value",
+                    "metric_improvement",
+                    "mlpipeline_metrics",
+                    "mlpipeline_ui_metadata");
+
+    /** The outputs of the champion/challenger gate's three values. */
+    private static final List<String> GATE_OUTPUTS =
+            List.of("metric_value", "baseline_metric_value", "metric_improvement");
+
     @TempDir static Path shared;
     private static Path jobDir;
     private static Path test;
@@ -75,10 +89,8 @@ class EvaluateModelTest {
         Path out = shared.resolve("outputs").resolve("a");
         Run run =
                 Run.evaluate(
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                        test,
+                        jobDir,
                         "--metric-name",
                         "accuracy",
                         "--metric-name-output",
@@ -163,14 +175,7 @@ class EvaluateModelTest {
 
     @Test
     void unknownMetricIsAUsageErrorListingTheSupportedOnes() {
-        Run run =
-                Run.evaluate(
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
-                        "--metric-name",
-                        "auc");
+        Run run = Run.evaluate(test, jobDir, "--metric-name", "auc");
         assertEquals(2, run.code);
         assertTrue(
                 run.err.contains("unknown metric 'auc'") && run.err.contains("f1_weighted"),
@@ -185,9 +190,7 @@ class EvaluateModelTest {
         }
         Path unseen = shared.resolve("unseen.csv");
         Files.write(unseen, lines);
-        Run run =
-                Run.evaluate(
-                        "--dataset-path", unseen.toString(), "--model-path", jobDir.toString());
+        Run run = Run.evaluate(unseen, jobDir);
         assertEquals(0, run.code, run.err);
         assertTrue(
                 run.out.contains("25 row(s) hold categories unseen in training")
@@ -204,10 +207,8 @@ class EvaluateModelTest {
         Files.write(noElevation, lines);
         Run run =
                 Run.evaluate(
-                        "--dataset-path",
-                        noElevation.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                        noElevation,
+                        jobDir,
                         "--metric-value-output",
                         shared.resolve("cols/metric_value").toString());
         assertEquals(1, run.code);
@@ -233,10 +234,8 @@ class EvaluateModelTest {
         assertEquals(
                 0,
                 Run.evaluate(
-                                "--dataset-path",
-                                test.toString(),
-                                "--model-path",
-                                jobDir.toString(),
+                                test,
+                                jobDir,
                                 "--metric-name",
                                 "f1_macro",
                                 "--metric-value-output",
@@ -244,10 +243,8 @@ class EvaluateModelTest {
                         .code);
         Run run =
                 Run.evaluate(
-                        "--dataset-path",
-                        extra.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                        extra,
+                        jobDir,
                         "--metric-name",
                         "f1_macro",
                         "--metric-value-output",
@@ -268,10 +265,8 @@ class EvaluateModelTest {
                 Files.writeString(out.resolve("blocker"), "a file where a directory is needed");
         Run run =
                 Run.evaluate(
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                        test,
+                        jobDir,
                         "--metric-name-output",
                         out.resolve("metric_name").toString(),
                         "--metric-value-output",
@@ -301,18 +296,11 @@ class EvaluateModelTest {
                     (ObjectNode) JSON.readTree(jobDir.resolve("manifest.json").toFile());
             manifest.set(change[0], JSON.readTree(change[1]));
             Files.writeString(copy.resolve("manifest.json"), manifest.toString());
-            Run run =
-                    Run.evaluate(
-                            "--dataset-path", test.toString(), "--model-path", copy.toString());
+            Run run = Run.evaluate(test, copy);
             assertEquals(1, run.code, change[0]);
             assertTrue(run.err.contains("manifest.json") && run.err.lines().count() == 1, run.err);
         }
-        Run missing =
-                Run.evaluate(
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        shared.resolve("none").toString());
+        Run missing = Run.evaluate(test, shared.resolve("none"));
         assertEquals(1, missing.code);
         assertTrue(missing.err.contains("manifest.json: no such file"), missing.err);
     }
@@ -331,24 +319,10 @@ class EvaluateModelTest {
                         "--max_iter",
                         "5");
         assertEquals(0, train.code, train.err);
-        Run run =
-                Run.evaluate(
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        hingeDir.toString(),
-                        "--metric-name",
-                        "log_loss");
+        Run run = Run.evaluate(test, hingeDir, "--metric-name", "log_loss");
         assertEquals(1, run.code);
         assertTrue(run.err.contains("needs class probabilities"), run.err);
-        Run f1 =
-                Run.evaluate(
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        hingeDir.toString(),
-                        "--metric-name",
-                        "f1_weighted");
+        Run f1 = Run.evaluate(test, hingeDir, "--metric-name", "f1_weighted");
         assertEquals(0, f1.code, f1.err);
         assertFalse(f1.out.contains("log_loss="), f1.out);
     }
@@ -387,25 +361,14 @@ class EvaluateModelTest {
         return dir;
     }
 
-    /** evaluate-model with every output, in a fresh folder; its outputs' text by name. */
-    private static Map<String, String> evaluateWithOutputs(String folder, String... args)
-            throws IOException {
+    /**
+     * evaluate-model of the test rows with the model in {@code model}, then {@code more}, and every
+     * output, in a fresh folder; its outputs' text by name.
+     */
+    private static Map<String, String> evaluateWithOutputs(
+            String folder, Path model, String... more) throws IOException {
         Path out = shared.resolve("gate").resolve(folder);
-        List<String> all = new ArrayList<>(List.of(args));
-        for (String output :
-                List.of(
-                        "metric_name",
-                        "metric_value",
-                        "baseline_metric_value",
-                        "metric_improvement",
-                        "mlpipeline_metrics",
-                        "mlpipeline_ui_metadata")) {
-            all.addAll(
-                    List.of(
-                            "--" + output.replace('_', '-') + "-output",
-                            out.resolve(output).toString()));
-        }
-        Run run = Run.evaluate(all.toArray(String[]::new));
+        Run run = Run.evaluate(withOutputs(out, OUTPUTS, inputs(test, model, more)));
         assertEquals(0, run.code, run.err + run.out);
         Map<String, String> values = new HashMap<>();
         try (var files = Files.list(out)) {
@@ -428,14 +391,7 @@ class EvaluateModelTest {
     void aBaselineIsScoredOnTheSameRowsAndTheImprovementIsTheDifference() throws IOException {
         Path baseline = trainBaseline("baseline-weak");
         Map<String, String> outputs =
-                evaluateWithOutputs(
-                        "weak",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
-                        "--baseline-model-path",
-                        baseline.toString());
+                evaluateWithOutputs("weak", jobDir, "--baseline-model-path", baseline.toString());
 
         assertEquals(
                 Independent.of(modelFile(), test).accuracy(),
@@ -450,13 +406,7 @@ class EvaluateModelTest {
         assertEquals(
                 baselineAccuracy, Double.parseDouble(outputs.get("baseline_metric_value")), 1e-12);
         // The same value evaluate-model gives the baseline on its own.
-        Map<String, String> alone =
-                evaluateWithOutputs(
-                        "weak-alone",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        baseline.toString());
+        Map<String, String> alone = evaluateWithOutputs("weak-alone", baseline);
         assertEquals(alone.get("metric_value"), outputs.get("baseline_metric_value"));
         // The difference of the two outputs' decimals, positive: the main model (50 epochs, 7,000
         // rows) is better.
@@ -481,27 +431,14 @@ class EvaluateModelTest {
         // The other way round the improvement is negative; against itself it is 0.
         Map<String, String> reverse =
                 evaluateWithOutputs(
-                        "reverse",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        baseline.toString(),
-                        "--baseline-model-path",
-                        jobDir.toString());
+                        "reverse", baseline, "--baseline-model-path", jobDir.toString());
         assertEquals(
                 -Double.parseDouble(outputs.get("metric_improvement")),
                 Double.parseDouble(reverse.get("metric_improvement")),
                 0.0);
         assertTrue(reverse.get("log").contains("the model is not better"), reverse.get("log"));
         Map<String, String> itself =
-                evaluateWithOutputs(
-                        "itself",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
-                        "--baseline-model-path",
-                        jobDir.toString());
+                evaluateWithOutputs("itself", jobDir, "--baseline-model-path", jobDir.toString());
         assertEquals("0.0", itself.get("metric_improvement"));
         assertEquals(itself.get("metric_value"), itself.get("baseline_metric_value"));
     }
@@ -512,18 +449,11 @@ class EvaluateModelTest {
                 new String[][] {
                     {}, {"--baseline-model-path", ""}, {"--baseline_model_path", " "}
                 }) {
-            List<String> args =
-                    new ArrayList<>(
-                            List.of(
-                                    "--dataset-path",
-                                    test.toString(),
-                                    "--model-path",
-                                    jobDir.toString()));
-            args.addAll(List.of(none));
             Map<String, String> outputs =
                     evaluateWithOutputs(
                             "none-" + none.length + (none.length > 0 ? none[1].length() : 0),
-                            args.toArray(String[]::new));
+                            jobDir,
+                            none);
             assertEquals("0.0", outputs.get("baseline_metric_value"), String.join(" ", none));
             assertEquals(
                     outputs.get("metric_value"), outputs.get("metric_improvement"), "accuracy - 0");
@@ -532,14 +462,7 @@ class EvaluateModelTest {
         // Lower is better for log loss: its worst value is the loss of probability eps for every
         // true label.
         Map<String, String> logLoss =
-                evaluateWithOutputs(
-                        "none-log-loss",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
-                        "--metric-name",
-                        "log_loss");
+                evaluateWithOutputs("none-log-loss", jobDir, "--metric-name", "log_loss");
         assertEquals(
                 -Math.log(Math.ulp(1.0)),
                 Double.parseDouble(logLoss.get("baseline_metric_value")),
@@ -558,10 +481,7 @@ class EvaluateModelTest {
         Map<String, String> outputs =
                 evaluateWithOutputs(
                         "log-loss",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                        jobDir,
                         "--baseline-model-path",
                         baseline.toString(),
                         "--metric-name",
@@ -582,14 +502,7 @@ class EvaluateModelTest {
         // both's columns.
         Path noSlope = trainBaseline("no-slope", "--ignore_columns", "Slope", "--max_iter", "20");
         Map<String, String> outputs =
-                evaluateWithOutputs(
-                        "columns",
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        noSlope.toString(),
-                        "--baseline-model-path",
-                        jobDir.toString());
+                evaluateWithOutputs("columns", noSlope, "--baseline-model-path", jobDir.toString());
         assertEquals(
                 Independent.of(modelFile(), test).accuracy(),
                 Double.parseDouble(outputs.get("baseline_metric_value")),
@@ -597,28 +510,33 @@ class EvaluateModelTest {
         assertTrue(outputs.get("log").contains("scored 3000 rows"), outputs.get("log"));
     }
 
+    /**
+     * {@code args}, then the flag of each of {@code outputs}, with a file of the output's name in
+     * {@code out}.
+     */
+    private static String[] withOutputs(Path out, List<String> outputs, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        for (String output : outputs) {
+            all.addAll(
+                    List.of(
+                            "--" + output.replace('_', '-') + "-output",
+                            out.resolve(output).toString()));
+        }
+        return all.toArray(String[]::new);
+    }
+
     @Test
     void aBaselineThatCannotBeUsedFailsTheCommandBeforeItWritesAnyOutput() throws IOException {
         Path out = shared.resolve("bad-baseline");
-        String[] outputs = {
-            "--metric-value-output",
-            out.resolve("metric_value").toString(),
-            "--baseline-metric-value-output",
-            out.resolve("baseline_metric_value").toString(),
-            "--metric-improvement-output",
-            out.resolve("metric_improvement").toString()
-        };
-        List<String> missing =
-                new ArrayList<>(
-                        List.of(
-                                "--dataset-path",
-                                test.toString(),
-                                "--model-path",
-                                jobDir.toString(),
+        Run run =
+                Run.evaluate(
+                        test,
+                        jobDir,
+                        withOutputs(
+                                out,
+                                GATE_OUTPUTS,
                                 "--baseline-model-path",
                                 shared.resolve("no-such-model").toString()));
-        missing.addAll(List.of(outputs));
-        Run run = Run.evaluate(missing.toArray(String[]::new));
         assertEquals(1, run.code, run.err);
         assertTrue(
                 run.err.contains("the baseline model: ")
@@ -629,19 +547,17 @@ class EvaluateModelTest {
 
         // A hinge baseline has no log loss.
         Path hinge = trainBaseline("baseline-hinge", "--loss", "hinge");
-        List<String> noProbabilities =
-                new ArrayList<>(
-                        List.of(
-                                "--dataset-path",
-                                test.toString(),
-                                "--model-path",
-                                jobDir.toString(),
+        Run logLoss =
+                Run.evaluate(
+                        test,
+                        jobDir,
+                        withOutputs(
+                                out,
+                                GATE_OUTPUTS,
                                 "--baseline-model-path",
                                 hinge.toString(),
                                 "--metric-name",
                                 "log_loss"));
-        noProbabilities.addAll(List.of(outputs));
-        Run logLoss = Run.evaluate(noProbabilities.toArray(String[]::new));
         assertEquals(1, logLoss.code, logLoss.err);
         assertTrue(
                 logLoss.err.contains("the baseline model " + hinge)
@@ -653,10 +569,8 @@ class EvaluateModelTest {
         Path blocker = Files.writeString(shared.resolve("gate-blocker"), "a file");
         Run unwritable =
                 Run.evaluate(
-                        "--dataset-path",
-                        test.toString(),
-                        "--model-path",
-                        jobDir.toString(),
+                        test,
+                        jobDir,
                         "--baseline-model-path",
                         hinge.toString(),
                         "--metric-improvement-output",
@@ -664,6 +578,19 @@ class EvaluateModelTest {
         assertEquals(1, unwritable.code);
         assertTrue(unwritable.err.contains("gate-blocker is not a directory"), unwritable.err);
         assertFalse(unwritable.out.contains("scored"), unwritable.out);
+    }
+
+    /** evaluate-model's inputs: the rows and the model's job dir, then {@code more}. */
+    private static String[] inputs(Path dataset, Path model, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--dataset-path",
+                                dataset.toString(),
+                                "--model-path",
+                                model.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     /** The model file the job dir's manifest names. */
@@ -678,6 +605,11 @@ class EvaluateModelTest {
             StringWriter err = new StringWriter();
             int code = Train.run(args, new PrintWriter(out), new PrintWriter(err), Map.of());
             return new Run(code, out.toString(), err.toString());
+        }
+
+        /** evaluate-model of {@code dataset} with the model in {@code model}, then {@code more}. */
+        static Run evaluate(Path dataset, Path model, String... more) {
+            return evaluate(inputs(dataset, model, more));
         }
 
         static Run evaluate(String... args) {
