@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(FakeGcsServer.class)
 class BatchPredictCrashIT {
-    private static final Path SAMPLE = BatchPredictRuns.SAMPLE;
+    private static final Path SAMPLE = TrainRuns.SAMPLE;
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
 
@@ -52,7 +52,7 @@ class BatchPredictCrashIT {
     @BeforeAll
     static void train() throws IOException {
         jobDir = shared.resolve("job");
-        BatchPredictRuns.train(jobDir, 5);
+        TrainRuns.train(jobDir, 5);
         List<String> lines = Files.readAllLines(TESTING).subList(0, 3001);
         rows = Files.write(shared.resolve("rows.csv"), lines);
         List<String> bad = new ArrayList<>(lines);

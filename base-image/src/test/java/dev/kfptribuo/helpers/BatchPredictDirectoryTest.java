@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * what is in the way, exit 1, before anything is read or written.
  */
 class BatchPredictDirectoryTest {
-    private static final Path SAMPLE = BatchPredictRuns.SAMPLE;
+    private static final Path SAMPLE = TrainRuns.SAMPLE;
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
 
@@ -44,7 +44,7 @@ class BatchPredictDirectoryTest {
     @BeforeAll
     static void train() {
         trained = shared.resolve("job");
-        BatchPredictRuns.train(trained, 5);
+        TrainRuns.train(trained, 5);
     }
 
     private static Run run(String... args) {

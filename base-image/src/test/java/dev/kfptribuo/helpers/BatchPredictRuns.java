@@ -1,24 +1,18 @@
 package dev.kfptribuo.helpers;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import dev.kfptribuo.trainer.Train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What the batch-predict tests share: a model trained on the bundled sample, and runs in-process.
+ * What the batch-predict tests share: runs in-process (their model is {@link TrainRuns#train(Path,
+ * int)}'s).
  */
 final class BatchPredictRuns {
-    /** The 10,000-row covertype sample the model is trained on. */
-    static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
-
     /** One in-process run of {@code helpers batch-predict}: exit code, stdout, stderr. */
     static final class Run {
         final int code;
@@ -45,28 +39,6 @@ final class BatchPredictRuns {
     }
 
     private BatchPredictRuns() {}
-
-    /**
-     * Trains {@code train} on the sample into a job dir, failing the test if it fails.
-     *
-     * @param jobDir where the model goes
-     * @param maxIter epochs
-     * @return the job dir
-     */
-    static Path train(Path jobDir, int maxIter) {
-        StringWriter err = new StringWriter();
-        String[] args = {
-            "--training_dataset_path", SAMPLE.toString(),
-            "--job-dir", jobDir.toString(),
-            "--max_iter", Integer.toString(maxIter)
-        };
-        assertEquals(
-                0,
-                Train.run(
-                        args, new PrintWriter(new StringWriter()), new PrintWriter(err), Map.of()),
-                err.toString());
-        return jobDir;
-    }
 
     /**
      * @return the run of {@code helpers batch-predict ARGS}

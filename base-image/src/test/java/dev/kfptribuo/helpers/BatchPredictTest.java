@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are reported and, beyond the allowance, nothing is written; memory stays constant.
  */
 class BatchPredictTest {
-    private static final Path SAMPLE = BatchPredictRuns.SAMPLE;
+    private static final Path SAMPLE = TrainRuns.SAMPLE;
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +53,7 @@ class BatchPredictTest {
     @BeforeAll
     static void train() throws IOException {
         jobDir = shared.resolve("job");
-        BatchPredictRuns.train(jobDir, 50);
+        TrainRuns.train(jobDir, 50);
         predictor = Predictor.of(ModelBundle.load(Location.parse(jobDir.toString())));
         testing =
                 new CsvTableReader(predictor.inputSchema(true))

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * named twice: an instance column named like one the predictions add is refused up front.
  */
 class CsvPredictionsColumnsTest {
-    private static final Path SAMPLE = BatchPredictRuns.SAMPLE;
+    private static final Path SAMPLE = TrainRuns.SAMPLE;
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +55,7 @@ class CsvPredictionsColumnsTest {
     @BeforeAll
     static void train() throws IOException {
         jobDir = shared.resolve("job");
-        BatchPredictRuns.train(jobDir, 20);
+        TrainRuns.train(jobDir, 20);
         predictor = Predictor.of(ModelBundle.load(Location.parse(jobDir.toString())));
         List<String> lines = Files.readAllLines(TESTING).subList(0, ROWS + 1);
         Path head = Files.write(shared.resolve("head.csv"), lines);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kfptribuo.trainer.Train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,7 +35,6 @@ import org.tribuo.protos.core.ModelProto;
  * independent computation: Tribuo's own model loading and prediction, metrics counted by hand.
  */
 class EvaluateModelTest {
-    private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
     private static final Pattern KFP_METRIC_NAME =
             Pattern.compile("^[a-zA-Z]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,27 +59,20 @@ class EvaluateModelTest {
 
     @BeforeAll
     static void trainWithTheTrainer() throws IOException {
-        List<String> lines = Files.readAllLines(SAMPLE);
-        Path train = shared.resolve("train.csv");
-        Files.write(train, lines.subList(0, 7001));
-        test = shared.resolve("test.csv");
-        List<String> testLines = new ArrayList<>(lines.subList(7001, 10001));
-        testLines.add(0, lines.get(0));
-        Files.write(test, testLines);
+        Path train = TrainRuns.sampleRows(shared.resolve("train.csv"), 1, 7001);
+        test = TrainRuns.sampleRows(shared.resolve("test.csv"), 7001, 10001);
         jobDir = shared.resolve("job");
-        Run run =
-                Run.train(
-                        "--training_dataset_path",
-                        train.toString(),
-                        "--job-dir",
-                        jobDir.toString(),
-                        "--hptune",
-                        "False",
-                        "--alpha",
-                        "0.0001",
-                        "--max_iter",
-                        "50");
-        assertEquals(0, run.code, run.err);
+        TrainRuns.train(
+                "--training_dataset_path",
+                train.toString(),
+                "--job-dir",
+                jobDir.toString(),
+                "--hptune",
+                "False",
+                "--alpha",
+                "0.0001",
+                "--max_iter",
+                "50");
     }
 
     @Test
@@ -308,17 +299,15 @@ class EvaluateModelTest {
     @Test
     void logLossOfAHingeModelFailsBecauseItHasNoProbabilities() throws IOException {
         Path hingeDir = shared.resolve("hinge");
-        Run train =
-                Run.train(
-                        "--training_dataset_path",
-                        test.toString(),
-                        "--job-dir",
-                        hingeDir.toString(),
-                        "--loss",
-                        "hinge",
-                        "--max_iter",
-                        "5");
-        assertEquals(0, train.code, train.err);
+        TrainRuns.train(
+                "--training_dataset_path",
+                test.toString(),
+                "--job-dir",
+                hingeDir.toString(),
+                "--loss",
+                "hinge",
+                "--max_iter",
+                "5");
         Run run = Run.evaluate(test, hingeDir, "--metric-name", "log_loss");
         assertEquals(1, run.code);
         assertTrue(run.err.contains("needs class probabilities"), run.err);
@@ -336,9 +325,7 @@ class EvaluateModelTest {
     private static Path trainBaseline(String name, String... flags) throws IOException {
         Path dir = shared.resolve(name);
         if (!Files.exists(dir.resolve("manifest.json"))) {
-            List<String> lines = Files.readAllLines(SAMPLE);
-            Path train = shared.resolve(name + "-train.csv");
-            Files.write(train, lines.subList(0, 2001));
+            Path train = TrainRuns.sampleRows(shared.resolve(name + "-train.csv"), 1, 2001);
             Map<String, String> args =
                     new java.util.LinkedHashMap<>(
                             Map.of("--alpha", "0.001", "--max_iter", "2", "--tol", "none"));
@@ -355,8 +342,7 @@ class EvaluateModelTest {
                                     "--hptune",
                                     "False"));
             args.forEach((flag, value) -> command.addAll(List.of(flag, value)));
-            Run run = Run.train(command.toArray(String[]::new));
-            assertEquals(0, run.code, run.err);
+            TrainRuns.train(command.toArray(String[]::new));
         }
         return dir;
     }
@@ -600,13 +586,6 @@ class EvaluateModelTest {
     }
 
     private record Run(int code, String out, String err) {
-        static Run train(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Train.run(args, new PrintWriter(out), new PrintWriter(err), Map.of());
-            return new Run(code, out.toString(), err.toString());
-        }
-
         /** evaluate-model of {@code dataset} with the model in {@code model}, then {@code more}. */
         static Run evaluate(Path dataset, Path model, String... more) {
             return evaluate(inputs(dataset, model, more));

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kfptribuo.trainer.Train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * line and exit 2, writing nothing.
  */
 class ExecutorOutputTest {
-    private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
     private static final Path JOBS =
             Path.of("..", "components", "src", "test", "resources", "tuning");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,29 +61,16 @@ class ExecutorOutputTest {
 
     @BeforeAll
     static void train() throws IOException {
-        List<String> lines = Files.readAllLines(SAMPLE);
-        Path train = shared.resolve("train.csv");
-        Files.write(train, lines.subList(0, 5001));
-        test = shared.resolve("test.csv");
-        List<String> testLines = new ArrayList<>(lines.subList(5001, 7001));
-        testLines.add(0, lines.get(0));
-        Files.write(test, testLines);
+        Path train = TrainRuns.sampleRows(shared.resolve("train.csv"), 1, 5001);
+        test = TrainRuns.sampleRows(shared.resolve("test.csv"), 5001, 7001);
         jobDir = shared.resolve("job");
-        StringWriter err = new StringWriter();
-        int code =
-                Train.run(
-                        new String[] {
-                            "--training_dataset_path",
-                            train.toString(),
-                            "--job-dir",
-                            jobDir.toString(),
-                            "--max_iter",
-                            "20"
-                        },
-                        new PrintWriter(new StringWriter()),
-                        new PrintWriter(err),
-                        Map.of());
-        assertEquals(0, code, err.toString());
+        TrainRuns.train(
+                "--training_dataset_path",
+                train.toString(),
+                "--job-dir",
+                jobDir.toString(),
+                "--max_iter",
+                "20");
     }
 
     /**

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kfptribuo.trainer.Train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the model, the data and the job document stay as they were.
  */
 class OutputsInsideInputsTest {
-    private static final Path SAMPLE = Path.of("..", "data", "covertype", "covertype_small.csv");
     private static final Path TESTING =
             Path.of("..", "data", "covertype", "covertype_validation.csv");
     private static final Path JOB_DOCUMENT =
@@ -56,22 +54,7 @@ class OutputsInsideInputsTest {
         jobDir = shared.resolve("job");
         baselineDir = shared.resolve("baseline");
         for (Path job : List.of(jobDir, baselineDir)) {
-            StringWriter err = new StringWriter();
-            assertEquals(
-                    0,
-                    Train.run(
-                            new String[] {
-                                "--training_dataset_path",
-                                SAMPLE.toString(),
-                                "--job-dir",
-                                job.toString(),
-                                "--max_iter",
-                                "5"
-                            },
-                            new PrintWriter(new StringWriter()),
-                            new PrintWriter(err),
-                            Map.of()),
-                    err.toString());
+            TrainRuns.train(job, 5);
         }
     }
 
