@@ -59,20 +59,19 @@ class EvaluateModelTest {
 
     @BeforeAll
     static void trainWithTheTrainer() throws IOException {
-        Path train = TrainRuns.sampleRows(shared.resolve("train.csv"), 1, 7001);
-        test = TrainRuns.sampleRows(shared.resolve("test.csv"), 7001, 10001);
-        jobDir = shared.resolve("job");
-        TrainRuns.train(
-                "--training_dataset_path",
-                train.toString(),
-                "--job-dir",
-                jobDir.toString(),
-                "--hptune",
-                "False",
-                "--alpha",
-                "0.0001",
-                "--max_iter",
-                "50");
+        TrainRuns.Split split =
+                TrainRuns.split(
+                        shared,
+                        7001,
+                        10001,
+                        "--hptune",
+                        "False",
+                        "--alpha",
+                        "0.0001",
+                        "--max_iter",
+                        "50");
+        jobDir = split.jobDir();
+        test = split.test();
     }
 
     @Test

@@ -61,16 +61,9 @@ class ExecutorOutputTest {
 
     @BeforeAll
     static void train() throws IOException {
-        Path train = TrainRuns.sampleRows(shared.resolve("train.csv"), 1, 5001);
-        test = TrainRuns.sampleRows(shared.resolve("test.csv"), 5001, 7001);
-        jobDir = shared.resolve("job");
-        TrainRuns.train(
-                "--training_dataset_path",
-                train.toString(),
-                "--job-dir",
-                jobDir.toString(),
-                "--max_iter",
-                "20");
+        TrainRuns.Split split = TrainRuns.split(shared, 5001, 7001, "--max_iter", "20");
+        jobDir = split.jobDir();
+        test = split.test();
     }
 
     /**

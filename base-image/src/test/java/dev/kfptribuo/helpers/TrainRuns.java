@@ -35,6 +35,32 @@ final class TrainRuns {
         return Files.write(file, rows);
     }
 
+    /** A model trained on the sample's first rows, and a file of the rows after them to test it. */
+    record Split(Path jobDir, Path test) {}
+
+    /**
+     * Trains on the sample's rows before line {@code trainEnd}, written to {@code dir/train.csv},
+     * into the job dir {@code dir/job}, and writes the rows from there to line {@code testEnd}
+     * (exclusive) to {@code dir/test.csv}; both files have the header.
+     *
+     * @param flags train's flags after --training_dataset_path and --job-dir
+     */
+    static Split split(Path dir, int trainEnd, int testEnd, String... flags) throws IOException {
+        Path train = sampleRows(dir.resolve("train.csv"), 1, trainEnd);
+        Path test = sampleRows(dir.resolve("test.csv"), trainEnd, testEnd);
+        Path jobDir = dir.resolve("job");
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--training_dataset_path",
+                                train.toString(),
+                                "--job-dir",
+                                jobDir.toString()));
+        args.addAll(List.of(flags));
+        train(args.toArray(String[]::new));
+        return new Split(jobDir, test);
+    }
+
     /**
      * Trains {@code train} on the whole sample into a job dir, failing the test if it fails.
      *
