@@ -510,18 +510,21 @@ class EvaluateModelTest {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * evaluate-model of the test rows with the main model against {@code baseline}, then {@code
+     * more}, and the gate's outputs in {@code out}.
+     */
+    private static Run againstBaseline(Path baseline, Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("--baseline-model-path", baseline.toString()));
+        args.addAll(List.of(more));
+        return Run.evaluate(
+                test, jobDir, withOutputs(out, GATE_OUTPUTS, args.toArray(String[]::new)));
+    }
+
     @Test
     void aBaselineThatCannotBeUsedFailsTheCommandBeforeItWritesAnyOutput() throws IOException {
         Path out = shared.resolve("bad-baseline");
-        Run run =
-                Run.evaluate(
-                        test,
-                        jobDir,
-                        withOutputs(
-                                out,
-                                GATE_OUTPUTS,
-                                "--baseline-model-path",
-                                shared.resolve("no-such-model").toString()));
+        Run run = againstBaseline(shared.resolve("no-such-model"), out);
         assertEquals(1, run.code, run.err);
         assertTrue(
                 run.err.contains("the baseline model: ")
@@ -532,17 +535,7 @@ class EvaluateModelTest {
 
         // A hinge baseline has no log loss.
         Path hinge = trainBaseline("baseline-hinge", "--loss", "hinge");
-        Run logLoss =
-                Run.evaluate(
-                        test,
-                        jobDir,
-                        withOutputs(
-                                out,
-                                GATE_OUTPUTS,
-                                "--baseline-model-path",
-                                hinge.toString(),
-                                "--metric-name",
-                                "log_loss"));
+        Run logLoss = againstBaseline(hinge, out, "--metric-name", "log_loss");
         assertEquals(1, logLoss.code, logLoss.err);
         assertTrue(
                 logLoss.err.contains("the baseline model " + hinge)
