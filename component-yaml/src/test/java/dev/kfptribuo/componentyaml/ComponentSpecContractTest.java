@@ -295,7 +295,7 @@ class ComponentSpecContractTest {
         assertEquals(
                 mainClass,
                 jibMainClass(program.module),
-                "<mainClass> of " + program.module + "/pom.xml");
+                "the image main class (image.main.class) of " + program.module + "/pom.xml");
         Matcher image = IMAGE_PLACEHOLDER.matcher(spec.image());
         assertTrue(
                 image.matches(),
@@ -304,7 +304,7 @@ class ComponentSpecContractTest {
         assertEquals(
                 program.image,
                 jibImageName(program.module),
-                "Jib <to><image> of " + program.module);
+                "the image name (image.name) of " + program.module + "/pom.xml");
     }
 
     // ---------------------------------------------------------------- flags
@@ -1005,28 +1005,43 @@ class ComponentSpecContractTest {
         return flags;
     }
 
-    /** The {@code <mainClass>} of the module's jib-maven-plugin configuration. */
+    /**
+     * The main class of the module's image: the parent's Jib {@code <mainClass>}, which is {@code
+     * ${image.main.class}}, set by the module's properties.
+     */
     private static String jibMainClass(String module) throws Exception {
-        org.w3c.dom.NodeList nodes = pom(module).getElementsByTagName("mainClass");
-        assertEquals(1, nodes.getLength(), module + "/pom.xml has one <mainClass>");
-        return nodes.item(0).getTextContent().strip();
+        org.w3c.dom.NodeList nodes = pom("").getElementsByTagName("mainClass");
+        assertEquals(1, nodes.getLength(), "the parent pom has one Jib <mainClass>");
+        assertEquals("${image.main.class}", nodes.item(0).getTextContent().strip());
+        return moduleProperty(module, "image.main.class");
     }
 
-    /** The image name of the module's Jib {@code <to><image>}, without registry and tag. */
+    /**
+     * The image name of the module's Jib {@code <to><image>} (the parent's, {@code
+     * ${images.registry}/${image.name}:${images.tag}}), without registry and tag.
+     */
     private static String jibImageName(String module) throws Exception {
-        org.w3c.dom.NodeList nodes = pom(module).getElementsByTagName("to");
-        assertEquals(1, nodes.getLength(), module + "/pom.xml has one Jib <to>");
+        org.w3c.dom.NodeList nodes = pom("").getElementsByTagName("to");
+        assertEquals(1, nodes.getLength(), "the parent pom has one Jib <to>");
         String image =
                 ((org.w3c.dom.Element) nodes.item(0))
                         .getElementsByTagName("image")
                         .item(0)
                         .getTextContent()
                         .strip();
-        Matcher m =
-                Pattern.compile("\\$\\{images\\.registry}/([a-z_]+):\\$\\{images\\.tag}")
-                        .matcher(image);
-        assertTrue(m.matches(), "Jib <to><image> of " + module + ": " + image);
-        return m.group(1);
+        assertEquals("${images.registry}/${image.name}:${images.tag}", image, "Jib <to><image>");
+        assertEquals("false", moduleProperty(module, "image.skip"), module + " builds its image");
+        return moduleProperty(module, "image.name");
+    }
+
+    /** A property the module's own pom sets. */
+    private static String moduleProperty(String module, String name) throws Exception {
+        org.w3c.dom.NodeList properties = pom(module).getElementsByTagName("properties");
+        assertEquals(1, properties.getLength(), module + "/pom.xml has one <properties>");
+        org.w3c.dom.NodeList values =
+                ((org.w3c.dom.Element) properties.item(0)).getElementsByTagName(name);
+        assertEquals(1, values.getLength(), module + "/pom.xml sets " + name);
+        return values.item(0).getTextContent().strip();
     }
 
     @Test
