@@ -16,6 +16,18 @@ public final class PythonBoolean implements ITypeConverter<Boolean> {
      */
     @Override
     public Boolean convert(String value) {
+        return parse(value);
+    }
+
+    /**
+     * For a {@code String} option: picocli gives a {@code boolean} option's empty value ({@code
+     * --flag ""}) no converter and reads it as false, where this refuses it.
+     *
+     * @param value the flag's value
+     * @return the boolean
+     * @throws TypeConversionException if the value is none of the spellings, or empty
+     */
+    public static boolean parse(String value) {
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;

@@ -13,6 +13,7 @@ import dev.kfptribuo.localrun.spec.ComponentProgram;
 import dev.kfptribuo.localrun.split.RowSchema;
 import dev.kfptribuo.localrun.steps.TrainStep;
 import dev.kfptribuo.localrun.tuning.TuningSpec;
+import dev.kfptribuo.model.ModelBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code bin/continuous-training}: the command line of the lab's continuous-training pipeline on
@@ -187,11 +189,10 @@ public final class ContinuousTraining implements Callable<Integer> {
     @Option(
             names = {"--replace-existing-version", "--replace_existing_version"},
             paramLabel = "BOOL",
-            arity = "1",
             defaultValue = "True",
-            converter = PythonBoolean.class,
-            description = "Replace a version that holds another model. Default: ${DEFAULT-VALUE}.")
-    private boolean replaceExisting;
+            description =
+                    "Replace a version that holds another model: True or False. Default: ${DEFAULT-VALUE}.")
+    private String replaceExisting;
 
     @Option(
             names = "--trainer-classpath",
@@ -276,6 +277,25 @@ public final class ContinuousTraining implements Callable<Integer> {
      */
     @Override
     public Integer call() throws Exception {
+        boolean replace;
+        try {
+            replace = PythonBoolean.parse(replaceExisting);
+        } catch (TypeConversionException e) {
+            throw usage("--replace-existing-version: " + e.getMessage());
+        }
+        if (baseline != null
+                && !baseline.isBlank()
+                && !baseline.strip().equalsIgnoreCase("none")
+                && !Files.isRegularFile(
+                        Path.of(baseline.strip()).resolve(ModelBundle.MANIFEST_FILE))) {
+            // Found here rather than at step 5, after the whole tuning.
+            throw usage(
+                    "--baseline: "
+                            + baseline.strip()
+                            + " holds no model (no "
+                            + ModelBundle.MANIFEST_FILE
+                            + "): give a job dir of train, a registry version directory, or none");
+        }
         TuningSpec tuning;
         String settingsText = settingsText();
         try {
@@ -331,6 +351,8 @@ public final class ContinuousTraining implements Callable<Integer> {
                         home,
                         ComponentProgram.module(bestRunSpec),
                         bestRunSpec.mainClass());
+        refuseJvmOptions("--trainer-jvm-options", trainerJvmOptions, trainer);
+        refuseJvmOptions("--helpers-jvm-options", helpersJvmOptions, helpers);
         LocalPipeline.Settings settings =
                 new LocalPipeline.Settings(
                         source,
@@ -348,7 +370,7 @@ public final class ContinuousTraining implements Callable<Integer> {
                         threshold,
                         modelId,
                         versionId,
-                        replaceExisting,
+                        replace,
                         baseline,
                         registry,
                         home,
@@ -391,6 +413,20 @@ public final class ContinuousTraining implements Callable<Integer> {
             }
         }
         return hypertuneSettings;
+    }
+
+    /**
+     * JVM options given by a flag are tried once, before the run, so a bad one is a usage error.
+     */
+    private void refuseJvmOptions(String flag, String options, ProgramLauncher launcher)
+            throws IOException, InterruptedException {
+        if (options == null || options.isBlank()) {
+            return;
+        }
+        String problem = launcher.startProblem();
+        if (problem != null) {
+            throw usage(flag + ": the " + launcher.name() + " JVM does not start: " + problem);
+        }
     }
 
     private ParameterException usage(String message) {

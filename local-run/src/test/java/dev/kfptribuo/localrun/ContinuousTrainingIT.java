@@ -537,7 +537,30 @@ class ContinuousTrainingIT {
         assertTrue(bad.err().contains("--hypertune-settings: line 1, column 53: "), bad.err());
         assertFalse(Files.exists(dir.resolve("runs/x")), "nothing is started on a usage error");
         assertEquals(2, run("y", "--replace-existing-version", "maybe").exit());
+        // picocli reads a boolean option's empty value as false; an empty KFP parameter must not
+        // turn replacing off.
+        Result empty = run("y2", "--replace-existing-version", "");
+        assertEquals(2, empty.exit(), empty.err());
+        assertTrue(
+                empty.err().contains("--replace-existing-version: '' is not True or False"),
+                empty.err());
         assertEquals(2, run("z", "--schema", "a:BLOB").exit());
+        // JVM options are tried before the run, not found bad in every trial.
+        Result badJvm = run("v", "--trainer-jvm-options", "-XX:NoSuchFlag");
+        assertEquals(2, badJvm.exit(), badJvm.err());
+        assertTrue(
+                badJvm.err()
+                        .startsWith(
+                                "continuous-training: error: --trainer-jvm-options: the train JVM does not"
+                                        + " start: Unrecognized VM option 'NoSuchFlag'"),
+                badJvm.err());
+        assertFalse(Files.exists(dir.resolve("runs/v")), "nothing is started on a usage error");
+        Result noBaseline = run("u", "--baseline", dir.resolve("no-such-model").toString());
+        assertEquals(2, noBaseline.exit(), noBaseline.err());
+        assertTrue(
+                noBaseline.err().contains("no-such-model holds no model (no manifest.json)"),
+                noBaseline.err());
+        assertFalse(Files.exists(dir.resolve("runs/u")), "nothing is started on a usage error");
         // A tuned parameter the train component has no input for: the final training could not take
         // it.
         Result untrainable =

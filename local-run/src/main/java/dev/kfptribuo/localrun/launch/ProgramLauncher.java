@@ -1,11 +1,14 @@
 package dev.kfptribuo.localrun.launch;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How to start one of the images' programs on this machine, as a process: a launch command, then
@@ -13,14 +16,19 @@ import java.util.Objects;
  *
  * <p>An image module built here starts through {@code bin/lib/launch MODULE}, the script behind
  * {@code bin/train} and {@code bin/helpers}: one place knows the module's classpath, its image's
- * JVM flags and its class-data sharing archive, and a step's {@code command.txt} is a command line
- * a user can run as it is.
+ * JVM flags and its class-data sharing archive, and a step's {@code command.txt} (one argument per
+ * line) starts the program as {@code bin/train} or {@code bin/helpers} would.
  *
  * @param name what the program is called in messages ({@code train}, {@code helpers})
  * @param launch the command before the main class
  * @param mainClass the entrypoint class
  */
 public record ProgramLauncher(String name, List<String> launch, String mainClass) {
+    private static final Pattern GENERIC_JVM_ERROR =
+            Pattern.compile(
+                    "Error: (Could not create the Java Virtual Machine|A fatal exception has occurred)\\..*"
+                            + "|Error occurred during initialization of VM");
+
     /** Copies the list. */
     public ProgramLauncher {
         Objects.requireNonNull(name, "name");
@@ -115,6 +123,34 @@ public record ProgramLauncher(String name, List<String> launch, String mainClass
         launch.add(home.resolve("bin").resolve("lib").resolve("launch").toString());
         launch.add(module);
         return new ProgramLauncher(name, launch, mainClass);
+    }
+
+    /**
+     * Starts the program once with {@code --version} (picocli's, every program has it), so that JVM
+     * options a JVM refuses fail before a run starts rather than in each of its trials. Without a
+     * class-data archive recorded: one of a {@code --version} run would serve the real runs badly.
+     *
+     * @return null if it started and exited 0, else the JVM's reason, its first line of error
+     *     output that is not one of the JVM's generic lines ("Error: Could not create the Java
+     *     Virtual Machine.", "Error: A fatal exception has occurred.", "Error occurred during
+     *     initialization of VM")
+     * @throws IOException if it cannot be started at all
+     * @throws InterruptedException if interrupted while it runs
+     */
+    public String startProblem() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("env", "KFP_TRIBUO_CDS=off"));
+        command.addAll(command(List.of("--version")));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+        int exit = process.waitFor();
+        if (exit == 0) {
+            return null;
+        }
+        return output.lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !GENERIC_JVM_ERROR.matcher(line).matches())
+                .findFirst()
+                .orElse("exit code " + exit + ", no output");
     }
 
     /**
