@@ -59,6 +59,12 @@ import picocli.CommandLine.Spec;
                     + "the lab's accuracy and recall work too. 0/0 counts as 0.",
             "With --baseline-model-path (the model in production) the baseline is scored on the same rows: "
                     + "deploy when metric_value > threshold and metric_improvement > 0."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:runtime error (bad data, a model that cannot be read or scored, I/O)",
+            "2:usage error"
         })
 final class EvaluateModelCommand implements Callable<Integer> {
     /** The v2 spec's output parameters. */

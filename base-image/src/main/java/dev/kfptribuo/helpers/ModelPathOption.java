@@ -20,11 +20,11 @@ final class ModelPathOption {
             paramLabel = "DIR",
             converter = PathConverters.JobDir.class,
             description =
-                    "The final training's job dir, holding "
-                            + ModelBundle.MODEL_FILE
-                            + " and "
+                    "The final training's job dir (local or gs://): its "
                             + ModelBundle.MANIFEST_FILE
-                            + ".")
+                            + " names the model bundle ("
+                            + ModelBundle.MODEL_FILE
+                            + ") to read.")
     private String path;
 
     /**

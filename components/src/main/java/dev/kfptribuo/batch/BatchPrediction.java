@@ -5,7 +5,6 @@ import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.Location;
-import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.prediction.Predictor;
 import dev.kfptribuo.prediction.UnseenCategories;
 import java.io.IOException;
@@ -145,7 +144,7 @@ public final class BatchPrediction {
             throws IOException {
         PredictionsDir.checkPlace(config.predictionsDir(), config.modelDir(), files);
         try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir(), log)) {
-            Predictor predictor = Predictor.of(ModelBundle.load(config.modelDir()));
+            Predictor predictor = Predictor.load(config.modelDir(), "the model");
             try (Output output = new Output(staged.path(), config, log)) {
                 return predict(config, log, files, predictor, staged, output);
             }

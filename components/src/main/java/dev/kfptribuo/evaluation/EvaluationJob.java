@@ -5,9 +5,7 @@ import dev.kfptribuo.data.CsvTableReader;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.Location;
-import dev.kfptribuo.model.ModelBundle;
 import dev.kfptribuo.prediction.Predictor;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -66,8 +64,11 @@ public final class EvaluationJob {
      *     such)
      */
     public static Result run(Config config, Consumer<String> log) throws IOException {
-        Predictor predictor = Predictor.of(ModelBundle.load(config.model()));
-        Predictor baseline = config.baseline() == null ? null : loadBaseline(config.baseline());
+        Predictor predictor = Predictor.load(config.model(), "the model");
+        Predictor baseline =
+                config.baseline() == null
+                        ? null
+                        : Predictor.load(config.baseline(), "the baseline model");
         // One read of the rows for both models: the same rows, every column either model reads.
         ColumnSchema schema;
         try {
@@ -111,24 +112,6 @@ public final class EvaluationJob {
             baselineValue = metric.worstValue();
         }
         return new Result(metrics, value, baselineValue, metric.improvement(value, baselineValue));
-    }
-
-    /**
-     * The baseline's model; an error names it as the baseline's, keeping its kind (and so its exit
-     * code and text).
-     */
-    private static Predictor loadBaseline(Location path) throws IOException {
-        String what = "the baseline model: ";
-        try {
-            return Predictor.of(ModelBundle.load(path));
-        } catch (FileNotFoundException e) {
-            throw (FileNotFoundException)
-                    new FileNotFoundException(what + e.getMessage()).initCause(e);
-        } catch (IOException e) {
-            throw new IOException(what + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + e.getMessage(), e);
-        }
     }
 
     /** Scores one model on the rows, logging what was unusual about them for it. */

@@ -2,9 +2,12 @@ package dev.kfptribuo.prediction;
 
 import dev.kfptribuo.data.ColumnSchema;
 import dev.kfptribuo.data.TribuoDatasets;
+import dev.kfptribuo.io.Location;
 import dev.kfptribuo.model.FeatureScale;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -113,6 +116,31 @@ public final class Predictor {
      */
     public static Predictor of(ModelBundle bundle) {
         return new Predictor(bundle);
+    }
+
+    /**
+     * Loads a job dir's model bundle ({@link ModelBundle#load}) and makes its predictor; an error
+     * says which model it is, keeping its kind (and so the program's exit code).
+     *
+     * @param jobDir the job dir, local or {@code gs://}
+     * @param what which model, for the errors: {@code "the model"}, {@code "the baseline model"}
+     * @return its predictor
+     * @throws FileNotFoundException if there is no model there, as {@code what: <its message>}
+     * @throws IOException if it cannot be read, likewise
+     * @throws IllegalArgumentException if it is not a model we can predict with, likewise
+     */
+    public static Predictor load(Location jobDir, String what) throws IOException {
+        String prefix = what + ": ";
+        try {
+            return of(ModelBundle.load(jobDir));
+        } catch (FileNotFoundException e) {
+            throw (FileNotFoundException)
+                    new FileNotFoundException(prefix + e.getMessage()).initCause(e);
+        } catch (IOException e) {
+            throw new IOException(prefix + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix + e.getMessage(), e);
+        }
     }
 
     /**
