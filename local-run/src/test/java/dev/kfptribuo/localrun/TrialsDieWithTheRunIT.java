@@ -15,11 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The trials of a local run, started by {@link ChildProcesses}, die with the run's JVM. */
 class TrialsDieWithTheRunIT {
+    private static final Pattern JOB_DIR = Pattern.compile("--job-dir (\\S+)");
+
     @TempDir Path dir;
 
     /**
@@ -61,11 +66,7 @@ class TrialsDieWithTheRunIT {
             // Until two trials run at once (the lab's spec runs three at a time).
             while (run.isAlive() && System.nanoTime() < deadline) {
                 run.descendants().forEach(p -> seen.put(p.pid(), commandLine(p)));
-                long trials =
-                        run.descendants()
-                                .filter(p -> commandLine(p).contains("dev.kfptribuo.trainer.Train"))
-                                .count();
-                if (trials >= 2) {
+                if (trials(run.descendants().map(TrialsDieWithTheRunIT::commandLine)) >= 2) {
                     break;
                 }
                 Thread.sleep(10);
@@ -78,12 +79,7 @@ class TrialsDieWithTheRunIT {
         } finally {
             run.destroyForcibly(); // SIGKILL: no shutdown hook runs
         }
-        assertTrue(
-                seen.values().stream()
-                                .filter(c -> c.contains("dev.kfptribuo.trainer.Train"))
-                                .count()
-                        >= 2,
-                seen.toString());
+        assertTrue(trials(seen.values().stream()) >= 2, seen.toString());
         run.waitFor(5, TimeUnit.SECONDS);
 
         long killed = System.nanoTime();
@@ -97,6 +93,21 @@ class TrialsDieWithTheRunIT {
         left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         assertEquals(List.of(), remaining, "processes left 2 s after the run was killed");
         assertFalse(Files.exists(dir.resolve("registry")), "the run was killed before its deploy");
+    }
+
+    /**
+     * How many trials the command lines start: distinct job dirs of train. Not processes: a trial
+     * is bin/lib/launch, then the JVM it execs, with bash's short-lived subshells beside it, and
+     * the run first starts train once with --version (its JVM options check), without a job dir.
+     */
+    private static long trials(Stream<String> commandLines) {
+        return commandLines
+                .filter(c -> c.contains("dev.kfptribuo.trainer.Train"))
+                .map(c -> JOB_DIR.matcher(c))
+                .filter(Matcher::find)
+                .map(m -> m.group(1))
+                .distinct()
+                .count();
     }
 
     /** A command line without its classpath. */
