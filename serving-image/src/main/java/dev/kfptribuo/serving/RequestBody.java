@@ -12,9 +12,13 @@ import org.eclipse.jetty.server.Request;
  * the health check and other requests need.
  *
  * <p>The body reaches {@link Listener#read} whole, in a pool thread (the listener may block and
- * compute); or the reading ends in {@link Listener#tooLarge} as soon as more than the limit has
- * arrived, or {@link Listener#timedOut} when no byte arrived for the connector's idle timeout, or
- * {@link Listener#failed} when the connection broke. Exactly one of the four is called, once.
+ * compute); or the reading ends in {@link Listener#tooLarge} when more than the limit arrived, or
+ * {@link Listener#timedOut} when no byte arrived for the connector's idle timeout, or {@link
+ * Listener#failed} when the connection broke. Exactly one of the four is called, once.
+ *
+ * <p>Past the limit the rest of the body is read and dropped, up to {@link #DRAINED} bytes more,
+ * before {@link Listener#tooLarge}: a client still sending when the server answers and closes would
+ * otherwise often get a reset connection (the kernel's answer to unread data) instead of its 413.
  */
 final class RequestBody implements Runnable {
     /** What becomes of a body. */
@@ -36,10 +40,14 @@ final class RequestBody implements Runnable {
         void failed(Throwable failure);
     }
 
+    /** How much of a body past the limit is read and dropped before the 413: 8 MiB. */
+    static final long DRAINED = 8L << 20;
+
     private final Request request;
     private final long limit;
     private final Listener listener;
     private final ByteArrayOutputStream body;
+    private long dropped = -1; // from the chunk that went past the limit on: bytes read and dropped
 
     private RequestBody(Request request, long limit, Listener listener) {
         this.request = request;
@@ -71,6 +79,10 @@ final class RequestBody implements Runnable {
                 request.demand(this);
                 return;
             }
+            if (Content.Chunk.isFailure(chunk) && dropped >= 0) {
+                listener.tooLarge(); // it was over the limit; the client may still read the 413
+                return;
+            }
             if (Content.Chunk.isFailure(chunk)) {
                 Throwable failure = chunk.getFailure();
                 if (failure instanceof TimeoutException
@@ -83,10 +95,14 @@ final class RequestBody implements Runnable {
             }
             ByteBuffer bytes = chunk.getByteBuffer();
             boolean last = chunk.isLast();
-            if (body.size() + (long) bytes.remaining() > limit) {
+            if (dropped >= 0 || body.size() + (long) bytes.remaining() > limit) {
+                dropped = Math.max(dropped, 0) + bytes.remaining();
                 chunk.release();
-                listener.tooLarge();
-                return;
+                if (last || dropped > DRAINED) {
+                    listener.tooLarge();
+                    return;
+                }
+                continue;
             }
             if (bytes.hasArray()) {
                 body.write(

@@ -22,8 +22,10 @@ import org.eclipse.jetty.util.Callback;
  *   <li>{@code POST} on the predict route: the body, read without holding a thread while it arrives
  *       ({@link RequestBody}), to {@link OnlinePredictor} once one of the config's parallel
  *       predictions is free (in arrival order), its answer as 200; a bad body or instance as 400; a
- *       body over the limit as 413 (before it is read when its length is declared); a body that
- *       stops arriving for the idle timeout as 408; 503 until the model is loaded.
+ *       body over the limit as 413 (once the client has sent it, up to {@link RequestBody#DRAINED}
+ *       bytes past the limit, so that it reads the answer; at once when its declared length is
+ *       larger still); a body that stops arriving for the idle timeout as 408; 503 until the model
+ *       is loaded.
  *   <li>Another method on either route: 405 with {@code Allow}; any other path: 404.
  * </ul>
  *
@@ -133,8 +135,9 @@ final class VertexRoutes extends Handler.Abstract {
         }
         long limit = config.maxRequestBytes();
         long declared = request.getLength();
-        if (declared > limit) {
-            tooLarge(request, response, callback, declared + " bytes");
+        String size = declared > limit ? declared + " bytes" : "more than " + limit + " bytes";
+        if (declared > limit + RequestBody.DRAINED) {
+            tooLarge(request, response, callback, size); // too much to read only to drop it
             return;
         }
         RequestBody.read(
@@ -148,8 +151,7 @@ final class VertexRoutes extends Handler.Abstract {
 
                     @Override
                     public void tooLarge() {
-                        VertexRoutes.this.tooLarge(
-                                request, response, callback, "more than " + limit + " bytes");
+                        VertexRoutes.this.tooLarge(request, response, callback, size);
                     }
 
                     @Override
