@@ -31,6 +31,8 @@ public final class FaultProxy implements AutoCloseable {
     public enum Fault {
         /** Answers 503 Service Unavailable itself. */
         STATUS_503,
+        /** Reads the request, relays nothing and closes the connection without an answer. */
+        DROP_REQUEST,
         /** Relays the headers and half of the body, then closes the connection. */
         DROP_BODY,
         /** Relays the body one byte every 50 ms. */
@@ -141,6 +143,10 @@ public final class FaultProxy implements AutoCloseable {
                     faulted.add(fault + " " + line);
                 }
             }
+        }
+        if (fault == Fault.DROP_REQUEST) {
+            exchange.close(); // no response headers sent: the connection ends with no answer
+            return;
         }
         if (fault == Fault.STATUS_503) {
             byte[] body =

@@ -57,6 +57,40 @@ class GcsIoIT {
     }
 
     @Test
+    void aCreateOrAnUploadThatMustFindNoObjectNeverOverwritesOne() throws IOException {
+        // What makes a retried create safe: its precondition refuses an object written meanwhile.
+        Location location = Location.parse(FakeGcsServer.uri("precondition/manifest.json"));
+        byte[] newer = "{\"newer\":true}".getBytes(StandardCharsets.UTF_8);
+        OutputFiles.write(location, newer, OutputFiles.ABSENT);
+        OutputFiles.PreconditionFailedException refused =
+                assertThrows(
+                        OutputFiles.PreconditionFailedException.class,
+                        () ->
+                                OutputFiles.write(
+                                        location,
+                                        "{}".getBytes(StandardCharsets.UTF_8),
+                                        OutputFiles.ABSENT));
+        assertTrue(refused.getMessage().startsWith(location + ": "), refused.getMessage());
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("upload", ".bin");
+        try {
+            java.nio.file.Files.write(file, randomBytes(1000, 3));
+            IOException upload =
+                    assertThrows(IOException.class, () -> OutputFiles.upload(location, file));
+            assertTrue(upload.getMessage().startsWith(location + ": "), upload.getMessage());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        assertArrayEquals(newer, readAll(new InputFile(location).open()));
+
+        // A generation read earlier: a write after someone else's is refused too.
+        long read = OutputFiles.generation(location);
+        OutputFiles.write(location, "{\"mine\":1}".getBytes(StandardCharsets.UTF_8), read);
+        assertThrows(
+                OutputFiles.PreconditionFailedException.class,
+                () -> OutputFiles.write(location, "{}".getBytes(StandardCharsets.UTF_8), read));
+    }
+
+    @Test
     void emptyObjectRoundTrips() throws IOException {
         Location location = Location.parse(FakeGcsServer.uri("empty/nothing"));
 

@@ -89,6 +89,25 @@ class GcsFaultsIT {
     }
 
     @Test
+    void anUploadWhoseConnectionDropsIsRetried() throws IOException, InterruptedException {
+        // The model's first upload never reaches the server: the connection ends with no answer.
+        try (FaultProxy proxy =
+                proxy().inject("POST /upload/", FaultProxy.Fault.DROP_REQUEST, 0, 1)) {
+            Run run = train(proxy, FakeGcsServer.uri("faults/dropped-upload"), "60");
+            assertEquals(0, run.code(), run.output());
+            assertEquals(1, proxy.faulted().size(), proxy.seen().toString());
+            assertTrue(
+                    run.output().contains("Cloud Storage request failed, retrying"), run.output());
+            assertEquals(
+                    3,
+                    ModelBundle.load(Location.parse(FakeGcsServer.uri("faults/dropped-upload")))
+                            .manifest()
+                            .hyperparameters()
+                            .maxIter());
+        }
+    }
+
+    @Test
     void aDownloadCutOffHalfwayIsRetried() throws IOException, InterruptedException {
         try (FaultProxy proxy =
                 proxy().inject("GET .*training\\.csv.*alt=media", FaultProxy.Fault.DROP_BODY, 1)) {

@@ -1049,6 +1049,9 @@ class TrainTest {
         Run named = train(trainingArgs(empty, "--job-dir", otherJobDir.toString()));
         named.assertRuntimeError(empty + ": the file is empty");
         assertNoModel(otherJobDir);
+        Run namedHeaderOnly = train(trainingArgs(headerOnly, "--job-dir", otherJobDir.toString()));
+        namedHeaderOnly.assertRuntimeError(headerOnly + ": no data rows (only a header)");
+        assertNoModel(otherJobDir);
     }
 
     @Test
