@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
@@ -71,14 +73,14 @@ class GcsIoIT {
                                         "{}".getBytes(StandardCharsets.UTF_8),
                                         OutputFiles.ABSENT));
         assertTrue(refused.getMessage().startsWith(location + ": "), refused.getMessage());
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("upload", ".bin");
+        Path file = Files.createTempFile("upload", ".bin");
         try {
-            java.nio.file.Files.write(file, randomBytes(1000, 3));
+            Files.write(file, randomBytes(1000, 3));
             IOException upload =
                     assertThrows(IOException.class, () -> OutputFiles.upload(location, file));
             assertTrue(upload.getMessage().startsWith(location + ": "), upload.getMessage());
         } finally {
-            java.nio.file.Files.delete(file);
+            Files.delete(file);
         }
         assertArrayEquals(newer, readAll(new InputFile(location).open()));
 
