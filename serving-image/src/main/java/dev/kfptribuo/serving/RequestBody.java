@@ -55,7 +55,11 @@ final class RequestBody implements Runnable {
         this.listener = listener;
         this.body =
                 new ByteArrayOutputStream(
-                        (int) Math.min(Math.max(request.getLength(), 256), limit));
+                        // A body declared over the limit is only read to be dropped: no room for
+                        // it.
+                        request.getLength() > limit
+                                ? 0
+                                : (int) Math.min(Math.max(request.getLength(), 256), limit));
     }
 
     /**

@@ -37,6 +37,8 @@ public record ServingConfig(
     /**
      * The default of {@code parallelPredictions}: the processors the JVM may use (in a container,
      * its CPU limit), so that predictions never time-slice one core.
+     *
+     * @return {@link Runtime#availableProcessors()}, at least 1
      */
     public static int defaultParallelPredictions() {
         return Runtime.getRuntime().availableProcessors();
