@@ -557,6 +557,10 @@ public final class TuningJobClient {
                 .setConnectionFactory(
                         url -> {
                             HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+                            // No keep-alive: closing a kept-alive stream at the deadline drains the
+                            // rest of a trickled body under the stream's lock, which the reading
+                            // thread then waits on; one document per call has nothing to reuse.
+                            connection.setRequestProperty("Connection", "close");
                             Attempt attempt = CURRENT.get();
                             if (attempt != null) {
                                 attempt.connection = connection;
