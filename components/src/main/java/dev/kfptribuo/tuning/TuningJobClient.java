@@ -72,8 +72,12 @@ import java.util.regex.Pattern;
  * per-read timeout ({@link Builder#readTimeout(Duration)}, default 20 s, which a server sending a
  * byte now and then never trips). At the deadline the fetch fails with a {@link
  * TuningJobDeadlineException} naming the URL, the deadline and what was under way. It does not wait
- * for the connection to close: that is done on a daemon thread, and a read that closing does not
- * interrupt ends at its next byte or at the read timeout.
+ * for the attempt to end. A connection still waiting for its response is closed on a daemon thread;
+ * a body already being read is left to its reader, which stops at its next byte or at the read
+ * timeout (each attempt's is cut to the time left) and closes the connection itself. Closing the
+ * JDK's stream from another thread would hand the rest of the body to the JDK's keep-alive cleaner,
+ * which drains it holding the stream's lock, so that a reader that reads once more waits for the
+ * whole trickled body.
  *
  * <p><b>Retries.</b> HTTP 429, 500, 502, 503 and 504 and network errors (a refused or dropped
  * connection, a read timeout) are retried at most {@link Builder#maxRetries(int)} times (default
@@ -337,8 +341,8 @@ public final class TuningJobClient {
 
         /**
          * @param transport the HTTP transport; null for the JDK's ({@code NetHttpTransport}). At
-         *     the deadline the JDK's connection is closed; another transport's response is
-         *     disconnected, and a request still waiting for its response is left to the transport's
+         *     the deadline the JDK's connection is closed if its response has not come; another
+         *     transport's request still waiting for its response is left to the transport's
          *     timeouts
          * @return this
          */
@@ -557,10 +561,6 @@ public final class TuningJobClient {
                 .setConnectionFactory(
                         url -> {
                             HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-                            // No keep-alive: closing a kept-alive stream at the deadline drains the
-                            // rest of a trickled body under the stream's lock, which the reading
-                            // thread then waits on; one document per call has nothing to reuse.
-                            connection.setRequestProperty("Connection", "close");
                             Attempt attempt = CURRENT.get();
                             if (attempt != null) {
                                 attempt.connection = connection;
@@ -881,8 +881,11 @@ public final class TuningJobClient {
 
         attempt.phase = Phase.RESPONSE;
         HttpResponse response = request.execute();
-        attempt.response = response;
+        boolean closedByAbort = attempt.responded();
         try {
+            if (closedByAbort) {
+                throw new InterruptedIOException("aborted at the deadline");
+            }
             int status = response.getStatusCode();
             attempt.status = status;
             if (status == 401 && mayRefresh && auth.handleResponse(request, response, true)) {
@@ -936,10 +939,9 @@ public final class TuningJobClient {
                     headers.getFirstHeaderStringValue("Date"),
                     false);
         } finally {
-            // After an abort the closer thread has disconnected; closing here too would wait for
-            // the JDK's keep-alive cleaner, which drains the rest of a trickled body holding the
-            // stream's lock (at a byte a second, for as long as the body is long).
-            if (!attempt.aborted) {
+            // The closer thread owns a connection it closed: closing it here too could wait for
+            // the JDK's keep-alive cleaner, draining the rest of the body under the stream's lock.
+            if (!closedByAbort) {
                 response.disconnect();
             }
         }
@@ -1137,7 +1139,8 @@ public final class TuningJobClient {
         volatile long received;
         volatile boolean aborted;
         volatile HttpURLConnection connection;
-        volatile HttpResponse response;
+        private boolean responded;
+        private boolean closedByAbort;
 
         Attempt(Deadline limit) {
             this.limit = limit;
@@ -1159,26 +1162,34 @@ public final class TuningJobClient {
         }
 
         /**
-         * Closes the connection on a daemon thread: closing may wait for a read in progress to
-         * return.
+         * Marks the response as come, on the worker thread, from then on its reader's to close.
+         *
+         * @return true if the deadline came first and the connection was closed by {@link
+         *     #abort()}: the worker then reads nothing and leaves it alone
          */
-        void abort() {
+        synchronized boolean responded() {
+            responded = true;
+            return closedByAbort;
+        }
+
+        /**
+         * Marks the attempt aborted; a connection still waiting for its response is closed on a
+         * daemon thread (closing may wait for the response being parsed). A body being read is not
+         * touched: its reader stops at its next byte or read timeout.
+         */
+        synchronized void abort() {
             aborted = true;
             HttpURLConnection open = connection;
-            HttpResponse answered = response;
-            if (open == null && answered == null) {
+            if (responded || open == null) {
                 return;
             }
+            closedByAbort = true;
             Thread closer =
                     new Thread(
                             () -> {
                                 try {
-                                    if (open != null) {
-                                        open.disconnect();
-                                    } else {
-                                        answered.disconnect();
-                                    }
-                                } catch (IOException | RuntimeException ignored) {
+                                    open.disconnect();
+                                } catch (RuntimeException ignored) {
                                     // the connection is being given up
                                 }
                             },

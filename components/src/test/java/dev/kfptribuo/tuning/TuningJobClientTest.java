@@ -583,12 +583,28 @@ class TuningJobClientTest {
             // close comes late (10 s was once not enough beside another build).
             assertTrue(
                     System.nanoTime() - start < 30_000_000_000L,
-                    "the worker still runs 30 s after the deadline");
+                    () -> "the worker still runs 30 s after the deadline:" + tuningThreads());
             Thread.onSpinWait();
         }
         System.out.printf(
                 "hostile tuning API: the worker ended %d ms after the deadline%n",
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Where each of the client's threads is, for a failure message. */
+    private static String tuningThreads() {
+        StringBuilder where = new StringBuilder();
+        Thread.getAllStackTraces()
+                .forEach(
+                        (thread, stack) -> {
+                            if (thread.getName().startsWith("tuning-api")) {
+                                where.append("\n").append(thread.getName());
+                                for (StackTraceElement frame : stack) {
+                                    where.append("\n    at ").append(frame);
+                                }
+                            }
+                        });
+        return where.toString();
     }
 
     @Test
