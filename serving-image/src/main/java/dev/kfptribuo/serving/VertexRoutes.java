@@ -29,7 +29,11 @@ import org.eclipse.jetty.util.Callback;
  *   <li>Another method on either route: 405 with {@code Allow}; any other path: 404.
  * </ul>
  *
- * Every error goes through {@link Response#writeError}, so its body is {@link JsonErrorHandler}'s.
+ * The 404, 405 and 503 are answered once the request's body, if any, has arrived (read and dropped,
+ * up to {@link RequestBody#DRAINED} bytes), as the 413 is.
+ *
+ * <p>Every error goes through {@link Response#writeError}, so its body is {@link
+ * JsonErrorHandler}'s.
  */
 final class VertexRoutes extends Handler.Abstract {
     private static final String HEALTH_METHODS = "GET, HEAD";
@@ -82,14 +86,14 @@ final class VertexRoutes extends Handler.Abstract {
                             ? HEALTH_METHODS + ", POST"
                             : health ? HEALTH_METHODS : "POST";
             response.getHeaders().put(HttpHeader.ALLOW, allow);
-            Response.writeError(
+            refuse(
                     request,
                     response,
                     callback,
                     HttpStatus.METHOD_NOT_ALLOWED_405,
                     method + " is not allowed on " + path + " (allowed: " + allow + ")");
         } else {
-            Response.writeError(
+            refuse(
                     request,
                     response,
                     callback,
@@ -106,7 +110,7 @@ final class VertexRoutes extends Handler.Abstract {
 
     private void health(Request request, Response response, Callback callback) {
         if (predictor == null) {
-            Response.writeError(
+            refuse(
                     request,
                     response,
                     callback,
@@ -125,7 +129,7 @@ final class VertexRoutes extends Handler.Abstract {
     private void predict(Request request, Response response, Callback callback) {
         OnlinePredictor model = predictor;
         if (model == null) {
-            Response.writeError(
+            refuse(
                     request,
                     response,
                     callback,
@@ -206,6 +210,44 @@ final class VertexRoutes extends Handler.Abstract {
         } finally {
             predictions.release();
         }
+    }
+
+    /**
+     * Answers an error once the request's body, if any, has arrived (read and dropped, up to {@link
+     * RequestBody#DRAINED} bytes; a larger declared one at once): a client still sending when the
+     * server answers and closes would often get a reset connection instead of the answer.
+     */
+    private static void refuse(
+            Request request, Response response, Callback callback, int status, String message) {
+        Runnable answer = () -> Response.writeError(request, response, callback, status, message);
+        if (request.getLength() == 0 || request.getLength() > RequestBody.DRAINED) {
+            answer.run();
+            return;
+        }
+        RequestBody.read(
+                request,
+                0,
+                new RequestBody.Listener() {
+                    @Override
+                    public void read(byte[] body) {
+                        answer.run();
+                    }
+
+                    @Override
+                    public void tooLarge() {
+                        answer.run();
+                    }
+
+                    @Override
+                    public void timedOut() {
+                        answer.run();
+                    }
+
+                    @Override
+                    public void failed(Throwable failure) {
+                        answer.run();
+                    }
+                });
     }
 
     private void tooLarge(Request request, Response response, Callback callback, String size) {

@@ -514,6 +514,24 @@ class ServingTest {
     }
 
     @Test
+    void aLargeBodySentToAWrongRouteOrMethodStillGetsItsAnswer() throws Exception {
+        byte[] big = new byte[2 << 20];
+        Arrays.fill(big, (byte) ' ');
+        // As for the 413: answering while the client still sends, then closing, would lose the
+        // answer to a reset connection now and then.
+        for (int attempt = 0; attempt < 200; attempt++) {
+            refused(
+                    client.post("/v1/models/covertype:predict", big),
+                    404,
+                    "no route /v1/models/covertype:predict: the routes are GET /health and POST /predict");
+            refused(
+                    client.post("/health", big),
+                    405,
+                    "POST is not allowed on /health (allowed: GET, HEAD)");
+        }
+    }
+
+    @Test
     @Timeout(120) // a turn not given back (after a 400, say) would hang the requests behind it
     void concurrentClientsEachGetTheirOwnPredictions() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(8);
