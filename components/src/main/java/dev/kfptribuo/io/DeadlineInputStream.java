@@ -66,6 +66,15 @@ final class DeadlineInputStream extends FilterInputStream {
     }
 
     /**
+     * @return the time left of the object read running on this thread, in nanoseconds; {@link
+     *     Long#MAX_VALUE} when none runs
+     */
+    static long remainingNanos() {
+        DeadlineInputStream current = CURRENT.get();
+        return current == null ? Long.MAX_VALUE : current.endNanos - System.nanoTime();
+    }
+
+    /**
      * @param failure a failure of a Cloud Storage request
      * @return true if a deadline caused it: such a failure is not retried
      */

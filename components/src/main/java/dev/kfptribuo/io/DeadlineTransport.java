@@ -5,6 +5,7 @@ import com.google.api.client.http.apache.v2.ApacheHttpTransport;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpResponseInterceptor;
 import org.apache.http.client.HttpClient;
@@ -22,11 +23,15 @@ final class DeadlineTransport {
     private DeadlineTransport() {}
 
     /**
-     * @return a transport whose response bodies honour the current thread's read deadline
+     * @param deadline the deadline of a request, its retries included
+     * @return a transport whose response bodies honour the current thread's read deadline, and
+     *     which waits for the {@code Retry-After} of a 429 or 503 within the deadline ({@link
+     *     RetryAfterWait})
      */
-    static HttpTransport create() {
+    static HttpTransport create(Duration deadline) {
         HttpClient client =
                 ApacheHttpTransport.newDefaultHttpClientBuilder()
+                        .addInterceptorLast(new RetryAfterWait(deadline))
                         // The stored bytes as they are: the client asks for no transcoding, and
                         // checksums
                         // cover what is stored (an object uploaded with Content-Encoding: gzip).

@@ -30,7 +30,9 @@ import java.util.logging.Logger;
  * within the deadline too ({@link InputFile}). The client's own retry rules stay (transient
  * statuses and network errors, retried when the request is idempotent, with exponential backoff);
  * each retry is logged at WARNING on the logger {@code dev.kfptribuo.io.gcs}, so a user watching
- * sees why a step waits.
+ * sees why a step waits. Those rules never read a {@code Retry-After}; the transport waits for the
+ * one of a 429 or 503 before the client retries, or fails the request when it asks for more than
+ * the deadline leaves ({@link RetryAfterWait}).
  */
 public final class GcsClient {
     /** Environment variable naming a Cloud Storage emulator endpoint. */
@@ -110,7 +112,8 @@ public final class GcsClient {
                 StorageOptions.newBuilder()
                         .setTransportOptions(
                                 HttpTransportOptions.newBuilder()
-                                        .setHttpTransportFactory(DeadlineTransport::create)
+                                        .setHttpTransportFactory(
+                                                () -> DeadlineTransport.create(deadline))
                                         .setConnectTimeout(readTimeout)
                                         .setReadTimeout(readTimeout)
                                         .build())
@@ -179,6 +182,7 @@ public final class GcsClient {
                 throws CancellationException {
             boolean retry =
                     !DeadlineInputStream.causedByDeadline(previousThrowable)
+                            && !RetryAfterWait.causedByRetryAfter(previousThrowable)
                             && (algorithm.shouldRetry(previousThrowable, previousResponse)
                                     || idempotent && cutOff(previousThrowable));
             if (retry) {

@@ -31,6 +31,10 @@ public final class FaultProxy implements AutoCloseable {
     public enum Fault {
         /** Answers 503 Service Unavailable itself. */
         STATUS_503,
+        /** Answers 503 itself, with {@code Retry-After: 2}. */
+        STATUS_503_RETRY_AFTER_2S,
+        /** Answers 429 Too Many Requests itself, with {@code Retry-After: 120}. */
+        STATUS_429_RETRY_AFTER_120S,
         /** Reads the request, relays nothing and closes the connection without an answer. */
         DROP_REQUEST,
         /** Relays the headers and half of the body, then closes the connection. */
@@ -71,6 +75,7 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<String> faulted = new CopyOnWriteArrayList<>();
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final List<Long> seenNanos = new CopyOnWriteArrayList<>();
 
     /**
      * @param target the server's base URL, e.g. {@code http://127.0.0.1:4443}
@@ -128,9 +133,21 @@ public final class FaultProxy implements AutoCloseable {
         return List.copyOf(seen);
     }
 
+    /**
+     * @param from the index of a request in {@link #seen()}
+     * @param to the index of a later one
+     * @return the time between their arrivals
+     */
+    public Duration between(int from, int to) {
+        return Duration.ofNanos(seenNanos.get(to) - seenNanos.get(from));
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String line = exchange.getRequestMethod() + " " + exchange.getRequestURI();
-        seen.add(line);
+        synchronized (seen) {
+            seenNanos.add(System.nanoTime());
+            seen.add(line);
+        }
         byte[] requestBody = exchange.getRequestBody().readAllBytes();
         // Rules see the request line and body: a multipart upload names its object in the body.
         String matched = line + "\n" + new String(requestBody, StandardCharsets.ISO_8859_1);
@@ -148,12 +165,20 @@ public final class FaultProxy implements AutoCloseable {
             exchange.close(); // no response headers sent: the connection ends with no answer
             return;
         }
-        if (fault == Fault.STATUS_503) {
+        if (fault == Fault.STATUS_503
+                || fault == Fault.STATUS_503_RETRY_AFTER_2S
+                || fault == Fault.STATUS_429_RETRY_AFTER_120S) {
+            int status = fault == Fault.STATUS_429_RETRY_AFTER_120S ? 429 : 503;
             byte[] body =
-                    "{\"error\":{\"code\":503,\"message\":\"injected\"}}"
+                    ("{\"error\":{\"code\":" + status + ",\"message\":\"injected\"}}")
                             .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(503, body.length);
+            if (fault == Fault.STATUS_503_RETRY_AFTER_2S) {
+                exchange.getResponseHeaders().add("Retry-After", "2");
+            } else if (fault == Fault.STATUS_429_RETRY_AFTER_120S) {
+                exchange.getResponseHeaders().add("Retry-After", "120");
+            }
+            exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }

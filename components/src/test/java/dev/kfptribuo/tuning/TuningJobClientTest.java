@@ -905,41 +905,6 @@ class TuningJobClientTest {
     }
 
     @Test
-    void retryAfterForms() {
-        Instant now = Instant.parse("1994-11-06T08:49:00Z");
-        assertEquals(Duration.ofSeconds(120), TuningJobClient.retryAfter("120", null, now));
-        assertEquals(Duration.ZERO, TuningJobClient.retryAfter(" 0 ", null, now));
-        assertEquals(
-                Duration.ofSeconds(37),
-                TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT", null, now));
-        assertEquals(
-                Duration.ofSeconds(30),
-                TuningJobClient.retryAfter(
-                        "Sun, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:07 GMT", now),
-                "relative to the response's Date, whatever this clock says");
-        assertEquals(
-                Duration.ofSeconds(37),
-                TuningJobClient.retryAfter("Sunday, 06-Nov-94 08:49:37 GMT", null, now));
-        assertEquals(
-                Duration.ofSeconds(37),
-                TuningJobClient.retryAfter("Sun Nov  6 08:49:37 1994", null, now));
-        assertEquals(
-                Duration.ZERO,
-                TuningJobClient.retryAfter("Sat, 05 Nov 1994 08:49:37 GMT", null, now),
-                "a date in the past: retry now");
-        assertEquals(
-                Duration.ofSeconds(37),
-                TuningJobClient.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT", "not a date", now));
-        assertTrue(
-                TuningJobClient.retryAfter("99999999999999999999999", null, now).toDays() > 3000);
-        assertNull(TuningJobClient.retryAfter(null, null, now));
-        assertNull(TuningJobClient.retryAfter("", null, now));
-        assertNull(TuningJobClient.retryAfter("soon", null, now));
-        assertNull(TuningJobClient.retryAfter("-5", null, now));
-        assertNull(TuningJobClient.retryAfter("1.5", null, now));
-    }
-
-    @Test
     void sizesAndDurationsInMessages() {
         assertEquals("16 MiB", TuningJobClient.bytes(16L << 20));
         assertEquals("64 KiB", TuningJobClient.bytes(64 << 10));
