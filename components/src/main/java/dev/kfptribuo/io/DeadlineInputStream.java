@@ -107,6 +107,10 @@ final class DeadlineInputStream extends FilterInputStream {
             if (expired() || causedByDeadline(e)) {
                 throw exceeded(e);
             }
+            IOException refused = RetryAfterWait.named(what, e);
+            if (refused != null) {
+                throw refused;
+            }
             throw e;
         } finally {
             CURRENT.set(outer);

@@ -31,8 +31,12 @@ final class RetryAfterWait implements HttpResponseInterceptor {
     static final class RetryAfterPastDeadlineException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        RetryAfterPastDeadlineException(String message) {
-            super(message);
+        /** What the server asked and the deadline, without the request. */
+        private final String refusal;
+
+        RetryAfterPastDeadlineException(String what, String refusal, Throwable cause) {
+            super(what + ": " + refusal, cause);
+            this.refusal = refusal;
         }
     }
 
@@ -78,8 +82,7 @@ final class RetryAfterWait implements HttpResponseInterceptor {
                         deadline.toNanos() - (now - inARow[0]),
                         DeadlineInputStream.remainingNanos());
         String refusal =
-                request(context)
-                        + ": HTTP "
+                "HTTP "
                         + status
                         + ", the server asks to retry after "
                         + asked.toSeconds()
@@ -89,19 +92,22 @@ final class RetryAfterWait implements HttpResponseInterceptor {
         if (asked.toNanos() > leftNanos) {
             refusals.remove();
             throw new RetryAfterPastDeadlineException(
+                    request(context),
                     refusal
                             + ", past the deadline of "
                             + deadline.toSeconds()
                             + " s ("
                             + Math.max(0, leftNanos / 1_000_000_000)
-                            + " s left); set a longer one with --gcs-deadline");
+                            + " s left); set a longer one with --gcs-deadline",
+                    null);
         }
-        LOG.warning(refusal + "; waiting for it");
+        LOG.warning(request(context) + ": " + refusal + "; waiting for it");
         try {
             Thread.sleep(asked.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException(refusal + ": interrupted while waiting");
+            throw new InterruptedIOException(
+                    request(context) + ": " + refusal + ": interrupted while waiting");
         }
         inARow[1] = System.nanoTime();
     }
@@ -111,12 +117,29 @@ final class RetryAfterWait implements HttpResponseInterceptor {
      * @return true if the server asked to wait past the deadline: such a failure is not retried
      */
     static boolean causedByRetryAfter(Throwable failure) {
+        return find(failure) != null;
+    }
+
+    /**
+     * @param what the object being read, for the message
+     * @param failure a failure of its read
+     * @return the failure named after the object instead of its request, if the server asked to
+     *     wait past the deadline; else null
+     */
+    static RetryAfterPastDeadlineException named(Object what, Throwable failure) {
+        RetryAfterPastDeadlineException found = find(failure);
+        return found == null
+                ? null
+                : new RetryAfterPastDeadlineException(String.valueOf(what), found.refusal, failure);
+    }
+
+    private static RetryAfterPastDeadlineException find(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof RetryAfterPastDeadlineException) {
-                return true;
+            if (t instanceof RetryAfterPastDeadlineException refused) {
+                return refused;
             }
         }
-        return false;
+        return null;
     }
 
     private static String request(HttpContext context) {

@@ -148,6 +148,34 @@ class GcsFaultsIT {
     }
 
     @Test
+    void aServerAskingToRetryPastTheDeadlineEndsTheRunAtOnceWithOneLine()
+            throws IOException, InterruptedException {
+        try (FaultProxy proxy =
+                proxy().inject(
+                                "GET .*training\\.csv.*alt=media",
+                                FaultProxy.Fault.STATUS_429_RETRY_AFTER_120S,
+                                100)) {
+            Run run = train(proxy, FakeGcsServer.uri("faults/asked-to-wait"), "10");
+            assertEquals(1, run.code(), run.output());
+            List<String> errors =
+                    run.output().lines().filter(line -> line.startsWith("train: error:")).toList();
+            assertEquals(1, errors.size(), run.output());
+            System.out.printf(
+                    "asked to wait past the deadline, %.1f s: %s%n", run.seconds(), errors.get(0));
+            assertTrue(
+                    errors.get(0)
+                            .startsWith(
+                                    "train: error: I/O: "
+                                            + TRAINING
+                                            + ": HTTP 429, the server asks to retry after 120 s"
+                                            + " (Retry-After: 120), past the deadline of 10 s ("),
+                    run.output());
+            assertEquals(1, proxy.faulted().size(), proxy.seen().toString());
+            assertTrue(run.seconds() < 30, "ended at once: " + run.seconds() + " s");
+        }
+    }
+
+    @Test
     void aManifestUploadThatKeepsFailingLeavesTheOldModelWhole()
             throws IOException, InterruptedException {
         String jobDir = FakeGcsServer.uri("faults/kept");
