@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,14 +32,16 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The files a final training writes work in the upstream tools alone: {@code model.tribuo} in a JVM
  * with stock Tribuo 4.3.2 and nothing of this project ({@code stock-tribuo}), {@code model.onnx} in
  * ONNX Runtime. Both give our prediction path's labels, and its scores, on every row of a testing
- * split the model never saw.
+ * split the model never saw; for a log-loss model (the lab's) and a hinge-loss one, whose scores
+ * are decision values.
  */
 class ModelInteropTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,53 +54,72 @@ class ModelInteropTest {
     private static final Path STOCK = Path.of("..", "stock-tribuo", "target");
 
     @TempDir static Path dir;
-    private static Path jobDir;
 
-    /** The model file the manifest names. */
-    private static Path modelFile;
+    /** A final training's files and our predictions with them on the testing split. */
+    private record Trained(
+            String loss, Path jobDir, Path modelFile, Predictor predictor, TablePredictions ours) {
+        boolean hinge() {
+            return loss.equals("hinge");
+        }
+    }
 
-    private static Predictor predictor;
+    private static final Map<String, Trained> TRAINED = new HashMap<>();
     private static Table testing;
-    private static TablePredictions ours;
 
     @BeforeAll
     static void train() throws IOException {
-        jobDir = dir.resolve("job-dir");
-        StringWriter err = new StringWriter();
-        int code =
-                Train.run(
-                        new String[] {
-                            "--training_dataset_path",
-                            TRAINING.toString(),
-                            "--job-dir",
-                            jobDir.toString(),
-                            "--alpha",
-                            "0.0001",
-                            "--max_iter",
-                            "200"
-                        },
-                        new PrintWriter(new StringWriter()),
-                        new PrintWriter(err),
-                        Map.of());
-        assertEquals(0, code, err.toString());
-        ModelBundle bundle = ModelBundle.load(Location.parse(jobDir.toString()));
-        modelFile = jobDir.resolve(bundle.manifest().model().file());
-        predictor = Predictor.of(bundle);
-        testing =
-                new CsvTableReader(predictor.inputSchema(true))
-                        .read(InputFiles.expand(TESTING.toString()));
-        ours = TablePredictions.of(predictor, testing, true);
+        for (String loss : List.of("log", "hinge")) {
+            Path jobDir = dir.resolve(loss);
+            StringWriter err = new StringWriter();
+            int code =
+                    Train.run(
+                            new String[] {
+                                "--training_dataset_path",
+                                TRAINING.toString(),
+                                "--job-dir",
+                                jobDir.toString(),
+                                "--loss",
+                                loss,
+                                "--alpha",
+                                "0.0001",
+                                "--max_iter",
+                                "200"
+                            },
+                            new PrintWriter(new StringWriter()),
+                            new PrintWriter(err),
+                            Map.of());
+            assertEquals(0, code, err.toString());
+            ModelBundle bundle = ModelBundle.load(Location.parse(jobDir.toString()));
+            Predictor predictor = Predictor.of(bundle);
+            if (testing == null) {
+                testing =
+                        new CsvTableReader(predictor.inputSchema(true))
+                                .read(InputFiles.expand(TESTING.toString()));
+            }
+            TRAINED.put(
+                    loss,
+                    new Trained(
+                            loss,
+                            jobDir,
+                            jobDir.resolve(bundle.manifest().model().file()),
+                            predictor,
+                            TablePredictions.of(predictor, testing, true)));
+        }
         assertEquals(10_000, testing.rowCount());
     }
 
-    @Test
-    void stockTribuoAloneLoadsTheModelAndPredictsEveryTestingRowAsWeDo()
+    @ParameterizedTest(name = "{0} loss")
+    @ValueSource(strings = {"log", "hinge"})
+    void stockTribuoAloneLoadsTheModelAndPredictsEveryTestingRowAsWeDo(String loss)
             throws IOException, InterruptedException {
+        Trained trained = TRAINED.get(loss);
+        Path modelFile = trained.modelFile();
+        TablePredictions ours = trained.ours();
         assertTrue(
                 Files.isDirectory(STOCK.resolve("lib")),
                 "build stock-tribuo first (./mvnw install)");
-        Path predictions = dir.resolve("stock-predictions.csv");
-        Path provenance = dir.resolve("stock-provenance.txt");
+        Path predictions = dir.resolve(loss + "-stock-predictions.csv");
+        Path provenance = dir.resolve(loss + "-stock-provenance.txt");
         String classpath =
                 STOCK.resolve("classes") + java.io.File.pathSeparator + STOCK.resolve("lib") + "/*";
         Process process =
@@ -141,7 +163,7 @@ class ModelInteropTest {
                         .contains("dev.kfptribuo"),
                 "no class of ours anywhere in model.tribuo");
 
-        List<String> classes = predictor.classes();
+        List<String> classes = trained.predictor().classes();
         try (CSVParser parser =
                 CSVParser.parse(
                         predictions,
@@ -154,6 +176,18 @@ class ModelInteropTest {
             int row = 0;
             for (CSVRecord record : parser) {
                 assertEquals(classes.get(ours.predicted()[row]), record.get("label"), "row " + row);
+                if (trained.hinge()) {
+                    // A hinge model's scores are its decision values, Tribuo's own.
+                    for (int k = 0; k < classes.size(); k++) {
+                        assertEquals(
+                                Double.parseDouble(record.get(classes.get(k))),
+                                ours.scores()[row][k],
+                                0.0,
+                                "row " + row + " class " + classes.get(k));
+                    }
+                    row++;
+                    continue;
+                }
                 // The manifest's 'probabilities': p_k = sigmoid(s_k) / sum_j sigmoid(s_j).
                 double[] p = new double[classes.size()];
                 double sum = 0;
@@ -174,8 +208,13 @@ class ModelInteropTest {
         }
     }
 
-    @Test
-    void onnxRuntimeRunsTheOnnxModelOnEveryTestingRowAsWeDo() throws IOException, OrtException {
+    @ParameterizedTest(name = "{0} loss")
+    @ValueSource(strings = {"log", "hinge"})
+    void onnxRuntimeRunsTheOnnxModelOnEveryTestingRowAsWeDo(String loss)
+            throws IOException, OrtException {
+        Trained trained = TRAINED.get(loss);
+        Path jobDir = trained.jobDir();
+        TablePredictions ours = trained.ours();
         // The input tensor as the manifest describes it, read from its JSON text.
         JsonNode manifest = JSON.readTree(jobDir.resolve(ModelBundle.MANIFEST_FILE).toFile());
         List<String> features = new ArrayList<>();
@@ -211,8 +250,13 @@ class ModelInteropTest {
                         session.run(Map.of(manifest.at("/onnx/input").asText(), tensor))) {
             assertTrue(session.getMetadata().getCustomMetadata().containsKey("TRIBUO_PROVENANCE"));
             float[][] scores = (float[][]) result.get("output").orElseThrow().getValue();
+            // A hinge model has no probabilities: its decision values are compared, within 1e-4
+            // (float32 sums of raw feature values times weights, some terms in the thousands).
+            assertEquals(!trained.hinge(), result.get("probabilities").isPresent());
             float[][] probabilities =
-                    (float[][]) result.get("probabilities").orElseThrow().getValue();
+                    trained.hinge()
+                            ? scores
+                            : (float[][]) result.get("probabilities").orElseThrow().getValue();
             double worst = 0;
             for (int row = 0; row < input.length; row++) {
                 int best = 0;
@@ -226,7 +270,8 @@ class ModelInteropTest {
                                     worst, Math.abs(probabilities[row][k] - ours.scores()[row][k]));
                 }
             }
-            assertTrue(worst < 1e-5, "largest probability difference " + worst);
+            assertTrue(
+                    worst < (trained.hinge() ? 1e-4 : 1e-5), "largest score difference " + worst);
         }
     }
 
