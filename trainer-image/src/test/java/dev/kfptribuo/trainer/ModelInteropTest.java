@@ -117,7 +117,7 @@ class ModelInteropTest {
         TablePredictions ours = trained.ours();
         assertTrue(
                 Files.isDirectory(STOCK.resolve("lib")),
-                "build stock-tribuo first (./mvnw install)");
+                "build stock-tribuo first (./mvnw package)");
         Path predictions = dir.resolve(loss + "-stock-predictions.csv");
         Path provenance = dir.resolve(loss + "-stock-provenance.txt");
         String classpath =
