@@ -45,13 +45,15 @@ final class RequestBody implements Runnable {
 
     private final Request request;
     private final long limit;
+    private final long drained;
     private final Listener listener;
     private final ByteArrayOutputStream body;
     private long dropped = -1; // from the chunk that went past the limit on: bytes read and dropped
 
-    private RequestBody(Request request, long limit, Listener listener) {
+    private RequestBody(Request request, long limit, long drained, Listener listener) {
         this.request = request;
         this.limit = limit;
+        this.drained = drained;
         this.listener = listener;
         this.body =
                 new ByteArrayOutputStream(
@@ -71,7 +73,20 @@ final class RequestBody implements Runnable {
      * @param listener told of the outcome
      */
     static void read(Request request, long limit, Listener listener) {
-        new RequestBody(request, limit, listener).run();
+        new RequestBody(request, limit, DRAINED, listener).run();
+    }
+
+    /**
+     * Starts reading a body only to drop it, as {@link #read} does with a limit of 0: the listener
+     * hears {@link Listener#read} (with no bytes) if it ended within {@code max} bytes, {@link
+     * Listener#tooLarge} once more than that arrived.
+     *
+     * @param request the request whose body to drop
+     * @param max the most bytes read
+     * @param listener told of the outcome
+     */
+    static void drop(Request request, long max, Listener listener) {
+        new RequestBody(request, 0, max, listener).run();
     }
 
     /** Reads what has arrived; asks Jetty to call again when more does. */
@@ -102,7 +117,11 @@ final class RequestBody implements Runnable {
             if (dropped >= 0 || body.size() + (long) bytes.remaining() > limit) {
                 dropped = Math.max(dropped, 0) + bytes.remaining();
                 chunk.release();
-                if (last || dropped > DRAINED) {
+                if (last && limit == 0) {
+                    listener.read(new byte[0]); // dropping was all that was asked
+                    return;
+                }
+                if (last || dropped > drained) {
                     listener.tooLarge();
                     return;
                 }

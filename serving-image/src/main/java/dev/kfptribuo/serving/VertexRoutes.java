@@ -30,7 +30,7 @@ import org.eclipse.jetty.util.Callback;
  * </ul>
  *
  * The 404, 405 and 503 are answered once the request's body, if any, has arrived (read and dropped,
- * up to {@link RequestBody#DRAINED} bytes), as the 413 is.
+ * up to as much as a 413 reads), as the 413 is.
  *
  * <p>Every error goes through {@link Response#writeError}, so its body is {@link
  * JsonErrorHandler}'s.
@@ -213,20 +213,22 @@ final class VertexRoutes extends Handler.Abstract {
     }
 
     /**
-     * Answers an error once the request's body, if any, has arrived (read and dropped, up to {@link
-     * RequestBody#DRAINED} bytes; a larger declared one at once): a client still sending when the
-     * server answers and closes would often get a reset connection instead of the answer.
+     * Answers an error once the request's body, if any, has arrived (read and dropped, up to the
+     * limit plus {@link RequestBody#DRAINED} bytes, as much as a 413 reads; a larger declared one
+     * at once): a client still sending when the server answers and closes would often get a reset
+     * connection instead of the answer.
      */
-    private static void refuse(
+    private void refuse(
             Request request, Response response, Callback callback, int status, String message) {
         Runnable answer = () -> Response.writeError(request, response, callback, status, message);
-        if (request.getLength() == 0 || request.getLength() > RequestBody.DRAINED) {
+        long most = config.maxRequestBytes() + RequestBody.DRAINED;
+        if (request.getLength() == 0 || request.getLength() > most) {
             answer.run();
             return;
         }
-        RequestBody.read(
+        RequestBody.drop(
                 request,
-                0,
+                most,
                 new RequestBody.Listener() {
                     @Override
                     public void read(byte[] body) {

@@ -515,20 +515,34 @@ class ServingTest {
 
     @Test
     void aLargeBodySentToAWrongRouteOrMethodStillGetsItsAnswer() throws Exception {
-        byte[] big = new byte[2 << 20];
-        Arrays.fill(big, (byte) ' ');
         // As for the 413: answering while the client still sends, then closing, would lose the
-        // answer to a reset connection now and then.
-        for (int attempt = 0; attempt < 200; attempt++) {
+        // answer to a reset connection now and then. Up to as much as a 413 reads is read first.
+        byte[] big = new byte[2 << 20];
+        byte[] justUnderWhatA413Reads = new byte[(int) (RequestBody.DRAINED + LIMIT / 2)];
+        Arrays.fill(big, (byte) ' ');
+        Arrays.fill(justUnderWhatA413Reads, (byte) ' ');
+        for (int attempt = 0; attempt < 220; attempt++) {
+            byte[] body = attempt < 200 ? big : justUnderWhatA413Reads;
             refused(
-                    client.post("/v1/models/covertype:predict", big),
+                    client.post("/v1/models/covertype:predict", body),
                     404,
                     "no route /v1/models/covertype:predict: the routes are GET /health and POST /predict");
             refused(
-                    client.post("/health", big),
+                    client.post("/health", body),
                     405,
                     "POST is not allowed on /health (allowed: GET, HEAD)");
         }
+        // Chunked: no Content-Length, so the end is found while reading.
+        refused(
+                client.send(
+                        HttpRequest.newBuilder(client.uri("/nope"))
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofInputStream(
+                                                () ->
+                                                        new ByteArrayInputStream(
+                                                                justUnderWhatA413Reads)))),
+                404,
+                "no route /nope: the routes are GET /health and POST /predict");
     }
 
     @Test
