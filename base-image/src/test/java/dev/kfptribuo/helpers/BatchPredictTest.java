@@ -393,7 +393,7 @@ class BatchPredictTest {
         assertEquals("3: column Aspect: missing", messages.get(1));
         assertEquals("4: column Elevation: null", messages.get(2));
         assertEquals(
-                "5: column Wilderness_Area: expected a category (a string), got an object",
+                "5: column Wilderness_Area: expected a category (a string, or a number or boolean as its text), got an object",
                 messages.get(3));
         assertTrue(
                 messages.get(4)

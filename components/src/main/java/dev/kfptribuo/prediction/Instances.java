@@ -111,7 +111,10 @@ public final class Instances {
             } else if (value.isNumber() || value.isBoolean()) {
                 categorical[c] = value.asText();
             } else {
-                return "column " + column + ": expected a category (a string), got " + kind(value);
+                return "column "
+                        + column
+                        + ": expected a category (a string, or a number or boolean as its text), got "
+                        + kind(value);
             }
         }
         return null;

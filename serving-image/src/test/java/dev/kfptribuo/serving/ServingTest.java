@@ -345,6 +345,43 @@ class ServingTest {
                         .startsWith("the body is not valid JSON: Invalid UTF-8"),
                 latin1.body());
         stillServes();
+        // UTF-16 and UTF-32, which Jackson would read, with or without a byte-order mark.
+        String good = instances(rows.object(7));
+        for (java.nio.charset.Charset charset :
+                List.of(
+                        StandardCharsets.UTF_16BE,
+                        StandardCharsets.UTF_16LE,
+                        StandardCharsets.UTF_16,
+                        java.nio.charset.Charset.forName("UTF-32BE"),
+                        java.nio.charset.Charset.forName("UTF-32LE"))) {
+            refused(
+                    client.post("/predict", good.getBytes(charset)),
+                    400,
+                    "the body is not UTF-8: it starts like UTF-16 or UTF-32 (a byte-order mark or"
+                            + " zero bytes); send UTF-8 JSON");
+        }
+        refused(
+                client.post(
+                        "/predict",
+                        ("\uFEFF" + good).getBytes(java.nio.charset.Charset.forName("UTF-32LE"))),
+                400,
+                "the body is not UTF-8: it starts like UTF-16 or UTF-32 (a byte-order mark or"
+                        + " zero bytes); send UTF-8 JSON");
+        // parameters: absent, null or an object (this model has none); nothing else.
+        refused(
+                "{\"instances\": [], \"parameters\": 5}",
+                400,
+                "\"parameters\" is a number; expected an object");
+        refused(
+                "{\"instances\": [], \"parameters\": [\"confidence\"]}",
+                400,
+                "\"parameters\" is an array; expected an object");
+        for (String parameters : List.of("null", "{}", "{\"confidenceThreshold\": 0.5}")) {
+            HttpResponse<String> accepted =
+                    client.post(
+                            "/predict", "{\"instances\": [], \"parameters\": " + parameters + "}");
+            assertEquals(200, accepted.statusCode(), accepted.body());
+        }
         HttpResponse<String> deep =
                 client.post(
                         "/predict", "{\"instances\": " + "[".repeat(5000) + "]".repeat(5000) + "}");
@@ -421,7 +458,7 @@ class ServingTest {
                                 .put("Soil_Type", "C7745")
                                 .set("Wilderness_Area", JsonNodeFactory.instance.objectNode())),
                 400,
-                "instance 0: column Wilderness_Area: expected a category (a string), got an object");
+                "instance 0: column Wilderness_Area: expected a category (a string, or a number or boolean as its text), got an object");
         ArrayNode nullInArray = rows.array(5);
         nullInArray.set(
                 rows.predictor().inputColumns().indexOf("Soil_Type"),
