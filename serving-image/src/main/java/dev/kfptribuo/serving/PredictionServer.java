@@ -151,6 +151,7 @@ final class PredictionServer {
                 "stopping: finishing the requests in flight (at most "
                         + config.shutdownTimeout().toSeconds()
                         + " s)");
+        routes.stopping();
         try {
             server.stop();
         } catch (Exception e) {

@@ -24,8 +24,8 @@ import org.eclipse.jetty.util.Callback;
  *       predictions is free (in arrival order), its answer as 200; a bad body or instance as 400; a
  *       body over the limit as 413 (once the client has sent it, up to {@link RequestBody#DRAINED}
  *       bytes past the limit, so that it reads the answer; at once when its declared length is
- *       larger still); a body that stops arriving for the idle timeout as 408; 503 until the model
- *       is loaded.
+ *       larger still); a body that stops arriving for the idle timeout as 408 (503 once the server
+ *       is stopping); 503 until the model is loaded.
  *   <li>Another method on either route: 405 with {@code Allow}; any other path: 404.
  * </ul>
  *
@@ -47,6 +47,7 @@ final class VertexRoutes extends Handler.Abstract {
     // cores at 32 connections, a p99 15-25 times the median; bench/serving/README.md).
     private final Semaphore predictions;
     private volatile OnlinePredictor predictor;
+    private volatile boolean stopping;
 
     /**
      * @param config the routes and the request size limit
@@ -61,6 +62,14 @@ final class VertexRoutes extends Handler.Abstract {
      */
     void ready(OnlinePredictor predictor) {
         this.predictor = predictor;
+    }
+
+    /**
+     * Marks the server as stopping: a body that stops arriving from now on (Jetty gives idle
+     * connections a short timeout while it stops) is answered 503, not the idle timeout's 408.
+     */
+    void stopping() {
+        stopping = true;
     }
 
     /**
@@ -160,6 +169,16 @@ final class VertexRoutes extends Handler.Abstract {
 
                     @Override
                     public void timedOut() {
+                        if (stopping) {
+                            Response.writeError(
+                                    request,
+                                    response,
+                                    callback,
+                                    HttpStatus.SERVICE_UNAVAILABLE_503,
+                                    "the server is stopping, and the request body had stopped"
+                                            + " arriving; send the request again");
+                            return;
+                        }
                         Response.writeError(
                                 request,
                                 response,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -123,6 +124,34 @@ class SlowClientsTest {
             String stdout = serve.stdout();
             assertFalse(stdout.contains("\tat ") || stdout.contains("\"status\":500"), stdout);
             assertTrue(stdout.contains("\"status\":408"), stdout);
+        }
+    }
+
+    @Test
+    void aBodyStalledWhenTheServerStopsGets503NotTheIdleTimeouts408() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PredictionServer server =
+                new PredictionServer(ServingTest.config(jobDir, 1 << 20), new ServerLog(log));
+        server.start();
+        server.load();
+        try (Socket socket = stall(server.port())) {
+            Thread.sleep(300); // the body has started arriving
+            Thread stopper = new Thread(server::stop, "stopper");
+            stopper.start();
+            String response = readAll(socket);
+            stopper.join(30_000);
+            assertFalse(stopper.isAlive(), "the server stopped");
+            assertTrue(response.startsWith("HTTP/1.1 503 "), response);
+            assertEquals(
+                    "the server is stopping, and the request body had stopped arriving; send the"
+                            + " request again",
+                    Served.JSON
+                            .readTree(response.substring(response.indexOf("\r\n\r\n") + 4))
+                            .get("error")
+                            .asText(),
+                    response);
+        } finally {
+            server.stop();
         }
     }
 }
