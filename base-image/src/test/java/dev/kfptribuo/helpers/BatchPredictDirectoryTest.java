@@ -161,6 +161,21 @@ class BatchPredictDirectoryTest {
     }
 
     @Test
+    void aDirectoryUnderAFileIsNamedWithWhatIsInTheWay() throws IOException {
+        Path blocker = Files.writeString(dir.resolve("blocker"), "a file where a directory goes");
+        Path out = blocker.resolve("predictions");
+
+        assertRefused(
+                predict(TESTING, out),
+                "batch-predict: error: I/O: "
+                        + out
+                        + ": cannot be written ("
+                        + blocker
+                        + ": exists and is not a directory)");
+        assertEquals(List.of("blocker", "model"), names(dir));
+    }
+
+    @Test
     void aDirectoryHoldingAnInputIsRefused() throws IOException {
         // Instances under a name an output could have: only the input rule keeps them.
         Path out = dir.resolve("predictions");

@@ -3,10 +3,12 @@ package dev.kfptribuo.batch;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import dev.kfptribuo.io.CrashPoints;
+import dev.kfptribuo.io.FileErrors;
 import dev.kfptribuo.io.GcsClient;
 import dev.kfptribuo.io.Location;
 import dev.kfptribuo.io.OutputFiles;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -95,12 +97,25 @@ final class StagedDirectory implements AutoCloseable {
                             + ": is the root directory; write the predictions"
                             + " to a directory of their own");
         }
-        Files.createDirectories(dir.getParent());
-        Leftovers.repair(dir, log);
-        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            PredictionsDir.checkReplaceable(dir);
+        Path staging = Leftovers.stagingFor(dir);
+        try {
+            Files.createDirectories(dir.getParent());
+            Leftovers.repair(dir, log);
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                PredictionsDir.checkReplaceable(dir);
+            }
+            Files.createDirectory(staging);
+        } catch (FileSystemException e) {
+            // Named after the directory asked for; the staging directory beside it is ours.
+            throw new IOException(
+                    dir
+                            + ": cannot be written ("
+                            + (staging.toString().equals(e.getFile())
+                                    ? FileErrors.reason(e)
+                                    : FileErrors.describe(e))
+                            + ")",
+                    e);
         }
-        Path staging = Files.createDirectory(Leftovers.stagingFor(dir));
         CrashPoints.reached("batch:staging-created");
         return new StagedDirectory(target, staging);
     }

@@ -4,10 +4,12 @@ import com.google.cloud.storage.StorageException;
 import dev.kfptribuo.batch.BatchPrediction;
 import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.executor.ExecutorInputException;
+import dev.kfptribuo.io.FileErrors;
 import dev.kfptribuo.model.TrainingDivergedException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -176,6 +178,9 @@ public final class Programs {
                 || e instanceof IllegalStateException
                 || e instanceof BatchPrediction.TooManyBadRowsException) {
             return oneLine(e.getMessage());
+        }
+        if (e instanceof FileSystemException fileSystem) {
+            return "I/O: " + oneLine(FileErrors.describe(fileSystem));
         }
         if (e instanceof IOException || e instanceof StorageException) {
             return "I/O: " + oneLine(e.getMessage());

@@ -8,6 +8,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.zip.GZIPInputStream;
@@ -88,10 +89,16 @@ public final class InputFile {
                 throw new IOException(location + ": " + e.getMessage(), e);
             }
         }
+        // Linux opens a directory for reading and fails at the first read, naming no file.
+        if (Files.isDirectory(location.localPath())) {
+            throw new IOException(location + ": is a directory, not a file");
+        }
         try {
             return Files.newInputStream(location.localPath());
         } catch (NoSuchFileException e) {
             throw new FileNotFoundException(location + ": no such file");
+        } catch (FileSystemException e) {
+            throw new IOException(location + ": " + FileErrors.reason(e), e);
         }
     }
 

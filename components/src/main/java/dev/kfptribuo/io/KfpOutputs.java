@@ -49,7 +49,7 @@ public final class KfpOutputs {
             Path target = location.localPath().toAbsolutePath();
             if (Files.isDirectory(target)) {
                 throw new FileAlreadyExistsException(
-                        target + ": an output path, but a directory is there");
+                        target.toString(), null, "an output path, but a directory is there");
             }
             Path ancestor = target.getParent();
             while (ancestor != null && !Files.exists(ancestor)) {
@@ -57,11 +57,15 @@ public final class KfpOutputs {
             }
             if (ancestor == null || !Files.isDirectory(ancestor)) {
                 throw new FileAlreadyExistsException(
-                        target + ": cannot be written, " + ancestor + " is not a directory");
+                        target.toString(),
+                        null,
+                        "cannot be written, " + ancestor + " is not a directory");
             }
             if (!Files.isWritable(ancestor)) {
                 throw new AccessDeniedException(
-                        target + ": cannot be written, " + ancestor + " is not writable");
+                        target.toString(),
+                        null,
+                        "cannot be written, " + ancestor + " is not writable");
             }
         }
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -119,9 +120,25 @@ public final class OutputFiles {
 
     private static void writeLocal(Path target, byte[] bytes) throws IOException {
         Path dir = target.getParent();
-        Files.createDirectories(dir);
         // Not Files.createTempFile: its owner-only permissions would stay on the published file.
         Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            writeLocal(target, temp, bytes);
+        } catch (FileSystemException e) {
+            // Named after the file asked for, not the temporary file beside it.
+            throw new IOException(
+                    target
+                            + ": cannot be written ("
+                            + (temp.toString().equals(e.getFile())
+                                    ? FileErrors.reason(e)
+                                    : FileErrors.describe(e))
+                            + ")",
+                    e);
+        }
+    }
+
+    private static void writeLocal(Path target, Path temp, byte[] bytes) throws IOException {
+        Files.createDirectories(target.getParent());
         try {
             try (FileChannel channel =
                     FileChannel.open(

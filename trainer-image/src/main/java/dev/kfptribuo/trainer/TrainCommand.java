@@ -13,6 +13,7 @@ import dev.kfptribuo.executor.ExecutorInputException;
 import dev.kfptribuo.executor.ExecutorOutput;
 import dev.kfptribuo.executor.UnmanagedContainerModel;
 import dev.kfptribuo.hypertune.HypertuneReporter;
+import dev.kfptribuo.io.FileErrors;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.io.KfpOutputs;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -282,6 +284,9 @@ final class TrainCommand implements Callable<Integer> {
             checkOutputPlace(output, trainingFiles, validationFiles);
         }
         KfpOutputs.check(output);
+        if (tuning) {
+            checkMetricFile();
+        }
         // Take the model directories before reading or training: one that cannot be made, or that
         // another train run holds, fails the run at once, and before a bundle lands in another one.
         try (JobDirWriter writer = tuning ? null : openModelDirs(modelDirs)) {
@@ -324,21 +329,36 @@ final class TrainCommand implements Callable<Integer> {
                         output));
     }
 
+    /** The hypertune metric file must be writable before the fit, not found not to be after it. */
+    private void checkMetricFile() throws IOException {
+        Path metricFile = HypertuneReporter.fromEnvironment(env).metricFile();
+        try {
+            KfpOutputs.check(metricFile.toString());
+        } catch (FileSystemException e) {
+            throw new IOException(
+                    "$"
+                            + HypertuneReporter.METRIC_FILE_ENV
+                            + " (the hypertune metric file, default "
+                            + HypertuneReporter.DEFAULT_METRIC_FILE
+                            + "): "
+                            + FileErrors.describe(e),
+                    e);
+        }
+    }
+
     private JobDirWriter openModelDirs(List<Location> modelDirs) throws IOException {
         try {
             return JobDirWriter.open(modelDirs, line -> log("%s", line));
         } catch (FileAlreadyExistsException e) {
             throw new IOException(e.getFile() + ": exists and is not a directory", e);
         } catch (FileSystemException e) {
+            String file = e.getFile() == null ? "" : e.getFile();
             throw new IOException(
-                    e.getFile()
-                            + ": cannot create the model directory ("
-                            + e.getClass()
-                                    .getSimpleName()
-                                    .replace("Exception", "")
-                                    .replaceAll("([a-z])([A-Z])", "$1 $2")
-                                    .toLowerCase(Locale.ROOT)
-                            + (e.getReason() == null ? "" : ": " + e.getReason())
+                    file
+                            + (file.endsWith(JobDirWriter.LOCK_FILE)
+                                    ? ": cannot create the job dir's lock file ("
+                                    : ": cannot create the model directory (")
+                            + FileErrors.reason(e)
                             + ")",
                     e);
         }

@@ -517,6 +517,32 @@ class TrainTest {
     }
 
     @Test
+    void aMetricFileThatCannotBeWrittenFailsTuningBeforeTheFit() throws IOException {
+        Path blocker = Files.writeString(tmp.resolve("hp-blocker"), "a file, not a directory");
+        Path metric = blocker.resolve("output.metrics");
+        List<String> args = new ArrayList<>(base());
+        args.addAll(List.of("--hptune", "True"));
+        Run run = train(Map.of(HypertuneReporter.METRIC_FILE_ENV, metric.toString()), args);
+        run.assertRuntimeError(
+                "$CLOUD_ML_HP_METRIC_FILE (the hypertune metric file, default "
+                        + HypertuneReporter.DEFAULT_METRIC_FILE
+                        + "): "
+                        + metric.toAbsolutePath()
+                        + ": cannot be written, "
+                        + blocker.toAbsolutePath()
+                        + " is not a directory");
+        assertFalse(run.out.contains("mode="), "nothing trained: " + run.out);
+    }
+
+    @Test
+    void aDatasetPathThatIsADirectoryIsNamed() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("a-directory.csv"));
+        train(withJobDir(dataArgs(dir, valid, "--max_iter", "5")))
+                .assertRuntimeError(dir + ": is a directory, not a file");
+        assertNoModel(jobDir);
+    }
+
+    @Test
     void anUnwritableJobDirOutputFailsBeforeTrainingAndSavesNoModel() throws IOException {
         Path blocker =
                 Files.writeString(tmp.resolve("blocker"), "a file where a directory is needed");
