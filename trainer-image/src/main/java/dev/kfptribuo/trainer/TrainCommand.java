@@ -494,6 +494,10 @@ final class TrainCommand implements Callable<Integer> {
         if (nIterNoChange < 1) {
             throw usage("--n_iter_no_change must be >= 1, got " + nIterNoChange);
         }
+        if (tol != null && tol < 0) {
+            // scikit-learn's SGDClassifier refuses it too (tol in [0, inf) or None).
+            throw usage("--tol must be >= 0 or none, got " + tol);
+        }
         BinaryLoss binaryLoss;
         try {
             binaryLoss = BinaryLoss.parse(loss);

@@ -957,6 +957,8 @@ class TrainTest {
         "--n_iter_no_change, 0, final",
         "--loss, squared, final",
         "--tol, nan, final",
+        "--tol, -1, final",
+        "--tol, -1e-9, tuning",
     })
     void badHyperparameterIsAUsageError(String flag, String value, String mode) throws IOException {
         List<String> args = dataArgs(train, valid, "--job-dir", jobDir.toString(), flag, value);
