@@ -8,6 +8,7 @@ public final class NonNumericValueException extends DataFormatException {
     private static final long serialVersionUID = 1L;
 
     private final String column;
+    private final long line;
 
     /**
      * @param file the file or URI
@@ -18,6 +19,14 @@ public final class NonNumericValueException extends DataFormatException {
     NonNumericValueException(String file, long line, String column, String problem) {
         super(at(file, line, column, problem).getMessage());
         this.column = column;
+        this.line = line;
+    }
+
+    /**
+     * @return the 1-based line number of the cell in its file (2 for the first data row)
+     */
+    public long line() {
+        return line;
     }
 
     /**

@@ -389,10 +389,16 @@ final class TrainCommand implements Callable<Integer> {
         } catch (TrainingJob.InputRejectedException e) {
             throw usage("--" + e.role() + "_dataset_path: " + e.getMessage());
         } catch (NonNumericValueException e) {
-            // Every column not declared otherwise is numeric: say how to declare a text column.
+            // Every column not declared otherwise is numeric: say how to declare a text column,
+            // or, when rows before it held numbers there (errors come in file order), ask about a
+            // typo first.
             throw new DataFormatException(
                     e.getMessage()
-                            + " (a text column: declare it with --categorical_columns "
+                            + (e.line() > 2
+                                    ? " (the rows before it hold numbers there: a typo? If the"
+                                            + " column is text, declare it"
+                                    : " (a text column: declare it")
+                            + " with --categorical_columns "
                             + e.column()
                             + " to one-hot encode it, or leave it out with --ignore_columns "
                             + e.column()

@@ -1224,7 +1224,10 @@ class TrainTest {
     /** A run on training data whose data row 40 is not a number, into {@code dir}: it fails. */
     private void assertFailsOnLine42(Path bad, Path dir) {
         train(trainingArgs(bad, "--job-dir", dir.toString(), "--max_iter", "5"))
-                .assertRuntimeError("line 42, column Elevation");
+                .assertRuntimeError(
+                        "line 42, column Elevation: \"abc\" is not a number (the rows before it"
+                                + " hold numbers there: a typo? If the column is text, declare it"
+                                + " with --categorical_columns Elevation");
     }
 
     /** The size of each regular file under {@code dir}, by its path relative to it. */
