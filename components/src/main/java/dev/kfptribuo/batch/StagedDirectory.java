@@ -106,15 +106,7 @@ final class StagedDirectory implements AutoCloseable {
             }
             Files.createDirectory(staging);
         } catch (FileSystemException e) {
-            // Named after the directory asked for; the staging directory beside it is ours.
-            throw new IOException(
-                    dir
-                            + ": cannot be written ("
-                            + (staging.toString().equals(e.getFile())
-                                    ? FileErrors.reason(e)
-                                    : FileErrors.describe(e))
-                            + ")",
-                    e);
+            throw FileErrors.cannotBeWritten(dir, staging, e);
         }
         CrashPoints.reached("batch:staging-created");
         return new StagedDirectory(target, staging);

@@ -1,5 +1,6 @@
 package dev.kfptribuo.io;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -34,6 +35,25 @@ public final class FileErrors {
                 + (e.getOtherFile() == null ? "" : " -> " + e.getOtherFile())
                 + ": "
                 + reason(e);
+    }
+
+    /**
+     * @param target the path a command was asked to write
+     * @param ours a temporary path of ours beside it, which the message does not name
+     * @param e why writing failed
+     * @return an error naming the target: {@code TARGET: cannot be written (REASON)}, with the path
+     *     that failed when it is neither
+     */
+    public static IOException cannotBeWritten(Path target, Path ours, FileSystemException e) {
+        return new IOException(
+                target
+                        + ": cannot be written ("
+                        + (ours.toString().equals(e.getFile())
+                                        || target.toString().equals(e.getFile())
+                                ? reason(e)
+                                : describe(e))
+                        + ")",
+                e);
     }
 
     /**

@@ -125,15 +125,7 @@ public final class OutputFiles {
         try {
             writeLocal(target, temp, bytes);
         } catch (FileSystemException e) {
-            // Named after the file asked for, not the temporary file beside it.
-            throw new IOException(
-                    target
-                            + ": cannot be written ("
-                            + (temp.toString().equals(e.getFile())
-                                    ? FileErrors.reason(e)
-                                    : FileErrors.describe(e))
-                            + ")",
-                    e);
+            throw FileErrors.cannotBeWritten(target, temp, e);
         }
     }
 
