@@ -113,7 +113,7 @@ public record ProgramLauncher(String name, List<String> launch, String mainClass
                     module
                             + " is not built (no "
                             + lib
-                            + "): run ./mvnw -q -B install -DskipTests");
+                            + "): run ./mvnw -q -B package -DskipTests");
         }
         List<String> launch = new ArrayList<>();
         if (!noOptions) {
