@@ -16,6 +16,11 @@ Two settings make the local runner behave as Kubernetes does with our images:
   replaces the entrypoint, and an empty entrypoint does the same here;
 - umask 0 while kfp.local makes its output folders under the pipeline root: it makes them as the
   calling user, and our images run as the non-root user 65532, which must write there.
+
+And one makes podman's API answer as Docker's does: kfp.local runs each task with auto_remove and
+takes a 404 while it follows the logs of a task that has just ended and gone as "the task ended"; podman
+4.3 answers 500 "... does not exist in database: no such container" for the same thing when the removal
+is under way (containers/podman#10225, #17341), and the task then failed although it had ended well.
 """
 import csv
 import glob
@@ -45,6 +50,25 @@ from conftest import ROOT, import_pipeline  # noqa: E402
 DATA = ROOT / 'data' / 'covertype'
 TUNING_JOB = ROOT / 'components' / 'src' / 'test' / 'resources' / 'tuning' / 'ai-platform' / 'succeeded-unordered.json'
 SERVING_CONTAINER = {'predictRoute': '/predict', 'healthRoute': '/health', 'ports': [{'containerPort': 8080}]}
+
+
+@pytest.fixture(scope='module', autouse=True)
+def docker_answers_for_a_removed_container():
+    import docker
+
+    original = docker.api.client.APIClient._raise_for_status
+
+    def raise_for_status(self, response):
+        try:
+            original(self, response)
+        except docker.errors.APIError as e:
+            if e.status_code == 500 and 'no such container' in str(e.explanation):
+                raise docker.errors.NotFound(str(e), response=e.response, explanation=e.explanation) from e
+            raise
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(docker.api.client.APIClient, '_raise_for_status', raise_for_status)
+        yield
 
 
 @pytest.fixture(scope='module')
