@@ -50,8 +50,12 @@ final class JsonErrorHandler extends ErrorHandler {
         if (request.getAttribute(AccessLog.ERROR) == null) {
             request.setAttribute(AccessLog.ERROR, reason);
         }
+        byte[] body = body(reason);
+        // Jetty does not count an error body it writes for a request it refused before any handler
+        // (no Host, 414, 431) in the response's bytes written; the access log reads the size here.
+        request.setAttribute(AccessLog.ERROR_BODY_SIZE, (long) body.length);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body(reason)), callback);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     /**

@@ -14,6 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -681,5 +684,70 @@ class ServingTest {
         assertEquals(
                 "ready: 127.0.0.1:" + port + " answers with the model", lifecycle.get(2), text);
         assertEquals("stopped", lifecycle.get(4), text);
+    }
+
+    /**
+     * Requests Jetty refuses before the routes (no Host, a request line it cannot read, headers or
+     * URI too long, a bad Content-Length) get the JSON error too, and their log line gives the size
+     * of that answer; one whose request line could not be read names no method or URL.
+     */
+    @Test
+    void aRequestRefusedBeforeTheRoutesIsLoggedWithItsAnswer() throws Exception {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        PredictionServer logged = new PredictionServer(config(jobDir, LIMIT), new ServerLog(lines));
+        Map<String, String> requests =
+                Map.of(
+                        "GET /health HTTP/1.1\r\n\r\n",
+                        "GET /health 400: No Host",
+                        "HELLO\r\n\r\n",
+                        "400 (no request line could be read): No URI",
+                        "GET /health HTTP/1.1\r\nHost: x\r\nX: " + "a".repeat(20_000) + "\r\n\r\n",
+                        "GET /health 431: Request Header Fields Too Large",
+                        "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "414 (no request line could be read): URI Too Long",
+                        "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                        "POST /predict 400: Invalid Content-Length Value");
+        List<String> messages = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        logged.start();
+        try {
+            logged.load();
+            for (String request : requests.keySet()) {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), logged.port())) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                    String answer =
+                            new String(
+                                    socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+                    assertTrue(answer.contains("Content-Type: application/json"), answer);
+                    assertTrue(Served.JSON.readTree(body).get("error").isTextual(), answer);
+                    messages.add(requests.get(request));
+                    sizes.add(body.getBytes(StandardCharsets.UTF_8).length);
+                }
+            }
+            assertEquals(200, new Served.Client(logged.port()).get("/health").statusCode());
+        } finally {
+            logged.stop();
+        }
+        String text = lines.toString(StandardCharsets.UTF_8);
+        List<JsonNode> entries = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            JsonNode entry = Served.JSON.readTree(line);
+            if (entry.has("httpRequest")
+                    && !entry.get("httpRequest")
+                            .path("status")
+                            .equals(JsonNodeFactory.instance.numberNode(200))) {
+                entries.add(entry);
+            }
+        }
+        assertEquals(messages, entries.stream().map(e -> e.get("message").textValue()).toList());
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode http = entries.get(i).get("httpRequest");
+            assertEquals("WARNING", entries.get(i).get("severity").textValue(), text);
+            assertEquals(sizes.get(i).toString(), http.get("responseSize").textValue(), text);
+            assertEquals(!messages.get(i).contains("no request line"), http.has("requestMethod"));
+            assertEquals(http.has("requestMethod"), http.has("requestUrl"));
+        }
     }
 }
