@@ -213,6 +213,11 @@ final class BatchPredictCommand implements Callable<Integer> {
                         "batch-predict writes the predictions there")
                 .files("--dataset-path", files, "batch-predict reads it")
                 .check(outputs);
+        try {
+            BatchPrediction.checkPlaces(config, files);
+        } catch (BatchPrediction.PredictionsDirException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         KfpOutputs.check(outputs.values().toArray(String[]::new));
         BatchPrediction.Result result =
                 BatchPrediction.run(

@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * batch-predict never deletes what it did not write: an existing predictions dir is replaced only
  * when it holds nothing but an earlier run's output files, and a predictions dir may not be, hold
- * or lie inside the model, nor hold an input. Each refusal is one line naming the directory and
- * what is in the way, exit 1, before anything is read or written.
+ * or lie inside the model, nor hold an input. Each refusal names the directory and what is in the
+ * way, before anything is read or written: a directory holding other files is a runtime error (one
+ * line, exit 1), a directory the flags place on the model or an input a usage error (exit 2).
  */
 class BatchPredictDirectoryTest {
     private static final Path SAMPLE = TrainRuns.SAMPLE;
@@ -96,6 +97,21 @@ class BatchPredictDirectoryTest {
     private static void assertRefused(Run run, String... parts) {
         assertEquals(1, run.code, run.out + run.err);
         assertEquals(1, run.err.strip().lines().count(), run.err);
+        assertContains(run, parts);
+    }
+
+    /** A usage error: the refusal, then the --help hint. */
+    private static void assertUsageError(Run run, String... parts) {
+        assertEquals(2, run.code, run.out + run.err);
+        List<String> lines = run.err.strip().lines().toList();
+        assertEquals(2, lines.size(), run.err);
+        assertTrue(lines.get(0).startsWith("batch-predict: error: "), run.err);
+        assertTrue(lines.get(1).endsWith("batch-predict --help' for more information."), run.err);
+        assertContains(run, parts);
+        assertEquals("", run.out, "refused before any work");
+    }
+
+    private static void assertContains(Run run, String... parts) {
         for (String part : parts) {
             assertTrue(run.err.contains(part), "missing '" + part + "' in: " + run.err);
         }
@@ -147,12 +163,12 @@ class BatchPredictDirectoryTest {
         assertEquals(0, first.code, first.err);
         Map<String, String> model = contents(jobDir);
 
-        assertRefused(predict(TESTING, jobDir), jobDir.toString(), "is the --model-path");
-        assertRefused(
+        assertUsageError(predict(TESTING, jobDir), jobDir.toString(), "is the --model-path");
+        assertUsageError(
                 predict(TESTING, jobDir.resolve("predictions")), "lies inside the --model-path");
-        assertRefused(predict(TESTING, dir), dir.toString(), "holds the --model-path");
+        assertUsageError(predict(TESTING, dir), dir.toString(), "holds the --model-path");
         // Another spelling of the same directory is the same directory.
-        assertRefused(
+        assertUsageError(
                 predict(TESTING, jobDir.resolve("..").resolve("model")), "is the --model-path");
 
         assertEquals(model, contents(jobDir), "the model untouched");
@@ -183,10 +199,10 @@ class BatchPredictDirectoryTest {
         Path input = out.resolve("prediction.results-00000-of-00001.csv");
         Files.copy(TESTING, input);
 
-        assertRefused(predict(input, out), out.toString(), "holds the input " + input);
+        assertUsageError(predict(input, out), out.toString(), "holds the input " + input);
         assertEquals(Files.readString(TESTING), Files.readString(input));
         Path wildcard = out.resolve("prediction.results-*.csv");
-        assertRefused(predict(wildcard, out), "holds the input " + input);
+        assertUsageError(predict(wildcard, out), "holds the input " + input);
     }
 
     @Test

@@ -130,6 +130,20 @@ public final class BatchPrediction {
     }
 
     /**
+     * Refuses a predictions directory that is, holds or lies inside the model's job dir, or holds
+     * one of the input files: a conflict of the flags alone, which {@link #run} checks too, for a
+     * command to report as a usage error before anything else.
+     *
+     * @param config what to predict and where
+     * @param files the instances' files, as {@link InputFiles#expand} lists them
+     * @throws PredictionsDirException naming both places
+     * @throws IOException if a local path cannot be resolved
+     */
+    public static void checkPlaces(Config config, List<InputFile> files) throws IOException {
+        PredictionsDir.checkPlace(config.predictionsDir(), config.modelDir(), files);
+    }
+
+    /**
      * Runs a batch prediction on instance files already listed.
      *
      * @param config what to predict and where
@@ -142,7 +156,7 @@ public final class BatchPrediction {
      */
     public static Result run(Config config, List<InputFile> files, Consumer<String> log)
             throws IOException {
-        PredictionsDir.checkPlace(config.predictionsDir(), config.modelDir(), files);
+        checkPlaces(config, files);
         try (StagedDirectory staged = StagedDirectory.create(config.predictionsDir(), log)) {
             Predictor predictor = Predictor.load(config.modelDir(), "the model");
             try (Output output = new Output(staged.path(), config, log)) {
