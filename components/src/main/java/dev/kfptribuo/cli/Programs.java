@@ -43,6 +43,11 @@ public final class Programs {
     public static int run(Object command, String[] args, PrintWriter out, PrintWriter err) {
         CommandLine commandLine =
                 new CommandLine(command)
+                        // A value starting with '@' is the value (train.py's argparse and KFP pass
+                        // it
+                        // as is; --hypertune-settings @FILE reads the file itself), not a picocli
+                        // argument file.
+                        .setExpandAtFiles(false)
                         .setOut(out)
                         .setErr(err)
                         .setParameterExceptionHandler(Programs::usageError)

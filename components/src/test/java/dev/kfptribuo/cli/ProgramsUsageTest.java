@@ -3,11 +3,15 @@ package dev.kfptribuo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +30,9 @@ class ProgramsUsageTest {
                 converter = PathConverters.JobDir.class,
                 description = "A job dir.")
         String modelPath;
+
+        @Option(names = "--text", description = "Any text.")
+        String text;
 
         @Override
         public Integer call() {
@@ -53,6 +60,23 @@ class ProgramsUsageTest {
                 Programs.run(
                         new Tool(), args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString().lines().toList());
+    }
+
+    @Test
+    void anArgumentStartingWithAnAtSignIsTheValueNotAnArgumentFile(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("args.txt"), "--alpha 5\n");
+        Tool tool = new Tool();
+        int code =
+                Programs.run(
+                        tool,
+                        new String[] {"--text", "@" + file},
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(new StringWriter()));
+        assertEquals(0, code);
+        assertEquals("@" + file, tool.text);
+        assertEquals(0.0, tool.alpha);
+        assertEquals(2, run("@" + file).code(), "an argument file alone is not read either");
     }
 
     @Test

@@ -319,8 +319,10 @@ class ContinuousTrainingIT {
         assertEquals(0, first.exit(), first.out() + first.err());
         Path production = registry().current("covertype_classifier").directory();
 
-        // The same settings train the same model: it does not beat the one in production.
-        Result again = run("again", "--hypertune-settings", TWO_TRIALS);
+        // The same settings, from a file (@FILE as its own argument), train the same model: it
+        // does not beat the one in production.
+        Path settings = Files.writeString(dir.resolve("hypertune_settings.txt"), TWO_TRIALS);
+        Result again = run("again", "--hypertune-settings", "@" + settings);
         assertEquals(0, again.exit(), again.out() + again.err());
         assertTrue(
                 Files.readString(again.runDir().resolve("5-evaluate/command.txt"))
