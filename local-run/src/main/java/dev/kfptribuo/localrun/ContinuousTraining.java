@@ -3,6 +3,8 @@ package dev.kfptribuo.localrun;
 import dev.kfptribuo.cli.Programs;
 import dev.kfptribuo.cli.PythonBoolean;
 import dev.kfptribuo.componentyaml.ComponentSpec;
+import dev.kfptribuo.evaluation.Metric;
+import dev.kfptribuo.io.FileErrors;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.InputFiles;
 import dev.kfptribuo.localrun.launch.ProgramLauncher;
@@ -63,6 +65,9 @@ import picocli.CommandLine.TypeConversionException;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (deployed or not)", "1:a step failed", "2:usage error"})
 public final class ContinuousTraining implements Callable<Integer> {
+    /** Trials a local study may run: each is a JVM of seconds, and the search plans them all. */
+    static final int MAX_LOCAL_TRIALS = 1000;
+
     @Spec private CommandSpec spec;
 
     @Option(
@@ -160,7 +165,10 @@ public final class ContinuousTraining implements Callable<Integer> {
             names = {"--evaluation-metric-threshold", "--evaluation_metric_threshold"},
             paramLabel = "X",
             defaultValue = "0.69",
-            description = "Deploy only when the metric is above this. Default: ${DEFAULT-VALUE}.")
+            converter = Decimal.class,
+            description =
+                    "Deploy only when the metric is above this (below it for log_loss, where lower is better). "
+                            + "Default: ${DEFAULT-VALUE}.")
     private BigDecimal threshold;
 
     @Option(
@@ -277,6 +285,31 @@ public final class ContinuousTraining implements Callable<Integer> {
      */
     @Override
     public Integer call() throws Exception {
+        checkLots();
+        for (Map.Entry<String, String> id :
+                Map.of("--model-id", modelId, "--version-id", versionId).entrySet()) {
+            if (id.getValue().isBlank()) {
+                throw usage(id.getKey() + " is empty: give a model registry name");
+            }
+        }
+        try {
+            Metric.parse(metricName);
+        } catch (IllegalArgumentException e) {
+            throw usage("--evaluation-metric-name: " + e.getMessage());
+        }
+        for (Path place = registry.toAbsolutePath(); place != null; place = place.getParent()) {
+            if (Files.exists(place)) {
+                if (!Files.isDirectory(place)) {
+                    throw usage(
+                            "--registry: "
+                                    + place
+                                    + (place.equals(registry.toAbsolutePath())
+                                            ? " is not a directory"
+                                            : " is a file, where the registry's directory goes"));
+                }
+                break;
+            }
+        }
         boolean replace;
         try {
             replace = PythonBoolean.parse(replaceExisting);
@@ -321,6 +354,14 @@ public final class ContinuousTraining implements Callable<Integer> {
         ComponentSpec trainSpec = ComponentSpec.load(ComponentProgram.TRAIN);
         ComponentSpec bestRunSpec = ComponentSpec.load(ComponentProgram.RETRIEVE_BEST_RUN);
         ComponentSpec evaluateSpec = ComponentSpec.load(ComponentProgram.EVALUATE_MODEL);
+        if (tuning.maxTrials() > MAX_LOCAL_TRIALS) {
+            throw usage(
+                    "--hypertune-settings: maxTrials is "
+                            + tuning.maxTrials()
+                            + "; the local tuning service runs at most "
+                            + MAX_LOCAL_TRIALS
+                            + " trials (a larger study is for a Vertex AI hyperparameter tuning job)");
+        }
         String untrainable = TrainStep.untrainable(trainSpec, tuning);
         if (untrainable != null) {
             throw usage("--hypertune-settings: " + untrainable);
@@ -391,6 +432,63 @@ public final class ContinuousTraining implements Callable<Integer> {
                 .run(runDirectory);
     }
 
+    /**
+     * The lots of the three splits are whole numbers in 0..--num-lots - 1, each split has one, and
+     * no lot is in two splits (rows of the testing split must not be trained on).
+     */
+    private void checkLots() {
+        if (numLots < 1) {
+            throw usage("--num-lots must be at least 1, got " + numLots);
+        }
+        Map<Integer, String> taken = new java.util.HashMap<>();
+        for (Map.Entry<String, List<Integer>> split :
+                List.of(
+                        Map.entry("--training-lots", trainingLots),
+                        Map.entry("--validation-lots", validationLots),
+                        Map.entry("--testing-lots", testingLots))) {
+            if (split.getValue().isEmpty()) {
+                throw usage(split.getKey() + " is empty: give at least one lot");
+            }
+            for (int lot : split.getValue()) {
+                if (lot < 0 || lot >= numLots) {
+                    throw usage(
+                            split.getKey()
+                                    + ": lot "
+                                    + lot
+                                    + " is outside 0.."
+                                    + (numLots - 1)
+                                    + " (--num-lots "
+                                    + numLots
+                                    + ")");
+                }
+                String other = taken.putIfAbsent(lot, split.getKey());
+                if (other != null) {
+                    throw usage(
+                            split.getKey()
+                                    + ": lot "
+                                    + lot
+                                    + (other.equals(split.getKey())
+                                            ? " is given twice"
+                                            : " is in "
+                                                    + other
+                                                    + " too; a lot belongs to one split"));
+                }
+            }
+        }
+    }
+
+    /** A decimal flag whose bad value reads {@code 'abc' is not a number}, not a Java exception. */
+    static final class Decimal implements picocli.CommandLine.ITypeConverter<BigDecimal> {
+        @Override
+        public BigDecimal convert(String value) {
+            try {
+                return new BigDecimal(value.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a number");
+            }
+        }
+    }
+
     private String settingsText() {
         if (hypertuneSettings == null) {
             try (InputStream in =
@@ -409,7 +507,9 @@ public final class ContinuousTraining implements Callable<Integer> {
                         "--hypertune-settings: cannot read "
                                 + hypertuneSettings.substring(1)
                                 + ": "
-                                + e.getMessage());
+                                + (e instanceof java.nio.file.FileSystemException fs
+                                        ? FileErrors.reason(fs)
+                                        : e.getMessage()));
             }
         }
         return hypertuneSettings;
