@@ -104,8 +104,8 @@ public final class ContinuousTraining implements Callable<Integer> {
             names = "--schema",
             paramLabel = "NAME:TYPE,...",
             description =
-                    "Column types of the source, as bq load takes them (INTEGER, FLOAT, STRING). "
-                            + "Default: inferred (integers if every value is a whole number).")
+                    "Column types of the source, as bq load takes them (INTEGER, FLOAT, STRING), for every "
+                            + "column of the header in its order. Default: inferred (integers if every value is a whole number).")
     private String schema;
 
     @Option(

@@ -501,6 +501,35 @@ class ContinuousTrainingIT {
     }
 
     @Test
+    void aSourceCellTheTrainerWouldRefuseFailsTheSplitNamingTheSource() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of(SOURCE), StandardCharsets.UTF_8);
+        lines.set(501, "abc" + lines.get(501).substring(lines.get(501).indexOf(',')));
+        Path source = Files.write(dir.resolve("typo.csv"), lines, StandardCharsets.UTF_8);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit =
+                ContinuousTraining.run(
+                        new String[] {
+                            "--source", source.toString(),
+                            "--runs-dir", dir.resolve("runs").toString(),
+                            "--registry", dir.resolve("registry").toString(),
+                            "--run-id", "typo"
+                        },
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        Map.of());
+        assertEquals(1, exit, out.toString());
+        assertEquals(
+                "continuous-training: error: step 1 (split) failed: "
+                        + source
+                        + ": line 502: column Elevation: \"abc\" is not a number; the train step reads"
+                        + " every column but the label and Soil_Type,Wilderness_Area (categorical_columns of"
+                        + " component-yaml/train/component.yaml) as numbers",
+                err.toString().strip().lines().findFirst().orElseThrow());
+        assertFalse(out.toString().contains("[2/6]"), "no trial is started");
+    }
+
+    @Test
     void aFailedStepStopsTheRunWithOneLine() throws IOException {
         // A trainer that cannot start: every trial fails, the study fails, the run stops at step 2.
         Result r =

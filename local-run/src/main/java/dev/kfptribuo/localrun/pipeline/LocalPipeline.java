@@ -152,7 +152,8 @@ public final class LocalPipeline {
                                     s.numLots(),
                                     s.trainingLots(),
                                     s.validationLots(),
-                                    s.testingLots()));
+                                    s.testingLots(),
+                                    TrainStep.columns(s.train().spec())));
             Study study =
                     steps.run(
                             new TuneStep(

@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -139,6 +141,23 @@ public final class LotSplitter {
      *     does not match the header, or a row hashes to the one lot BigQuery cannot compute
      */
     public Result split(List<InputFile> sources, RowSchema givenSchema) throws IOException {
+        return split(sources, givenSchema, null);
+    }
+
+    /**
+     * Splits the source, refusing rows the train step would refuse.
+     *
+     * @param sources the source CSV file(s): shards in order, each with the same header
+     * @param givenSchema the column types, or null to infer them (see {@link RowSchema})
+     * @param trainer what the train step reads, or null to check nothing for it
+     * @return what was written
+     * @throws IOException if a file cannot be read or written
+     * @throws IllegalArgumentException as {@link #split(List, RowSchema)} does, and if the source
+     *     has no label column or a cell of a numeric column is empty or not a number (naming file,
+     *     line and column)
+     */
+    public Result split(List<InputFile> sources, RowSchema givenSchema, TrainerColumns trainer)
+            throws IOException {
         RowSchema schema = givenSchema != null ? givenSchema : infer(sources);
         BigQueryJson json = new BigQueryJson(schema);
         long[] perLot = new long[numLots];
@@ -163,8 +182,23 @@ public final class LotSplitter {
             }
             for (InputFile source : sources) {
                 try (Rows in = new Rows(source, schema.names())) {
+                    List<Integer> numeric =
+                            trainer == null
+                                    ? List.of()
+                                    : trainer.numericColumns(source, schema.names());
                     while (in.hasNext()) {
                         List<String> cells = in.next();
+                        for (int c : numeric) {
+                            String refusal = trainer.refusal(cells.get(c));
+                            if (refusal != null) {
+                                throw new IllegalArgumentException(
+                                        in.where()
+                                                + ": column "
+                                                + schema.names().get(c)
+                                                + ": "
+                                                + refusal);
+                            }
+                        }
                         String text;
                         try {
                             text = json.toJsonString(cells);
@@ -258,6 +292,14 @@ public final class LotSplitter {
                         file + ": the file is empty (expected a header row)");
             }
             this.header = List.copyOf(records.next().toList());
+            Set<String> names = new HashSet<>();
+            for (String name : header) {
+                if (!names.add(name)) {
+                    parser.close();
+                    throw new IllegalArgumentException(
+                            file + ": the header names column " + name + " twice");
+                }
+            }
             if (expectedHeader != null && !header.equals(expectedHeader)) {
                 parser.close();
                 throw new IllegalArgumentException(

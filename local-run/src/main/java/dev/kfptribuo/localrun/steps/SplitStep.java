@@ -8,6 +8,7 @@ import dev.kfptribuo.localrun.run.Step;
 import dev.kfptribuo.localrun.run.StepFailed;
 import dev.kfptribuo.localrun.split.LotSplitter;
 import dev.kfptribuo.localrun.split.RowSchema;
+import dev.kfptribuo.localrun.split.TrainerColumns;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class SplitStep implements Step<Splits> {
     private final List<Integer> trainingLots;
     private final List<Integer> validationLots;
     private final List<Integer> testingLots;
+    private final TrainerColumns trainer;
 
     /**
      * @param console the run's lines
@@ -42,6 +44,7 @@ public final class SplitStep implements Step<Splits> {
      * @param trainingLots the training split's lots
      * @param validationLots the validation split's
      * @param testingLots the testing split's
+     * @param trainer what the train step reads of the splits, checked in every source row
      */
     public SplitStep(
             Console console,
@@ -51,7 +54,8 @@ public final class SplitStep implements Step<Splits> {
             int numLots,
             List<Integer> trainingLots,
             List<Integer> validationLots,
-            List<Integer> testingLots) {
+            List<Integer> testingLots,
+            TrainerColumns trainer) {
         this.console = console;
         this.source = source;
         this.sources = List.copyOf(sources);
@@ -60,6 +64,7 @@ public final class SplitStep implements Step<Splits> {
         this.trainingLots = List.copyOf(trainingLots);
         this.validationLots = List.copyOf(validationLots);
         this.testingLots = List.copyOf(testingLots);
+        this.trainer = trainer;
     }
 
     @Override
@@ -88,7 +93,7 @@ public final class SplitStep implements Step<Splits> {
                 "      %s by MOD(ABS(FARM_FINGERPRINT(TO_JSON_STRING(row))), %d)", source, numLots);
         LotSplitter.Result result;
         try {
-            result = splitter.split(sources, givenSchema);
+            result = splitter.split(sources, givenSchema, trainer);
         } catch (IllegalArgumentException e) {
             throw new StepFailed(e.getMessage());
         }

@@ -7,6 +7,7 @@ import dev.kfptribuo.localrun.run.Step;
 import dev.kfptribuo.localrun.run.StepFailed;
 import dev.kfptribuo.localrun.run.StepProcess;
 import dev.kfptribuo.localrun.spec.ComponentProgram;
+import dev.kfptribuo.localrun.split.TrainerColumns;
 import dev.kfptribuo.localrun.tuning.TuningSpec;
 import dev.kfptribuo.model.Manifest;
 import dev.kfptribuo.model.ModelBundle;
@@ -61,6 +62,23 @@ public final class TrainStep implements Step<TrainedModel> {
     public static String input(ComponentSpec train, String parameter) {
         String name = parameter.replace('-', '_');
         return train.inputs().containsKey(name) && !PIPELINE_INPUTS.contains(name) ? name : null;
+    }
+
+    /**
+     * @param train the {@code train} template
+     * @return what the train step reads of the splits: its label and categorical columns, the
+     *     defaults of its {@code label_column} and {@code categorical_columns} inputs (the local
+     *     run passes no other)
+     */
+    public static TrainerColumns columns(ComponentSpec train) {
+        String label = train.inputs().get("label_column").defaultValue();
+        String categorical = train.inputs().get("categorical_columns").defaultValue();
+        return new TrainerColumns(
+                label,
+                categorical == null || categorical.isBlank()
+                        ? Set.of()
+                        : Set.of(categorical.strip().split("\\s*,\\s*")),
+                train.source());
     }
 
     /**

@@ -187,6 +187,60 @@ class LotSplitterTest {
                                                 "x", List.of(10), out.resolve("x.csv")))));
     }
 
+    /**
+     * A source the train step would refuse in every trial is refused at the split, naming the
+     * source's file, line and column (the trainer could name only the split's).
+     */
+    @Test
+    void rowsTheTrainStepWouldRefuseAreFoundInTheSource() throws IOException {
+        Path source = dir.resolve("source.csv");
+        Path out = dir.resolve("out");
+        LotSplitter splitter =
+                new LotSplitter(
+                        1,
+                        List.of(
+                                new LotSplitter.Split(
+                                        "training", List.of(0), out.resolve("t.csv"))));
+        TrainerColumns trainer =
+                new TrainerColumns("label", java.util.Set.of("kind"), "train.yaml");
+        Files.writeString(source, "height,kind,label\n1,a,1\n2,b,2\nabc,c,1\n");
+        assertEquals(
+                source
+                        + ": line 4: column height: \"abc\" is not a number; the train step reads every"
+                        + " column but the label and kind (categorical_columns of train.yaml) as numbers",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> splitter.split(files(source), null, trainer))
+                        .getMessage());
+        assertFalse(Files.exists(out.resolve("t.csv")));
+        Files.writeString(source, "height,kind,label\n1,a,1\n,b,2\n");
+        assertEquals(
+                source
+                        + ": line 3: column height: empty; the train step needs a number in every row of it",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> splitter.split(files(source), null, trainer))
+                        .getMessage());
+        Files.writeString(source, "height,kind\n1,a\n");
+        assertEquals(
+                source
+                        + ": no column label, the label the train step reads (label_column of train.yaml)",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> splitter.split(files(source), null, trainer))
+                        .getMessage());
+        Files.writeString(source, "height,kind,height,label\n1,a,2,1\n");
+        assertEquals(
+                source + ": the header names column height twice",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> splitter.split(files(source), null, trainer))
+                        .getMessage());
+        // Categorical and label cells may be text; numbers in any form BigQuery reads pass.
+        Files.writeString(source, "height,kind,label\n1.5e3,a,x\n-2,,y\n");
+        assertEquals(2, splitter.split(files(source), null, trainer).rows());
+    }
+
     @Test
     void theLabsQueryText() {
         assertEquals(
