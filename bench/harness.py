@@ -177,8 +177,10 @@ class Runner:
                 best = r
             if r.get("exit_code") != 0 or is_clean(r):
                 break
-            sys.stderr.write("bench: %s disturbed (other processes used %.1f CPU-s); retrying\n"
-                             % (tag, r["foreign_cpu_s"]))
+            last = attempt == self.args.retries
+            sys.stderr.write("bench: %s disturbed (other processes used %.1f CPU-s); %s\n"
+                             % (tag, r["foreign_cpu_s"],
+                                "no retry left, keeping the least disturbed attempt" if last else "retrying"))
         if best is not r:  # the kept attempt's logs were overwritten by later attempts
             best["logs_from_attempt"] = r["attempt"]
         return best
