@@ -309,6 +309,11 @@ final class RetrieveBestRunCommand implements Callable<Integer> {
                         + (jobName != null ? 1 : 0)
                         + (gcpResources != null ? 1 : 0)
                         + (jobFile != null ? 1 : 0);
+        if (sources == 0 && projectId != null) {
+            throw usage(
+                    "--project-id needs --job-id (the AI Platform tuning job), or give the job by"
+                            + " --job-name or --gcp-resources (Vertex AI), or --job-file");
+        }
         if (sources != 1) {
             throw usage(
                     (sources == 0 ? "no job given" : "more than one job given")

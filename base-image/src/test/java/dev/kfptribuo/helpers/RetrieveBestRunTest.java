@@ -489,7 +489,7 @@ class RetrieveBestRunTest {
     static Stream<Arguments> usageErrors() {
         return Stream.of(
                 Arguments.of(List.of(), "no job given: use exactly one of"),
-                Arguments.of(List.of("--project-id", PROJECT), "no job given"),
+                Arguments.of(List.of("--project-id", PROJECT), "--project-id needs --job-id"),
                 Arguments.of(aiPlatformJobId("--job-file", "job.json"), "more than one job given"),
                 Arguments.of(
                         List.of("--job-name", VERTEX_NAME, "--job-file", "job.json"),
