@@ -166,9 +166,7 @@ public final class ContinuousTraining implements Callable<Integer> {
             paramLabel = "X",
             defaultValue = "0.69",
             converter = Decimal.class,
-            description =
-                    "Deploy only when the metric is above this (below it for log_loss, where lower is better). "
-                            + "Default: ${DEFAULT-VALUE}.")
+            description = "Deploy only when the metric is above this. Default: ${DEFAULT-VALUE}.")
     private BigDecimal threshold;
 
     @Option(
@@ -292,10 +290,20 @@ public final class ContinuousTraining implements Callable<Integer> {
                 throw usage(id.getKey() + " is empty: give a model registry name");
             }
         }
+        Metric metric;
         try {
-            Metric.parse(metricName);
+            metric = Metric.parse(metricName);
         } catch (IllegalArgumentException e) {
             throw usage("--evaluation-metric-name: " + e.getMessage());
+        }
+        if (!metric.higherIsBetter()) {
+            // The pipeline's condition is the lab's metric_value > threshold, for every metric.
+            throw usage(
+                    "--evaluation-metric-name: "
+                            + metric.metricName()
+                            + " is lower when better, and the deploy condition is the lab's metric_value >"
+                            + " threshold: it would deploy the worse models; gate on a metric where higher is"
+                            + " better (accuracy, balanced_accuracy, f1, ...)");
         }
         for (Path place = registry.toAbsolutePath(); place != null; place = place.getParent()) {
             if (Files.exists(place)) {

@@ -49,6 +49,10 @@ class ContinuousTrainingFlagsTest {
                         List.of("--evaluation-metric-name", "bogus"),
                         "--evaluation-metric-name: unknown metric 'bogus'; supported: "),
                 Arguments.of(
+                        List.of("--evaluation-metric-name", "log_loss"),
+                        "--evaluation-metric-name: log_loss is lower when better, and the deploy condition"
+                                + " is the lab's metric_value > threshold"),
+                Arguments.of(
                         List.of("--evaluation-metric-threshold", "abc"),
                         "Invalid value for option '--evaluation-metric-threshold': 'abc' is not a number"),
                 Arguments.of(
