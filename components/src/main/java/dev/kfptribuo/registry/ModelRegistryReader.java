@@ -140,14 +140,34 @@ public final class ModelRegistryReader {
      * @return the version and its directory
      * @throws NotDeployedException if no version of the model is deployed
      * @throws IOException naming the file if {@code current.json} or a pointer cannot be read or
-     *     names nothing (the next deploy of the model repairs it)
+     *     names nothing, or {@code current.json} names a version that is not deployed (the next
+     *     deploy of the model repairs it)
      */
     public Version current(String modelId) throws IOException {
         String model = normalize(modelId);
         Path modelDir = root.resolve(model);
         Path currentFile = modelDir.resolve(CURRENT_FILE);
         if (Files.exists(currentFile)) {
-            return version(model, readCurrent(currentFile));
+            String version = readCurrent(currentFile);
+            try {
+                return version(model, version);
+            } catch (NotDeployedException e) {
+                // current.json is there, so a version was deployed: one it names and that is not
+                // there is a broken registry, not a model with nothing deployed.
+                throw new IOException(
+                        currentFile
+                                + ": names version "
+                                + version
+                                + ", which is not deployed (no "
+                                + version
+                                + POINTER_SUFFIX
+                                + " in "
+                                + modelDir
+                                + "; the next deploy of "
+                                + model
+                                + " repairs it)",
+                        e);
+            }
         }
         Version newest = null;
         Instant newestTime = null;

@@ -493,6 +493,32 @@ class ModelRegistryTest {
                 "nothing to repair: " + notes);
     }
 
+    @Test
+    void aCurrentJsonNamingAVersionThatIsNotDeployedIsAnErrorNamingIt() throws IOException {
+        registry().deploy(jobDir("a", "model A"), "m", "v01", true, details());
+        Path currentFile = dir.resolve("registry/m/current.json");
+        Files.writeString(currentFile, "{\"version\":\"v99\"}");
+        IOException e = assertThrows(IOException.class, () -> registry().current("m"));
+        assertFalse(
+                e instanceof ModelRegistryReader.NotDeployedException,
+                "a version was deployed: not 'nothing deployed'");
+        assertTrue(
+                e.getMessage()
+                        .startsWith(currentFile + ": names version v99, which is not deployed"),
+                e.getMessage());
+        // The next deploy repairs it, as it repairs the other corruptions.
+        registry().deploy(jobDir("a", "model A"), "m", "v01", true, details());
+        assertEquals("v01", registry().current("m").versionId());
+        assertTrue(
+                notes.stream()
+                        .anyMatch(
+                                n ->
+                                        n.equals(
+                                                currentFile
+                                                        + " names version v99, which is not deployed")),
+                notes.toString());
+    }
+
     private interface Deploy {
         ModelRegistry.Action run(int i) throws IOException;
     }
