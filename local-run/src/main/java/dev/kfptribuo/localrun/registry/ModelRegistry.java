@@ -77,6 +77,7 @@ import java.util.regex.Pattern;
  *   v01.20261130T141526123Z.1a2b3c4d/      a version directory: written once, never changed
  *     manifest.json, model-.../model.tribuo, model-.../model.onnx, version.json
  *   .staging.v01.&lt;uuid&gt;/                 a deploy's copy in progress (only while it holds the lock)
+ *   .current.json.&lt;uuid&gt;.tmp               a pointer being written (likewise)
  * </pre>
  *
  * Ids are letters, digits and {@code _} starting with a letter, so no id holds a {@code .}: a
@@ -111,12 +112,16 @@ import java.util.regex.Pattern;
  * is per process). Two deploys of a model run one after the other: the second one then finds the
  * version unchanged, replaces it or refuses, as if it had run alone. Every deploy begins, under the
  * lock, by repairing what an interrupted one left, so it only ever touches what no live deployer
- * holds: staging directories and temporary files are deleted, a version directory no pointer ever
- * named is deleted (its deploy never published it), an old-layout leftover is restored or deleted
- * as the old code would have. Entries it does not understand (a stray hidden file, a name that is
- * no id, a file where a directory belongs, a pointer that does not parse or names no directory) are
- * skipped or repaired, with a note naming each; none makes a deploy fail. An entry in the way of a
- * pointer or of the lock is moved aside to {@code .set-aside.<name>.<uuid>}.
+ * holds: staging directories and temporary files with the names a deploy gives them ({@code
+ * .staging.<version_id>.<uuid>}, {@code .<name>.<uuid>.tmp}) are deleted, a version directory its
+ * pointer neither names nor lists as retired is deleted (with a note saying what is known of it:
+ * one made after the pointer was written was never published), an old-layout leftover is restored
+ * or deleted as the old code would have; a pointer naming a directory that is gone is pointed at
+ * the version's newest whole directory, keeping its retired list. Entries it does not understand (a
+ * stray hidden file or directory of any other name, a name that is no id, a file where a directory
+ * belongs, a pointer that does not parse or names no directory) are skipped or repaired, with a
+ * note naming each; none makes a deploy fail. An entry in the way of a pointer or of the lock is
+ * moved aside to {@code .set-aside.<name>.<uuid>}.
  *
  * <p>Readers take no lock. {@link CrashPoints} named in {@link #CRASH_POINTS} mark each step.
  */
@@ -172,8 +177,20 @@ public final class ModelRegistry {
 
     private static final String STAGING = ".staging.";
     private static final String SET_ASIDE = ".set-aside.";
-    private static final Pattern TEMP = Pattern.compile("\\..+\\.tmp");
-    private static final String OLD_INCOMING = ".incoming-";
+    private static final String UUID_TEXT =
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+    /** A deploy's staging directory, as {@link #stage} names it. */
+    private static final Pattern STAGING_NAME =
+            Pattern.compile("\\.staging\\.[A-Za-z][A-Za-z0-9_]*\\." + UUID_TEXT);
+
+    /** A deploy's temporary file, as {@link #replaceFile} names it. */
+    private static final Pattern TEMP = Pattern.compile("\\..+\\." + UUID_TEXT + "\\.tmp");
+
+    /** The old layout's copy in progress. */
+    private static final Pattern OLD_INCOMING =
+            Pattern.compile("\\.incoming-[A-Za-z][A-Za-z0-9_]*-" + UUID_TEXT);
+
     private static final Pattern OLD_REPLACED =
             Pattern.compile(
                     "\\.replaced-([A-Za-z][A-Za-z0-9_]*)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -619,7 +636,8 @@ public final class ModelRegistry {
             }
             if (name.equals(CURRENT_FILE)) {
                 currentFile = entry;
-            } else if (name.startsWith(STAGING) || name.startsWith(OLD_INCOMING)) {
+            } else if (STAGING_NAME.matcher(name).matches()
+                    || OLD_INCOMING.matcher(name).matches()) {
                 log.accept("removing " + entry + ", left by an interrupted deploy");
                 deleteTree(entry, true);
             } else if (TEMP.matcher(name).matches()
@@ -706,12 +724,15 @@ public final class ModelRegistry {
      */
     private Pointer repairVersion(Path modelDir, String version, Found found) throws IOException {
         Pointer pointer = null;
+        // The pointer as read, when it parsed: its retired directories stay protected.
+        Pointer read = null;
         if (found.pointerFile != null) {
             if (!Files.isRegularFile(found.pointerFile)) {
                 setAside(found.pointerFile, "it is not a file, so not a version's pointer");
             } else {
                 try {
-                    pointer = readPointer(found.pointerFile, version);
+                    read = readPointer(found.pointerFile, version);
+                    pointer = read;
                     if (!complete(modelDir.resolve(pointer.directory()))) {
                         log.accept(
                                 found.pointerFile
@@ -744,12 +765,17 @@ public final class ModelRegistry {
                     }
                     return null;
                 }
+                String newestName = newest.getFileName().toString();
                 pointer =
                         new Pointer(
                                 version,
-                                newest.getFileName().toString(),
+                                newestName,
                                 clock.instant(),
-                                List.of());
+                                read == null
+                                        ? List.of()
+                                        : read.retired().stream()
+                                                .filter(r -> !r.directory().equals(newestName))
+                                                .toList());
                 log.accept(
                         "pointing "
                                 + modelDir.resolve(version + POINTER_SUFFIX)
@@ -779,7 +805,15 @@ public final class ModelRegistry {
             }
             Instant retireTime = retired.get(name);
             if (retireTime == null) {
-                log.accept("removing " + dir + ", which an interrupted deploy never published");
+                log.accept(
+                        "removing "
+                                + dir
+                                + unnamed(
+                                        dir,
+                                        version,
+                                        pointer,
+                                        pointer == read,
+                                        found.pointerFile != null));
                 deleteTree(dir, true);
             } else if (!retireTime.plus(grace).isAfter(clock.instant())) {
                 deleteTree(dir, true);
@@ -799,6 +833,47 @@ public final class ModelRegistry {
             }
         }
         return pointer;
+    }
+
+    /**
+     * What is known of a version directory its pointer neither names nor lists as retired, for the
+     * note that removes it.
+     *
+     * @param intact whether the pointer is the one read from its file, unchanged
+     * @param hadPointer whether the version had a pointer file at all
+     */
+    private static String unnamed(
+            Path dir, String version, Pointer pointer, boolean intact, boolean hadPointer) {
+        if (!hadPointer && pointer == null) {
+            // A deploy writes the pointer after the rename and never removes one while a
+            // directory of its version is left.
+            return ", which an interrupted deploy never published (there is no "
+                    + version
+                    + POINTER_SUFFIX
+                    + ")";
+        }
+        if (pointer != null && intact) {
+            // A deploy renames its directory into place before it writes the pointer, and every
+            // deploy first removes what an interrupted one left: a directory made after the
+            // pointer was written is one an interrupted deploy never published.
+            Matcher m = VERSION_DIR.matcher(dir.getFileName().toString());
+            try {
+                if (m.matches()
+                        && STAMP.parse(m.group(2), Instant::from).isAfter(pointer.deployTime())) {
+                    return ", which an interrupted deploy never published";
+                }
+            } catch (DateTimeParseException e) {
+                // no time known: said below
+            }
+        }
+        return ": a directory of version "
+                + version
+                + " that "
+                + (pointer == null
+                        ? "no pointer names"
+                        : version + POINTER_SUFFIX + " neither names")
+                + " nor keeps as a replaced version"
+                + (pointer != null && !intact ? " (the pointer was rewritten above)" : "");
     }
 
     private static Instant legacyTime(Path dir) {

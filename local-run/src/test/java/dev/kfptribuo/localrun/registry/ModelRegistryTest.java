@@ -519,6 +519,97 @@ class ModelRegistryTest {
                 notes.toString());
     }
 
+    @Test
+    void repointingAVersionKeepsItsReplacedDirectoriesAndSaysWhatItRemoves() throws IOException {
+        TestClock clock = new TestClock();
+        ModelRegistry registry =
+                new ModelRegistry(
+                        dir.resolve("registry"), notes::add, Duration.ofMinutes(10), clock);
+        Path modelDir = dir.resolve("registry/m");
+        Path a = registry.deploy(jobDir("a", "model A"), "m", "v01", true, details()).versionDir();
+        clock.now = clock.now.plusSeconds(1);
+        Path b = registry.deploy(jobDir("b", "model B"), "m", "v01", true, details()).versionDir();
+        clock.now = clock.now.plusSeconds(1);
+        Path c = registry.deploy(jobDir("c", "model C"), "m", "v01", true, details()).versionDir();
+        clock.now = clock.now.plusSeconds(1);
+        // The version directory in production is deleted by hand: the pointer names nothing.
+        try (Stream<Path> files = Files.walk(c)) {
+            for (Path p : files.sorted(Collections.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        notes.clear();
+        ModelRegistry.Outcome d =
+                registry.deploy(jobDir("d", "model D"), "m", "v01", true, details());
+        assertEquals(ModelRegistry.Action.REPLACED, d.action());
+        assertTrue(Files.isDirectory(a), "A was published and replaced 2s ago: kept for the grace");
+        assertTrue(Files.isDirectory(b), "B, repointed at, then replaced: kept");
+        assertFalse(notes.stream().anyMatch(n -> n.contains("never published")), notes.toString());
+        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        registry.deploy(jobDir("d", "model D"), "m", "v01", true, details());
+        assertFalse(Files.exists(a), "deleted after the grace");
+
+        // What the notes say of directories the pointer does not name.
+        Path pointed = registry.version("m", "v01").directory();
+        Path older = modelDir.resolve("v01.20200101T000000000Z.0000000a");
+        Path newer = modelDir.resolve("v01.20991231T000000000Z.0000000b");
+        for (Path copy : List.of(older, newer)) {
+            Files.createDirectories(copy);
+            Files.copy(
+                    pointed.resolve(ModelRegistry.VERSION_FILE),
+                    copy.resolve(ModelRegistry.VERSION_FILE));
+        }
+        notes.clear();
+        registry.deploy(jobDir("d", "model D"), "m", "v01", true, details());
+        assertTrue(
+                notes.contains(
+                        "removing "
+                                + older
+                                + ": a directory of version v01 that v01.version neither names"
+                                + " nor keeps as a replaced version"),
+                notes.toString());
+        assertTrue(
+                notes.contains(
+                        "removing " + newer + ", which an interrupted deploy never published"),
+                notes.toString());
+        assertFalse(Files.exists(older));
+        assertFalse(Files.exists(newer));
+    }
+
+    @Test
+    void onlyTheRegistrysOwnLeftoversAreRemoved() throws IOException {
+        Path a = jobDir("a", "model A");
+        registry().deploy(a, "m", "v01", true, details());
+        Path modelDir = dir.resolve("registry/m");
+        // Named as the registry names its staging directories and temporary files: removed.
+        Path staging = modelDir.resolve(".staging.v02.0f8fad5b-d9cb-469f-a165-70867728950e");
+        Files.createDirectories(staging);
+        Files.writeString(staging.resolve("manifest.json"), "{}");
+        Path temp = modelDir.resolve(".current.json.0f8fad5b-d9cb-469f-a165-70867728950e.tmp");
+        Files.writeString(temp, "{}");
+        // Someone else's, with names like those: kept, with a note.
+        Path mine = modelDir.resolve(".staging.mine");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("notes.txt"), "mine");
+        Path myTemp = modelDir.resolve(".edit.tmp");
+        Files.writeString(myTemp, "mine too");
+
+        registry().deploy(a, "m", "v01", true, details());
+        assertFalse(Files.exists(staging));
+        assertFalse(Files.exists(temp));
+        assertTrue(
+                notes.contains("removing " + staging + ", left by an interrupted deploy"),
+                notes.toString());
+        assertEquals("mine", Files.readString(mine.resolve("notes.txt")));
+        assertEquals("mine too", Files.readString(myTemp));
+        for (Path kept : List.of(mine, myTemp)) {
+            assertTrue(
+                    notes.contains(
+                            "skipping " + kept + ": a hidden entry the registry does not know"),
+                    notes.toString());
+        }
+    }
+
     private interface Deploy {
         ModelRegistry.Action run(int i) throws IOException;
     }
