@@ -43,6 +43,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,6 +123,10 @@ import java.util.regex.Pattern;
  * belongs, a pointer that does not parse or names no directory) are skipped or repaired, with a
  * note naming each; none makes a deploy fail. An entry in the way of a pointer or of the lock is
  * moved aside to {@code .set-aside.<name>.<uuid>}.
+ *
+ * <p>A deploy given an {@link Expected} current version (what the evaluation compared with) checks
+ * it under the lock, after the repair, and deploys nothing if another deploy changed it ({@link
+ * ProductionChangedException}).
  *
  * <p>Readers take no lock. {@link CrashPoints} named in {@link #CRASH_POINTS} mark each step.
  */
@@ -221,6 +226,75 @@ public final class ModelRegistry {
      */
     public record Outcome(Action action, String modelId, String versionId, Path versionDir) {}
 
+    /**
+     * What a deploy expects to find in production (the model's current version) once it holds the
+     * lock: what the evaluation compared the new model with. A deploy that finds something else
+     * deploys nothing ({@link ProductionChangedException}).
+     *
+     * @param check whether to check at all
+     * @param directory the current version's directory expected, or null for no version deployed
+     */
+    public record Expected(boolean check, Path directory) {
+        /** No check: the deploy does not depend on what is in production. */
+        public static final Expected ANY = new Expected(false, null);
+
+        /**
+         * @return the expectation that no version of the model is deployed
+         */
+        public static Expected nothingDeployed() {
+            return new Expected(true, null);
+        }
+
+        /**
+         * @param directory the version directory expected to be the model's current one
+         * @return that expectation
+         */
+        public static Expected current(Path directory) {
+            return new Expected(true, directory.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * The model's current version is not the one a deploy expected: another deploy changed it since
+     * (since the evaluation that chose the baseline). Nothing was deployed.
+     */
+    public static final class ProductionChangedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Path expected;
+        private final transient Version found;
+
+        ProductionChangedException(Path expected, Version found) {
+            super(
+                    "expected "
+                            + (expected == null ? "no version deployed" : expected.toString())
+                            + ", found "
+                            + (found == null
+                                    ? "no version deployed"
+                                    : found.modelId()
+                                            + "/"
+                                            + found.versionId()
+                                            + " in "
+                                            + found.directory()));
+            this.expected = expected;
+            this.found = found;
+        }
+
+        /**
+         * @return the current version's directory the deploy expected, or null for none
+         */
+        public Path expected() {
+            return expected;
+        }
+
+        /**
+         * @return the version in production now, or null if none is
+         */
+        public Version found() {
+            return found;
+        }
+    }
+
     private final Path root;
     private final Consumer<String> log;
     private final Duration grace;
@@ -308,6 +382,37 @@ public final class ModelRegistry {
             boolean replaceExisting,
             ObjectNode details)
             throws IOException {
+        try {
+            return deploy(jobDir, modelId, versionId, replaceExisting, details, Expected.ANY);
+        } catch (ProductionChangedException e) {
+            throw new AssertionError("a deploy that checks nothing found a change", e);
+        }
+    }
+
+    /**
+     * Publishes a job dir's model as {@code model_id/version_id} and makes it the model's current
+     * version, if the model's current version is, under the lock, the one expected.
+     *
+     * @param jobDir the final training's job dir
+     * @param modelId the model's id
+     * @param versionId the version's id
+     * @param replaceExisting {@code replace_existing_version}
+     * @param details more fields for {@value #VERSION_FILE} (the run, the evaluation)
+     * @param expected what must be in production as the deploy takes the lock (after its repair)
+     * @return what was done
+     * @throws IOException if the files cannot be read, checked or written
+     * @throws IllegalStateException if another model holds the version and replacing is off
+     * @throws ProductionChangedException if the current version is not the one expected; nothing
+     *     was deployed
+     */
+    public Outcome deploy(
+            Path jobDir,
+            String modelId,
+            String versionId,
+            boolean replaceExisting,
+            ObjectNode details,
+            Expected expected)
+            throws IOException, ProductionChangedException {
         String model = normalize(modelId);
         String version = normalize(versionId);
         if (!model.equals(modelId) || !version.equals(versionId)) {
@@ -332,6 +437,19 @@ public final class ModelRegistry {
         try {
             CrashPoints.reached("deploy:locked");
             Map<String, Pointer> published = repair(modelDir);
+            if (expected.check()) {
+                // Under the lock and after the repair, no one else changes what is current.
+                Version now;
+                try {
+                    now = current(model);
+                } catch (ModelRegistryReader.NotDeployedException e) {
+                    now = null;
+                }
+                Path nowDir = now == null ? null : now.directory().toAbsolutePath().normalize();
+                if (!Objects.equals(expected.directory(), nowDir)) {
+                    throw new ProductionChangedException(expected.directory(), now);
+                }
+            }
 
             Pointer existing = published.get(version);
             if (existing != null) {

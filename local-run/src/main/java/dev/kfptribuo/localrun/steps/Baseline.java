@@ -12,8 +12,21 @@ import java.nio.file.Path;
  * @param path its directory (a job dir or a registry version directory), or null for none
  * @param description what it is, for the run's lines ({@code covertype_classifier/v01 (deployed
  *     now)})
+ * @param deployedNow whether it is what the registry had in production when it was chosen (the
+ *     version deployed then, or, with {@code path} null, nothing deployed), which the deploy checks
+ *     again under the registry's lock; false for {@code --baseline DIR} and {@code --baseline none}
  */
-public record Baseline(Path path, String description) {
+public record Baseline(Path path, String description, boolean deployedNow) {
+    /**
+     * A baseline given by the user, not read from the registry.
+     *
+     * @param path its directory, or null for none
+     * @param description what it is
+     */
+    public Baseline(Path path, String description) {
+        this(path, description, false);
+    }
+
     /**
      * The baseline: {@code --baseline}'s directory, none, or by default the version of the model
      * deployed now.
@@ -37,9 +50,10 @@ public record Baseline(Path path, String description) {
                     new ModelRegistryReader(registry).current(modelId);
             return new Baseline(
                     current.directory(),
-                    current.modelId() + "/" + current.versionId() + " (deployed now)");
+                    current.modelId() + "/" + current.versionId() + " (deployed now)",
+                    true);
         } catch (ModelRegistryReader.NotDeployedException e) {
-            return new Baseline(null, "nothing deployed yet");
+            return new Baseline(null, "nothing deployed yet", true);
         } catch (IOException e) {
             throw new StepFailed(
                     "the version of "

@@ -7,6 +7,7 @@ import dev.kfptribuo.localrun.run.Console;
 import dev.kfptribuo.localrun.run.RunDirectory;
 import dev.kfptribuo.localrun.run.Step;
 import dev.kfptribuo.localrun.run.StepFailed;
+import dev.kfptribuo.registry.ModelRegistryReader;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -16,9 +17,16 @@ import java.util.Locale;
  * Step 6, deploy: when {@code metric_value > threshold} and {@code metric_improvement > 0} (the
  * lab's condition and the champion/challenger gate), the model is published to the local model
  * registry ({@link ModelRegistry}); {@code decision.json} records the threshold, the baseline, both
- * metrics and the improvement either way.
+ * metrics and the improvement either way, and a {@code status}. When the baseline is what the
+ * registry had in production at the evaluation, the deploy checks under the registry's lock that it
+ * still is, and deploys nothing if another deploy changed it since (status {@code
+ * production_changed}).
  */
 public final class DeployStep implements Step<DeployDecision> {
+    /** The deploy condition, as decision.json and version.json record it. */
+    static final String CONDITION =
+            "metric_value > evaluation_metric_threshold and metric_improvement > 0";
+
     private final Console console;
     private final RunDirectory run;
     private final Path registry;
@@ -82,14 +90,13 @@ public final class DeployStep implements Step<DeployDecision> {
         decision.put("baseline_description", baseline.description());
         decision.put("baseline_metric_value", evaluation.baselineMetricValue());
         decision.put("metric_improvement", improvement);
-        decision.put(
-                "condition",
-                "metric_value > evaluation_metric_threshold and metric_improvement > 0");
+        decision.put("condition", CONDITION);
         decision.put("model_id", modelId);
         decision.put("version_id", versionId);
         decision.put("replace_existing_version", replace);
         DeployDecision result;
         if (value.compareTo(threshold) <= 0) {
+            decision.put("status", "below_threshold");
             result =
                     new DeployDecision(
                             false,
@@ -101,6 +108,7 @@ public final class DeployStep implements Step<DeployDecision> {
                                     threshold.toPlainString()),
                             null);
         } else if (improvement.signum() <= 0) {
+            decision.put("status", "not_better_than_baseline");
             result =
                     new DeployDecision(
                             false,
@@ -123,18 +131,68 @@ public final class DeployStep implements Step<DeployDecision> {
             details.put("baseline", hasBaseline ? baseline.path().toString() : null);
             details.put("baseline_metric_value", evaluation.baselineMetricValue());
             details.put("metric_improvement", improvement);
+            // The evaluation compared with what was in production then; the deploy checks, under
+            // the registry's lock, that it still is.
+            ModelRegistry.Expected expected =
+                    !baseline.deployedNow()
+                            ? ModelRegistry.Expected.ANY
+                            : hasBaseline
+                                    ? ModelRegistry.Expected.current(baseline.path())
+                                    : ModelRegistry.Expected.nothingDeployed();
             ModelRegistry.Outcome outcome;
             try {
                 outcome =
                         new ModelRegistry(registry, note -> console.say("      %s", note))
-                                .deploy(model.jobDir(), modelId, versionId, replace, details);
+                                .deploy(
+                                        model.jobDir(),
+                                        modelId,
+                                        versionId,
+                                        replace,
+                                        details,
+                                        expected);
             } catch (IllegalStateException e) {
                 decision.put("deployed", false);
+                decision.put("status", "version_conflict");
                 decision.put("reason", e.getMessage());
                 AtomicFiles.writeJson(dir.resolve("decision.json"), decision);
                 throw new StepFailed(e.getMessage());
+            } catch (ModelRegistry.ProductionChangedException e) {
+                ModelRegistryReader.Version now = e.found();
+                String nowText =
+                        now == null
+                                ? "nothing is deployed now"
+                                : now.modelId()
+                                        + "/"
+                                        + now.versionId()
+                                        + " is deployed now ("
+                                        + Console.shown(now.directory())
+                                        + ")";
+                String thenText =
+                        hasBaseline
+                                ? "which compared with "
+                                        + baseline.description().replace(" (deployed now)", "")
+                                        + " ("
+                                        + Console.shown(baseline.path())
+                                        + ")"
+                                : "which found nothing deployed";
+                decision.put("deployed", false);
+                decision.put("status", "production_changed");
+                decision.put("deployed_now", now == null ? null : now.directory().toString());
+                result =
+                        new DeployDecision(
+                                false,
+                                "not deployed: the model in production changed since the evaluation, "
+                                        + thenText
+                                        + ": "
+                                        + nowText
+                                        + "; run again to compare with it",
+                                null);
+                decision.put("reason", result.reason());
+                AtomicFiles.writeJson(dir.resolve("decision.json"), decision);
+                return new Result<>(result, result.reason());
             }
             decision.put("deployed", true);
+            decision.put("status", "deployed");
             decision.put("action", outcome.action().name().toLowerCase(Locale.ROOT));
             decision.put("version_dir", outcome.versionDir().toString());
             String action =

@@ -494,6 +494,71 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aDeployExpectingAnotherVersionInProductionDeploysNothing() throws Exception {
+        Path a = jobDir("a", "model A");
+        Path b = jobDir("b", "model B");
+        Path c = jobDir("c", "model C");
+        Path modelDir = dir.resolve("registry/m");
+        // An evaluation found nothing deployed; another run published v01 before this deploy.
+        Path first = registry().deploy(a, "m", "v01", true, details()).versionDir();
+        List<String> before = names(modelDir);
+        ModelRegistry.ProductionChangedException changed =
+                assertThrows(
+                        ModelRegistry.ProductionChangedException.class,
+                        () ->
+                                registry()
+                                        .deploy(
+                                                b,
+                                                "m",
+                                                "v01",
+                                                true,
+                                                details(),
+                                                ModelRegistry.Expected.nothingDeployed()));
+        assertEquals(null, changed.expected());
+        assertEquals(first, changed.found().directory());
+        assertEquals("v01", changed.found().versionId());
+        assertEquals("model A", model(registry().current("m")), "nothing deployed");
+        assertEquals(before, names(modelDir), "nothing written");
+
+        // The version the evaluation compared with is still current: deployed.
+        ModelRegistry.Outcome replaced =
+                registry()
+                        .deploy(
+                                b,
+                                "m",
+                                "v01",
+                                true,
+                                details(),
+                                ModelRegistry.Expected.current(first));
+        assertEquals(ModelRegistry.Action.REPLACED, replaced.action());
+        // Compared with A, but B is current now; and with another version current too.
+        changed =
+                assertThrows(
+                        ModelRegistry.ProductionChangedException.class,
+                        () ->
+                                registry()
+                                        .deploy(
+                                                c,
+                                                "m",
+                                                "v02",
+                                                true,
+                                                details(),
+                                                ModelRegistry.Expected.current(first)));
+        assertEquals(first, changed.expected());
+        assertEquals(replaced.versionDir(), changed.found().directory());
+        assertEquals("model B", model(registry().current("m")));
+        assertThrows(
+                ModelRegistryReader.NotDeployedException.class,
+                () -> registry().version("m", "v02"));
+        assertEquals(
+                ModelRegistry.Action.CREATED,
+                registry()
+                        .deploy(c, "m", "v02", true, details(), ModelRegistry.Expected.ANY)
+                        .action(),
+                "no expectation: deployed whatever is current");
+    }
+
+    @Test
     void aCurrentJsonNamingAVersionThatIsNotDeployedIsAnErrorNamingIt() throws IOException {
         registry().deploy(jobDir("a", "model A"), "m", "v01", true, details());
         Path currentFile = dir.resolve("registry/m/current.json");
