@@ -128,9 +128,12 @@ public final class DeployStep implements Step<DeployDecision> {
             details.put("run_dir", run.dir().toString());
             details.put("metric_name", name);
             details.put("metric_value", value);
+            details.put("threshold", threshold);
             details.put("baseline", hasBaseline ? baseline.path().toString() : null);
+            details.put("baseline_description", baseline.description());
             details.put("baseline_metric_value", evaluation.baselineMetricValue());
             details.put("metric_improvement", improvement);
+            details.put("condition", CONDITION);
             // The evaluation compared with what was in production then; the deploy checks, under
             // the registry's lock, that it still is.
             ModelRegistry.Expected expected =

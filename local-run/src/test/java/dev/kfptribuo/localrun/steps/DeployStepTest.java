@@ -180,7 +180,8 @@ class DeployStepTest {
     }
 
     @Test
-    void whenProductionIsWhatTheEvaluationSawTheModelIsDeployed() throws Exception {
+    void whenProductionIsWhatTheEvaluationSawTheModelIsDeployedAndVersionJsonRecordsTheDecision()
+            throws Exception {
         Evaluation evaluation = evaluated("0.7063", "0.0");
         Path stepDir = dir.resolve("6-deploy");
         DeployStep.Result<DeployDecision> result =
@@ -194,6 +195,28 @@ class DeployStepTest {
                 result.summary());
         JsonNode decision = decision(stepDir);
         assertEquals("deployed", decision.path("status").asText());
+        JsonNode version =
+                JSON.readTree(
+                        result.value().versionDir().resolve(ModelRegistry.VERSION_FILE).toFile());
+        for (String field :
+                new String[] {
+                    "metric_name",
+                    "metric_value",
+                    "threshold",
+                    "baseline",
+                    "baseline_description",
+                    "baseline_metric_value",
+                    "metric_improvement",
+                    "condition"
+                }) {
+            assertTrue(version.has(field), field + " in " + version);
+            assertEquals(decision.get(field), version.get(field), field);
+        }
+        assertEquals("0.69", version.path("threshold").asText());
+        assertEquals(
+                "metric_value > evaluation_metric_threshold and metric_improvement > 0",
+                version.path("condition").asText());
+
         // The next run compares with it, and it is still there at the deploy.
         DeployStep.Result<DeployDecision> next =
                 step("next", model("next", "next"), evaluated("0.71", "0.7063"))
