@@ -7,6 +7,7 @@ import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.hypertune.HypertuneReports;
 import dev.kfptribuo.localrun.io.AtomicFiles;
 import dev.kfptribuo.localrun.launch.ProgramLauncher;
+import dev.kfptribuo.localrun.run.StepProcess;
 import dev.kfptribuo.process.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -287,7 +288,7 @@ public final class LocalTuningService {
                                 "exit code "
                                         + exit
                                         + ": "
-                                        + lastLine(running.dir().resolve("stderr.log")))
+                                        + StepProcess.reason(running.dir().resolve("stderr.log")))
                         : readMetric(running, started.metricFile(), end);
         update(started.index(), done);
         listener.ended(done);
@@ -338,20 +339,6 @@ public final class LocalTuningService {
     private synchronized void update(int index, LocalTrial trial) throws IOException {
         trials.set(index, trial);
         writeJob();
-    }
-
-    private static String lastLine(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (!lines.get(i).isBlank()) {
-                    return lines.get(i).strip();
-                }
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "(no error output)";
     }
 
     /** Writes the job document: AI Platform Training v1's {@code Job}. */

@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * A stand-in trainer for the tuning service's tests, run as a process: {@code --mode=ok} reports
- * metric {@code k / 10} through cloudml-hypertune's file, {@code crash} exits 1, {@code silent}
- * exits 0 without a metric. It records its arguments and environment in its job dir, and how many
- * trials were running when it started (marker files in {@code --live DIR}).
+ * metric {@code k / 10} through cloudml-hypertune's file, {@code crash} exits 1 after a usage
+ * error's two lines, {@code silent} exits 0 without a metric. It records its arguments and
+ * environment in its job dir, and how many trials were running when it started (marker files in
+ * {@code --live DIR}).
  */
 public final class FakeTrainer {
     private FakeTrainer() {}
@@ -39,6 +40,7 @@ public final class FakeTrainer {
         switch (mode) {
             case "crash":
                 System.err.println("train: error: simulated crash");
+                System.err.println("Try 'train --help' for more information.");
                 System.exit(1);
                 break;
             case "silent":
