@@ -197,6 +197,11 @@ public final class LocalPipeline {
             err.flush();
             return 1;
         } finally {
+            if ("running".equals(log.status)) {
+                // Any other error (out of memory, run.json unwritable) ends the run as failed; the
+                // step it happened in is marked failed (StepRunner), the program prints the error.
+                log.status = "failed";
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
             } catch (IllegalStateException e) {

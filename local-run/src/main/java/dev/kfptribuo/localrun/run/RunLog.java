@@ -46,6 +46,12 @@ public final class RunLog {
     /** {@code running}, {@code succeeded}, {@code failed}. */
     public String status;
 
+    /**
+     * The process id of the run's JVM: a run.json that still says {@code running} while no such
+     * process runs is the trace of a run killed with SIGKILL (or a crashed machine).
+     */
+    public long pid = ProcessHandle.current().pid();
+
     /** When the run started (ISO-8601). */
     public String startedAt;
 

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * Runs the steps of a run in order: each gets its number, its directory and its entry in {@code
  * run.json} (rewritten as it starts and ends), a {@code [n/N] name} line before and its summary
- * with its time after; the first that fails stops the run with one line naming it.
+ * with its time after; the first that fails stops the run with one line naming it. A step that ends
+ * in an error of the JVM (out of memory) is marked failed too before the error goes on.
  */
 public final class StepRunner {
     private final RunDirectory run;
@@ -61,9 +62,19 @@ public final class StepRunner {
             throw fail(entry, start, "interrupted");
         } catch (IOException | RuntimeException e) {
             throw fail(entry, start, Programs.describe(e));
+        } catch (Error e) {
+            // Out of memory, say: the step is marked failed, and the program reports the error.
+            fail(entry, start, describe(e));
+            throw e;
         } finally {
             run.writeLog();
         }
+    }
+
+    private static String describe(Error e) {
+        return e instanceof OutOfMemoryError
+                ? Programs.describe(new RuntimeException(e))
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static StepFailed fail(RunLog.Step entry, long start, String message) {
