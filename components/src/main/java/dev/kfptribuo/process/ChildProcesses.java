@@ -119,6 +119,13 @@ public final class ChildProcesses {
         }
     }
 
+    /**
+     * @return whether {@link #stopAll} has begun (the JVM is shutting down): no new process starts
+     */
+    public static boolean stopping() {
+        return stopping;
+    }
+
     /** Stops every registered process that is still running, and refuses new ones. */
     public static void stopAll() {
         stopping = true;

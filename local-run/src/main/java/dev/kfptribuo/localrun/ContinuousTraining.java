@@ -63,7 +63,12 @@ import picocli.CommandLine.TypeConversionException;
             "Each run gets a directory under --runs-dir with every step's inputs, outputs and logs, and report.html."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success (deployed or not)", "1:a step failed", "2:usage error"})
+        exitCodeList = {
+            "0:success (deployed or not)",
+            "1:a step failed",
+            "2:usage error",
+            "130:interrupted (Ctrl-C; 143: SIGTERM)"
+        })
 public final class ContinuousTraining implements Callable<Integer> {
     /** Trials a local study may run: each is a JVM of seconds, and the search plans them all. */
     static final int MAX_LOCAL_TRIALS = 1000;

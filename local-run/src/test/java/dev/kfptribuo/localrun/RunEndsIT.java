@@ -27,9 +27,27 @@ class RunEndsIT {
 
     @TempDir Path dir;
 
+    /**
+     * Starts a command as a terminal starts a job: in a process group (and session) of its own,
+     * SIGINT and SIGTERM at their defaults (a JVM started from a background job would inherit
+     * SIGINT ignored), so that a signal to the group reaches the run and every program it started.
+     */
+    private static final String JOB =
+            "import os, signal, sys\n"
+                    + "signal.signal(signal.SIGINT, signal.SIG_DFL)\n"
+                    + "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
+                    + "os.setsid()\n"
+                    + "os.execvp(sys.argv[1], sys.argv[1:])\n";
+
+    private static final String SPEC =
+            "{'hyperparameters': {'goal': 'MAXIMIZE', 'maxTrials': %d, 'maxParallelTrials': 2,"
+                    + " 'hyperparameterMetricTag': 'accuracy', 'params': [{'parameterName': 'alpha', 'type': 'DOUBLE',"
+                    + " 'minValue': 0.0001, 'maxValue': 0.001, 'scaleType': 'UNIT_LOG_SCALE'}]}}";
+
     /** The pipeline's JVM, its output in out.log and err.log. */
     private Process start(List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProgramLauncher.currentJava()));
+        List<String> command =
+                new ArrayList<>(List.of("python3", "-c", JOB, ProgramLauncher.currentJava()));
         command.addAll(jvmOptions);
         command.addAll(
                 List.of(
@@ -56,6 +74,20 @@ class RunEndsIT {
 
     private String err() throws IOException {
         return Files.readString(dir.resolve("err.log"), StandardCharsets.UTF_8);
+    }
+
+    /** Waits for a file the run writes (a step's or trial's log appears as its program starts). */
+    private static void awaitFile(Process run, Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(file)) {
+            assertTrue(run.isAlive(), "the run ended before " + file + " appeared");
+            assertTrue(System.nanoTime() < deadline, "no " + file);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void kill(String signal, String target) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, "--", target).start().waitFor());
     }
 
     private JsonNode runJson() throws IOException {
@@ -88,5 +120,78 @@ class RunEndsIT {
         assertTrue(log.at("/steps/0/error").asText().startsWith("out of memory ("), log.toString());
         assertTrue(out().contains("(failed, "), out());
         assertFalse(out().contains("running"), out());
+    }
+
+    /**
+     * Ctrl-C in a terminal: SIGINT to the whole process group during the tuning, the trials (which
+     * die of it, exit 130) as well as the run. No trial is FAILED and none starts after it, the run
+     * says it was interrupted in one line, run.json and its tune step say interrupted, the study is
+     * CANCELLED, and the run exits 130.
+     */
+    @Test
+    void ctrlCInATerminalDuringTheTuningInterruptsTheRun() throws Exception {
+        Process run =
+                start(
+                        List.of(),
+                        "--source",
+                        ROOT.resolve("data/covertype/covertype_small.csv").toString(),
+                        "--hypertune-settings",
+                        String.format(java.util.Locale.ROOT, SPEC, 4),
+                        "--trainer-jvm-options",
+                        "-Xint -XX:+UseSerialGC");
+        Path trials = dir.resolve("runs/r/2-tune/trials");
+        awaitFile(run, trials.resolve("1/stderr.log"));
+        awaitFile(run, trials.resolve("2/stderr.log"));
+        kill("INT", "-" + run.pid());
+        assertEquals(130, exit(run), out() + err());
+        assertFalse(out().contains("FAILED"), out());
+        assertFalse(out().contains("trial 3 started"), out());
+        assertFalse(Files.exists(trials.resolve("3")), "no trial starts after Ctrl-C");
+        assertTrue(
+                err().startsWith("continuous-training: run interrupted at step 2 (tune): trial "),
+                err());
+        assertEquals(1, err().strip().lines().count(), err());
+        assertTrue(out().contains("(interrupted, "), out());
+        JsonNode log = runJson();
+        assertEquals("interrupted", log.get("status").asText());
+        assertEquals(2, log.get("steps").size());
+        assertEquals("succeeded", log.at("/steps/0/status").asText());
+        assertEquals("interrupted", log.at("/steps/1/status").asText());
+        JsonNode job = JSON.readTree(dir.resolve("runs/r/2-tune/job.json").toFile());
+        assertEquals("CANCELLED", job.get("state").asText());
+        assertTrue(
+                Files.readString(dir.resolve("runs/r/report.html"))
+                        .contains("Run interrupted at step 2 (tune)."));
+        assertFalse(Files.exists(dir.resolve("registry")));
+    }
+
+    /**
+     * SIGTERM to the run alone while step 4 (train) runs: the run stops its program (which dies of
+     * the SIGTERM it is sent), starts no step, says it was interrupted in one line, run.json and
+     * step 4 say interrupted, exit 143.
+     */
+    @Test
+    void sigtermToTheRunDuringTrainInterruptsIt() throws Exception {
+        Process run =
+                start(
+                        List.of(),
+                        "--source",
+                        ROOT.resolve("data/covertype/covertype_small.csv").toString(),
+                        "--hypertune-settings",
+                        String.format(java.util.Locale.ROOT, SPEC, 1),
+                        "--trainer-jvm-options",
+                        "-Xint -XX:+UseSerialGC");
+        awaitFile(run, dir.resolve("runs/r/4-train/stderr.log"));
+        kill("TERM", Long.toString(run.pid()));
+        assertEquals(143, exit(run), out() + err());
+        assertTrue(
+                err().startsWith("continuous-training: run interrupted at step 4 (train): "),
+                err());
+        assertEquals(1, err().strip().lines().count(), err());
+        assertFalse(out().contains("[5/6]"), out());
+        JsonNode log = runJson();
+        assertEquals("interrupted", log.get("status").asText());
+        assertEquals(4, log.get("steps").size());
+        assertEquals("interrupted", log.at("/steps/3/status").asText());
     }
 }

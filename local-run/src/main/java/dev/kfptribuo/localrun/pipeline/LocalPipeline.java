@@ -6,6 +6,7 @@ import dev.kfptribuo.localrun.launch.ProgramLauncher;
 import dev.kfptribuo.localrun.report.HtmlReport;
 import dev.kfptribuo.localrun.run.Console;
 import dev.kfptribuo.localrun.run.RunDirectory;
+import dev.kfptribuo.localrun.run.RunInterrupted;
 import dev.kfptribuo.localrun.run.RunLog;
 import dev.kfptribuo.localrun.run.StepFailed;
 import dev.kfptribuo.localrun.run.StepRunner;
@@ -32,13 +33,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The lab's pipeline on one machine, in a run directory: split, tune, best-run, train, evaluate,
  * deploy ({@link StepRunner}, one step class each), each step's typed result handed to the next;
  * then {@code run.json}'s end, {@code report.html}, and the lines that serve the model deployed
- * last. Ctrl-C (a JVM shutdown while the run goes on) stops the programs and marks the run
- * interrupted.
+ * last. Ctrl-C (a JVM shutdown while the run goes on, or a program dead of SIGINT or SIGTERM) stops
+ * the programs, starts no other, and ends the run interrupted ({@link RunInterrupted}).
  */
 public final class LocalPipeline {
     /** The number of steps. */
@@ -103,8 +106,14 @@ public final class LocalPipeline {
     private final Settings settings;
     private final Console console;
     private final PrintWriter err;
+
+    /** How long the shutdown hook waits for the run's thread to end the run. */
+    private static final long HOOK_WAIT_SECONDS = 20;
+
+    private final CountDownLatch ended = new CountDownLatch(1);
     private RunDirectory run;
     private long runStart;
+    private boolean recordedByHook;
 
     /**
      * @param settings what the run does
@@ -121,7 +130,8 @@ public final class LocalPipeline {
      * Runs the pipeline in a fresh run directory.
      *
      * @param runDirectory the run's directory, just made
-     * @return the exit code: 0 whether deployed or not, 1 if a step failed
+     * @return the exit code: 0 whether deployed or not, 1 if a step failed, 130 (143) if the run
+     *     was interrupted by SIGINT (SIGTERM)
      * @throws IOException if run.json cannot be written
      */
     public int run(RunDirectory runDirectory) throws IOException {
@@ -196,36 +206,66 @@ public final class LocalPipeline {
             err.println("continuous-training: error: " + e.getMessage());
             err.flush();
             return 1;
+        } catch (RunInterrupted e) {
+            log.status = "interrupted";
+            err.println("continuous-training: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
         } finally {
             if ("running".equals(log.status)) {
                 // Any other error (out of memory, run.json unwritable) ends the run as failed; the
                 // step it happened in is marked failed (StepRunner), the program prints the error.
                 log.status = "failed";
             }
+            // The hook stays until the run's end is recorded and printed: a shutdown that begins
+            // meanwhile (the run's thread saw a trial die of Ctrl-C before its JVM did) waits for
+            // it.
             try {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook writes the run's state
-            }
-            log.finishedAt = Instant.now().toString();
-            log.seconds = Console.seconds(runStart);
-            run.writeLog();
-            try {
-                HtmlReport.write(run.dir(), run.report());
-                console.say(
-                        "report: %s (%s, %.1fs)",
-                        Console.shown(run.report()), log.status, log.seconds);
-            } catch (IOException | RuntimeException e) {
-                console.say("report: could not be written: %s", Programs.describe(e));
-            }
-            if ("succeeded".equals(log.status)) {
-                new ServeInstructions(
-                                console,
-                                settings.home(),
-                                settings.registry(),
-                                settings.modelId(),
-                                settings.env())
-                        .print(splits.testing(), decision.versionDir());
+                synchronized (this) {
+                    if ("succeeded".equals(log.status) && RunInterrupted.jvmStopping()) {
+                        // Stopped during the last step, which completed (a deploy is done, and
+                        // recorded so): the run ends interrupted all the same, as its exit code
+                        // says.
+                        log.status = "interrupted";
+                        err.println(
+                                "continuous-training: run interrupted after step "
+                                        + STEPS
+                                        + " ("
+                                        + log.steps.get(STEPS - 1).name
+                                        + ") completed: "
+                                        + RunInterrupted.stopping().getMessage());
+                        err.flush();
+                    }
+                    if (!recordedByHook) {
+                        log.finishedAt = Instant.now().toString();
+                        log.seconds = Console.seconds(runStart);
+                        run.writeLog();
+                        try {
+                            HtmlReport.write(run.dir(), run.report());
+                            console.say(
+                                    "report: %s (%s, %.1fs)",
+                                    Console.shown(run.report()), log.status, log.seconds);
+                        } catch (IOException | RuntimeException e) {
+                            console.say("report: could not be written: %s", Programs.describe(e));
+                        }
+                    }
+                }
+                if ("succeeded".equals(log.status) && !RunInterrupted.jvmStopping()) {
+                    new ServeInstructions(
+                                    console,
+                                    settings.home(),
+                                    settings.registry(),
+                                    settings.modelId(),
+                                    settings.env())
+                            .print(splits.testing(), decision.versionDir());
+                }
+            } finally {
+                ended.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                } catch (IllegalStateException e) {
+                    // already shutting down: the hook has seen the run end
+                }
             }
         }
     }
@@ -253,26 +293,47 @@ public final class LocalPipeline {
         record.put("helpers_command", s.helpers().command(List.of()));
     }
 
-    /** Shutdown hook: a run still going when the JVM stops (Ctrl-C, kill) is marked interrupted. */
-    private synchronized void interrupted() {
-        RunLog log = run.log();
-        if (!"running".equals(log.status)) {
-            return;
-        }
-        log.status = "interrupted";
-        log.finishedAt = Instant.now().toString();
-        log.seconds = Console.seconds(runStart);
-        for (RunLog.Step step : log.steps) {
-            if ("running".equals(step.status)) {
-                step.status = "failed";
-                step.error = "interrupted";
-            }
-        }
+    /**
+     * Shutdown hook (Ctrl-C, SIGTERM): from now on no step or trial starts ({@link
+     * RunInterrupted}), the programs are stopped ({@code ChildProcesses}' own hook), and the run's
+     * thread ends the run as interrupted, with its lines; the JVM waits for that (a deploy under
+     * way completes). Should the run's thread not end in time (a long step in this JVM), the hook
+     * marks the run interrupted itself.
+     */
+    private void interrupted() {
+        RunInterrupted.markJvmStopping();
         try {
-            run.writeLog();
-            HtmlReport.write(run.dir(), run.report());
-        } catch (IOException | RuntimeException e) {
-            // the JVM is going down; run.json says as much as it could
+            if (ended.await(HOOK_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            RunLog log = run.log();
+            if (!"running".equals(log.status) || ended.getCount() == 0) {
+                return;
+            }
+            recordedByHook = true;
+            log.status = "interrupted";
+            log.finishedAt = Instant.now().toString();
+            log.seconds = Console.seconds(runStart);
+            for (RunLog.Step step : log.steps) {
+                if ("running".equals(step.status)) {
+                    step.status = "interrupted";
+                    step.error = RunInterrupted.stopping().getMessage();
+                }
+            }
+            try {
+                run.writeLog();
+                HtmlReport.write(run.dir(), run.report());
+            } catch (IOException | RuntimeException e) {
+                // the JVM is going down; run.json says as much as it could
+            }
+            err.println(
+                    "continuous-training: run interrupted: "
+                            + RunInterrupted.stopping().getMessage());
+            err.flush();
         }
     }
 }

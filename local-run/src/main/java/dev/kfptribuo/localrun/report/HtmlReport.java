@@ -49,7 +49,7 @@ public final class HtmlReport {
                     "td.num{text-align:right;font-variant-numeric:tabular-nums}",
                     "tr.best td{background:#fff4dc;font-weight:600}tr.failed td{color:#a33}",
                     ".status-succeeded{color:#1f7a3a;font-weight:600}.status-failed{color:#b42318;font-weight:600}",
-                    ".status-running{color:#8a6d00;font-weight:600}",
+                    ".status-running{color:#8a6d00;font-weight:600}.status-interrupted{color:#b42318;font-weight:600}",
                     ".timebar{display:inline-block;height:10px;background:#6c8ebf;border-radius:2px;vertical-align:middle}",
                     ".charts{display:flex;flex-wrap:wrap;gap:14px}",
                     "svg.chart{background:#fff;border:1px solid #dde1e7;border-radius:6px}",
@@ -127,7 +127,10 @@ public final class HtmlReport {
     private void decision(RunLog log) throws IOException {
         JsonNode decision = json("6-deploy/decision.json");
         RunLog.Step failed =
-                log.steps.stream().filter(s -> "failed".equals(s.status)).findFirst().orElse(null);
+                log.steps.stream()
+                        .filter(s -> "failed".equals(s.status) || "interrupted".equals(s.status))
+                        .findFirst()
+                        .orElse(null);
         if (decision != null && decision.path("deployed").asBoolean()) {
             h.open("div", "class", "decision deployed");
             h.element("b", "Deployed. ");
@@ -140,7 +143,15 @@ public final class HtmlReport {
             h.close();
         } else if (failed != null) {
             h.open("div", "class", "decision failed");
-            h.element("b", "Run failed at step " + failed.number + " (" + failed.name + "). ");
+            h.element(
+                    "b",
+                    ("interrupted".equals(failed.status)
+                                    ? "Run interrupted at step "
+                                    : "Run failed at step ")
+                            + failed.number
+                            + " ("
+                            + failed.name
+                            + "). ");
             h.text(failed.error + (decision == null ? " Nothing was deployed." : ""));
             h.close();
         } else {

@@ -24,7 +24,7 @@ public final class RunLog {
         /** Short name, also the step directory's suffix ({@code split}, {@code tune}...). */
         public String name;
 
-        /** {@code running}, {@code succeeded}, {@code failed}. */
+        /** {@code running}, {@code succeeded}, {@code failed}, {@code interrupted}. */
         public String status;
 
         /** Wall seconds. */

@@ -53,7 +53,9 @@ public final class StepProcess {
      * @param program the program's name, for the failure
      * @param command the whole command line
      * @param dir the step's directory
-     * @throws StepFailed if the program exits with a non-zero code
+     * @throws RunInterrupted if the program died of SIGINT or SIGTERM, or exited while the JVM
+     *     stops
+     * @throws StepFailed if the program exits with a non-zero code otherwise
      * @throws IOException if it cannot be started or its files written
      * @throws InterruptedException if interrupted (the process is stopped)
      */
@@ -73,6 +75,10 @@ public final class StepProcess {
                                 .redirectError(stderr.toFile()));
         int exit = ChildProcesses.waitFor(process);
         if (exit != 0) {
+            RunInterrupted interrupted = RunInterrupted.ofExit(program, exit);
+            if (interrupted != null) {
+                throw interrupted;
+            }
             throw new StepFailed(
                     program
                             + " exited with code "

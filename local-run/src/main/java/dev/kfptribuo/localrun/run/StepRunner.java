@@ -34,9 +34,22 @@ public final class StepRunner {
      * @param <T> what it hands on
      * @return its result
      * @throws StepFailed {@code step <n> (<name>) failed: <why>}, once run.json says so
+     * @throws RunInterrupted {@code run interrupted at step <n> (<name>): <why>}, once run.json
+     *     says the step was interrupted
      * @throws IOException if run.json cannot be written
      */
     public <T> T run(Step<T> step) throws IOException {
+        if (RunInterrupted.jvmStopping()) {
+            RunInterrupted stopping = RunInterrupted.stopping();
+            throw new RunInterrupted(
+                    "run interrupted before step "
+                            + (number + 1)
+                            + " ("
+                            + step.name()
+                            + "): "
+                            + stopping.getMessage(),
+                    stopping.exitCode());
+        }
         number++;
         RunLog.Step entry = new RunLog.Step();
         entry.number = number;
@@ -55,13 +68,16 @@ public final class StepRunner {
             entry.seconds = Console.seconds(start);
             console.say("      %s (%.1fs)", entry.summary, entry.seconds);
             return result.value();
-        } catch (StepFailed e) {
-            throw fail(entry, start, e.getMessage());
+        } catch (RunInterrupted e) {
+            throw interrupt(entry, start, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw fail(entry, start, "interrupted");
+            throw interrupt(
+                    entry, start, new RunInterrupted("interrupted", RunInterrupted.SIGINT_EXIT));
+        } catch (StepFailed e) {
+            throw failOrInterrupt(entry, start, e.getMessage());
         } catch (IOException | RuntimeException e) {
-            throw fail(entry, start, Programs.describe(e));
+            throw failOrInterrupt(entry, start, Programs.describe(e));
         } catch (Error e) {
             // Out of memory, say: the step is marked failed, and the program reports the error.
             fail(entry, start, describe(e));
@@ -75,6 +91,28 @@ public final class StepRunner {
         return e instanceof OutOfMemoryError
                 ? Programs.describe(new RuntimeException(e))
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** A step that fails while the JVM stops (a program it cannot start) was interrupted. */
+    private static RuntimeException failOrInterrupt(RunLog.Step entry, long start, String message) {
+        if (RunInterrupted.jvmStopping()) {
+            return interrupt(entry, start, RunInterrupted.stopping());
+        }
+        return fail(entry, start, message);
+    }
+
+    private static RunInterrupted interrupt(RunLog.Step entry, long start, RunInterrupted e) {
+        entry.status = "interrupted";
+        entry.seconds = Console.seconds(start);
+        entry.error = e.getMessage();
+        return new RunInterrupted(
+                "run interrupted at step "
+                        + entry.number
+                        + " ("
+                        + entry.name
+                        + "): "
+                        + e.getMessage(),
+                e.exitCode());
     }
 
     private static StepFailed fail(RunLog.Step entry, long start, String message) {

@@ -7,6 +7,7 @@ import dev.kfptribuo.hypertune.HypertuneReporter;
 import dev.kfptribuo.hypertune.HypertuneReports;
 import dev.kfptribuo.localrun.io.AtomicFiles;
 import dev.kfptribuo.localrun.launch.ProgramLauncher;
+import dev.kfptribuo.localrun.run.RunInterrupted;
 import dev.kfptribuo.localrun.run.StepProcess;
 import dev.kfptribuo.process.ChildProcesses;
 import java.io.IOException;
@@ -35,7 +36,10 @@ import java.util.concurrent.Semaphore;
  * trainingStep}. A trial whose process fails, or that reports no metric, is FAILED and the study
  * goes on; with {@code maxFailedTrials} set, that many failures end the study early. At most {@code
  * maxParallelTrials} trials run at once, started in trial order. A trial's process dies with the
- * JVM of the service, however that ends, even by SIGKILL ({@link ChildProcesses}).
+ * JVM of the service, however that ends, even by SIGKILL ({@link ChildProcesses}). A trial whose
+ * process dies of SIGINT or SIGTERM, or ends while the JVM stops (Ctrl-C), is not a failure: the
+ * study is interrupted ({@link RunInterrupted}), no other trial starts, the running ones are
+ * stopped, and the job ends CANCELLED; such trials are CANCELLED and reported to no listener.
  *
  * <p>The study is written, after every trial, to {@code job.json} in the shape of AI Platform
  * Training v1's {@code projects.jobs.get} response ({@code jobId}, {@code state}, {@code
@@ -73,6 +77,8 @@ public final class LocalTuningService {
     private String state = "QUEUED";
     private String errorMessage;
     private int failed;
+    private RunInterrupted interruption;
+    private final List<Process> runningProcesses = new ArrayList<>();
 
     /**
      * @param spec the tuning spec
@@ -112,6 +118,8 @@ public final class LocalTuningService {
      * @return the trials as they ended
      * @throws IOException if the job document cannot be written
      * @throws InterruptedException if interrupted (running trials are stopped)
+     * @throws RunInterrupted if a trial died of SIGINT or SIGTERM or the JVM is stopping (job.json
+     *     says CANCELLED)
      */
     public List<LocalTrial> run(List<Map<String, SearchStrategy.Value>> suggestions)
             throws IOException, InterruptedException {
@@ -143,6 +151,11 @@ public final class LocalTuningService {
         try {
             for (int i = 0; i < suggestions.size(); i++) {
                 slots.acquire();
+                if (interrupted() != null) {
+                    slots.release();
+                    cancel(i, "not started: the run was interrupted");
+                    continue;
+                }
                 Started started;
                 try {
                     started = start(i);
@@ -186,6 +199,13 @@ public final class LocalTuningService {
             waiters.shutdown();
         }
         synchronized (this) {
+            RunInterrupted interruption = interrupted();
+            if (interruption != null) {
+                state = "CANCELLED";
+                errorMessage = "interrupted: " + interruption.getMessage();
+                writeJob();
+                throw interruption;
+            }
             long succeeded = trials.stream().filter(LocalTrial::succeeded).count();
             if (succeeded == 0) {
                 state = "FAILED";
@@ -217,18 +237,7 @@ public final class LocalTuningService {
             trial = trials.get(index);
             if (errorMessage != null) {
                 // maxFailedTrials reached: the service schedules no more trials.
-                trials.set(
-                        index,
-                        new LocalTrial(
-                                trial.id(),
-                                trial.values(),
-                                trial.dir(),
-                                "CANCELLED",
-                                null,
-                                null,
-                                null,
-                                null,
-                                "not started: the study ended"));
+                cancel(index, "not started: the study ended");
                 return null;
             }
         }
@@ -254,6 +263,10 @@ public final class LocalTuningService {
         try {
             process = ChildProcesses.start(builder);
         } catch (IOException e) {
+            if (RunInterrupted.jvmStopping()) {
+                cancel(index, "not started: the run was interrupted");
+                return null;
+            }
             process = null;
             Files.writeString(
                     dir.resolve("stderr.log"),
@@ -272,6 +285,14 @@ public final class LocalTuningService {
                         null);
         update(index, running);
         listener.started(running);
+        if (process != null) {
+            synchronized (this) {
+                runningProcesses.add(process);
+            }
+            if (interrupted() != null) {
+                stop(process); // interrupted while it started
+            }
+        }
         return new Started(index, running, process, command, metricFile);
     }
 
@@ -280,6 +301,36 @@ public final class LocalTuningService {
         int exit = started.process() == null ? -1 : ChildProcesses.waitFor(started.process());
         Instant end = Instant.now();
         LocalTrial running = started.trial();
+        synchronized (this) {
+            runningProcesses.remove(started.process());
+        }
+        RunInterrupted interruption =
+                exit == 0 ? null : RunInterrupted.ofExit("trial " + running.id(), exit);
+        if (interruption != null) {
+            // Dead of the signal (or stopped with the JVM): no failure of its own, and the
+            // study stops: no trial starts, the running ones are stopped.
+            List<Process> others;
+            synchronized (this) {
+                if (this.interruption == null) {
+                    this.interruption = interruption;
+                }
+                others = List.copyOf(runningProcesses);
+                update(
+                        started.index(),
+                        new LocalTrial(
+                                running.id(),
+                                running.values(),
+                                running.dir(),
+                                "CANCELLED",
+                                null,
+                                null,
+                                running.startTime(),
+                                end,
+                                "interrupted: " + interruption.getMessage()));
+            }
+            others.forEach(LocalTuningService::stop);
+            return;
+        }
         LocalTrial done =
                 exit != 0
                         ? failedTrial(
@@ -292,6 +343,35 @@ public final class LocalTuningService {
                         : readMetric(running, started.metricFile(), end);
         update(started.index(), done);
         listener.ended(done);
+    }
+
+    /** The study's interruption: a trial dead of SIGINT or SIGTERM, or the JVM stopping. */
+    private synchronized RunInterrupted interrupted() {
+        if (interruption == null && RunInterrupted.jvmStopping()) {
+            interruption = RunInterrupted.stopping();
+        }
+        return interruption;
+    }
+
+    private synchronized void cancel(int index, String why) throws IOException {
+        LocalTrial trial = trials.get(index);
+        update(
+                index,
+                new LocalTrial(
+                        trial.id(),
+                        trial.values(),
+                        trial.dir(),
+                        "CANCELLED",
+                        null,
+                        null,
+                        null,
+                        null,
+                        why));
+    }
+
+    private static void stop(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
     }
 
     private LocalTrial readMetric(LocalTrial running, Path metricFile, Instant end) {
@@ -362,12 +442,13 @@ public final class LocalTuningService {
         if (firstStart != null) {
             job.put("startTime", firstStart.toString());
         }
-        boolean over = state.equals("SUCCEEDED") || state.equals("FAILED");
+        boolean over =
+                state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED");
         if (over) {
             job.put("endTime", Instant.now().toString());
         }
         job.put("state", state);
-        if (over && state.equals("FAILED")) {
+        if (over && !state.equals("SUCCEEDED")) {
             job.put("errorMessage", errorMessage);
         }
         ObjectNode output = job.putObject("trainingOutput");

@@ -44,4 +44,22 @@ class StepProcessTest {
                 "helpers exited with code 3: (no error output) (log: 5-evaluate/stderr.log)",
                 failure("exit 3"));
     }
+
+    /** A program dead of SIGTERM (or SIGINT) did not fail: the run was interrupted. */
+    @Test
+    void aProgramDeadOfASignalInterruptsTheRun() throws Exception {
+        RunDirectory run = RunDirectory.create(dir.resolve("runs"), null);
+        Path step = run.dir().resolve("4-train");
+        RunInterrupted interrupted =
+                assertThrows(
+                        RunInterrupted.class,
+                        () ->
+                                StepProcess.run(
+                                        run,
+                                        "train",
+                                        List.of("sh", "-c", "echo working >&2; kill -TERM $$"),
+                                        step));
+        assertEquals("train ended by SIGTERM (exit code 143)", interrupted.getMessage());
+        assertEquals(143, interrupted.exitCode());
+    }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * A stand-in trainer for the tuning service's tests, run as a process: {@code --mode=ok} reports
  * metric {@code k / 10} through cloudml-hypertune's file, {@code crash} exits 1 after a usage
- * error's two lines, {@code silent} exits 0 without a metric. It records its arguments and
- * environment in its job dir, and how many trials were running when it started (marker files in
- * {@code --live DIR}).
+ * error's two lines, {@code silent} exits 0 without a metric, {@code sigterm} dies of SIGTERM. It
+ * records its arguments and environment in its job dir, and how many trials were running when it
+ * started (marker files in {@code --live DIR}).
  */
 public final class FakeTrainer {
     private FakeTrainer() {}
@@ -44,6 +44,13 @@ public final class FakeTrainer {
                 System.exit(1);
                 break;
             case "silent":
+                break;
+            case "sigterm":
+                // Dies of SIGTERM, as a trial the terminal's signal reached.
+                new ProcessBuilder("kill", "-TERM", Long.toString(ProcessHandle.current().pid()))
+                        .start()
+                        .waitFor();
+                Thread.sleep(60_000);
                 break;
             default:
                 HypertuneReporter.fromEnvironment(System.getenv())

@@ -2,11 +2,13 @@ package dev.kfptribuo.localrun.tuning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.localrun.launch.ProgramLauncher;
+import dev.kfptribuo.localrun.run.RunInterrupted;
 import dev.kfptribuo.tuning.BestTrial;
 import dev.kfptribuo.tuning.TuningJob;
 import dev.kfptribuo.tuning.TuningJobDocuments;
@@ -154,5 +156,51 @@ class LocalTuningServiceTest {
         assertTrue(
                 trials.stream().anyMatch(t -> "CANCELLED".equals(t.state())),
                 "trials not started are cancelled");
+    }
+
+    /**
+     * A trial dead of SIGTERM (or SIGINT: a terminal's Ctrl-C reaches the trials too) interrupts
+     * the study: it is no FAILED trial, no trial starts after it, the job ends CANCELLED.
+     */
+    @Test
+    void aTrialDeadOfASignalInterruptsTheStudy() throws Exception {
+        TuningSpec spec =
+                TuningSpec.parse(
+                        "{'hyperparameters': {'goal': 'MAXIMIZE', 'hyperparameterMetricTag': 'accuracy', "
+                                + "'maxTrials': 3, 'maxParallelTrials': 1, 'algorithm': 'GRID_SEARCH', "
+                                + "'params': ["
+                                + "{'parameterName': 'mode', 'type': 'CATEGORICAL', 'categoricalValues': ['sigterm', 'ok', 'crash']},"
+                                + "{'parameterName': 'k', 'type': 'INTEGER', 'minValue': 1, 'maxValue': 1}]}}",
+                        "spec");
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        LocalTuningService service =
+                new LocalTuningService(
+                        spec,
+                        fakeTrainer(),
+                        List.of("--live", dir.resolve("live").toString()),
+                        dir.resolve("study"),
+                        "job_3",
+                        new LocalTuningService.Listener() {
+                            @Override
+                            public void started(LocalTrial trial) {
+                                events.add("start " + trial.id());
+                            }
+
+                            @Override
+                            public void ended(LocalTrial trial) {
+                                events.add("end " + trial.id() + " " + trial.state());
+                            }
+                        });
+        RunInterrupted interrupted =
+                assertThrows(
+                        RunInterrupted.class, () -> service.run(SearchStrategy.suggest(spec, 0)));
+        assertEquals(143, interrupted.exitCode());
+        assertEquals("trial 1 ended by SIGTERM (exit code 143)", interrupted.getMessage());
+        assertEquals(List.of("start 1"), events);
+        JsonNode job = JSON.readTree(service.jobFile().toFile());
+        assertEquals("CANCELLED", job.get("state").asText());
+        assertEquals("CANCELLED", job.at("/trainingOutput/trials/0/state").asText());
+        assertEquals(1, job.at("/trainingOutput/trials").size(), "no trial started after it");
+        assertFalse(Files.exists(dir.resolve("study/trials/2")));
     }
 }
