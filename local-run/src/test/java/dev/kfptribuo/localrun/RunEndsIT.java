@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kfptribuo.localrun.launch.ProgramLauncher;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -193,5 +196,59 @@ class RunEndsIT {
         assertEquals("interrupted", log.get("status").asText());
         assertEquals(4, log.get("steps").size());
         assertEquals("interrupted", log.at("/steps/3/status").asText());
+    }
+
+    /**
+     * Ctrl-C while the deploy, in the run's own JVM, waits for the registry's lock (held here): the
+     * deploy completes once the lock is free and is recorded so (step 6 succeeded, the version in
+     * the registry), the run ends interrupted with one line, exit 130.
+     */
+    @Test
+    void ctrlCDuringTheDeployLetsItCompleteAndRecordsIt() throws Exception {
+        Path modelDir = dir.resolve("registry/covertype_classifier");
+        Files.createDirectories(modelDir);
+        try (FileChannel lockFile =
+                FileChannel.open(
+                        modelDir.resolve(".lock"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
+            FileLock held = lockFile.lock();
+            Process run =
+                    start(
+                            List.of(),
+                            "--source",
+                            ROOT.resolve("data/covertype/covertype_small.csv").toString(),
+                            "--hypertune-settings",
+                            String.format(java.util.Locale.ROOT, SPEC, 1),
+                            "--evaluation-metric-threshold",
+                            "0");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!out().contains("waiting for the deploy that holds")) {
+                assertTrue(
+                        run.isAlive(), "the run ended before its deploy waited: " + out() + err());
+                assertTrue(System.nanoTime() < deadline, out());
+                Thread.sleep(20);
+            }
+            kill("INT", "-" + run.pid());
+            // Nothing outside the JVM shows that its shutdown has begun: give it a moment.
+            Thread.sleep(1000);
+            assertTrue(run.isAlive(), "the run waits for its deploy: " + out() + err());
+            held.release();
+            assertEquals(130, exit(run), out() + err());
+        }
+        assertEquals(
+                "continuous-training: run interrupted after step 6 (deploy) completed: the run's JVM"
+                        + " is stopping (Ctrl-C or kill)",
+                err().strip());
+        JsonNode log = runJson();
+        assertEquals("interrupted", log.get("status").asText());
+        assertEquals("succeeded", log.at("/steps/5/status").asText());
+        assertTrue(
+                log.at("/steps/5/summary")
+                        .asText()
+                        .contains("published as covertype_classifier/v01"),
+                log.toString());
+        assertTrue(Files.exists(modelDir.resolve("current.json")), "the deploy completed");
+        assertFalse(out().contains("curl"), out());
     }
 }
