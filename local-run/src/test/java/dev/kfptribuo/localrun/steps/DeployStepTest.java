@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kfptribuo.io.Location;
+import dev.kfptribuo.localrun.registry.FakeJobDirs;
 import dev.kfptribuo.localrun.registry.ModelRegistry;
 import dev.kfptribuo.localrun.run.Console;
 import dev.kfptribuo.localrun.run.RunDirectory;
@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeployStepTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BUNDLE = "model-20261201T091500123Z-1a2b3c4d";
     private static final BigDecimal THRESHOLD = new BigDecimal("0.69");
 
     @TempDir Path dir;
@@ -46,33 +44,7 @@ class DeployStepTest {
 
     /** A job dir as a final training leaves it (the manifest and the files it names). */
     private TrainedModel model(String name, String modelText) throws IOException {
-        Path jobDir = dir.resolve(name);
-        Files.createDirectories(jobDir.resolve(BUNDLE));
-        byte[] model = modelText.getBytes(StandardCharsets.UTF_8);
-        byte[] onnx = ("onnx of " + modelText).getBytes(StandardCharsets.UTF_8);
-        Files.write(jobDir.resolve(BUNDLE).resolve(ModelBundle.MODEL_FILE), model);
-        Files.write(jobDir.resolve(BUNDLE).resolve(ModelBundle.ONNX_FILE), onnx);
-        ObjectNode manifest =
-                JSON.createObjectNode()
-                        .put("format_version", ModelBundle.FORMAT_VERSION)
-                        .put("tribuo_version", org.tribuo.Tribuo.VERSION);
-        manifest.putObject("model")
-                .put("file", BUNDLE + "/" + ModelBundle.MODEL_FILE)
-                .put("sha256", ModelBundle.sha256(model));
-        manifest.putObject("onnx")
-                .put("file", BUNDLE + "/" + ModelBundle.ONNX_FILE)
-                .put("sha256", ModelBundle.sha256(onnx));
-        manifest.put("label_column", "Cover_Type");
-        manifest.putArray("labels").add("0").add("1");
-        manifest.putArray("input_columns").add("Elevation");
-        manifest.putArray("features").add("Elevation");
-        manifest.putArray("numeric_columns")
-                .addObject()
-                .put("feature", "Elevation")
-                .put("mean", 0.0)
-                .put("scale", 1.0);
-        manifest.putObject("categorical_columns");
-        Files.writeString(jobDir.resolve(ModelBundle.MANIFEST_FILE), manifest.toString());
+        Path jobDir = FakeJobDirs.write(dir, name, modelText);
         return new TrainedModel(
                 jobDir, ModelBundle.readManifest(Location.parse(jobDir.toString())), Map.of());
     }
