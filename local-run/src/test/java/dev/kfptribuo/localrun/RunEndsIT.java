@@ -105,6 +105,18 @@ class RunEndsIT {
         return process.exitValue();
     }
 
+    /** A run on the bundled 10,000 rows with TRIALS trials, slow enough to be signalled. */
+    private Process startOnTheSmallSample(int trials) throws IOException {
+        return start(
+                List.of(),
+                "--source",
+                ROOT.resolve("data/covertype/covertype_small.csv").toString(),
+                "--hypertune-settings",
+                String.format(java.util.Locale.ROOT, SPEC, trials),
+                "--trainer-jvm-options",
+                "-Xint -XX:+UseSerialGC");
+    }
+
     /**
      * Out of memory in the split (one endless line): the program's one error line, exit 1, and
      * run.json says the run and its split step failed, not running.
@@ -133,15 +145,7 @@ class RunEndsIT {
      */
     @Test
     void ctrlCInATerminalDuringTheTuningInterruptsTheRun() throws Exception {
-        Process run =
-                start(
-                        List.of(),
-                        "--source",
-                        ROOT.resolve("data/covertype/covertype_small.csv").toString(),
-                        "--hypertune-settings",
-                        String.format(java.util.Locale.ROOT, SPEC, 4),
-                        "--trainer-jvm-options",
-                        "-Xint -XX:+UseSerialGC");
+        Process run = startOnTheSmallSample(4);
         Path trials = dir.resolve("runs/r/2-tune/trials");
         awaitFile(run, trials.resolve("1/stderr.log"));
         awaitFile(run, trials.resolve("2/stderr.log"));
@@ -180,15 +184,7 @@ class RunEndsIT {
      */
     @Test
     void sigtermToTheRunDuringTrainInterruptsIt() throws Exception {
-        Process run =
-                start(
-                        List.of(),
-                        "--source",
-                        ROOT.resolve("data/covertype/covertype_small.csv").toString(),
-                        "--hypertune-settings",
-                        String.format(java.util.Locale.ROOT, SPEC, 1),
-                        "--trainer-jvm-options",
-                        "-Xint -XX:+UseSerialGC");
+        Process run = startOnTheSmallSample(1);
         awaitFile(run, dir.resolve("runs/r/4-train/stderr.log"));
         kill("TERM", Long.toString(run.pid()));
         assertEquals(143, exit(run), out() + err());

@@ -47,6 +47,21 @@ class LocalTuningServiceTest {
                 "spec");
     }
 
+    /** A listener that adds "start ID" and "end ID STATE" to events. */
+    private static LocalTuningService.Listener recording(List<String> events) {
+        return new LocalTuningService.Listener() {
+            @Override
+            public void started(LocalTrial trial) {
+                events.add("start " + trial.id());
+            }
+
+            @Override
+            public void ended(LocalTrial trial) {
+                events.add("end " + trial.id() + " " + trial.state());
+            }
+        };
+    }
+
     @Test
     void trialsRunAsProcessesAndTheStudyIsAJobsGetDocument() throws Exception {
         TuningSpec spec = spec("");
@@ -58,17 +73,7 @@ class LocalTuningServiceTest {
                         List.of("--live", dir.resolve("live").toString(), "--hptune", "True"),
                         dir.resolve("study"),
                         "job_1",
-                        new LocalTuningService.Listener() {
-                            @Override
-                            public void started(LocalTrial trial) {
-                                events.add("start " + trial.id());
-                            }
-
-                            @Override
-                            public void ended(LocalTrial trial) {
-                                events.add("end " + trial.id() + " " + trial.state());
-                            }
-                        });
+                        recording(events));
         List<LocalTrial> trials = service.run(SearchStrategy.suggest(spec, 0));
 
         assertEquals(6, trials.size());
@@ -180,17 +185,7 @@ class LocalTuningServiceTest {
                         List.of("--live", dir.resolve("live").toString()),
                         dir.resolve("study"),
                         "job_3",
-                        new LocalTuningService.Listener() {
-                            @Override
-                            public void started(LocalTrial trial) {
-                                events.add("start " + trial.id());
-                            }
-
-                            @Override
-                            public void ended(LocalTrial trial) {
-                                events.add("end " + trial.id() + " " + trial.state());
-                            }
-                        });
+                        recording(events));
         RunInterrupted interrupted =
                 assertThrows(
                         RunInterrupted.class, () -> service.run(SearchStrategy.suggest(spec, 0)));
