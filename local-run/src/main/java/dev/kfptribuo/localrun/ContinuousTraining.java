@@ -73,6 +73,9 @@ public final class ContinuousTraining implements Callable<Integer> {
     /** Trials a local study may run: each is a JVM of seconds, and the search plans them all. */
     static final int MAX_LOCAL_TRIALS = 1000;
 
+    /** Lots of a split: run.json, split.json and the report list the rows of each. */
+    static final int MAX_LOTS = 1000;
+
     @Spec private CommandSpec spec;
 
     @Option(
@@ -310,18 +313,12 @@ public final class ContinuousTraining implements Callable<Integer> {
                             + " threshold: it would deploy the worse models; gate on a metric where higher is"
                             + " better (accuracy, balanced_accuracy, f1, ...)");
         }
-        for (Path place = registry.toAbsolutePath(); place != null; place = place.getParent()) {
-            if (Files.exists(place)) {
-                if (!Files.isDirectory(place)) {
-                    throw usage(
-                            "--registry: "
-                                    + place
-                                    + (place.equals(registry.toAbsolutePath())
-                                            ? " is not a directory"
-                                            : " is a file, where the registry's directory goes"));
-                }
-                break;
-            }
+        checkDirectory("--registry", registry);
+        checkDirectory("--runs-dir", runsDir);
+        if (baseline != null && baseline.isBlank()) {
+            throw usage(
+                    "--baseline is empty: give a job dir of train, a registry version directory, or"
+                            + " none");
         }
         boolean replace;
         try {
@@ -450,8 +447,8 @@ public final class ContinuousTraining implements Callable<Integer> {
      * no lot is in two splits (rows of the testing split must not be trained on).
      */
     private void checkLots() {
-        if (numLots < 1) {
-            throw usage("--num-lots must be at least 1, got " + numLots);
+        if (numLots < 1 || numLots > MAX_LOTS) {
+            throw usage("--num-lots must be in 1.." + MAX_LOTS + ", got " + numLots);
         }
         Map<Integer, String> taken = new java.util.HashMap<>();
         for (Map.Entry<String, List<Integer>> split :
@@ -486,6 +483,30 @@ public final class ContinuousTraining implements Callable<Integer> {
                                                     + other
                                                     + " too; a lot belongs to one split"));
                 }
+            }
+        }
+    }
+
+    /**
+     * A directory flag: not empty (which would be the working directory), and neither a file nor
+     * under one.
+     */
+    private void checkDirectory(String flag, Path directory) {
+        if (directory.toString().isBlank()) {
+            throw usage(flag + " is empty: give a directory");
+        }
+        for (Path place = directory.toAbsolutePath(); place != null; place = place.getParent()) {
+            if (Files.exists(place)) {
+                if (!Files.isDirectory(place)) {
+                    throw usage(
+                            flag
+                                    + ": "
+                                    + place
+                                    + (place.equals(directory.toAbsolutePath())
+                                            ? " is not a directory"
+                                            : " is a file, where the directory goes"));
+                }
+                return;
             }
         }
     }

@@ -27,7 +27,16 @@ class ContinuousTrainingFlagsTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                Arguments.of(List.of("--num-lots", "0"), "--num-lots must be at least 1, got 0"),
+                Arguments.of(List.of("--num-lots", "0"), "--num-lots must be in 1..1000, got 0"),
+                Arguments.of(
+                        List.of("--num-lots", "2000000000"),
+                        "--num-lots must be in 1..1000, got 2000000000"),
+                Arguments.of(
+                        List.of("--baseline", ""),
+                        "--baseline is empty: give a job dir of train, a registry version directory, or none"),
+                Arguments.of(List.of("--registry", ""), "--registry is empty: give a directory"),
+                Arguments.of(List.of("--runs-dir", ""), "--runs-dir is empty: give a directory"),
+                Arguments.of(List.of("--runs-dir", "FILE"), "--runs-dir: FILE is not a directory"),
                 Arguments.of(
                         List.of("--num-lots", "5"),
                         "--validation-lots: lot 8 is outside 0..4 (--num-lots 5)"),
@@ -67,7 +76,7 @@ class ContinuousTrainingFlagsTest {
                 Arguments.of(List.of("--registry", "FILE"), "--registry: FILE is not a directory"),
                 Arguments.of(
                         List.of("--registry", "FILE/registry"),
-                        "--registry: FILE is a file, where the registry's directory goes"),
+                        "--registry: FILE is a file, where the directory goes"),
                 Arguments.of(
                         List.of("--hypertune-settings", "@DIR"),
                         "--hypertune-settings: cannot read DIR: Is a directory"),
@@ -93,8 +102,11 @@ class ContinuousTrainingFlagsTest {
                         List.of(
                                 "--source",
                                 "../data/covertype/covertype_small.csv",
-                                "--runs-dir",
-                                dir.resolve("runs").toString()));
+                                "--run-id",
+                                "r"));
+        if (!flags.contains("--runs-dir")) {
+            args.addAll(List.of("--runs-dir", dir.resolve("runs").toString()));
+        }
         if (!flags.contains("--registry")) {
             args.addAll(List.of("--registry", dir.resolve("registry").toString()));
         }

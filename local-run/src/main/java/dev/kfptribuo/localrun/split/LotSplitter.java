@@ -186,8 +186,15 @@ public final class LotSplitter {
                             trainer == null
                                     ? List.of()
                                     : trainer.numericColumns(source, schema.names());
+                    int label = trainer == null ? -1 : schema.names().indexOf(trainer.label());
                     while (in.hasNext()) {
                         List<String> cells = in.next();
+                        String blankLabel =
+                                label < 0 ? null : TrainerColumns.labelRefusal(cells.get(label));
+                        if (blankLabel != null) {
+                            throw new IllegalArgumentException(
+                                    in.where() + ": column " + trainer.label() + ": " + blankLabel);
+                        }
                         for (int c : numeric) {
                             String refusal = trainer.refusal(cells.get(c));
                             if (refusal != null) {

@@ -1,5 +1,6 @@
 package dev.kfptribuo.localrun.split;
 
+import dev.kfptribuo.data.NumericCells;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,21 +52,28 @@ public record TrainerColumns(String label, Set<String> categorical, String origi
 
     /**
      * @param cell a cell of a numeric column
-     * @return why the train step would refuse it, or null if it is a number
+     * @return why the train step would refuse it ({@link NumericCells}, the train step's own rule),
+     *     or null if it is a number
      */
     String refusal(String cell) {
-        if (cell.isEmpty()) {
-            return "empty; the train step needs a number in every row of it";
-        }
-        if (ColumnType.FLOAT64.accepts(cell)) {
+        try {
+            NumericCells.parse(cell);
             return null;
+        } catch (NumericCells.InvalidNumberException e) {
+            return e.getMessage()
+                    + "; the train step reads every column but the label and "
+                    + String.join(",", categorical.stream().sorted().toList())
+                    + " (categorical_columns of "
+                    + origin
+                    + ") as numbers";
         }
-        return "\""
-                + cell
-                + "\" is not a number; the train step reads every column but the label and "
-                + String.join(",", categorical.stream().sorted().toList())
-                + " (categorical_columns of "
-                + origin
-                + ") as numbers";
+    }
+
+    /**
+     * @param cell a cell of the label column
+     * @return why the train step would refuse it, or null if it would not
+     */
+    static String labelRefusal(String cell) {
+        return cell.isBlank() ? "the label is blank; the train step needs one in every row" : null;
     }
 }

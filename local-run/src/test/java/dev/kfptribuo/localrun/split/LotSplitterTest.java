@@ -216,7 +216,8 @@ class LotSplitterTest {
         Files.writeString(source, "height,kind,label\n1,a,1\n,b,2\n");
         assertEquals(
                 source
-                        + ": line 3: column height: empty; the train step needs a number in every row of it",
+                        + ": line 3: column height: blank value in a numeric column; the train step reads"
+                        + " every column but the label and kind (categorical_columns of train.yaml) as numbers",
                 assertThrows(
                                 IllegalArgumentException.class,
                                 () -> splitter.split(files(source), null, trainer))
@@ -236,9 +237,27 @@ class LotSplitterTest {
                                 IllegalArgumentException.class,
                                 () -> splitter.split(files(source), null, trainer))
                         .getMessage());
-        // Categorical and label cells may be text; numbers in any form BigQuery reads pass.
-        Files.writeString(source, "height,kind,label\n1.5e3,a,x\n-2,,y\n");
-        assertEquals(2, splitter.split(files(source), null, trainer).rows());
+        // As the train step reads them: not finite is refused, blanks around a number are not.
+        Files.writeString(source, "height,kind,label\n1,a,1\nNaN,b,2\n");
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> splitter.split(files(source), null, trainer))
+                        .getMessage()
+                        .startsWith(
+                                source
+                                        + ": line 3: column height: \"NaN\" is not a finite number; "));
+        Files.writeString(source, "height,kind,label\n1,a,1\n2,b, \n");
+        assertEquals(
+                source
+                        + ": line 3: column label: the label is blank; the train step needs one in every row",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> splitter.split(files(source), null, trainer))
+                        .getMessage());
+        // Categorical and label cells may be text; numbers with blanks around them pass.
+        Files.writeString(source, "height,kind,label\n1.5e3,a,x\n\" 12 \",,y\n -2\t,c,z\n");
+        assertEquals(3, splitter.split(files(source), null, trainer).rows());
     }
 
     @Test
