@@ -495,6 +495,33 @@ class EvaluateModelTest {
         assertTrue(outputs.get("log").contains("scored 3000 rows"), outputs.get("log"));
     }
 
+    @Test
+    void rowsWithoutAColumnOnlyTheBaselineReadsNameTheBaseline() throws IOException {
+        Path noSlope = trainBaseline("no-slope-2", "--ignore_columns", "Slope", "--max_iter", "20");
+        List<String> lines = Files.readAllLines(test);
+        int slope = List.of(lines.get(0).split(",")).indexOf("Slope");
+        List<String> without = new ArrayList<>();
+        for (String line : lines) {
+            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
+            cells.remove(slope);
+            without.add(String.join(",", cells));
+        }
+        Path rows = Files.write(shared.resolve("no-slope-rows.csv"), without);
+        Run run = Run.evaluate(rows, noSlope, "--baseline-model-path", jobDir.toString());
+        assertEquals(1, run.code, run.err);
+        assertTrue(run.err.contains("the header has no numeric column Slope"), run.err);
+        assertTrue(
+                run.err.contains(
+                        "; the baseline model "
+                                + jobDir
+                                + " reads Slope, which the model does not: it was trained on other"
+                                + " columns"),
+                run.err);
+        assertEquals(1, run.err.strip().lines().count(), run.err);
+        // The model alone scores those rows.
+        assertEquals(0, Run.evaluate(rows, noSlope).code);
+    }
+
     /**
      * {@code args}, then the flag of each of {@code outputs}, with a file of the output's name in
      * {@code out}.

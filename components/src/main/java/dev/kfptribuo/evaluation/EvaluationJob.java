@@ -2,6 +2,7 @@ package dev.kfptribuo.evaluation;
 
 import dev.kfptribuo.data.ColumnSchema;
 import dev.kfptribuo.data.CsvTableReader;
+import dev.kfptribuo.data.DataFormatException;
 import dev.kfptribuo.data.Table;
 import dev.kfptribuo.io.InputFile;
 import dev.kfptribuo.io.Location;
@@ -86,7 +87,14 @@ public final class EvaluationJob {
                             + e.getMessage(),
                     e);
         }
-        Table table = new CsvTableReader(schema).read(config.rows());
+        Table table;
+        try {
+            table = new CsvTableReader(schema).read(config.rows());
+        } catch (DataFormatException e) {
+            throw baseline == null
+                    ? e
+                    : namingTheBaseline(e, predictor, baseline, config.baseline());
+        }
         if (!table.unusedColumns().isEmpty()) {
             log.accept(
                     String.format(
@@ -152,5 +160,30 @@ public final class EvaluationJob {
         return ClassificationMetrics.compute(
                 ConfusionMatrix.of(scored.truth(), scored.predicted()),
                 scored.trueLabelProbabilities());
+    }
+
+    /**
+     * A header missing a column only the baseline reads is the baseline's doing (a model trained on
+     * other columns); the reader's error names the column, this says whose it is.
+     */
+    private static DataFormatException namingTheBaseline(
+            DataFormatException e, Predictor model, Predictor baseline, Location where) {
+        List<String> baselineOnly =
+                baseline.inputColumns().stream()
+                        .filter(c -> !model.inputColumns().contains(c))
+                        .toList();
+        if (baselineOnly.stream().noneMatch(c -> e.getMessage().contains(c))) {
+            return e;
+        }
+        DataFormatException named =
+                new DataFormatException(
+                        e.getMessage()
+                                + "; the baseline model "
+                                + where
+                                + " reads "
+                                + String.join(", ", baselineOnly)
+                                + ", which the model does not: it was trained on other columns");
+        named.initCause(e);
+        return named;
     }
 }
