@@ -342,7 +342,12 @@ public final class ContinuousTraining implements Callable<Integer> {
         TuningSpec tuning;
         String settingsText = settingsText();
         try {
-            tuning = TuningSpec.parse(settingsText, "--hypertune-settings");
+            tuning =
+                    TuningSpec.parse(
+                            settingsText,
+                            hypertuneSettings != null && hypertuneSettings.startsWith("@")
+                                    ? "--hypertune-settings " + hypertuneSettings
+                                    : "--hypertune-settings");
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -533,6 +538,10 @@ public final class ContinuousTraining implements Callable<Integer> {
             }
         }
         if (hypertuneSettings.startsWith("@")) {
+            if (hypertuneSettings.substring(1).isBlank()) {
+                throw usage(
+                        "--hypertune-settings: '@' names no file: give the spec's file after it (@spec.txt)");
+            }
             try {
                 return Files.readString(
                         Path.of(hypertuneSettings.substring(1)), StandardCharsets.UTF_8);

@@ -81,6 +81,12 @@ class ContinuousTrainingFlagsTest {
                         List.of("--hypertune-settings", "@DIR"),
                         "--hypertune-settings: cannot read DIR: Is a directory"),
                 Arguments.of(
+                        List.of("--hypertune-settings", "@"),
+                        "--hypertune-settings: '@' names no file: give the spec's file after it (@spec.txt)"),
+                Arguments.of(
+                        List.of("--hypertune-settings", "@DIR/empty.txt"),
+                        "--hypertune-settings @DIR/empty.txt: empty tuning spec"),
+                Arguments.of(
                         List.of("--hypertune-settings", "@DIR/none.txt"),
                         "--hypertune-settings: cannot read DIR/none.txt: no such file or directory"),
                 Arguments.of(
@@ -97,6 +103,7 @@ class ContinuousTrainingFlagsTest {
     @MethodSource
     void refused(List<String> flags, String message) throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        Files.writeString(dir.resolve("empty.txt"), "");
         List<String> args =
                 new ArrayList<>(
                         List.of(
