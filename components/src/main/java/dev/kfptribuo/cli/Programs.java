@@ -208,8 +208,12 @@ public final class Programs {
         return null;
     }
 
-    /** The one line of an {@link OutOfMemoryError}: its kind and the heap limit, and what to do. */
-    static String outOfMemory(OutOfMemoryError e) {
+    /**
+     * @param e an out-of-memory error
+     * @return its one line: {@code out of memory (Java heap space; the Java heap may grow to N
+     *     MiB): give the program more memory (...)}, the heap limit in MiB of this JVM
+     */
+    public static String outOfMemory(OutOfMemoryError e) {
         return "out of memory ("
                 + (e.getMessage() == null ? "" : oneLine(e.getMessage()) + "; ")
                 + "the Java heap may grow to "

@@ -88,8 +88,8 @@ public final class StepRunner {
     }
 
     private static String describe(Error e) {
-        return e instanceof OutOfMemoryError
-                ? Programs.describe(new RuntimeException(e))
+        return e instanceof OutOfMemoryError outOfMemory
+                ? Programs.outOfMemory(outOfMemory)
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
